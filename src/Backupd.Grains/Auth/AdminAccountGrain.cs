@@ -1,0 +1,47 @@
+using Backupd.Contracts.Auth;
+using Microsoft.Extensions.Logging;
+
+namespace Backupd.Grains.Auth;
+
+/// <inheritdoc cref="IAdminAccountGrain"/>
+public sealed partial class AdminAccountGrain(
+    [PersistentState("account", StorageNames.Master)] IPersistentState<AdminAccountState> account,
+    TimeProvider time,
+    ILogger<AdminAccountGrain> logger) : Grain, IAdminAccountGrain
+{
+    public async Task<bool> EnsureCreatedAsync(string initialPassword)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(initialPassword);
+        if (account.State.PasswordHash is not null)
+        {
+            return false;
+        }
+
+        account.State.PasswordHash = SecretHasher.HashPassword(initialPassword);
+        account.State.CreatedAt = time.GetUtcNow();
+        await account.WriteStateAsync();
+        return true;
+    }
+
+    public Task<bool> IsCreatedAsync() => Task.FromResult(account.State.PasswordHash is not null);
+
+    public async Task<IssuedApiToken?> IssueTokenAsync(string password)
+    {
+        if (account.State.PasswordHash is not { } hash || !SecretHasher.Verify(password, hash))
+        {
+            LogRefused(this.GetPrimaryKeyString());
+            return null;
+        }
+
+        var (id, secret) = ApiTokenFormat.NewIdAndSecret();
+        await GrainFactory.GetGrain<IApiTokenGrain>(id).CreateAsync(this.GetPrimaryKeyString(), secret);
+        LogIssued(this.GetPrimaryKeyString(), id);
+        return new IssuedApiToken(id, ApiTokenFormat.Compose(id, secret), time.GetUtcNow());
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Wrong password for {UserName}: no token issued")]
+    private partial void LogRefused(string userName);
+
+    [LoggerMessage(LogLevel.Information, "Issued API token {TokenId} to {UserName}")]
+    private partial void LogIssued(string userName, string tokenId);
+}

@@ -1,0 +1,12 @@
+namespace Backupd.Grains.Auth;
+
+/// <summary>Stored state of an administrator account.</summary>
+[GenerateSerializer, Alias("backupd.auth.AdminAccountState")]
+public sealed class AdminAccountState
+{
+    /// <summary>Salted password hash from <see cref="SecretHasher"/>; never the password.</summary>
+    [Id(0)] public string? PasswordHash { get; set; }
+
+    /// <summary>When the account got its first password.</summary>
+    [Id(1)] public DateTimeOffset? CreatedAt { get; set; }
+}

@@ -1,0 +1,38 @@
+using System.Reflection;
+using Backupd.Master.Options;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace Backupd.Master.Apis;
+
+/// <summary><c>/api/v1/system</c>: what this master is.</summary>
+public static class SystemApi
+{
+    /// <summary>Maps the routes.</summary>
+    public static IEndpointRouteBuilder MapSystemApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/v1/system", GetInfo)
+            .WithTags("system")
+            .WithName("GetSystemInfo")
+            .WithSummary("Version and cluster identity of this master");
+        return endpoints;
+    }
+
+    private static Ok<SystemInfo> GetInfo(IOptions<MasterOptions> options, TimeProvider time)
+    {
+        var settings = options.Value;
+        var version = Assembly.GetEntryAssembly()?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        return TypedResults.Ok(new SystemInfo(version, settings.ClusterId, settings.ServiceId, settings.GatewayPort, time.GetUtcNow()));
+    }
+}
+
+/// <summary>What <c>GET /api/v1/system</c> answers.</summary>
+/// <param name="Version">backupd version.</param>
+/// <param name="ClusterId">Orleans cluster id.</param>
+/// <param name="ServiceId">Orleans service id.</param>
+/// <param name="GatewayPort">Port nodes connect to.</param>
+/// <param name="Now">The master's clock.</param>
+public sealed record SystemInfo(string Version, string ClusterId, string ServiceId, int GatewayPort, DateTimeOffset Now);

@@ -1,0 +1,47 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Backupd.Contracts.Auth;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Backupd.Master.Auth;
+
+/// <summary>Accepts <c>Authorization: Bearer bkd_…</c> tokens checked against their grain.</summary>
+public sealed class ApiTokenAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory loggerFactory,
+    UrlEncoder encoder,
+    IGrainFactory grains) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+{
+    private const string BearerPrefix = "Bearer ";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (header is null || !header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        if (!ApiTokenFormat.TryParse(header[BearerPrefix.Length..].Trim(), out var id, out var secret))
+        {
+            return AuthenticateResult.Fail("The bearer token is not a backupd API token.");
+        }
+
+        var userName = await grains.GetGrain<IApiTokenGrain>(id).VerifyAsync(secret);
+        if (userName is null)
+        {
+            return AuthenticateResult.Fail("The API token is unknown or revoked.");
+        }
+
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, userName), new Claim(AuthSchemes.TokenIdClaim, id)],
+            Scheme.Name);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        AuthProblems.WriteAsync(Context, Scheme.Name,
+            "This route needs 'Authorization: Bearer <token>'. Get a token with POST /api/v1/auth/tokens using HTTP Basic admin:<password>.");
+}

@@ -1,0 +1,8 @@
+namespace Backupd.Master.Auth;
+
+/// <summary>Authorization policy names.</summary>
+public static class AuthPolicies
+{
+    /// <summary>Caller presented HTTP Basic credentials (checked by the endpoint through the account grain).</summary>
+    public const string AdminPassword = "admin-password";
+}

@@ -1,0 +1,14 @@
+namespace Backupd.Master.Auth;
+
+/// <summary>The authentication schemes of the REST API.</summary>
+public static class AuthSchemes
+{
+    /// <summary><c>Authorization: Bearer bkd_…</c>: every <c>/api/v1</c> route.</summary>
+    public const string ApiToken = "Bearer";
+
+    /// <summary><c>Authorization: Basic admin:password</c>: only to obtain an API token.</summary>
+    public const string AdminPassword = "Basic";
+
+    /// <summary>The claim that carries an API token's id, so a caller can revoke its own token.</summary>
+    public const string TokenIdClaim = "backupd:token-id";
+}

@@ -1,0 +1,39 @@
+using Backupd.Master.Options;
+using Backupd.Master.Persistence;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Orleans.Hosting;
+
+namespace Backupd.Master.Hosting;
+
+/// <summary>Composes the master's Orleans silo.</summary>
+public static class SiloHostingExtensions
+{
+    /// <summary>
+    /// Adds a single silo on localhost clustering whose grain state and reminders live in the
+    /// embedded SQLite file.
+    /// </summary>
+    public static IHostApplicationBuilder AddBackupdSilo(this IHostApplicationBuilder builder, MasterOptions options, SqliteDatabase database)
+    {
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            silo.Configure<ClusterOptions>(cluster =>
+            {
+                cluster.ClusterId = options.ClusterId;
+                cluster.ServiceId = options.ServiceId;
+            });
+            silo.AddAdoNetGrainStorage(Grains.StorageNames.Master, storage =>
+            {
+                storage.Invariant = SqliteDatabase.OrleansInvariant;
+                storage.ConnectionString = database.ConnectionString;
+            });
+            silo.UseAdoNetReminderService(reminders =>
+            {
+                reminders.Invariant = SqliteDatabase.OrleansInvariant;
+                reminders.ConnectionString = database.ConnectionString;
+            });
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,54 @@
+using System.ComponentModel.DataAnnotations;
+using Backupd.Hosting;
+
+namespace Backupd.Node.Options;
+
+/// <summary>Settings of the node agent. Each comes from <c>BACKUPD_&lt;NAME&gt;</c> or the config file.</summary>
+public sealed class NodeOptions : IValidatableObject
+{
+    /// <summary>The master's REST URL, e.g. <c>http://127.0.0.1:5080</c>; all a node needs to find it.</summary>
+    [Setting("MASTER_URL")]
+    [Required(ErrorMessage = "must be set to the master's URL, e.g. http://127.0.0.1:5080")]
+    public Uri? MasterUrl { get; set; }
+
+    /// <summary>Where the node keeps its identity and the work dirs of running jobs.</summary>
+    [Setting("DATA_DIR")]
+    [Required(ErrorMessage = "must name a directory")]
+    public string DataDir { get; set; } = DataDirectories.Default();
+
+    /// <summary>An API key issued by the master; replaces the stored identity.</summary>
+    [Setting("API_KEY", Secret = true)]
+    public string? ApiKey { get; set; }
+
+    /// <summary>The node id that goes with <see cref="ApiKey"/>.</summary>
+    [Setting("NODE_ID")]
+    public string? NodeId { get; set; }
+
+    /// <summary>How many heavy I/O stages (dumps, archiving) may run at once. Two keeps a small host responsive.</summary>
+    [Setting("MAX_IO")]
+    [Range(1, 64, ErrorMessage = "must be a whole number from {1} to {2}")]
+    public int MaxIo { get; set; } = 2;
+
+    /// <summary>How many uploads may run at once.</summary>
+    [Setting("MAX_NETWORK")]
+    [Range(1, 64, ErrorMessage = "must be a whole number from {1} to {2}")]
+    public int MaxNetwork { get; set; } = 2;
+
+    /// <summary>Upload limit in megabits per second shared by all uploads; 0 means unlimited.</summary>
+    [Setting("MAX_BANDWIDTH_MBPS")]
+    [Range(0, 1_000_000, ErrorMessage = "must be a number of megabits per second from {1} (unlimited) to {2}")]
+    public double MaxBandwidthMbps { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MasterUrl is { } url && url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)
+        {
+            yield return new ValidationResult("must be an http:// or https:// URL", [nameof(MasterUrl)]);
+        }
+
+        if (string.IsNullOrEmpty(ApiKey) != string.IsNullOrEmpty(NodeId))
+        {
+            yield return new ValidationResult("and BACKUPD_API_KEY must be set together (or neither, to register with a code)", [nameof(NodeId)]);
+        }
+    }
+}

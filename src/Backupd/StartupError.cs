@@ -1,0 +1,14 @@
+namespace Backupd;
+
+/// <summary>A problem found before the mode starts: said once on stderr, then the process exits with <see cref="ExitCode"/>.</summary>
+internal sealed class StartupError(string message, int exitCode) : Exception(message)
+{
+    /// <summary>Exit code for a missing or unknown mode or an unreadable config file.</summary>
+    public const int UsageExitCode = 2;
+
+    /// <summary>Exit code for settings that fail validation (sysexits' EX_CONFIG).</summary>
+    public const int ConfigurationExitCode = 78;
+
+    /// <summary>The process's exit code.</summary>
+    public int ExitCode { get; } = exitCode;
+}
