@@ -18,6 +18,10 @@ public static class LoggingExtensions
         });
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Orleans' placement retries log every grain call through Polly at Information.
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        // Data-protection keys live in the 0700 data dir; the "unencrypted at rest" warning says nothing new.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         return builder;
     }

@@ -20,8 +20,8 @@ public static class SettingsBinder
     {
         var settings = new T();
         var errors = new List<string>();
-        Bind(configuration, settings, errors);
-        Validate(settings, errors);
+        var unparsed = Bind(configuration, settings, errors);
+        Validate(settings, unparsed, errors);
         if (errors.Count > 0)
         {
             throw new InvalidSettingsException(errors);
@@ -31,8 +31,10 @@ public static class SettingsBinder
     }
 
     /// <summary>Copies every setting present in <paramref name="configuration"/> onto <paramref name="target"/>.</summary>
-    public static void Bind(IConfiguration configuration, object target, ICollection<string>? errors = null)
+    /// <returns>The properties whose value could not be converted (and so kept their default).</returns>
+    public static ISet<string> Bind(IConfiguration configuration, object target, ICollection<string>? errors = null)
     {
+        var unparsed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (property, setting) in SettingsOf(target.GetType()))
         {
             var raw = configuration[setting.Name];
@@ -49,11 +51,15 @@ public static class SettingsBinder
             {
                 var shown = setting.Secret ? "(hidden)" : $"'{raw}'";
                 errors?.Add($"{setting.Describe()} is {shown}, which is not {expected}.");
+                unparsed.Add(property.Name);
             }
         }
+
+        return unparsed;
     }
 
-    private static void Validate(object settings, List<string> errors)
+    // A setting that failed to convert is reported once, by Bind, not again for its default value.
+    private static void Validate(object settings, ISet<string> unparsed, List<string> errors)
     {
         var results = new List<ValidationResult>();
         Validator.TryValidateObject(settings, new ValidationContext(settings), results, validateAllProperties: true);
@@ -61,6 +67,11 @@ public static class SettingsBinder
         foreach (var result in results)
         {
             var member = result.MemberNames.FirstOrDefault();
+            if (member is not null && unparsed.Contains(member))
+            {
+                continue;
+            }
+
             if (member is not null && byProperty.TryGetValue(member, out var setting))
             {
                 var value = settings.GetType().GetProperty(member)!.GetValue(settings);

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Backupd.Hosting;
 using Backupd.Master.Apis;
 using Backupd.Master.Auth;
@@ -9,9 +10,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Backupd.Master;
 
@@ -26,18 +27,18 @@ public static class MasterHost
         builder.AddBackupdLogging();
 
         var options = builder.AddBackupdSettings<MasterOptions>();
-        var database = await PrepareDatabaseAsync(options, builder, cancellationToken);
-
+        var database = CreateDataDir(builder, options);
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(database);
+        // Keys for future cookies and anti-forgery tokens live with the rest of the master's state, so restarts keep sessions.
+        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, "data-protection-keys")));
         builder.AddBackupdSilo(options, database);
         builder.Services.AddBackupdAuthentication();
         builder.Services.AddBackupdHealthChecks();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
 
-        var app = builder.Build();
+        await using var app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi().AllowAnonymous();
@@ -45,24 +46,35 @@ public static class MasterHost
         app.MapAuthApi();
         app.MapSystemApi();
 
-        await app.RunAsync(cancellationToken);
+        try
+        {
+            await ((IHost)app).RunAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is SqliteException or UnauthorizedAccessException)
+        {
+            throw new StartupFailedException($"The master cannot use its database '{database.Path}': {ex.Message}. Check that BACKUPD_DATA_DIR ('{options.DataDir}') is writable by this user.", ex);
+        }
+        catch (SchemaTooNewException ex)
+        {
+            throw new StartupFailedException(ex.Message, ex);
+        }
+        catch (IOException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new StartupFailedException($"Cannot listen on {options.Urls}: the address is already in use. Stop the other process or set BACKUPD_URLS to a free address.", ex);
+        }
+
         return 0;
     }
 
-    private static async Task<SqliteDatabase> PrepareDatabaseAsync(MasterOptions options, WebApplicationBuilder builder, CancellationToken cancellationToken)
+    private static SqliteDatabase CreateDataDir(WebApplicationBuilder builder, MasterOptions options)
     {
         try
         {
-            var dataDir = Directory.CreateDirectory(options.DataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            var database = new SqliteDatabase(Path.Combine(dataDir.FullName, "backupd.db"));
-            using var loggers = LoggerFactory.Create(logging => logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole());
-            var migrator = new SqliteSchemaMigrator(database, SchemaMigration.LoadEmbedded("sqlite"), TimeProvider.System, loggers.CreateLogger<SqliteSchemaMigrator>());
-            await migrator.ApplyAsync(cancellationToken);
-            return database;
+            return builder.AddBackupdDatabase(options);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SqliteException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new InvalidSettingsException([$"BACKUPD_DATA_DIR (\"data_dir\" in the config file) is '{options.DataDir}', where the master cannot keep its database: {ex.Message}"]);
+            throw new InvalidSettingsException([$"BACKUPD_DATA_DIR (\"data_dir\" in the config file) is '{options.DataDir}', which cannot be created: {ex.Message}"]);
         }
     }
 }

@@ -29,5 +29,10 @@ internal static class BackupdLauncher
             await Console.Error.WriteLineAsync("backupd: " + error.Message);
             return StartupError.ConfigurationExitCode;
         }
+        catch (StartupFailedException error)
+        {
+            await Console.Error.WriteLineAsync("backupd: " + error.Message);
+            return StartupError.FailureExitCode;
+        }
     }
 }

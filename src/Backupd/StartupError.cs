@@ -9,6 +9,9 @@ internal sealed class StartupError(string message, int exitCode) : Exception(mes
     /// <summary>Exit code for settings that fail validation (sysexits' EX_CONFIG).</summary>
     public const int ConfigurationExitCode = 78;
 
+    /// <summary>Exit code for an environment that keeps the mode from starting (busy port, unusable database).</summary>
+    public const int FailureExitCode = 1;
+
     /// <summary>The process's exit code.</summary>
     public int ExitCode { get; } = exitCode;
 }

@@ -23,17 +23,24 @@ public static class SiloHostingExtensions
                 cluster.ClusterId = options.ClusterId;
                 cluster.ServiceId = options.ServiceId;
             });
-            silo.AddAdoNetGrainStorage(Grains.StorageNames.Master, storage =>
-            {
-                storage.Invariant = SqliteDatabase.OrleansInvariant;
-                storage.ConnectionString = database.ConnectionString;
-            });
-            silo.UseAdoNetReminderService(reminders =>
-            {
-                reminders.Invariant = SqliteDatabase.OrleansInvariant;
-                reminders.ConnectionString = database.ConnectionString;
-            });
+            silo.AddBackupdSqliteStorage(database);
         });
         return builder;
+    }
+
+    /// <summary>Keeps grain state and reminders in the SQLite file, whose schema must already be applied.</summary>
+    public static ISiloBuilder AddBackupdSqliteStorage(this ISiloBuilder silo, SqliteDatabase database)
+    {
+        silo.AddAdoNetGrainStorage(Grains.StorageNames.Master, storage =>
+        {
+            storage.Invariant = SqliteDatabase.OrleansInvariant;
+            storage.ConnectionString = database.ConnectionString;
+        });
+        silo.UseAdoNetReminderService(reminders =>
+        {
+            reminders.Invariant = SqliteDatabase.OrleansInvariant;
+            reminders.ConnectionString = database.ConnectionString;
+        });
+        return silo;
     }
 }

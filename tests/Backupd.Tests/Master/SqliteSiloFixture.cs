@@ -1,0 +1,52 @@
+using Backupd.Master.Hosting;
+using Backupd.Master.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.TestingHost;
+
+namespace Backupd.Tests.Master;
+
+/// <summary>
+/// A real in-process silo whose grain state and reminders live in a fresh SQLite file with the
+/// product's schema, wired exactly as the master wires it.
+/// </summary>
+public sealed class SqliteSiloFixture : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("backupd-silo-").FullName;
+
+    public SqliteDatabase Database { get; private set; } = null!;
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IClusterClient Client => Cluster.Client;
+
+    public IServiceProvider SiloServices => Cluster.Silos[0].ServiceProvider;
+
+    public async Task InitializeAsync()
+    {
+        Database = new SqliteDatabase(Path.Combine(_dir, "backupd.db"));
+        var migrator = new SqliteSchemaMigrator(Database, SchemaMigration.LoadEmbedded("sqlite"), TimeProvider.System, NullLogger<SqliteSchemaMigrator>.Instance);
+        await migrator.ApplyAsync(CancellationToken.None);
+
+        var database = Database;
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) => silo.AddBackupdSqliteStorage(database));
+        builder.ConfigureSiloHost((_, host) => host.Services.AddSingleton(TimeProvider.System));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SqliteSiloCollection : ICollectionFixture<SqliteSiloFixture>
+{
+    public const string Name = "sqlite silo";
+}
