@@ -1,0 +1,151 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Backupd.Tests.Processes;
+
+/// <summary>
+/// A real master process on free loopback ports with its own data dir, which outlives
+/// restarts of the process so tests can check that state survives them.
+/// </summary>
+public sealed class MasterProcess : IAsyncDisposable
+{
+    public const string AdminPassword = "test-admin-password-0123";
+
+    private readonly Dictionary<string, string> _environment;
+    private BackupdProcess? _process;
+
+    public MasterProcess(string? adminPassword = AdminPassword, IReadOnlyDictionary<string, string>? extraEnvironment = null)
+    {
+        DataDir = Directory.CreateTempSubdirectory("backupd-master-").FullName;
+        BaseUrl = new Uri($"http://127.0.0.1:{FreePort()}");
+        _environment = new Dictionary<string, string>
+        {
+            ["BACKUPD_MODE"] = "master",
+            ["BACKUPD_DATA_DIR"] = DataDir,
+            ["BACKUPD_URLS"] = BaseUrl.ToString().TrimEnd('/'),
+            ["BACKUPD_SILO_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["BACKUPD_GATEWAY_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (adminPassword is not null)
+        {
+            _environment["BACKUPD_ADMIN_PASSWORD"] = adminPassword;
+        }
+
+        foreach (var (key, value) in extraEnvironment ?? new Dictionary<string, string>())
+        {
+            _environment[key] = value;
+        }
+
+        Http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public string DataDir { get; }
+
+    public Uri BaseUrl { get; }
+
+    public HttpClient Http { get; }
+
+    /// <summary>Sets a variable for the next start, as an operator editing the unit file would.</summary>
+    public void SetEnvironment(string name, string value) => _environment[name] = value;
+
+    /// <summary>Output of the current (or last) process.</summary>
+    public string Output => _process?.Output ?? "";
+
+    public BackupdProcess Process => _process ?? throw new InvalidOperationException("The master is not running.");
+
+    /// <summary>Starts the process and waits until <c>/healthz</c> answers 200.</summary>
+    public async Task StartAsync(TimeSpan? timeout = null)
+    {
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+        }
+
+        _process = BackupdProcess.Start([], _environment);
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The master exited during start-up with code {await _process.WaitForExitAsync(TimeSpan.FromSeconds(5))}:\n{_process.Output}");
+            }
+
+            try
+            {
+                using var response = await Http.GetAsync("/healthz");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"The master did not become healthy in time:\n{_process.Output}");
+    }
+
+    /// <summary>Stops the process with SIGTERM and returns its exit code.</summary>
+    public async Task<int> StopAsync()
+    {
+        Process.Terminate();
+        return await Process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Gets a bearer token with the admin password.</summary>
+    public async Task<string> IssueTokenAsync(string password = AdminPassword)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/tokens");
+        request.Headers.Authorization = Basic("admin", password);
+        using var response = await Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<TokenBody>();
+        return body!.Token;
+    }
+
+    public static AuthenticationHeaderValue Basic(string user, string password) =>
+        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+        }
+
+        Http.Dispose();
+        Directory.Delete(DataDir, recursive: true);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed record TokenBody(string Token, string Id);
+}
+
+/// <summary>One master shared by the tests of a collection that only read or add state.</summary>
+public sealed class SharedMasterFixture : IAsyncLifetime
+{
+    public MasterProcess Master { get; } = new();
+
+    public Task InitializeAsync() => Master.StartAsync();
+
+    public async Task DisposeAsync() => await Master.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class SharedMasterCollection : ICollectionFixture<SharedMasterFixture>
+{
+    public const string Name = "shared master process";
+}
