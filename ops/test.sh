@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what the tests need when it is missing, builds with warnings as
+# errors, and runs every test against real servers (mariadbd, WordPress, s3rver, backupd processes).
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+"$repo/ops/install-test-deps.sh"
+export PATH="$repo/.tools/bin:$repo/.tools/node/node_modules/.bin:$PATH"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+echo "==> building"
+dotnet build Backupd.Orleans.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+
+echo "==> testing"
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+set +e
+dotnet test Backupd.Orleans.sln -c Release --no-build -nologo \
+  --blame-hang-timeout 10m \
+  --logger "console;verbosity=normal" 2>&1 | tee "$results/test.log" | grep -Ev '^\s+Passed |^\s*$'
+status="${PIPESTATUS[0]}"
+set -e
+
+# One plain summary line over all test assemblies, for people and CI alike.
+awk '/^(Passed|Failed)!/ {
+       for (i = 1; i <= NF; i++) {
+         if ($i == "Failed:")  failed  += $(i+1)
+         if ($i == "Passed:")  passed  += $(i+1)
+         if ($i == "Skipped:") skipped += $(i+1)
+       }
+     }
+     END { printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped }' "$results/test.log"
+exit "$status"
