@@ -18,6 +18,8 @@ public static class LoggingExtensions
         });
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // One line per request and handler is noise; failures surface as exceptions we log ourselves.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         // Orleans' placement retries log every grain call through Polly at Information.
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
         // Data-protection keys live in the 0700 data dir; the "unencrypted at rest" warning says nothing new.

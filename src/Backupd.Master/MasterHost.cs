@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Backupd.Grains.Nodes;
 using Backupd.Hosting;
 using Backupd.Master.Apis;
 using Backupd.Master.Auth;
@@ -34,17 +35,19 @@ public static class MasterHost
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, "data-protection-keys")));
         builder.AddBackupdSilo(options, database);
         builder.Services.AddBackupdAuthentication();
+        builder.Services.Configure<RegistrationOptions>(registration => registration.CodeLifetime = options.RegistrationCodeLifetime);
         builder.Services.AddBackupdHealthChecks();
-        builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddBackupdApi();
 
         await using var app = builder.Build();
+        app.UseExceptionHandler();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi().AllowAnonymous();
         app.MapBackupdHealth();
         app.MapAuthApi();
         app.MapSystemApi();
+        app.MapNodesApi();
 
         try
         {

@@ -1,5 +1,7 @@
 using Backupd.Hosting;
+using Backupd.Node.Identity;
 using Backupd.Node.Options;
+using Backupd.Node.Registration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -16,14 +18,27 @@ public static class NodeHost
         builder.Configuration.AddConfiguration(configuration);
         builder.AddBackupdLogging();
         var options = builder.AddBackupdSettings<NodeOptions>();
-        Directory.CreateDirectory(options.DataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        try
+        {
+            Directory.CreateDirectory(options.DataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidSettingsException([$"BACKUPD_DATA_DIR (\"data_dir\" in the config file) is '{options.DataDir}', which cannot be created: {ex.Message}"]);
+        }
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddHttpClient<MasterHealthMonitor>(http => http.Timeout = TimeSpan.FromSeconds(5));
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<MasterHealthMonitor>());
+        builder.Services.AddSingleton<NodeIdentityStore>();
+        builder.Services.AddSingleton<NodeRegistrar>();
+        builder.Services.AddHttpClient<MasterRegistrationClient>(http =>
+        {
+            http.BaseAddress = options.MasterUrl;
+            http.Timeout = TimeSpan.FromSeconds(15);
+        });
+        builder.Services.AddHostedService<NodeAgent>();
 
         using var host = builder.Build();
         await host.RunAsync(cancellationToken);
-        return 0;
+        return Environment.ExitCode;
     }
 }

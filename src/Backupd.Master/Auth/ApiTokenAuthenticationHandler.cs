@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Backupd.Contracts.Auth;
+using Backupd.Contracts.Nodes;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,7 +25,13 @@ public sealed class ApiTokenAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        if (!ApiTokenFormat.TryParse(header[BearerPrefix.Length..].Trim(), out var id, out var secret))
+        var presented = header[BearerPrefix.Length..].Trim();
+        if (NodeApiKeyFormat.TryParse(presented, out var nodeId))
+        {
+            return await AuthenticateNodeAsync(nodeId, presented);
+        }
+
+        if (!ApiTokenFormat.TryParse(presented, out var id, out var secret))
         {
             return AuthenticateResult.Fail("The bearer token is not a backupd API token.");
         }
@@ -35,11 +42,21 @@ public sealed class ApiTokenAuthenticationHandler(
             return AuthenticateResult.Fail("The API token is unknown or revoked.");
         }
 
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, userName), new Claim(AuthSchemes.TokenIdClaim, id)],
-            Scheme.Name);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+        return Success(new Claim(ClaimTypes.Name, userName), new Claim(ClaimTypes.Role, AuthSchemes.AdminRole), new Claim(AuthSchemes.TokenIdClaim, id));
     }
+
+    private async Task<AuthenticateResult> AuthenticateNodeAsync(string nodeId, string apiKey)
+    {
+        if (!await grains.GetGrain<INodeGrain>(nodeId).AuthenticateAsync(apiKey))
+        {
+            return AuthenticateResult.Fail("The node API key is unknown, or its node is disabled or deleted.");
+        }
+
+        return Success(new Claim(ClaimTypes.Name, nodeId), new Claim(ClaimTypes.NameIdentifier, nodeId), new Claim(ClaimTypes.Role, AuthSchemes.NodeRole));
+    }
+
+    private AuthenticateResult Success(params Claim[] claims) =>
+        AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name)), Scheme.Name));
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
         AuthProblems.WriteAsync(Context, Scheme.Name,

@@ -9,6 +9,12 @@ public static class AuthSchemes
     /// <summary><c>Authorization: Basic admin:password</c>: only to obtain an API token.</summary>
     public const string AdminPassword = "Basic";
 
+    /// <summary>Role of a caller holding an admin API token.</summary>
+    public const string AdminRole = "admin";
+
+    /// <summary>Role of a caller holding a node API key.</summary>
+    public const string NodeRole = "node";
+
     /// <summary>The claim that carries an API token's id, so a caller can revoke its own token.</summary>
     public const string TokenIdClaim = "backupd:token-id";
 }

@@ -14,10 +14,12 @@ public static class AuthenticationExtensions
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(AuthSchemes.ApiToken, null)
             .AddScheme<AuthenticationSchemeOptions, AdminPasswordAuthenticationHandler>(AuthSchemes.AdminPassword, null);
 
-        // Deny by default: a route (or an unknown path) is open only where it says AllowAnonymous.
+        // Deny by default: a route (or an unknown path) is open only where it says AllowAnonymous,
+        // and only to admins; a node's key reaches nothing but the routes that ask for the node policy.
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(AuthSchemes.ApiToken).RequireAuthenticatedUser().Build())
-            .AddPolicy(AuthPolicies.AdminPassword, policy => policy.AddAuthenticationSchemes(AuthSchemes.AdminPassword).RequireAuthenticatedUser());
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(AuthSchemes.ApiToken).RequireRole(AuthSchemes.AdminRole).Build())
+            .AddPolicy(AuthPolicies.AdminPassword, policy => policy.AddAuthenticationSchemes(AuthSchemes.AdminPassword).RequireAuthenticatedUser())
+            .AddPolicy(AuthPolicies.Node, policy => policy.AddAuthenticationSchemes(AuthSchemes.ApiToken).RequireRole(AuthSchemes.NodeRole));
 
         services.AddHostedService<AdminAccountBootstrapper>();
         return services;

@@ -45,6 +45,11 @@ public sealed class MasterOptions : IValidatableObject
     [Setting("ADMIN_PASSWORD", Secret = true)]
     public string? AdminPassword { get; set; }
 
+    /// <summary>How long a node's registration code waits for approval.</summary>
+    [Setting("REGISTRATION_CODE_LIFETIME")]
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 00:15:00")]
+    public TimeSpan RegistrationCodeLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Path of the embedded SQLite database.</summary>
     public string DatabasePath => Path.Combine(DataDir, "backupd.db");
 

@@ -91,6 +91,29 @@ public sealed class BackupdProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Waits until a line of output matches <paramref name="pattern"/> and returns the match.</summary>
+    public async Task<System.Text.RegularExpressions.Match> WaitForOutputAsync(string pattern, TimeSpan timeout, int startAt = 0)
+    {
+        var regex = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.Multiline);
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var output = Output;
+            var match = regex.Match(output, Math.Min(startAt, output.Length));
+            if (match.Success)
+            {
+                return match;
+            }
+
+            if (DateTime.UtcNow > deadline || _process.HasExited)
+            {
+                throw new TimeoutException($"No output matched /{pattern}/ within {timeout} (exited: {_process.HasExited}). Output:\n{output}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>Sends SIGTERM, as systemd does on stop.</summary>
     public void Terminate()
     {

@@ -1,0 +1,178 @@
+using Backupd.Contracts.Nodes;
+using Backupd.Grains.Auth;
+using Microsoft.Extensions.Logging;
+
+namespace Backupd.Grains.Nodes;
+
+/// <inheritdoc cref="INodeGrain"/>
+public sealed partial class NodeGrain(
+    [PersistentState("node", StorageNames.Master)] IPersistentState<NodeState> node,
+    TimeProvider time,
+    ILogger<NodeGrain> logger) : Grain, INodeGrain
+{
+    /// <summary>A node not heard from for this long shows as offline.</summary>
+    public static readonly TimeSpan OnlineWindow = TimeSpan.FromSeconds(90);
+
+    // Kept in memory only: writing every heartbeat to the database would cost more than it is worth.
+    private DateTimeOffset? _lastSeen;
+
+    private NodeState State => node.State;
+
+    private bool Exists => node.RecordExists && State.Hostname is not null && State.Status != NodeStatus.Deleted;
+
+    private string NodeId => this.GetPrimaryKeyString();
+
+    public async Task RegisterAsync(RegistrationRequest request, DateTimeOffset expiresAt)
+    {
+        if (node.RecordExists && State.Hostname is not null)
+        {
+            throw new InvalidOperationException($"Node {NodeId} already exists.");
+        }
+
+        State.Hostname = request.Hostname;
+        State.Status = NodeStatus.Pending;
+        State.RegisteredAt = time.GetUtcNow();
+        State.ExpiresAt = expiresAt;
+        State.RegistrationSecretHash = SecretHasher.HashToken(request.Secret);
+        State.IpAddress = request.IpAddress;
+        await node.WriteStateAsync();
+        LogRegistered(NodeId, request.Hostname, request.IpAddress);
+    }
+
+    public async Task<RegistrationResult> ApproveAsync()
+    {
+        if (!Exists)
+        {
+            return new RegistrationResult(RegistrationOutcome.UnknownCode);
+        }
+
+        if (EffectiveStatus() == NodeStatus.Expired)
+        {
+            return new RegistrationResult(RegistrationOutcome.Expired, Summary());
+        }
+
+        if (State.Status != NodeStatus.Pending)
+        {
+            return new RegistrationResult(RegistrationOutcome.AlreadyUsed, Summary());
+        }
+
+        State.Status = NodeStatus.Active;
+        State.ApprovedAt = time.GetUtcNow();
+        await node.WriteStateAsync();
+        LogApproved(NodeId, State.Hostname!, State.IpAddress);
+        return new RegistrationResult(RegistrationOutcome.Ok, Summary());
+    }
+
+    public async Task<RegistrationResult> ClaimAsync(string secret)
+    {
+        if (!Exists)
+        {
+            return new RegistrationResult(RegistrationOutcome.UnknownCode);
+        }
+
+        if (State.RegistrationSecretHash is not { } hash || !SecretHasher.Verify(secret, hash))
+        {
+            LogWrongSecret(NodeId);
+            return new RegistrationResult(RegistrationOutcome.WrongSecret);
+        }
+
+        switch (EffectiveStatus())
+        {
+            case NodeStatus.Pending:
+                return new RegistrationResult(RegistrationOutcome.Pending, Summary());
+            case NodeStatus.Expired:
+                return new RegistrationResult(RegistrationOutcome.Expired, Summary());
+            case NodeStatus.Active when State.KeyClaimedAt is null:
+                var apiKey = NodeApiKeyFormat.Compose(NodeId, NodeApiKeyFormat.NewSecret());
+                State.ApiKeyHash = SecretHasher.HashToken(apiKey);
+                State.KeyClaimedAt = time.GetUtcNow();
+                await node.WriteStateAsync();
+                _lastSeen = time.GetUtcNow();
+                LogKeyClaimed(NodeId);
+                return new RegistrationResult(RegistrationOutcome.Ok, Summary(), apiKey);
+            default:
+                return new RegistrationResult(RegistrationOutcome.AlreadyUsed, Summary());
+        }
+    }
+
+    public Task<bool> AuthenticateAsync(string apiKey)
+    {
+        var valid = Exists && State.Status == NodeStatus.Active && State.ApiKeyHash is { } hash && SecretHasher.Verify(apiKey, hash);
+        if (valid)
+        {
+            _lastSeen = time.GetUtcNow();
+        }
+        else
+        {
+            LogKeyRefused(NodeId, State.Status);
+        }
+
+        return Task.FromResult(valid);
+    }
+
+    public Task<NodeSummary?> GetSummaryAsync() => Task.FromResult(Exists ? Summary() : null);
+
+    public async Task<NodeSummary?> DisableAsync()
+    {
+        if (!Exists)
+        {
+            return null;
+        }
+
+        if (State.Status != NodeStatus.Disabled)
+        {
+            State.Status = NodeStatus.Disabled;
+            State.DisabledAt = time.GetUtcNow();
+            await node.WriteStateAsync();
+            LogDisabled(NodeId);
+        }
+
+        return Summary();
+    }
+
+    public async Task<bool> DeleteAsync()
+    {
+        if (!Exists)
+        {
+            return false;
+        }
+
+        State.Status = NodeStatus.Deleted;
+        State.ApiKeyHash = null;
+        State.RegistrationSecretHash = null;
+        await node.WriteStateAsync();
+        await GrainFactory.GetGrain<INodeDirectoryGrain>(0).RemoveAsync(NodeId);
+        LogDeleted(NodeId);
+        return true;
+    }
+
+    private NodeStatus EffectiveStatus() =>
+        State.Status == NodeStatus.Pending && time.GetUtcNow() >= State.ExpiresAt ? NodeStatus.Expired : State.Status;
+
+    private NodeSummary Summary()
+    {
+        var online = State.Status == NodeStatus.Active && _lastSeen is { } seen && time.GetUtcNow() - seen < OnlineWindow;
+        return new NodeSummary(NodeId, State.Hostname!, EffectiveStatus(), State.IpAddress, State.RegisteredAt, State.ApprovedAt, _lastSeen, online);
+    }
+
+    [LoggerMessage(LogLevel.Information, "Node {NodeId} ({Hostname}) registered from {IpAddress}, waiting for approval")]
+    private partial void LogRegistered(string nodeId, string hostname, string ipAddress);
+
+    [LoggerMessage(LogLevel.Information, "Node {NodeId} ({Hostname}, {IpAddress}) approved")]
+    private partial void LogApproved(string nodeId, string hostname, string? ipAddress);
+
+    [LoggerMessage(LogLevel.Information, "Node {NodeId} received its API key")]
+    private partial void LogKeyClaimed(string nodeId);
+
+    [LoggerMessage(LogLevel.Warning, "Registration status for node {NodeId} asked with a wrong secret")]
+    private partial void LogWrongSecret(string nodeId);
+
+    [LoggerMessage(LogLevel.Warning, "Refused an API key for node {NodeId} (status {Status})")]
+    private partial void LogKeyRefused(string nodeId, NodeStatus status);
+
+    [LoggerMessage(LogLevel.Information, "Node {NodeId} disabled")]
+    private partial void LogDisabled(string nodeId);
+
+    [LoggerMessage(LogLevel.Information, "Node {NodeId} deleted")]
+    private partial void LogDeleted(string nodeId);
+}

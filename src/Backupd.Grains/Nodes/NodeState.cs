@@ -1,0 +1,30 @@
+using Backupd.Contracts.Nodes;
+
+namespace Backupd.Grains.Nodes;
+
+/// <summary>Stored state of a node. Secrets appear only as salted hashes.</summary>
+[GenerateSerializer, Alias("backupd.nodes.NodeState")]
+public sealed class NodeState
+{
+    [Id(0)] public string? Hostname { get; set; }
+
+    [Id(1)] public NodeStatus Status { get; set; }
+
+    [Id(2)] public DateTimeOffset RegisteredAt { get; set; }
+
+    [Id(3)] public DateTimeOffset ExpiresAt { get; set; }
+
+    /// <summary>Hash of the node's private registration secret: proves who may claim the key.</summary>
+    [Id(4)] public string? RegistrationSecretHash { get; set; }
+
+    /// <summary>The address the registration came from, recorded as the node's IP at approval.</summary>
+    [Id(5)] public string? IpAddress { get; set; }
+
+    [Id(6)] public DateTimeOffset? ApprovedAt { get; set; }
+
+    [Id(7)] public string? ApiKeyHash { get; set; }
+
+    [Id(8)] public DateTimeOffset? KeyClaimedAt { get; set; }
+
+    [Id(9)] public DateTimeOffset? DisabledAt { get; set; }
+}

@@ -1,0 +1,166 @@
+using System.Security.Claims;
+using System.Text.RegularExpressions;
+using Backupd.Contracts.Nodes;
+using Backupd.Master.Auth;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Backupd.Master.Apis;
+
+/// <summary><c>/api/v1/nodes</c>: registration by code, approval, and the nodes an admin manages.</summary>
+public static partial class NodesApi
+{
+    /// <summary>Maps the routes.</summary>
+    public static IEndpointRouteBuilder MapNodesApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/v1/nodes").WithTags("nodes");
+
+        group.MapPost("/register", RegisterAsync).AllowAnonymous()
+            .WithName("RegisterNode").WithSummary("A node asks to join with its code (no authentication)");
+        group.MapPost("/register/status", ClaimAsync).AllowAnonymous()
+            .WithName("GetRegistrationStatus").WithSummary("A node asks, with its registration secret, whether it was approved; the first answer after approval carries its API key");
+        group.MapPost("/approve", ApproveAsync)
+            .WithName("ApproveNode").WithSummary("Approve a node by the code on its console");
+        group.MapGet("/", ListAsync)
+            .WithName("ListNodes").WithSummary("All nodes with status, online state and last contact");
+        group.MapGet("/{id}", GetAsync)
+            .WithName("GetNode").WithSummary("One node");
+        group.MapPost("/{id}/disable", DisableAsync)
+            .WithName("DisableNode").WithSummary("Disable a node: its key stops working at once");
+        group.MapDelete("/{id}", DeleteAsync)
+            .WithName("DeleteNode").WithSummary("Delete a node: its key stops working at once");
+        group.MapGet("/self", Self).RequireAuthorization(AuthPolicies.Node)
+            .WithName("GetOwnNode").WithSummary("A node checks its own key (node API key)");
+        return endpoints;
+    }
+
+    private static async Task<Results<Created<RegisterResponse>, ProblemHttpResult>> RegisterAsync(RegisterRequest body, HttpContext context, IGrainFactory grains)
+    {
+        var problem = Validate(body);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var code = body.Code!.ToUpperInvariant();
+        var ip = context.Connection.RemoteIpAddress?.MapToIPv4().ToString() ?? "unknown";
+        var result = await grains.GetGrain<IRegistrationCodeGrain>(code)
+            .RegisterAsync(new RegistrationRequest(body.Hostname!, code, body.RegistrationSecret!, ip));
+        if (result.Outcome == RegistrationOutcome.CodeInUse)
+        {
+            return Problem(StatusCodes.Status409Conflict, "Code in use", $"Another pending registration holds the code {code}. Generate a new code and register again.");
+        }
+
+        return TypedResults.Created($"/api/v1/nodes/{result.Node!.Id}", new RegisterResponse(result.Node.Id, code, "pending"));
+    }
+
+    private static async Task<Results<Ok<RegistrationStatusResponse>, ProblemHttpResult>> ClaimAsync(RegistrationStatusRequest body, IGrainFactory grains)
+    {
+        if (!IsCode(body.Code) || string.IsNullOrEmpty(body.RegistrationSecret))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid request", "Send { \"code\": \"<5-character code>\", \"registrationSecret\": \"…\" }.");
+        }
+
+        var result = await grains.GetGrain<IRegistrationCodeGrain>(body.Code!.ToUpperInvariant()).ClaimAsync(body.RegistrationSecret!);
+        return result.Outcome switch
+        {
+            RegistrationOutcome.Pending => TypedResults.Ok(new RegistrationStatusResponse("pending", result.Node!.Id, null)),
+            RegistrationOutcome.Ok => TypedResults.Ok(new RegistrationStatusResponse("approved", result.Node!.Id, result.ApiKey)),
+            RegistrationOutcome.Expired => Problem(StatusCodes.Status410Gone, "Code expired", "The code expired before it was approved. Register again with a new code."),
+            RegistrationOutcome.AlreadyUsed => Problem(StatusCodes.Status409Conflict, "Key already issued", "This registration's API key was already handed out. Delete the node on the master and register again."),
+            // Unknown code and wrong secret answer alike, so the endpoint tells a guesser nothing.
+            _ => Problem(StatusCodes.Status404NotFound, "No such registration", "No registration matches this code and secret."),
+        };
+    }
+
+    private static async Task<Results<Ok<ApprovedNodeResponse>, ProblemHttpResult>> ApproveAsync(ApproveRequest body, IGrainFactory grains)
+    {
+        if (!IsCode(body.Code))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid code", "Send { \"code\": \"XC9D2\" }: the 5 characters the node shows on its console.");
+        }
+
+        var code = body.Code!.ToUpperInvariant();
+        var result = await grains.GetGrain<IRegistrationCodeGrain>(code).ApproveAsync();
+        return result.Outcome switch
+        {
+            RegistrationOutcome.Ok => TypedResults.Ok(new ApprovedNodeResponse(result.Node!.Id, result.Node.Hostname, result.Node.IpAddress)),
+            RegistrationOutcome.Expired => Problem(StatusCodes.Status409Conflict, "Code expired", $"The code {code} expired before it was approved. Restart the node to get a new code."),
+            RegistrationOutcome.AlreadyUsed => Problem(StatusCodes.Status409Conflict, "Code already used", $"The code {code} was already approved."),
+            _ => Problem(StatusCodes.Status404NotFound, "Unknown code", $"No node is waiting with the code {code}. Check the code on the node's console."),
+        };
+    }
+
+    private static async Task<Ok<NodeSummary[]>> ListAsync(IGrainFactory grains)
+    {
+        var ids = await grains.GetGrain<INodeDirectoryGrain>(0).ListAsync();
+        var summaries = await Task.WhenAll(ids.Select(id => grains.GetGrain<INodeGrain>(id).GetSummaryAsync()));
+        return TypedResults.Ok(summaries.OfType<NodeSummary>().ToArray());
+    }
+
+    private static async Task<Results<Ok<NodeSummary>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains) =>
+        await grains.GetGrain<INodeGrain>(id).GetSummaryAsync() is { } node ? TypedResults.Ok(node) : NodeNotFound(id);
+
+    private static async Task<Results<Ok<NodeSummary>, ProblemHttpResult>> DisableAsync(string id, IGrainFactory grains) =>
+        await grains.GetGrain<INodeGrain>(id).DisableAsync() is { } node ? TypedResults.Ok(node) : NodeNotFound(id);
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IGrainFactory grains) =>
+        await grains.GetGrain<INodeGrain>(id).DeleteAsync() ? TypedResults.NoContent() : NodeNotFound(id);
+
+    private static Ok<OwnNodeResponse> Self(ClaimsPrincipal user) =>
+        TypedResults.Ok(new OwnNodeResponse(user.FindFirstValue(ClaimTypes.NameIdentifier)!));
+
+    private static ProblemHttpResult? Validate(RegisterRequest body)
+    {
+        if (!IsCode(body.Code))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid code", "\"code\" must be 5 characters from 23456789ABCDEFGHJKMNPQRSTUVWXYZ.");
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Hostname) || body.Hostname.Length > 253)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid hostname", "\"hostname\" must be 1 to 253 characters.");
+        }
+
+        if (body.RegistrationSecret is not { Length: >= 32 and <= 256 })
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid registration secret", "\"registrationSecret\" must be 32 to 256 characters of random data.");
+        }
+
+        return null;
+    }
+
+    private static bool IsCode(string? code) => code is not null && CodePattern().IsMatch(code.ToUpperInvariant());
+
+    private static ProblemHttpResult NodeNotFound(string id) =>
+        Problem(StatusCodes.Status404NotFound, "No such node", $"No node has the id '{id}'. GET /api/v1/nodes lists them.");
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(title: title, detail: detail, statusCode: status);
+
+    [GeneratedRegex("^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{5}$")]
+    private static partial Regex CodePattern();
+}
+
+/// <summary>A node's registration.</summary>
+public sealed record RegisterRequest(string? Hostname, string? Code, string? RegistrationSecret);
+
+/// <summary>The pending node created for a registration.</summary>
+public sealed record RegisterResponse(string NodeId, string Code, string Status);
+
+/// <summary>A node asking about its registration.</summary>
+public sealed record RegistrationStatusRequest(string? Code, string? RegistrationSecret);
+
+/// <summary><c>pending</c>, or <c>approved</c> with the API key (once).</summary>
+public sealed record RegistrationStatusResponse(string Status, string NodeId, string? ApiKey);
+
+/// <summary>An admin approving a code.</summary>
+public sealed record ApproveRequest(string? Code);
+
+/// <summary>The node an approval activated.</summary>
+public sealed record ApprovedNodeResponse(string Id, string Hostname, string? IpAddress);
+
+/// <summary>Who a node key belongs to.</summary>
+public sealed record OwnNodeResponse(string NodeId);

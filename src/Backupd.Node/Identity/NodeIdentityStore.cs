@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Backupd.Node.Options;
+using Microsoft.Extensions.Options;
+
+namespace Backupd.Node.Identity;
+
+/// <summary>
+/// The node's identity: <c>BACKUPD_API_KEY</c> + <c>BACKUPD_NODE_ID</c> when set, otherwise
+/// <c>&lt;data dir&gt;/node-identity.json</c> (mode 0600), written once after approval.
+/// </summary>
+public sealed class NodeIdentityStore(IOptions<NodeOptions> options)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    /// <summary>Path of the identity file.</summary>
+    public string FilePath => Path.Combine(options.Value.DataDir, "node-identity.json");
+
+    /// <summary>The identity from the settings or the file, or null if this node never registered.</summary>
+    public async Task<NodeIdentity?> LoadAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (settings is { ApiKey: { Length: > 0 } key, NodeId: { Length: > 0 } id })
+        {
+            return new NodeIdentity(id, key);
+        }
+
+        if (!File.Exists(FilePath))
+        {
+            return null;
+        }
+
+        try
+        {
+            await using var stream = File.OpenRead(FilePath);
+            var stored = await JsonSerializer.DeserializeAsync<NodeIdentity>(stream, Json, cancellationToken);
+            return stored is { NodeId.Length: > 0, ApiKey.Length: > 0 }
+                ? stored
+                : throw new InvalidDataException("it lacks nodeId or apiKey");
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidDataException)
+        {
+            throw new InvalidDataException($"The node identity file '{FilePath}' is damaged ({ex.Message}). Delete it to register again with a new code.", ex);
+        }
+    }
+
+    /// <summary>Writes the identity so that only this user can read it.</summary>
+    public async Task SaveAsync(NodeIdentity identity, CancellationToken cancellationToken)
+    {
+        var temp = FilePath + ".tmp";
+        var create = new FileStreamOptions
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        };
+        await using (var stream = new FileStream(temp, create))
+        {
+            await JsonSerializer.SerializeAsync(stream, identity, Json, cancellationToken);
+        }
+
+        File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.Move(temp, FilePath, overwrite: true);
+    }
+}

@@ -1,0 +1,76 @@
+using Backupd.Node.Identity;
+using Microsoft.Extensions.Logging;
+
+namespace Backupd.Node.Registration;
+
+/// <summary>
+/// Registers a node that has no identity: shows a code, waits for an admin to approve it,
+/// and stores the API key it then receives. A code that expires is replaced by a new one.
+/// </summary>
+public sealed partial class NodeRegistrar(
+    MasterRegistrationClient master,
+    NodeIdentityStore store,
+    TimeProvider time,
+    ILogger<NodeRegistrar> logger)
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>Runs until the node is approved; returns its stored identity.</summary>
+    public async Task<NodeIdentity> RegisterAsync(CancellationToken cancellationToken)
+    {
+        var hostname = Environment.MachineName;
+        while (true)
+        {
+            var (code, secret) = await ReserveCodeAsync(hostname, cancellationToken);
+            await Console.Out.WriteLineAsync($"Registration code: {code} — approve it on the master (Nodes → Approve, or POST /api/v1/nodes/approve).");
+            LogWaiting(code);
+
+            while (true)
+            {
+                await Task.Delay(PollInterval, time, cancellationToken);
+                var poll = await master.PollAsync(code, secret, cancellationToken);
+                if (poll.State == RegistrationPollState.Approved)
+                {
+                    var identity = new NodeIdentity(poll.NodeId!, poll.ApiKey!);
+                    await store.SaveAsync(identity, cancellationToken);
+                    LogApproved(identity.NodeId, store.FilePath);
+                    return identity;
+                }
+
+                if (poll.State == RegistrationPollState.AlreadyClaimed)
+                {
+                    throw new InvalidOperationException(
+                        $"The master already handed out the API key for code {code}, but this node did not store it. Delete the node on the master and restart this node.");
+                }
+
+                if (poll.State == RegistrationPollState.Expired)
+                {
+                    LogExpired(code);
+                    break;
+                }
+            }
+        }
+    }
+
+    private async Task<(string Code, string Secret)> ReserveCodeAsync(string hostname, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var code = RegistrationCode.New();
+            var secret = RegistrationCode.NewSecret();
+            if (await master.RegisterAsync(hostname, code, secret, cancellationToken))
+            {
+                return (code, secret);
+            }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Waiting for an admin to approve registration code {Code}")]
+    private partial void LogWaiting(string code);
+
+    [LoggerMessage(LogLevel.Information, "Approved as node {NodeId}; identity stored in {IdentityFile}")]
+    private partial void LogApproved(string nodeId, string identityFile);
+
+    [LoggerMessage(LogLevel.Warning, "Registration code {Code} expired before approval; registering a new one")]
+    private partial void LogExpired(string code);
+}

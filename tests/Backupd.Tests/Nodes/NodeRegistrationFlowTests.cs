@@ -1,0 +1,48 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Backupd.Tests.Processes;
+
+namespace Backupd.Tests.Nodes;
+
+/// <summary>The whole flow with a real master process and a real node process.</summary>
+public sealed class NodeRegistrationFlowTests
+{
+    [Fact]
+    public async Task Code_on_console_approve_active_restart_without_new_code_then_disable_refuses_the_node()
+    {
+        await using var master = new MasterProcess();
+        await master.StartAsync();
+        var api = new MasterApi(master.Http, await master.IssueTokenAsync());
+        await using var node = new NodeProcess(master.BaseUrl);
+        node.Start();
+
+        var code = await node.WaitForCodeAsync();
+        using var approve = await api.ApproveAsync(code);
+        Assert.Equal(HttpStatusCode.OK, approve.StatusCode);
+        var approved = await approve.Content.ReadFromJsonAsync<JsonElement>();
+        var nodeId = approved.GetProperty("id").GetString()!;
+        Assert.Equal(Environment.MachineName, approved.GetProperty("hostname").GetString());
+        Assert.Equal("127.0.0.1", approved.GetProperty("ipAddress").GetString());
+
+        await node.Process.WaitForOutputAsync($"The master accepts this node's key \\(node {nodeId}\\)", TimeSpan.FromSeconds(30));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(node.IdentityFile));
+        var listed = (await api.GetJsonAsync("/api/v1/nodes")).EnumerateArray().Single(n => n.GetProperty("id").GetString() == nodeId);
+        Assert.Equal("active", listed.GetProperty("status").GetString());
+        Assert.True(listed.GetProperty("online").GetBoolean());
+
+        Assert.Equal(0, await node.StopAsync());
+        node.Start();
+        await node.Process.WaitForOutputAsync($"The master accepts this node's key \\(node {nodeId}\\)", TimeSpan.FromSeconds(30));
+        Assert.DoesNotContain("Registration code:", node.Process.Output);
+
+        using var disable = await api.SendAsync(HttpMethod.Post, $"/api/v1/nodes/{nodeId}/disable");
+        Assert.Equal(HttpStatusCode.OK, disable.StatusCode);
+        await node.Process.WaitForOutputAsync("The master refused this node's API key", TimeSpan.FromSeconds(30));
+        Assert.Equal("disabled", (await api.GetJsonAsync($"/api/v1/nodes/{nodeId}")).GetProperty("status").GetString());
+
+        var apiKey = JsonDocument.Parse(await File.ReadAllTextAsync(node.IdentityFile)).RootElement.GetProperty("apiKey").GetString()!;
+        Assert.DoesNotContain(apiKey, master.Output);
+        Assert.DoesNotContain(apiKey, node.Process.Output);
+    }
+}

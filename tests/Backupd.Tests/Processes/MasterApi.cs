@@ -1,0 +1,40 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Backupd.Tests.Processes;
+
+/// <summary>Small typed calls against a master's REST API, as an admin or as a node.</summary>
+public sealed class MasterApi(HttpClient http, string bearer)
+{
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null, string? bearerOverride = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerOverride ?? bearer);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        return await http.SendAsync(request);
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var response = await SendAsync(HttpMethod.Get, path);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>Registers like a node would, without authentication.</summary>
+    public async Task<HttpResponseMessage> RegisterAsync(string code, string secret, string hostname = "web-01")
+    {
+        return await http.PostAsJsonAsync("/api/v1/nodes/register", new { hostname, code, registrationSecret = secret });
+    }
+
+    /// <summary>Asks for the registration status like a node would.</summary>
+    public async Task<HttpResponseMessage> PollAsync(string code, string secret) =>
+        await http.PostAsJsonAsync("/api/v1/nodes/register/status", new { code, registrationSecret = secret });
+
+    public Task<HttpResponseMessage> ApproveAsync(string code) => SendAsync(HttpMethod.Post, "/api/v1/nodes/approve", new { code });
+}

@@ -1,0 +1,43 @@
+namespace Backupd.Tests.Processes;
+
+/// <summary>A real node process pointed at a master, with a data dir that outlives restarts.</summary>
+public sealed class NodeProcess(Uri masterUrl) : IAsyncDisposable
+{
+    private BackupdProcess? _process;
+
+    public string DataDir { get; } = Directory.CreateTempSubdirectory("backupd-node-").FullName;
+
+    public string IdentityFile => Path.Combine(DataDir, "node-identity.json");
+
+    public BackupdProcess Process => _process ?? throw new InvalidOperationException("The node is not running.");
+
+    public void Start()
+    {
+        _process = BackupdProcess.Start(["--mode", "node"], new Dictionary<string, string>
+        {
+            ["BACKUPD_MASTER_URL"] = masterUrl.ToString(),
+            ["BACKUPD_DATA_DIR"] = DataDir,
+        });
+    }
+
+    public async Task<int> StopAsync()
+    {
+        Process.Terminate();
+        var exitCode = await Process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        return exitCode;
+    }
+
+    /// <summary>Waits for the registration line and returns the code it shows.</summary>
+    public async Task<string> WaitForCodeAsync() =>
+        (await Process.WaitForOutputAsync(@"^Registration code: ([2-9A-HJKMNP-Z]{5}) — approve it on the master", TimeSpan.FromSeconds(60))).Groups[1].Value;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+        }
+
+        Directory.Delete(DataDir, recursive: true);
+    }
+}
