@@ -1,4 +1,5 @@
 using Backupd.Hosting;
+using Backupd.Node.Connection;
 using Backupd.Node.Identity;
 using Backupd.Node.Options;
 using Backupd.Node.Registration;
@@ -30,6 +31,8 @@ public static class NodeHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeIdentityStore>();
         builder.Services.AddSingleton<NodeRegistrar>();
+        builder.Services.AddSingleton<CapabilityProbe>();
+        builder.Services.AddSingleton<MasterSession>();
         builder.Services.AddHttpClient<MasterRegistrationClient>(http =>
         {
             http.BaseAddress = options.MasterUrl;

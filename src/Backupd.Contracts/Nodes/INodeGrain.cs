@@ -20,6 +20,10 @@ public interface INodeGrain : IGrainWithStringKey
     [Alias("Authenticate")]
     Task<bool> AuthenticateAsync(string apiKey);
 
+    /// <summary>Records a heartbeat from an authenticated node session.</summary>
+    [Alias("RecordHeartbeat")]
+    Task RecordHeartbeatAsync(NodeCapabilities capabilities);
+
     /// <summary>The node as the API shows it; null if it never existed or was deleted.</summary>
     [Alias("GetSummary")]
     Task<NodeSummary?> GetSummaryAsync();

@@ -9,6 +9,7 @@ namespace Backupd.Contracts.Nodes;
 /// <param name="ApprovedAt">When an admin approved it.</param>
 /// <param name="LastSeenAt">Its last heartbeat or key use.</param>
 /// <param name="Online">Whether it was seen recently.</param>
+/// <param name="Capabilities">What it reported in its last heartbeat.</param>
 [GenerateSerializer, Immutable, Alias("backupd.nodes.NodeSummary")]
 public sealed record NodeSummary(
     [property: Id(0)] string Id,
@@ -18,4 +19,5 @@ public sealed record NodeSummary(
     [property: Id(4)] DateTimeOffset RegisteredAt,
     [property: Id(5)] DateTimeOffset? ApprovedAt,
     [property: Id(6)] DateTimeOffset? LastSeenAt,
-    [property: Id(7)] bool Online);
+    [property: Id(7)] bool Online,
+    [property: Id(8)] NodeCapabilities? Capabilities);

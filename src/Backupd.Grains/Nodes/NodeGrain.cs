@@ -110,6 +110,25 @@ public sealed partial class NodeGrain(
         return Task.FromResult(valid);
     }
 
+    public async Task RecordHeartbeatAsync(NodeCapabilities capabilities)
+    {
+        _lastSeen = time.GetUtcNow();
+        if (!SameCapabilities(State.Capabilities, capabilities))
+        {
+            State.Capabilities = capabilities;
+            await node.WriteStateAsync();
+        }
+    }
+
+    // Free disk changes with every heartbeat; only a change in what the node can do is worth a write.
+    private static bool SameCapabilities(NodeCapabilities? stored, NodeCapabilities reported) =>
+        stored is not null
+        && stored.Version == reported.Version
+        && stored.OperatingSystem == reported.OperatingSystem
+        && stored.Modules.Count == reported.Modules.Count
+        && stored.Modules.Zip(reported.Modules).All(p => p.First.Name == p.Second.Name && p.First.Tools.SequenceEqual(p.Second.Tools))
+        && Math.Abs(stored.FreeDiskBytes - reported.FreeDiskBytes) < 1L << 30;
+
     public Task<NodeSummary?> GetSummaryAsync() => Task.FromResult(Exists ? Summary() : null);
 
     public async Task<NodeSummary?> DisableAsync()
@@ -152,7 +171,7 @@ public sealed partial class NodeGrain(
     private NodeSummary Summary()
     {
         var online = State.Status == NodeStatus.Active && _lastSeen is { } seen && time.GetUtcNow() - seen < OnlineWindow;
-        return new NodeSummary(NodeId, State.Hostname!, EffectiveStatus(), State.IpAddress, State.RegisteredAt, State.ApprovedAt, _lastSeen, online);
+        return new NodeSummary(NodeId, State.Hostname!, EffectiveStatus(), State.IpAddress, State.RegisteredAt, State.ApprovedAt, _lastSeen, online, State.Capabilities);
     }
 
     [LoggerMessage(LogLevel.Information, "Node {NodeId} ({Hostname}) registered from {IpAddress}, waiting for approval")]

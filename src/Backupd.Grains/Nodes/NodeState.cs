@@ -27,4 +27,7 @@ public sealed class NodeState
     [Id(8)] public DateTimeOffset? KeyClaimedAt { get; set; }
 
     [Id(9)] public DateTimeOffset? DisabledAt { get; set; }
+
+    /// <summary>The last capabilities reported; written only when they change.</summary>
+    [Id(10)] public NodeCapabilities? Capabilities { get; set; }
 }

@@ -2,6 +2,8 @@ using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Backupd.Contracts.Nodes;
 using Backupd.Master.Auth;
+using Backupd.Master.Options;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -33,6 +35,8 @@ public static partial class NodesApi
             .WithName("DeleteNode").WithSummary("Delete a node: its key stops working at once");
         group.MapGet("/self", Self).RequireAuthorization(AuthPolicies.Node)
             .WithName("GetOwnNode").WithSummary("A node checks its own key (node API key)");
+        group.MapGet("/gateways", Gateways).RequireAuthorization(AuthPolicies.Node)
+            .WithName("GetGateways").WithSummary("Where a node connects as an Orleans client (node API key)");
         return endpoints;
     }
 
@@ -112,6 +116,12 @@ public static partial class NodesApi
     private static Ok<OwnNodeResponse> Self(ClaimsPrincipal user) =>
         TypedResults.Ok(new OwnNodeResponse(user.FindFirstValue(ClaimTypes.NameIdentifier)!));
 
+    private static Ok<GatewaysResponse> Gateways(IOptions<MasterOptions> options)
+    {
+        var settings = options.Value;
+        return TypedResults.Ok(new GatewaysResponse(settings.ClusterId, settings.ServiceId, [new GatewayEndpoint(settings.GatewayHost, settings.GatewayPort)]));
+    }
+
     private static ProblemHttpResult? Validate(RegisterRequest body)
     {
         if (!IsCode(body.Code))
@@ -161,6 +171,12 @@ public sealed record ApproveRequest(string? Code);
 
 /// <summary>The node an approval activated.</summary>
 public sealed record ApprovedNodeResponse(string Id, string Hostname, string? IpAddress);
+
+/// <summary>The Orleans cluster a node joins as a client.</summary>
+public sealed record GatewaysResponse(string ClusterId, string ServiceId, IReadOnlyList<GatewayEndpoint> Gateways);
+
+/// <summary>One silo gateway.</summary>
+public sealed record GatewayEndpoint(string Host, int Port);
 
 /// <summary>Who a node key belongs to.</summary>
 public sealed record OwnNodeResponse(string NodeId);

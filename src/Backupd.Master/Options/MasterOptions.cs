@@ -26,6 +26,15 @@ public sealed class MasterOptions : IValidatableObject
     [Range(1, 65535, ErrorMessage = "must be a TCP port from {1} to {2}")]
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// The address nodes use to reach the gateway, as the master tells them. The single embedded
+    /// silo listens on loopback, so the default is the only value that works until a node runs on
+    /// another host.
+    /// </summary>
+    [Setting("GATEWAY_HOST")]
+    [Required(ErrorMessage = "must name a host or IP address")]
+    public string GatewayHost { get; set; } = "127.0.0.1";
+
     /// <summary>Orleans cluster id: silos with the same id form one cluster.</summary>
     [Setting("CLUSTER_ID")]
     [Required(ErrorMessage = "must not be empty")]

@@ -40,19 +40,20 @@ public sealed class MasterRegistrationClient(HttpClient http)
             : new RegistrationPoll(RegistrationPollState.Pending, body.NodeId, null);
     }
 
-    /// <summary>Whether the master accepts this node's key: false when it was disabled or deleted.</summary>
-    public async Task<bool> CheckKeyAsync(string apiKey, CancellationToken cancellationToken)
+    /// <summary>Where to connect as an Orleans client; null when the master refuses the key.</summary>
+    public async Task<GatewaysInfo?> GetGatewaysAsync(string apiKey, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/nodes/self");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/nodes/gateways");
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
         using var response = await http.SendAsync(request, cancellationToken);
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
-            return false;
+            return null;
         }
 
         await EnsureSuccessAsync(response, cancellationToken);
-        return true;
+        return await response.Content.ReadFromJsonAsync<GatewaysInfo>(cancellationToken)
+            ?? throw new HttpRequestException("The master sent no gateways.");
     }
 
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -66,6 +67,12 @@ public sealed class MasterRegistrationClient(HttpClient http)
 
     private sealed record StatusBody(string Status, string NodeId, string? ApiKey);
 }
+
+/// <summary>The cluster a node connects to.</summary>
+public sealed record GatewaysInfo(string ClusterId, string ServiceId, IReadOnlyList<GatewayInfo> Gateways);
+
+/// <summary>One gateway.</summary>
+public sealed record GatewayInfo(string Host, int Port);
 
 /// <summary>Where a registration stands.</summary>
 public enum RegistrationPollState

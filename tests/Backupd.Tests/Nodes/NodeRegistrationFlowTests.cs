@@ -25,16 +25,30 @@ public sealed class NodeRegistrationFlowTests
         Assert.Equal(Environment.MachineName, approved.GetProperty("hostname").GetString());
         Assert.Equal("127.0.0.1", approved.GetProperty("ipAddress").GetString());
 
-        await node.Process.WaitForOutputAsync($"The master accepts this node's key \\(node {nodeId}\\)", TimeSpan.FromSeconds(30));
+        var connected = $"Connected to the master as node {nodeId}";
+        await node.Process.WaitForOutputAsync(connected, TimeSpan.FromSeconds(30));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(node.IdentityFile));
         var listed = (await api.GetJsonAsync("/api/v1/nodes")).EnumerateArray().Single(n => n.GetProperty("id").GetString() == nodeId);
         Assert.Equal("active", listed.GetProperty("status").GetString());
         Assert.True(listed.GetProperty("online").GetBoolean());
+        var capabilities = listed.GetProperty("capabilities");
+        Assert.StartsWith("0.", capabilities.GetProperty("version").GetString());
+        Assert.True(capabilities.GetProperty("freeDiskBytes").GetInt64() > 0);
+        var wordpress = capabilities.GetProperty("modules").EnumerateArray().Single(m => m.GetProperty("name").GetString() == "wordpress");
+        Assert.Equal("mysqldump", wordpress.GetProperty("tools")[0].GetProperty("name").GetString());
 
         Assert.Equal(0, await node.StopAsync());
         node.Start();
-        await node.Process.WaitForOutputAsync($"The master accepts this node's key \\(node {nodeId}\\)", TimeSpan.FromSeconds(30));
+        await node.Process.WaitForOutputAsync(connected, TimeSpan.FromSeconds(30));
         Assert.DoesNotContain("Registration code:", node.Process.Output);
+
+        // The node finds its way back after the master restarts.
+        var before = node.Process.Output.Length;
+        Assert.Equal(0, await master.StopAsync());
+        await node.Process.WaitForOutputAsync("Lost the master", TimeSpan.FromSeconds(60), before);
+        await master.StartAsync();
+        await node.Process.WaitForOutputAsync(connected, TimeSpan.FromSeconds(60), before);
+        api = new MasterApi(master.Http, await master.IssueTokenAsync());
 
         using var disable = await api.SendAsync(HttpMethod.Post, $"/api/v1/nodes/{nodeId}/disable");
         Assert.Equal(HttpStatusCode.OK, disable.StatusCode);
