@@ -1,5 +1,6 @@
 using Backupd.Master.Options;
 using Backupd.Master.Persistence;
+using Backupd.Master.Security;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -24,6 +25,7 @@ public static class SiloHostingExtensions
                 cluster.ServiceId = options.ServiceId;
             });
             silo.AddBackupdSqliteStorage(database);
+            silo.AddBackupdCallGuard();
         });
         return builder;
     }

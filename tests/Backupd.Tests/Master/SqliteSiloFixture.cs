@@ -1,5 +1,6 @@
 using Backupd.Master.Hosting;
 using Backupd.Master.Persistence;
+using Backupd.Master.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.TestingHost;
@@ -30,8 +31,15 @@ public sealed class SqliteSiloFixture : IAsyncLifetime
 
         var database = Database;
         var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.AddBackupdSqliteStorage(database));
+        builder.ConfigureSilo((_, silo) => silo.AddBackupdSqliteStorage(database).AddBackupdCallGuard());
         builder.ConfigureSiloHost((_, host) => host.Services.AddSingleton(TimeProvider.System));
+        // The test client stands in for code inside the silo (as the REST API is), so it
+        // presents the silo's proof; GatewayAttackerTests covers clients that cannot.
+        builder.ConfigureClient(client => client.AddOutgoingGrainCallFilter(async call =>
+        {
+            RequestContext.Set(InSiloCallProof.RequestContextKey, SiloServices.GetRequiredService<InSiloCallProof>().Token);
+            await call.Invoke();
+        }));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

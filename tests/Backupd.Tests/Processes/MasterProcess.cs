@@ -44,6 +44,9 @@ public sealed class MasterProcess : IAsyncDisposable
 
     public string DataDir { get; }
 
+    /// <summary>The Orleans gateway port nodes connect to.</summary>
+    public int GatewayPort => int.Parse(_environment["BACKUPD_GATEWAY_PORT"], System.Globalization.CultureInfo.InvariantCulture);
+
     public Uri BaseUrl { get; }
 
     public HttpClient Http { get; }
