@@ -29,6 +29,24 @@ public sealed class NodeRegistrationApiTests(SharedMasterFixture fixture)
     }
 
     [Fact]
+    public async Task Node_given_its_key_in_the_environment_connects_without_registering()
+    {
+        var api = await AdminAsync();
+        var (nodeId, apiKey) = await EnrolAsync(api);
+        await using var node = new NodeProcess(Master.BaseUrl, new Dictionary<string, string>
+        {
+            ["BACKUPD_API_KEY"] = apiKey,
+            ["BACKUPD_NODE_ID"] = nodeId,
+        });
+        node.Start();
+
+        await node.Process.WaitForOutputAsync($"Connected to the master as node {nodeId}", TimeSpan.FromSeconds(60));
+        Assert.DoesNotContain("Registration code:", node.Process.Output);
+        Assert.False(File.Exists(node.IdentityFile));
+        Assert.DoesNotContain(apiKey, node.Process.Output);
+    }
+
+    [Fact]
     public async Task Pending_node_is_listed_and_polling_says_pending_without_a_key()
     {
         var api = await AdminAsync();

@@ -1,7 +1,7 @@
 namespace Backupd.Tests.Processes;
 
 /// <summary>A real node process pointed at a master, with a data dir that outlives restarts.</summary>
-public sealed class NodeProcess(Uri masterUrl) : IAsyncDisposable
+public sealed class NodeProcess(Uri masterUrl, IReadOnlyDictionary<string, string>? extraEnvironment = null) : IAsyncDisposable
 {
     private BackupdProcess? _process;
 
@@ -13,11 +13,12 @@ public sealed class NodeProcess(Uri masterUrl) : IAsyncDisposable
 
     public void Start()
     {
-        _process = BackupdProcess.Start(["--mode", "node"], new Dictionary<string, string>
+        var environment = new Dictionary<string, string>(extraEnvironment ?? new Dictionary<string, string>())
         {
             ["BACKUPD_MASTER_URL"] = masterUrl.ToString(),
             ["BACKUPD_DATA_DIR"] = DataDir,
-        });
+        };
+        _process = BackupdProcess.Start(["--mode", "node"], environment);
     }
 
     public async Task<int> StopAsync()
