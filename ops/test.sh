@@ -24,12 +24,10 @@ status="${PIPESTATUS[0]}"
 set -e
 
 # One plain summary line over all test assemblies, for people and CI alike.
-awk '/^(Passed|Failed)!/ {
-       for (i = 1; i <= NF; i++) {
-         if ($i == "Failed:")  failed  += $(i+1)
-         if ($i == "Passed:")  passed  += $(i+1)
-         if ($i == "Skipped:") skipped += $(i+1)
-       }
-     }
-     END { printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped }' "$results/test.log"
+awk '/^[[:space:]]+Passed: [0-9]+$/  { passed  += $2 }
+     /^[[:space:]]+Failed: [0-9]+$/  { failed  += $2 }
+     /^[[:space:]]+Skipped: [0-9]+$/ { skipped += $2 }
+     /Test Run Aborted/             { aborted = 1 }
+     END { printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped; if (aborted) print "a test run was aborted" }' "$results/test.log"
+if [ "$status" -eq 0 ] && grep -q "Test Run Aborted" "$results/test.log"; then status=1; fi
 exit "$status"
