@@ -1,3 +1,4 @@
+using System.Net;
 using Backupd.Master.Options;
 using Backupd.Master.Persistence;
 using Backupd.Master.Security;
@@ -24,6 +25,12 @@ public static class SiloHostingExtensions
                 cluster.ClusterId = options.ClusterId;
                 cluster.ServiceId = options.ServiceId;
             });
+            // Nodes on other hosts reach the gateway at BACKUPD_GATEWAY_HOST; the silo port stays on loopback.
+            if (IPAddress.TryParse(options.GatewayHost, out var gatewayAddress) && !gatewayAddress.Equals(IPAddress.Loopback))
+            {
+                silo.Configure<EndpointOptions>(endpoints => endpoints.GatewayListeningEndpoint = new IPEndPoint(gatewayAddress, options.GatewayPort));
+            }
+
             silo.AddBackupdSqliteStorage(database);
             silo.AddBackupdCallGuard();
         });

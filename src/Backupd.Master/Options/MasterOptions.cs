@@ -27,12 +27,12 @@ public sealed class MasterOptions : IValidatableObject
     public int GatewayPort { get; set; } = 30000;
 
     /// <summary>
-    /// The address nodes use to reach the gateway, as the master tells them. The single embedded
-    /// silo listens on loopback, so the default is the only value that works until a node runs on
-    /// another host.
+    /// The IP address the gateway listens on and that the master tells nodes to connect to.
+    /// Loopback by default; set it to an address of this host that nodes can reach.
     /// </summary>
     [Setting("GATEWAY_HOST")]
-    [Required(ErrorMessage = "must name a host or IP address")]
+    [Required(ErrorMessage = "must be an IP address of this host")]
+    [RegularExpression(@"^[0-9a-fA-F:.]+$", ErrorMessage = "must be an IP address of this host, e.g. 192.0.2.10")]
     public string GatewayHost { get; set; } = "127.0.0.1";
 
     /// <summary>Orleans cluster id: silos with the same id form one cluster.</summary>

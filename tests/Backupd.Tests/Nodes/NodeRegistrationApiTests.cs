@@ -47,6 +47,23 @@ public sealed class NodeRegistrationApiTests(SharedMasterFixture fixture)
     }
 
     [Fact]
+    public async Task Node_reaches_a_gateway_on_the_address_the_master_advertises()
+    {
+        await using var master = new MasterProcess(extraEnvironment: new Dictionary<string, string> { ["BACKUPD_GATEWAY_HOST"] = "127.0.0.2" });
+        await master.StartAsync();
+        var api = new MasterApi(master.Http, await master.IssueTokenAsync());
+        var (nodeId, apiKey) = await EnrolAsync(api);
+        await using var node = new NodeProcess(master.BaseUrl, new Dictionary<string, string>
+        {
+            ["BACKUPD_API_KEY"] = apiKey,
+            ["BACKUPD_NODE_ID"] = nodeId,
+        });
+        node.Start();
+
+        await node.Process.WaitForOutputAsync($"Connected to the master as node {nodeId} through 127.0.0.2:{master.GatewayPort}", TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
     public async Task Pending_node_is_listed_and_polling_says_pending_without_a_key()
     {
         var api = await AdminAsync();
