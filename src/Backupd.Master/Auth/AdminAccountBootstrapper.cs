@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Backupd.Contracts.Auth;
+using Backupd.Hosting;
 using Backupd.Master.Options;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -41,7 +42,11 @@ public sealed partial class AdminAccountBootstrapper(
 
         var generated = GeneratePassword();
         // The file is written first so that the password is never lost if the grain write fails after it.
-        await WritePrivateFileAsync(settings.InitialAdminPasswordPath, generated + "\n", cancellationToken);
+        await PrivateFile.WriteAsync(settings.InitialAdminPasswordPath, async (stream, ct) =>
+        {
+            await using var writer = new StreamWriter(stream);
+            await writer.WriteAsync((generated + "\n").AsMemory(), ct);
+        }, cancellationToken);
         if (await account.EnsureCreatedAsync(generated))
         {
             LogGenerated(AdminUserName, generated, settings.InitialAdminPasswordPath);
@@ -55,25 +60,6 @@ public sealed partial class AdminAccountBootstrapper(
         // Unambiguous letters and digits, 24 characters: about 137 bits, easy to copy from a log.
         const string alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
         return RandomNumberGenerator.GetString(alphabet, 24);
-    }
-
-    private static async Task WritePrivateFileAsync(string path, string content, CancellationToken cancellationToken)
-    {
-        var temp = path + ".tmp";
-        var streamOptions = new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        };
-        await using (var stream = new FileStream(temp, streamOptions))
-        await using (var writer = new StreamWriter(stream))
-        {
-            await writer.WriteAsync(content.AsMemory(), cancellationToken);
-        }
-
-        File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        File.Move(temp, path, overwrite: true);
     }
 
     [LoggerMessage(LogLevel.Information, "Created the {UserName} account with the password from BACKUPD_ADMIN_PASSWORD")]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Backupd.Hosting;
 using Backupd.Node.Options;
 using Microsoft.Extensions.Options;
 
@@ -46,19 +47,6 @@ public sealed class NodeIdentityStore(IOptions<NodeOptions> options)
     /// <summary>Writes the identity so that only this user can read it.</summary>
     public async Task SaveAsync(NodeIdentity identity, CancellationToken cancellationToken)
     {
-        var temp = FilePath + ".tmp";
-        var create = new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        };
-        await using (var stream = new FileStream(temp, create))
-        {
-            await JsonSerializer.SerializeAsync(stream, identity, Json, cancellationToken);
-        }
-
-        File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        File.Move(temp, FilePath, overwrite: true);
+        await PrivateFile.WriteAsync(FilePath, (stream, ct) => JsonSerializer.SerializeAsync(stream, identity, Json, ct), cancellationToken);
     }
 }
