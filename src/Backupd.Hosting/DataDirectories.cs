@@ -21,4 +21,18 @@ public static class DataDirectories
             : xdg;
         return Path.Combine(baseDir, "backupd");
     }
+
+    /// <summary>Creates the data dir (mode 0700) or says which setting to fix.</summary>
+    /// <returns>The directory's full path.</returns>
+    public static string Create(string dataDir)
+    {
+        try
+        {
+            return Directory.CreateDirectory(dataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute).FullName;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidSettingsException([$"BACKUPD_DATA_DIR (\"data_dir\" in the config file) is '{dataDir}', which cannot be created: {ex.Message}"]);
+        }
+    }
 }

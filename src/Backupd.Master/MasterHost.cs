@@ -28,7 +28,7 @@ public static class MasterHost
         builder.AddBackupdLogging();
 
         var options = builder.AddBackupdSettings<MasterOptions>();
-        var database = CreateDataDir(builder, options);
+        var database = builder.AddBackupdDatabase(options);
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         builder.Services.AddSingleton(TimeProvider.System);
         // Keys for future cookies and anti-forgery tokens live with the rest of the master's state, so restarts keep sessions.
@@ -67,17 +67,5 @@ public static class MasterHost
         }
 
         return 0;
-    }
-
-    private static SqliteDatabase CreateDataDir(WebApplicationBuilder builder, MasterOptions options)
-    {
-        try
-        {
-            return builder.AddBackupdDatabase(options);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidSettingsException([$"BACKUPD_DATA_DIR (\"data_dir\" in the config file) is '{options.DataDir}', which cannot be created: {ex.Message}"]);
-        }
     }
 }

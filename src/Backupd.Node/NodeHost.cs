@@ -19,14 +19,7 @@ public static class NodeHost
         builder.Configuration.AddConfiguration(configuration);
         builder.AddBackupdLogging();
         var options = builder.AddBackupdSettings<NodeOptions>();
-        try
-        {
-            Directory.CreateDirectory(options.DataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidSettingsException([$"BACKUPD_DATA_DIR (\"data_dir\" in the config file) is '{options.DataDir}', which cannot be created: {ex.Message}"]);
-        }
+        DataDirectories.Create(options.DataDir);
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeIdentityStore>();

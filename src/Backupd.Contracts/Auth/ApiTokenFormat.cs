@@ -13,8 +13,7 @@ public static class ApiTokenFormat
 
     /// <summary>Makes a fresh random id and secret.</summary>
     public static (string Id, string Secret) NewIdAndSecret() =>
-        (Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
-         Base64Url(RandomNumberGenerator.GetBytes(32)));
+        (Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)), RandomSecret.New());
 
     /// <summary>Joins an id and a secret into a bearer token.</summary>
     public static string Compose(string id, string secret) => $"{Prefix}{id}_{secret}";
@@ -52,7 +51,4 @@ public static class ApiTokenFormat
 
         return true;
     }
-
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -15,8 +15,7 @@ public static class NodeApiKeyFormat
     public static string NewNodeId() => "n" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
     /// <summary>A fresh 256-bit secret, URL-safe base64.</summary>
-    public static string NewSecret() =>
-        Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string NewSecret() => RandomSecret.New();
 
     /// <summary>Joins a node id and a secret into a key.</summary>
     public static string Compose(string nodeId, string secret) => $"{Prefix}{nodeId}_{secret}";

@@ -12,5 +12,5 @@ public static class RegistrationCode
     public static string New() => RandomNumberGenerator.GetString(Alphabet, 5);
 
     /// <summary>A fresh registration secret: 256 random bits, never displayed.</summary>
-    public static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string NewSecret() => Backupd.Contracts.RandomSecret.New();
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
+using Backupd.TestBed;
 
 namespace Backupd.Tests.Processes;
 
@@ -20,14 +21,14 @@ public sealed class MasterProcess : IAsyncDisposable
     public MasterProcess(string? adminPassword = AdminPassword, IReadOnlyDictionary<string, string>? extraEnvironment = null)
     {
         DataDir = Directory.CreateTempSubdirectory("backupd-master-").FullName;
-        BaseUrl = new Uri($"http://127.0.0.1:{FreePort()}");
+        BaseUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         _environment = new Dictionary<string, string>
         {
             ["BACKUPD_MODE"] = "master",
             ["BACKUPD_DATA_DIR"] = DataDir,
             ["BACKUPD_URLS"] = BaseUrl.ToString().TrimEnd('/'),
-            ["BACKUPD_SILO_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["BACKUPD_GATEWAY_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["BACKUPD_SILO_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["BACKUPD_GATEWAY_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (adminPassword is not null)
         {
@@ -127,12 +128,6 @@ public sealed class MasterProcess : IAsyncDisposable
         Directory.Delete(DataDir, recursive: true);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed record TokenBody(string Token, string Id);
 }
