@@ -1,0 +1,8 @@
+namespace Backupd.Modules;
+
+/// <summary>The names under which the built-in modules register.</summary>
+public static class ModuleNames
+{
+    /// <summary>The WordPress site module.</summary>
+    public const string WordPress = "wordpress";
+}
