@@ -1,5 +1,7 @@
 using System.Net.Sockets;
+using Backupd.Grains.Jobs;
 using Backupd.Grains.Nodes;
+using Backupd.Modules.WordPress;
 using Backupd.Hosting;
 using Backupd.Master.Apis;
 using Backupd.Master.Auth;
@@ -36,6 +38,9 @@ public static class MasterHost
         builder.AddBackupdSilo(options, database);
         builder.Services.AddBackupdAuthentication();
         builder.Services.Configure<RegistrationOptions>(registration => registration.CodeLifetime = options.RegistrationCodeLifetime);
+        builder.Services.Configure<JobOptions>(jobs => jobs.LeaseDuration = options.JobLease);
+        // The master validates job configs against each module's schema; it never runs them.
+        builder.Services.AddWordPressModule();
         builder.Services.AddBackupdHealthChecks();
         builder.Services.AddBackupdApi();
 
@@ -48,6 +53,9 @@ public static class MasterHost
         app.MapAuthApi();
         app.MapSystemApi();
         app.MapNodesApi();
+        app.MapModulesApi();
+        app.MapProvidersApi();
+        app.MapJobsApi();
 
         try
         {

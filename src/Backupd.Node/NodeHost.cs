@@ -32,6 +32,7 @@ public static class NodeHost
             http.Timeout = TimeSpan.FromSeconds(15);
         });
         builder.Services.AddHostedService<NodeAgent>();
+        builder.Services.AddBackupdJobs(options);
 
         using var host = builder.Build();
         await host.RunAsync(cancellationToken);

@@ -1,3 +1,6 @@
+using Backupd.Contracts.Jobs;
+using Backupd.Contracts.Storage;
+
 namespace Backupd.Contracts.Nodes;
 
 /// <summary>
@@ -13,4 +16,28 @@ public interface INodeSessionGrain : IGrainWithStringKey
     /// <exception cref="UnauthorizedAccessException">The key is wrong, or the node is disabled or deleted.</exception>
     [Alias("Heartbeat")]
     Task HeartbeatAsync(string apiKey, NodeCapabilities capabilities);
+
+    /// <summary>Registers the node's work signal (renewed with each heartbeat; kept in memory on the master).</summary>
+    [Alias("SubscribeJobs")]
+    Task SubscribeJobsAsync(string apiKey, INodeJobObserver observer);
+
+    /// <summary>Takes the node's next job and starts it under a lease; null when the queue is empty.</summary>
+    [Alias("TakeJob")]
+    Task<JobAssignment?> TakeJobAsync(string apiKey);
+
+    /// <summary>Reports progress on a running job and renews its lease.</summary>
+    [Alias("ReportJob")]
+    Task<LeaseStatus> ReportJobAsync(string apiKey, string jobId, int attempt, JobProgressReport report);
+
+    /// <summary>Reports how a run ended.</summary>
+    [Alias("FinishJob")]
+    Task<LeaseStatus> FinishJobAsync(string apiKey, string jobId, int attempt, JobOutcome outcome);
+
+    /// <summary>
+    /// The storage settings of a job this node is running now. Refused unless the job runs on
+    /// this node in this attempt and uses <paramref name="providerId"/>.
+    /// </summary>
+    /// <exception cref="UnauthorizedAccessException">Any of those conditions fails.</exception>
+    [Alias("GetJobStorage")]
+    Task<StorageTargetSettings> GetJobStorageAsync(string apiKey, string jobId, int attempt, string providerId);
 }

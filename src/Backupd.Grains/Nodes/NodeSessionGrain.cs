@@ -1,15 +1,69 @@
+using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Nodes;
+using Backupd.Contracts.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace Backupd.Grains.Nodes;
 
 /// <inheritdoc cref="INodeSessionGrain"/>
-public sealed class NodeSessionGrain : Grain, INodeSessionGrain
+public sealed partial class NodeSessionGrain(ILogger<NodeSessionGrain> logger) : Grain, INodeSessionGrain
 {
     public async Task HeartbeatAsync(string apiKey, NodeCapabilities capabilities)
     {
         var node = await AuthenticateAsync(apiKey);
         await node.RecordHeartbeatAsync(capabilities);
     }
+
+    public async Task SubscribeJobsAsync(string apiKey, INodeJobObserver observer)
+    {
+        await AuthenticateAsync(apiKey);
+        await Queue.SubscribeAsync(observer);
+    }
+
+    public async Task<JobAssignment?> TakeJobAsync(string apiKey)
+    {
+        await AuthenticateAsync(apiKey);
+        // A queued job may have been cancelled or started meanwhile; such ids are skipped.
+        while (await Queue.TakeNextAsync() is { } jobId)
+        {
+            if (await GrainFactory.GetGrain<IJobGrain>(jobId).StartAsync(NodeId) is { } assignment)
+            {
+                return assignment;
+            }
+        }
+
+        return null;
+    }
+
+    public async Task<LeaseStatus> ReportJobAsync(string apiKey, string jobId, int attempt, JobProgressReport report)
+    {
+        await AuthenticateAsync(apiKey);
+        return await GrainFactory.GetGrain<IJobGrain>(jobId).ReportAsync(NodeId, attempt, report);
+    }
+
+    public async Task<LeaseStatus> FinishJobAsync(string apiKey, string jobId, int attempt, JobOutcome outcome)
+    {
+        await AuthenticateAsync(apiKey);
+        return await GrainFactory.GetGrain<IJobGrain>(jobId).FinishAsync(NodeId, attempt, outcome);
+    }
+
+    public async Task<StorageTargetSettings> GetJobStorageAsync(string apiKey, string jobId, int attempt, string providerId)
+    {
+        await AuthenticateAsync(apiKey);
+        if (!await GrainFactory.GetGrain<IJobGrain>(jobId).MayReleaseStorageAsync(NodeId, attempt, providerId)
+            || await GrainFactory.GetGrain<IStorageProviderGrain>(providerId).GetTargetSettingsAsync() is not { } settings)
+        {
+            LogStorageRefused(NodeId, jobId, attempt, providerId);
+            throw new UnauthorizedAccessException($"Node {NodeId} may not have the settings of provider {providerId} for job {jobId}: the job must be running on this node and use that provider.");
+        }
+
+        LogStorageReleased(NodeId, jobId, providerId);
+        return settings;
+    }
+
+    private string NodeId => this.GetPrimaryKeyString();
+
+    private INodeJobQueueGrain Queue => GrainFactory.GetGrain<INodeJobQueueGrain>(NodeId);
 
     /// <summary>
     /// The key must name this grain's node and match that node's stored hash: whatever id a
@@ -26,4 +80,10 @@ public sealed class NodeSessionGrain : Grain, INodeSessionGrain
 
         return node;
     }
+
+    [LoggerMessage(LogLevel.Warning, "Refused node {NodeId} the storage settings of provider {ProviderId} for job {JobId} (attempt {Attempt})")]
+    private partial void LogStorageRefused(string nodeId, string jobId, int attempt, string providerId);
+
+    [LoggerMessage(LogLevel.Information, "Released the storage settings of provider {ProviderId} to node {NodeId} for job {JobId}")]
+    private partial void LogStorageReleased(string nodeId, string jobId, string providerId);
 }

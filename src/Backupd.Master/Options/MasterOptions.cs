@@ -59,6 +59,14 @@ public sealed class MasterOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 00:15:00")]
     public TimeSpan RegistrationCodeLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How long a running job stays with its node without a report from it. Nodes report every
+    /// few seconds; after a lapse the job goes back to its queue (or fails when out of attempts).
+    /// </summary>
+    [Setting("JOB_LEASE")]
+    [Range(typeof(TimeSpan), "00:00:03", "01:00:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 00:01:00")]
+    public TimeSpan JobLease { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Path of the embedded SQLite database.</summary>
     public string DatabasePath => Path.Combine(DataDir, "backupd.db");
 

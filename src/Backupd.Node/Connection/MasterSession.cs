@@ -1,7 +1,9 @@
 using System.Net;
 using Backupd.Contracts.Nodes;
 using Backupd.Hosting;
+using Backupd.Contracts.Jobs;
 using Backupd.Node.Identity;
+using Backupd.Node.Jobs;
 using Backupd.Node.Registration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -18,6 +20,8 @@ namespace Backupd.Node.Connection;
 public sealed partial class MasterSession(
     MasterRegistrationClient master,
     CapabilityProbe capabilities,
+    MasterLink link,
+    JobSignal jobSignal,
     TimeProvider time,
     ILogger<MasterSession> logger)
 {
@@ -102,10 +106,21 @@ public sealed partial class MasterSession(
         await host.StartAsync(cancellationToken);
         try
         {
-            var session = host.Services.GetRequiredService<IClusterClient>().GetGrain<INodeSessionGrain>(identity.NodeId);
+            var client = host.Services.GetRequiredService<IClusterClient>();
+            var session = client.GetGrain<INodeSessionGrain>(identity.NodeId);
+            var observer = client.CreateObjectReference<INodeJobObserver>(jobSignal);
+            var linked = false;
             while (!cancellationToken.IsCancellationRequested)
             {
                 await session.HeartbeatAsync(identity.ApiKey, capabilities.Probe());
+                // Renewed with every heartbeat: the master keeps it in memory only.
+                await session.SubscribeJobsAsync(identity.ApiKey, observer);
+                if (!linked)
+                {
+                    linked = true;
+                    link.Connected(new MasterLink.Connection(session, identity.ApiKey, identity.NodeId));
+                }
+
                 if (_state != SessionState.Connected)
                 {
                     _state = SessionState.Connected;
@@ -117,6 +132,7 @@ public sealed partial class MasterSession(
         }
         finally
         {
+            link.Disconnected();
             using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await host.StopAsync(stopping.Token);
         }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Backupd.Hosting;
+using Backupd.Modules.Resources;
 
 namespace Backupd.Node.Options;
 
@@ -38,6 +39,23 @@ public sealed class NodeOptions : IValidatableObject
     [Setting("MAX_BANDWIDTH_MBPS")]
     [Range(0, 1_000_000, ErrorMessage = "must be a number of megabits per second from {1} (unlimited) to {2}")]
     public double MaxBandwidthMbps { get; set; }
+
+    /// <summary>CPU threads for compression; 0 means one per core.</summary>
+    [Setting("MAX_CPU")]
+    [Range(0, 256, ErrorMessage = "must be a whole number of threads from {1} (one per core) to {2}")]
+    public int MaxCpu { get; set; }
+
+    /// <summary>
+    /// How many jobs may run at once. Each stage still waits for the I/O or network slot it
+    /// needs, so one job's upload can overlap another's dump.
+    /// </summary>
+    [Setting("MAX_JOBS")]
+    [Range(1, 64, ErrorMessage = "must be a whole number from {1} to {2}")]
+    public int MaxJobs { get; set; } = 4;
+
+    /// <summary>The limits the ResourceManager enforces.</summary>
+    public ResourceLimits ResourceLimits =>
+        new(MaxIo, MaxNetwork, MaxBandwidthMbps > 0 ? MaxBandwidthMbps : null, MaxCpu > 0 ? MaxCpu : Environment.ProcessorCount);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -1,3 +1,4 @@
+using Backupd.Grains.Jobs;
 using Backupd.Master.Hosting;
 using Backupd.Master.Persistence;
 using Backupd.Master.Security;
@@ -14,6 +15,9 @@ namespace Backupd.Tests.Master;
 public sealed class SqliteSiloFixture : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("backupd-silo-").FullName;
+
+    /// <summary>The job lease in this silo.</summary>
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(3);
 
     public SqliteDatabase Database { get; private set; } = null!;
 
@@ -32,7 +36,12 @@ public sealed class SqliteSiloFixture : IAsyncLifetime
         var database = Database;
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) => silo.AddBackupdSqliteStorage(database).AddBackupdCallGuard());
-        builder.ConfigureSiloHost((_, host) => host.Services.AddSingleton(TimeProvider.System));
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Services.AddSingleton(TimeProvider.System);
+            // Short enough for lease tests to see a lapse in seconds.
+            host.Services.Configure<JobOptions>(jobs => jobs.LeaseDuration = LeaseDuration);
+        });
         // The test client stands in for code inside the silo (as the REST API is), so it
         // presents the silo's proof; GatewayAttackerTests covers clients that cannot.
         builder.ConfigureClient(client => client.AddOutgoingGrainCallFilter(async call =>

@@ -19,6 +19,13 @@ public sealed class MasterApi(HttpClient http, string bearer)
         return await http.SendAsync(request);
     }
 
+    /// <summary>Sends a prepared request with the admin token.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
+    {
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        return await http.SendAsync(request);
+    }
+
     public async Task<JsonElement> GetJsonAsync(string path)
     {
         using var response = await SendAsync(HttpMethod.Get, path);

@@ -1,0 +1,37 @@
+namespace Backupd.Contracts.Jobs;
+
+/// <summary>One job, keyed by job id. Reached only inside the master: nodes go through their session.</summary>
+[Alias("backupd.jobs.IJobGrain")]
+public interface IJobGrain : IGrainWithStringKey
+{
+    /// <summary>Records a new pending job and queues it on its node.</summary>
+    [Alias("Create")]
+    Task<JobDetails> CreateAsync(JobSpec spec, IReadOnlyList<string> stages);
+
+    /// <summary>The job with secret config values masked; null when no such job exists.</summary>
+    [Alias("Get")]
+    Task<JobDetails?> GetAsync();
+
+    /// <summary>Cancels a pending job at once, or asks the node to stop a running one; null when no such job exists.</summary>
+    [Alias("Cancel")]
+    Task<JobDetails?> CancelAsync();
+
+    /// <summary>Starts the job on <paramref name="nodeId"/> under a new lease; null when it is no longer pending there.</summary>
+    [Alias("Start")]
+    Task<JobAssignment?> StartAsync(string nodeId);
+
+    /// <summary>Records a node's progress and renews its lease.</summary>
+    [Alias("Report")]
+    Task<LeaseStatus> ReportAsync(string nodeId, int attempt, JobProgressReport report);
+
+    /// <summary>Records how the run ended.</summary>
+    [Alias("Finish")]
+    Task<LeaseStatus> FinishAsync(string nodeId, int attempt, JobOutcome outcome);
+
+    /// <summary>
+    /// Whether <paramref name="nodeId"/> may have the settings of <paramref name="providerId"/>:
+    /// only while it runs attempt <paramref name="attempt"/> of this job and the job uses that provider.
+    /// </summary>
+    [Alias("MayReleaseStorage")]
+    Task<bool> MayReleaseStorageAsync(string nodeId, int attempt, string providerId);
+}

@@ -1,0 +1,323 @@
+using Backupd.Contracts.Jobs;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Backupd.Grains.Jobs;
+
+/// <inheritdoc cref="IJobGrain"/>
+/// <remarks>
+/// A running job is held by its node under a lease that each progress report renews. A grain
+/// timer notices a lapse within seconds; a reminder wakes the grain after a master restart so a
+/// job whose node vanished meanwhile is not left running forever.
+/// </remarks>
+public sealed partial class JobGrain(
+    [PersistentState("job", StorageNames.Master)] IPersistentState<JobRecord> job,
+    IOptions<JobOptions> options,
+    TimeProvider time,
+    ILogger<JobGrain> logger) : Grain, IJobGrain, IRemindable
+{
+    private const string LeaseReminder = "lease";
+    // Progress counters change with every report; the stored copy needs refreshing only now and then.
+    private static readonly TimeSpan ProgressWriteInterval = TimeSpan.FromSeconds(10);
+
+    private IGrainTimer? _leaseTimer;
+    private bool _reminderMayExist;
+    private DateTimeOffset _lastWrite;
+
+    private JobRecord State => job.State;
+
+    private bool Exists => job.RecordExists && State.Spec is not null;
+
+    private string JobId => this.GetPrimaryKeyString();
+
+    private TimeSpan LeaseDuration => options.Value.LeaseDuration;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Exists && State.State == JobState.Running)
+        {
+            // The node could not report while this grain was away (a master restart): give it a full lease to come back.
+            var grace = time.GetUtcNow() + LeaseDuration;
+            if (State.LeaseExpiresAt is not { } expires || expires < grace)
+            {
+                State.LeaseExpiresAt = grace;
+            }
+
+            await WatchLeaseAsync();
+        }
+    }
+
+    public async Task<JobDetails> CreateAsync(JobSpec spec, IReadOnlyList<string> stages)
+    {
+        if (Exists)
+        {
+            throw new InvalidOperationException($"Job {JobId} already exists.");
+        }
+
+        State.Spec = spec;
+        State.State = JobState.Pending;
+        State.CreatedAt = time.GetUtcNow();
+        State.Stages = [.. stages.Select(name => new JobStageInfo(name, StageStatus.Pending))];
+        AddLog(JobLogLevel.Info, $"Queued on node {spec.NodeId} with priority {spec.Priority}");
+        await SaveAsync();
+        await Queue.EnqueueAsync(JobId, spec.Priority, State.CreatedAt);
+        LogCreated(JobId, spec.Module, spec.NodeId, spec.Priority);
+        return Details();
+    }
+
+    public Task<JobDetails?> GetAsync() => Task.FromResult(Exists ? Details() : null);
+
+    public async Task<JobDetails?> CancelAsync()
+    {
+        if (!Exists)
+        {
+            return null;
+        }
+
+        switch (State.State)
+        {
+            case JobState.Pending:
+                await Queue.RemoveAsync(JobId);
+                AddLog(JobLogLevel.Warning, "Cancelled before it started");
+                End(JobState.Cancelled, error: null);
+                await SaveAsync();
+                LogCancelled(JobId, "pending");
+                break;
+            case JobState.Running when !State.CancelRequested:
+                State.CancelRequested = true;
+                AddLog(JobLogLevel.Warning, "Cancel requested; the node stops at its next checkpoint");
+                await SaveAsync();
+                await Queue.SignalCancelAsync(JobId);
+                LogCancelled(JobId, "running");
+                break;
+        }
+
+        return Details();
+    }
+
+    public async Task<JobAssignment?> StartAsync(string nodeId)
+    {
+        if (!Exists || State.State != JobState.Pending || State.Spec!.NodeId != nodeId)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        State.State = JobState.Running;
+        State.Attempts++;
+        State.StartedAt ??= now;
+        State.LeaseHolder = nodeId;
+        State.LeaseExpiresAt = now + LeaseDuration;
+        State.Stages = [.. State.Stages.Select(stage => new JobStageInfo(stage.Name, StageStatus.Pending))];
+        AddLog(JobLogLevel.Info, $"Started on node {nodeId} (attempt {State.Attempts} of {State.Spec.MaxAttempts})");
+        await SaveAsync();
+        await WatchLeaseAsync();
+        LogStarted(JobId, nodeId, State.Attempts);
+        var spec = State.Spec;
+        return new JobAssignment(JobId, State.Attempts, spec.Module, spec.ConfigJson, spec.ProviderId, LeaseDuration, State.CreatedAt);
+    }
+
+    public async Task<LeaseStatus> ReportAsync(string nodeId, int attempt, JobProgressReport report)
+    {
+        if (!HoldsLease(nodeId, attempt))
+        {
+            return LeaseStatus.Lost;
+        }
+
+        var stagesChanged = !State.Stages.Select(s => s.Status).SequenceEqual(report.Stages.Select(s => s.Status));
+        ApplyReport(report);
+        State.LeaseExpiresAt = time.GetUtcNow() + LeaseDuration;
+        if (stagesChanged || report.NewLogEntries.Count > 0 || time.GetUtcNow() - _lastWrite > ProgressWriteInterval)
+        {
+            await SaveAsync();
+        }
+
+        return State.CancelRequested ? LeaseStatus.CancelRequested : LeaseStatus.Active;
+    }
+
+    public async Task<LeaseStatus> FinishAsync(string nodeId, int attempt, JobOutcome outcome)
+    {
+        if (!HoldsLease(nodeId, attempt))
+        {
+            return LeaseStatus.Lost;
+        }
+
+        if (!outcome.State.IsFinished())
+        {
+            throw new ArgumentException($"A run cannot finish as {outcome.State}.", nameof(outcome));
+        }
+
+        ApplyReport(outcome.Report);
+        State.Result = outcome.State == JobState.Completed ? outcome.Result : null;
+        var line = outcome.State switch
+        {
+            JobState.Completed => $"Completed: {outcome.Result?.ObjectKey} ({outcome.Result?.Size} bytes)",
+            JobState.Cancelled => "Cancelled; the node cleaned up",
+            _ => $"Failed: {outcome.Error}",
+        };
+        AddLog(outcome.State == JobState.Completed ? JobLogLevel.Info : JobLogLevel.Error, line);
+        End(outcome.State, outcome.State == JobState.Failed ? outcome.Error ?? "The node reported a failure without a reason." : null);
+        await SaveAsync();
+        LogFinished(JobId, outcome.State, nodeId);
+        return LeaseStatus.Active;
+    }
+
+    public Task<bool> MayReleaseStorageAsync(string nodeId, int attempt, string providerId) =>
+        Task.FromResult(HoldsLease(nodeId, attempt) && State.Spec!.ProviderId == providerId);
+
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        // Activation already started the lease timer; a job that is no longer running needs no reminder.
+        _reminderMayExist = true;
+        return Exists && State.State == JobState.Running ? CheckLeaseAsync(CancellationToken.None) : StopWatchingLeaseAsync();
+    }
+
+    private INodeJobQueueGrain Queue => GrainFactory.GetGrain<INodeJobQueueGrain>(State.Spec!.NodeId);
+
+    private bool HoldsLease(string nodeId, int attempt) =>
+        Exists && State.State == JobState.Running && State.LeaseHolder == nodeId && State.Attempts == attempt;
+
+    private void ApplyReport(JobProgressReport report)
+    {
+        if (report.Stages.Count > 0)
+        {
+            State.Stages = [.. report.Stages];
+        }
+
+        foreach (var entry in report.NewLogEntries)
+        {
+            AddLog(entry);
+        }
+    }
+
+    private async Task WatchLeaseAsync()
+    {
+        if (_leaseTimer is null)
+        {
+            var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(1).Ticks, LeaseDuration.Ticks / 4));
+            _leaseTimer = this.RegisterGrainTimer(CheckLeaseAsync, new GrainTimerCreationOptions(period, period) { KeepAlive = true });
+        }
+
+        await this.RegisterOrUpdateReminder(LeaseReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        _reminderMayExist = true;
+    }
+
+    private async Task StopWatchingLeaseAsync()
+    {
+        _leaseTimer?.Dispose();
+        _leaseTimer = null;
+        if (_reminderMayExist && await this.GetReminder(LeaseReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        _reminderMayExist = false;
+    }
+
+    private async Task CheckLeaseAsync(CancellationToken cancellationToken)
+    {
+        if (!Exists || State.State != JobState.Running)
+        {
+            await StopWatchingLeaseAsync();
+            return;
+        }
+
+        if (State.LeaseExpiresAt is { } expires && time.GetUtcNow() < expires)
+        {
+            return;
+        }
+
+        var holder = State.LeaseHolder;
+        var reason = $"Node {holder} stopped reporting; its lease lapsed at {State.LeaseExpiresAt:u}";
+        if (State.CancelRequested)
+        {
+            AddLog(JobLogLevel.Warning, $"{reason}. The job was being cancelled, so it ends cancelled");
+            End(JobState.Cancelled, error: null);
+        }
+        else if (State.Attempts < State.Spec!.MaxAttempts)
+        {
+            AddLog(JobLogLevel.Warning, $"{reason}. Back in the queue for attempt {State.Attempts + 1} of {State.Spec.MaxAttempts}");
+            State.State = JobState.Pending;
+            State.LeaseHolder = null;
+            State.LeaseExpiresAt = null;
+            State.Stages = [.. State.Stages.Select(stage => new JobStageInfo(stage.Name, StageStatus.Pending))];
+        }
+        else
+        {
+            AddLog(JobLogLevel.Error, $"{reason}. No attempts left ({State.Attempts} of {State.Spec.MaxAttempts})");
+            End(JobState.Failed, $"{reason}, after {State.Attempts} of {State.Spec.MaxAttempts} attempts.");
+        }
+
+        LogLeaseLapsed(JobId, holder, State.State);
+        await SaveAsync();
+        if (State.State == JobState.Pending)
+        {
+            await Queue.EnqueueAsync(JobId, State.Spec!.Priority, State.CreatedAt);
+        }
+    }
+
+    private void End(JobState state, string? error)
+    {
+        State.State = state;
+        State.EndedAt = time.GetUtcNow();
+        State.Error = error;
+        State.LeaseHolder = null;
+        State.LeaseExpiresAt = null;
+        State.Stages = [.. State.Stages.Select(stage => stage.Status is StageStatus.Pending or StageStatus.Running
+            ? stage with { Status = state == JobState.Cancelled ? StageStatus.Cancelled : StageStatus.Skipped, EndedAt = stage.Status == StageStatus.Running ? State.EndedAt : stage.EndedAt }
+            : stage)];
+    }
+
+    private async Task SaveAsync()
+    {
+        await job.WriteStateAsync();
+        _lastWrite = time.GetUtcNow();
+        await GrainFactory.GetGrain<IJobIndexGrain>(0).UpsertAsync(Summary());
+        if (State.State != JobState.Running)
+        {
+            await StopWatchingLeaseAsync();
+        }
+    }
+
+    private void AddLog(JobLogLevel level, string message) => AddLog(new JobLogEntry(time.GetUtcNow(), level, message));
+
+    private void AddLog(JobLogEntry entry)
+    {
+        State.Log.Add(entry);
+        var excess = State.Log.Count - options.Value.MaxLogLines;
+        if (excess > 0)
+        {
+            State.Log.RemoveRange(0, excess);
+            State.LogLinesDropped += excess;
+        }
+    }
+
+    private JobSummary Summary()
+    {
+        var spec = State.Spec!;
+        return new JobSummary(JobId, spec.NodeId, spec.Module, spec.ProviderId, spec.Priority, State.State, State.CreatedAt, State.StartedAt, State.EndedAt, State.Error, State.Result, spec.ScheduleId);
+    }
+
+    private JobDetails Details()
+    {
+        var spec = State.Spec!;
+        return new JobDetails(JobId, spec.NodeId, spec.Module, SecretConfigMask.Apply(spec.ConfigJson), spec.ProviderId, spec.Priority, State.State,
+            State.CreatedAt, State.StartedAt, State.EndedAt, State.Attempts, spec.MaxAttempts, State.CancelRequested,
+            [.. State.Stages], [.. State.Log], State.Result, State.Error, spec.ScheduleId);
+    }
+
+    [LoggerMessage(LogLevel.Information, "Job {JobId} ({Module}) queued on node {NodeId} with priority {Priority}")]
+    private partial void LogCreated(string jobId, string module, string nodeId, int priority);
+
+    [LoggerMessage(LogLevel.Information, "Job {JobId} started on node {NodeId}, attempt {Attempt}")]
+    private partial void LogStarted(string jobId, string nodeId, int attempt);
+
+    [LoggerMessage(LogLevel.Information, "Job {JobId} cancelled while {Phase}")]
+    private partial void LogCancelled(string jobId, string phase);
+
+    [LoggerMessage(LogLevel.Information, "Job {JobId} ended {State} on node {NodeId}")]
+    private partial void LogFinished(string jobId, JobState state, string nodeId);
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: node {NodeId} let its lease lapse; the job is now {State}")]
+    private partial void LogLeaseLapsed(string jobId, string? nodeId, JobState state);
+}

@@ -1,0 +1,38 @@
+using Backupd.Contracts.Jobs;
+
+namespace Backupd.Grains.Jobs;
+
+/// <summary>Stored state of a job.</summary>
+[GenerateSerializer, Alias("backupd.jobs.JobRecord")]
+public sealed class JobRecord
+{
+    [Id(0)] public JobSpec? Spec { get; set; }
+
+    [Id(1)] public JobState State { get; set; }
+
+    [Id(2)] public DateTimeOffset CreatedAt { get; set; }
+
+    [Id(3)] public DateTimeOffset? StartedAt { get; set; }
+
+    [Id(4)] public DateTimeOffset? EndedAt { get; set; }
+
+    [Id(5)] public int Attempts { get; set; }
+
+    [Id(6)] public bool CancelRequested { get; set; }
+
+    [Id(7)] public List<JobStageInfo> Stages { get; set; } = [];
+
+    [Id(8)] public List<JobLogEntry> Log { get; set; } = [];
+
+    [Id(9)] public JobResult? Result { get; set; }
+
+    [Id(10)] public string? Error { get; set; }
+
+    /// <summary>The node holding the lease while running.</summary>
+    [Id(11)] public string? LeaseHolder { get; set; }
+
+    [Id(12)] public DateTimeOffset? LeaseExpiresAt { get; set; }
+
+    /// <summary>Log lines dropped from the front to keep the log bounded.</summary>
+    [Id(13)] public int LogLinesDropped { get; set; }
+}

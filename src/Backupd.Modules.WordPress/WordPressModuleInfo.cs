@@ -1,6 +1,0 @@
-namespace Backupd.Modules.WordPress;
-
-internal static class WordPressModuleInfo
-{
-    public const string Name = ModuleNames.WordPress;
-}

@@ -1,0 +1,224 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Backupd.Modules.Bundles;
+using Backupd.Modules.Resources;
+using Backupd.Modules.Storage;
+
+namespace Backupd.Modules.WordPress;
+
+/// <summary>
+/// One WordPress backup. The dump goes to the work dir; wp-content streams straight from the
+/// site into the bundle (no copy), and the manifest, which carries every file's hash, is
+/// written last so each file is read only once.
+/// </summary>
+internal sealed class WordPressRun(WordPressJobConfig config, DatabaseDumper dumper) : ModuleRun
+{
+    private const string DumpEntry = "database.sql";
+    private const string ManifestEntry = "manifest.json";
+    private const string ContentEntry = "wp-content";
+    private static readonly JsonSerializerOptions ManifestJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    private WordPressConfig? _site;
+    private DatabaseConnectionSettings? _database;
+    private string? _siteUrl;
+    private string? _wordPressVersion;
+    private DatabaseDumpResult? _dump;
+    private FileStream? _bundleFile;
+    private BundleWriter? _writer;
+    private BundleTreeSummary? _files;
+    private BundleFileDigest? _dumpDigest;
+    private BundleResult? _bundle;
+
+    private string ContentPath => Path.Combine(config.Path, ContentEntry);
+
+    public override Task RunStageAsync(string stage, StageContext context) => stage switch
+    {
+        WordPressModule.StageNames.BackupDatabase => BackupDatabaseAsync(context),
+        WordPressModule.StageNames.BackupFiles => BackupFilesAsync(context),
+        WordPressModule.StageNames.CreateBundle => CreateBundleAsync(context),
+        WordPressModule.StageNames.UploadRemote => UploadAsync(context),
+        WordPressModule.StageNames.Cleanup => CleanupAsync(context),
+        _ => throw new ArgumentException($"The wordpress module has no stage '{stage}'.", nameof(stage)),
+    };
+
+    private async Task BackupDatabaseAsync(StageContext context)
+    {
+        var ct = context.CancellationToken;
+        _site = await WordPressConfigReader.ReadAsync(config.Path, ct);
+        _database = WordPressDatabaseSettings.Resolve(_site, config.Db);
+        context.Reporter.Info($"Site at {config.Path}: database {_database.Database} as {_database.User} on {_database.Endpoint}, table prefix {_site.TablePrefix}");
+        await FreeSpaceCheck.EnsureAsync(context, ContentPath, _database, ct);
+
+        using var slot = await context.Resources.AcquireAsync(ResourceKind.Io, ct);
+        var dumpPath = Path.Combine(context.WorkDirectory, DumpEntry);
+        await using (var file = new FileStream(dumpPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+        await using (var counted = new CountingWriteStream(file, bytes => context.Reporter.Progress(bytes), leaveOpen: true))
+        {
+            _dump = await dumper.DumpAsync(_database, counted, context.WorkDirectory, ct);
+        }
+
+        _siteUrl = await WordPressSiteInfoReader.ReadSiteUrlAsync(_database, _site.TablePrefix, ct);
+        _wordPressVersion = await WordPressVersionReader.ReadAsync(config.Path, ct);
+        context.Reporter.Progress(_dump.Bytes, _dump.Bytes, $"Dumped {_dump.Bytes} bytes");
+    }
+
+    private async Task BackupFilesAsync(StageContext context)
+    {
+        var ct = context.CancellationToken;
+        if (!Directory.Exists(ContentPath))
+        {
+            throw new ModuleFailedException($"{ContentPath} does not exist: the job's path must be the WordPress root, the directory holding wp-content and wp-config.php.");
+        }
+
+        using var io = await context.Resources.AcquireAsync(ResourceKind.Io, ct);
+        using var cpu = await context.Resources.AcquireAsync(ResourceKind.Cpu, ct);
+        var bundlePath = Path.Combine(context.WorkDirectory, "bundle" + BundleKey.Extension);
+        _bundleFile = new FileStream(bundlePath, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 20, FileOptions.Asynchronous);
+        _writer = new BundleWriter(_bundleFile, new BundleWriterOptions { CompressionLevel = config.CompressionLevel, Workers = context.Resources.CompressionThreads });
+
+        var dumpPath = Path.Combine(context.WorkDirectory, DumpEntry);
+        _dumpDigest = await _writer.AddFileAsync(dumpPath, DumpEntry, ct);
+        // The dump is in the bundle now; its disk space is better spent on the bundle.
+        File.Delete(dumpPath);
+
+        var total = _dump?.Bytes ?? 0;
+        _files = await _writer.AddTreeAsync(ContentPath, ContentEntry, config.Exclude ?? [], new SynchronousProgress<BundleProgress>(p =>
+            context.Reporter.Progress(total + p.BytesDone, null, $"{p.FilesDone} files, {p.CurrentPath}")), ct);
+        context.Reporter.Info($"wp-content: {_files.Files} files, {_files.Directories} directories, {_files.Symlinks} symlinks, {_files.Bytes} bytes" +
+            (_files.Skipped > 0 ? $"; {_files.Skipped} special files skipped" : ""));
+    }
+
+    private async Task CreateBundleAsync(StageContext context)
+    {
+        var ct = context.CancellationToken;
+        if (_writer is null || _bundleFile is null)
+        {
+            throw new InvalidOperationException("create_bundle ran before backup_files.");
+        }
+
+        using var cpu = await context.Resources.AcquireAsync(ResourceKind.Cpu, ct);
+        var manifest = JsonSerializer.SerializeToUtf8Bytes(Manifest(context), ManifestJson);
+        await _writer.AddBytesAsync(ManifestEntry, manifest, ct);
+        _bundle = await _writer.CompleteAsync(ct);
+        await _writer.DisposeAsync();
+        _writer = null;
+        await _bundleFile.DisposeAsync();
+        _bundleFile = null;
+        var ratio = _bundle.UncompressedBytes > 0 ? (double)_bundle.CompressedBytes / _bundle.UncompressedBytes : 1;
+        context.Reporter.Progress(_bundle.CompressedBytes, _bundle.CompressedBytes, $"{_bundle.CompressedBytes} bytes ({ratio:P0} of {_bundle.UncompressedBytes})");
+        context.Reporter.Info($"Bundle: {_bundle.CompressedBytes} bytes, SHA-256 {_bundle.Sha256Hex}");
+    }
+
+    private async Task UploadAsync(StageContext context)
+    {
+        var ct = context.CancellationToken;
+        if (_bundle is null)
+        {
+            throw new InvalidOperationException("upload_remote ran before create_bundle.");
+        }
+
+        var storage = await context.OpenStorageAsync(ct);
+        using var slot = await context.Resources.AcquireAsync(ResourceKind.Network, ct);
+        var key = BundleKey.Compose(context.NodeId, ModuleNames.WordPress, SiteName(), context.RunStartedAt, context.JobId);
+        var bundlePath = Path.Combine(context.WorkDirectory, "bundle" + BundleKey.Extension);
+        var size = _bundle.CompressedBytes;
+        Result = await storage.UploadAsync(new BundleUpload(bundlePath, key, size, _bundle.Sha256Hex)
+        {
+            Progress = new SynchronousProgress<long>(done => context.Reporter.Progress(done, size)),
+            Bandwidth = context.Resources.Bandwidth,
+        }, ct);
+        context.Reporter.Info($"Stored as {Result.Key} in {storage.Description}, verified ({Result.Size} bytes, SHA-256 {Result.Sha256Hex})");
+    }
+
+    private async Task CleanupAsync(StageContext context)
+    {
+        await DisposeOpenAsync();
+        if (Directory.Exists(context.WorkDirectory))
+        {
+            foreach (var entry in Directory.EnumerateFileSystemEntries(context.WorkDirectory))
+            {
+                if (Directory.Exists(entry))
+                {
+                    Directory.Delete(entry, recursive: true);
+                }
+                else
+                {
+                    File.Delete(entry);
+                }
+            }
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await DisposeOpenAsync();
+        await base.DisposeAsync();
+    }
+
+    private async Task DisposeOpenAsync()
+    {
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync();
+            _writer = null;
+        }
+
+        if (_bundleFile is not null)
+        {
+            await _bundleFile.DisposeAsync();
+            _bundleFile = null;
+        }
+    }
+
+    /// <summary>The site's address without the scheme, else the directory's name: a stable name for its bundles.</summary>
+    private string SiteName()
+    {
+        if (Uri.TryCreate(_siteUrl, UriKind.Absolute, out var url))
+        {
+            var path = url.AbsolutePath.Trim('/');
+            return path.Length == 0 ? url.Host : $"{url.Host}-{path}";
+        }
+
+        return Path.GetFileName(Path.TrimEndingDirectorySeparator(config.Path));
+    }
+
+    private JsonObject Manifest(StageContext context) => new()
+    {
+        ["format"] = "backupd-bundle/1",
+        ["backupdVersion"] = context.BackupdVersion,
+        ["module"] = ModuleNames.WordPress,
+        ["jobId"] = context.JobId,
+        ["nodeId"] = context.NodeId,
+        ["createdAt"] = context.RunStartedAt.UtcDateTime.ToString("O"),
+        ["site"] = new JsonObject
+        {
+            ["url"] = _siteUrl,
+            ["path"] = config.Path,
+            ["wordpressVersion"] = _wordPressVersion,
+            ["tablePrefix"] = _site?.TablePrefix,
+        },
+        ["database"] = new JsonObject
+        {
+            ["entry"] = DumpEntry,
+            ["name"] = _database?.Database,
+            ["charset"] = _database?.Charset,
+            ["bytes"] = _dumpDigest?.Size,
+            ["sha256"] = _dumpDigest?.Sha256Hex,
+        },
+        ["files"] = new JsonObject
+        {
+            ["root"] = ContentEntry,
+            ["count"] = _files?.Files,
+            ["directories"] = _files?.Directories,
+            ["symlinks"] = _files?.Symlinks,
+            ["bytes"] = _files?.Bytes,
+            ["exclude"] = new JsonArray([.. (config.Exclude ?? []).Select(p => JsonValue.Create(p))]),
+            ["entries"] = new JsonArray([.. (_writer?.Files ?? []).Where(f => f.EntryName != DumpEntry).Select(f => new JsonObject
+            {
+                ["path"] = f.EntryName,
+                ["size"] = f.Size,
+                ["sha256"] = f.Sha256Hex,
+            })]),
+        },
+    };
+}

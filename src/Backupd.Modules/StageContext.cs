@@ -1,0 +1,38 @@
+using Backupd.Modules.Resources;
+using Backupd.Modules.Storage;
+
+namespace Backupd.Modules;
+
+/// <summary>What a stage gets to work with.</summary>
+public sealed class StageContext
+{
+    /// <summary>The job being run.</summary>
+    public required string JobId { get; init; }
+
+    /// <summary>The node running it.</summary>
+    public required string NodeId { get; init; }
+
+    /// <summary>The stage being run.</summary>
+    public required string StageName { get; init; }
+
+    /// <summary>A directory of the job's own, deleted when the job ends.</summary>
+    public required string WorkDirectory { get; init; }
+
+    /// <summary>The node's limits: stages hold an I/O, network or CPU slot for their heavy work.</summary>
+    public required ResourceManager Resources { get; init; }
+
+    /// <summary>Where the stage reports progress and log lines.</summary>
+    public required IStageReporter Reporter { get; init; }
+
+    /// <summary>Opens the job's storage target; asks the master for its settings on first use.</summary>
+    public required Func<CancellationToken, Task<IBundleStorage>> OpenStorageAsync { get; init; }
+
+    /// <summary>When this run started, in UTC; names the bundle.</summary>
+    public required DateTimeOffset RunStartedAt { get; init; }
+
+    /// <summary>The backupd version writing the bundle.</summary>
+    public required string BackupdVersion { get; init; }
+
+    /// <summary>Cancelled when an admin cancels the job or the node stops.</summary>
+    public required CancellationToken CancellationToken { get; init; }
+}

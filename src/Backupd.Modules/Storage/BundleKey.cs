@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Text;
+
+namespace Backupd.Modules.Storage;
+
+/// <summary>
+/// Names bundles <c>&lt;node&gt;/&lt;module&gt;/&lt;site&gt;/&lt;UTC yyyyMMddTHHmmssZ&gt;-&lt;jobId&gt;.tar.zst</c>
+/// (the provider adds its prefix), so a listing sorts by site and then by time.
+/// </summary>
+public static class BundleKey
+{
+    /// <summary>The bundle file extension.</summary>
+    public const string Extension = ".tar.zst";
+
+    /// <summary>The key of a bundle, without the provider's prefix.</summary>
+    public static string Compose(string nodeId, string module, string site, DateTimeOffset runStartedAt, string jobId) =>
+        string.Join('/', Slug(nodeId), Slug(module), Slug(site),
+            runStartedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Slug(jobId) + Extension);
+
+    /// <summary>Joins a provider prefix and a key with exactly one slash between them.</summary>
+    public static string WithPrefix(string prefix, string key) =>
+        prefix.Trim('/') is { Length: > 0 } p ? $"{p}/{key}" : key;
+
+    /// <summary>
+    /// A key-safe form of a name: lower-case ASCII letters, digits, '.', '-' and '_'; anything
+    /// else becomes '-'. Keys stay portable across S3-compatible stores and file systems.
+    /// </summary>
+    public static string Slug(string value)
+    {
+        var builder = new StringBuilder(value.Length);
+        foreach (var c in value.Trim().ToLowerInvariant())
+        {
+            var keep = c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '-' or '_';
+            if (keep)
+            {
+                builder.Append(c);
+            }
+            else if (builder.Length > 0 && builder[^1] != '-')
+            {
+                builder.Append('-');
+            }
+        }
+
+        var slug = builder.ToString().Trim('-', '.');
+        return slug.Length == 0 ? "unnamed" : slug;
+    }
+}

@@ -1,0 +1,262 @@
+using System.Reflection;
+using System.Text.Json;
+using Backupd.Contracts.Jobs;
+using Backupd.Modules;
+using Backupd.Modules.Resources;
+using Backupd.Modules.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Backupd.Node.Jobs;
+
+/// <summary>
+/// Runs one job on this node: its module's stages in order in a work directory of its own,
+/// reporting to the master (which renews the lease) every few seconds, stopping at the next
+/// checkpoint when cancelled, and always removing the work directory.
+/// </summary>
+public sealed partial class JobExecution(
+    JobAssignment assignment,
+    BackupModule module,
+    MasterLink master,
+    ResourceManager resources,
+    BundleStorageFactory storageFactory,
+    string workRoot,
+    TimeProvider time,
+    ILogger logger)
+{
+    private static readonly TimeSpan MaxReportInterval = TimeSpan.FromSeconds(2);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly JobProgressTracker _tracker = new(module.Stages, time);
+    private volatile bool _cancelRequested;
+    private volatile bool _leaseLost;
+
+    /// <summary>The job this runs.</summary>
+    public string JobId => assignment.JobId;
+
+    /// <summary>Stops the run at its next checkpoint because an admin cancelled it.</summary>
+    public void RequestCancel()
+    {
+        _cancelRequested = true;
+        _stop.Cancel();
+    }
+
+    /// <summary>Runs the job to its end; never throws for a job failure.</summary>
+    public async Task RunAsync(CancellationToken nodeStopping)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, nodeStopping);
+        var workDirectory = Path.Combine(workRoot, assignment.JobId);
+        using var reporting = CancellationTokenSource.CreateLinkedTokenSource(nodeStopping);
+        var reporter = ReportLoopAsync(reporting.Token);
+        LogStarting(assignment.JobId, assignment.Module, assignment.Attempt);
+
+        var (result, error) = await RunStagesAsync(workDirectory, linked.Token);
+
+        await reporting.CancelAsync();
+        await reporter;
+        if (_leaseLost)
+        {
+            LogLeaseLost(assignment.JobId);
+            return;
+        }
+
+        if (nodeStopping.IsCancellationRequested && !_cancelRequested)
+        {
+            // Not reported: the lease lapses and the master gives the job another attempt.
+            LogInterruptedByShutdown(assignment.JobId);
+            return;
+        }
+
+        var state = _cancelRequested ? JobState.Cancelled : error is null ? JobState.Completed : JobState.Failed;
+        var jobResult = result is null ? null : new JobResult(result.Key, result.Size, result.Sha256Hex);
+        await FinishAsync(new JobOutcome(state, state == JobState.Completed ? jobResult : null, state == JobState.Failed ? error : null, _tracker.TakeReport()), nodeStopping);
+        LogFinished(assignment.JobId, state, error);
+    }
+
+    private async Task<(StoredBundleInfo? Result, string? Error)> RunStagesAsync(string workDirectory, CancellationToken cancellationToken)
+    {
+        string? error = null;
+        ModuleRun? run = null;
+        IBundleStorage? storage = null;
+        var startedAt = time.GetUtcNow();
+        try
+        {
+            Directory.CreateDirectory(workDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            using var config = JsonDocument.Parse(assignment.ConfigJson);
+            run = module.CreateRun(config.RootElement);
+        }
+        catch (Exception ex) when (ex is ModuleConfigException or JsonException or IOException or UnauthorizedAccessException)
+        {
+            error = ex.Message;
+        }
+
+        for (var index = 0; index < module.Stages.Count; index++)
+        {
+            var stage = module.Stages[index];
+            var stopped = error is not null || cancellationToken.IsCancellationRequested;
+            if (stopped && !stage.AlwaysRuns || run is null)
+            {
+                _tracker.End(index, _cancelRequested ? StageStatus.Cancelled : StageStatus.Skipped);
+                continue;
+            }
+
+            _tracker.Start(index);
+            var context = new StageContext
+            {
+                JobId = assignment.JobId,
+                NodeId = (await master.WaitAsync(cancellationToken.IsCancellationRequested ? CancellationToken.None : cancellationToken)).NodeId,
+                StageName = stage.Name,
+                WorkDirectory = workDirectory,
+                Resources = resources,
+                Reporter = new StageReporter(_tracker, index),
+                OpenStorageAsync = async ct => storage ??= await OpenStorageAsync(ct),
+                RunStartedAt = startedAt,
+                BackupdVersion = Version,
+                // Clean-up must finish even when the job is being cancelled.
+                CancellationToken = stage.AlwaysRuns ? CancellationToken.None : cancellationToken,
+            };
+            try
+            {
+                await run.RunStageAsync(stage.Name, context);
+                _tracker.End(index, StageStatus.Completed);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                _tracker.End(index, StageStatus.Cancelled, _cancelRequested ? "Cancelled" : "Stopped");
+            }
+            catch (Exception ex)
+            {
+                error ??= $"{stage.Name}: {ex.Message}";
+                _tracker.End(index, StageStatus.Failed, ex.Message);
+                _tracker.Log(JobLogLevel.Error, $"{stage.Name} failed: {ex.Message}");
+                LogStageFailed(ex, assignment.JobId, stage.Name);
+            }
+        }
+
+        var result = run?.Result;
+        if (run is not null)
+        {
+            await run.DisposeAsync();
+        }
+
+        RemoveWorkDirectory(workDirectory);
+        return (error is null && !cancellationToken.IsCancellationRequested ? result : null, error);
+    }
+
+    private async Task<IBundleStorage> OpenStorageAsync(CancellationToken cancellationToken)
+    {
+        var link = await master.WaitAsync(cancellationToken);
+        var settings = await link.Session.GetJobStorageAsync(link.ApiKey, assignment.JobId, assignment.Attempt, assignment.ProviderId);
+        return storageFactory.Create(settings);
+    }
+
+    private async Task ReportLoopAsync(CancellationToken cancellationToken)
+    {
+        var interval = TimeSpan.FromTicks(Math.Min(MaxReportInterval.Ticks, assignment.LeaseDuration.Ticks / 3));
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(interval, time, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            var report = _tracker.TakeReport();
+            try
+            {
+                var link = await master.WaitAsync(cancellationToken).WaitAsync(interval, time, cancellationToken);
+                var status = await link.Session.ReportJobAsync(link.ApiKey, assignment.JobId, assignment.Attempt, report);
+                if (status == LeaseStatus.CancelRequested && !_cancelRequested)
+                {
+                    RequestCancel();
+                }
+                else if (status == LeaseStatus.Lost)
+                {
+                    _leaseLost = true;
+                    await _stop.CancelAsync();
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The master is away: keep the lines for the next report; the lease tells whether the job is still ours.
+                _tracker.Restore(report);
+                LogReportFailed(assignment.JobId, ex.Message);
+            }
+            catch (OperationCanceledException)
+            {
+                _tracker.Restore(report);
+                return;
+            }
+        }
+    }
+
+    private async Task FinishAsync(JobOutcome outcome, CancellationToken nodeStopping)
+    {
+        // Keep trying for as long as the lease could still be ours; after that the master has moved on.
+        var deadline = time.GetUtcNow() + assignment.LeaseDuration;
+        while (true)
+        {
+            try
+            {
+                var link = await master.WaitAsync(nodeStopping).WaitAsync(assignment.LeaseDuration, time, nodeStopping);
+                if (await link.Session.FinishJobAsync(link.ApiKey, assignment.JobId, assignment.Attempt, outcome) == LeaseStatus.Lost)
+                {
+                    LogLeaseLost(assignment.JobId);
+                }
+
+                return;
+            }
+            catch (Exception ex) when (!nodeStopping.IsCancellationRequested && time.GetUtcNow() < deadline)
+            {
+                LogReportFailed(assignment.JobId, ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), time, nodeStopping);
+            }
+            catch (Exception ex)
+            {
+                LogFinishLost(assignment.JobId, ex.Message);
+                return;
+            }
+        }
+    }
+
+    private void RemoveWorkDirectory(string workDirectory)
+    {
+        try
+        {
+            if (Directory.Exists(workDirectory))
+            {
+                Directory.Delete(workDirectory, recursive: true);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _tracker.Log(JobLogLevel.Warning, $"Could not remove the work directory {workDirectory}: {ex.Message}");
+        }
+    }
+
+    private static string Version { get; } =
+        typeof(JobExecution).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
+
+    [LoggerMessage(LogLevel.Information, "Job {JobId}: running module {Module}, attempt {Attempt}")]
+    private partial void LogStarting(string jobId, string module, int attempt);
+
+    [LoggerMessage(LogLevel.Information, "Job {JobId} ended {State} {Error}")]
+    private partial void LogFinished(string jobId, JobState state, string? error);
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: stage {Stage} failed")]
+    private partial void LogStageFailed(Exception exception, string jobId, string stage);
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: this node no longer holds the job (its lease lapsed); stopped without reporting")]
+    private partial void LogLeaseLost(string jobId);
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: interrupted by shutdown; the master will run it again")]
+    private partial void LogInterruptedByShutdown(string jobId);
+
+    [LoggerMessage(LogLevel.Debug, "Job {JobId}: could not report to the master: {Reason}")]
+    private partial void LogReportFailed(string jobId, string reason);
+
+    [LoggerMessage(LogLevel.Error, "Job {JobId}: could not tell the master how it ended: {Reason}")]
+    private partial void LogFinishLost(string jobId, string reason);
+}

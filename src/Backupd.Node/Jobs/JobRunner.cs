@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using Backupd.Contracts.Jobs;
+using Backupd.Modules;
+using Backupd.Modules.Resources;
+using Backupd.Node.Options;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Backupd.Node.Jobs;
+
+/// <summary>
+/// Pulls this node's jobs from the master and runs up to <c>BACKUPD_MAX_JOBS</c> at once. It
+/// pulls when the master signals new work and, in case a signal is lost, every few seconds.
+/// </summary>
+public sealed partial class JobRunner(
+    MasterLink master,
+    JobSignal signal,
+    ModuleRegistry modules,
+    ResourceManager resources,
+    BundleStorageFactory storageFactory,
+    IOptions<NodeOptions> options,
+    TimeProvider time,
+    ILoggerFactory loggers) : BackgroundService
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
+    private readonly ConcurrentDictionary<string, JobExecution> _running = new();
+    private readonly ILogger _logger = loggers.CreateLogger<JobRunner>();
+
+    /// <summary>Where work directories of running jobs live.</summary>
+    public string WorkRoot => Path.Combine(options.Value.DataDir, "work");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        signal.Cancelled += OnCancelled;
+        ClearLeftoverWork();
+        var runs = new List<Task>();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                runs.RemoveAll(task => task.IsCompleted);
+                if (_running.Count < options.Value.MaxJobs && await TryTakeJobAsync(stoppingToken) is { } assignment)
+                {
+                    runs.Add(StartAsync(assignment, stoppingToken));
+                    continue;
+                }
+
+                await signal.WaitForWorkAsync(PollInterval, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            signal.Cancelled -= OnCancelled;
+            await Task.WhenAll(runs);
+        }
+    }
+
+    private async Task<JobAssignment?> TryTakeJobAsync(CancellationToken stoppingToken)
+    {
+        if (!master.IsConnected)
+        {
+            return null;
+        }
+
+        try
+        {
+            var link = await master.WaitAsync(stoppingToken);
+            return await link.Session.TakeJobAsync(link.ApiKey);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogTakeFailed(ex.Message);
+            return null;
+        }
+    }
+
+    private async Task StartAsync(JobAssignment assignment, CancellationToken stoppingToken)
+    {
+        // Yield so the loop can pull the next job while this one starts.
+        await Task.Yield();
+        if (modules.Find(assignment.Module) is not { } module)
+        {
+            await RefuseUnknownModuleAsync(assignment, stoppingToken);
+            return;
+        }
+
+        var execution = new JobExecution(assignment, module, master, resources, storageFactory, WorkRoot, time, loggers.CreateLogger<JobExecution>());
+        _running[assignment.JobId] = execution;
+        try
+        {
+            await execution.RunAsync(stoppingToken);
+        }
+        finally
+        {
+            _running.TryRemove(assignment.JobId, out _);
+            // A slot is free: look for more work at once.
+            await signal.JobsAvailable();
+        }
+    }
+
+    private async Task RefuseUnknownModuleAsync(JobAssignment assignment, CancellationToken stoppingToken)
+    {
+        var error = $"This node has no module named '{assignment.Module}' (it has: {string.Join(", ", modules.All.Select(m => m.Name))}). Upgrade backupd on the node.";
+        LogUnknownModule(assignment.JobId, assignment.Module);
+        var link = await master.WaitAsync(stoppingToken);
+        await link.Session.FinishJobAsync(link.ApiKey, assignment.JobId, assignment.Attempt, new JobOutcome(JobState.Failed, null, error, new JobProgressReport([], [])));
+    }
+
+    private void OnCancelled(string jobId)
+    {
+        if (_running.TryGetValue(jobId, out var execution))
+        {
+            execution.RequestCancel();
+        }
+    }
+
+    // Work dirs left by a crash belong to runs the master has since given up on or re-queued.
+    private void ClearLeftoverWork()
+    {
+        if (!Directory.Exists(WorkRoot))
+        {
+            return;
+        }
+
+        foreach (var leftover in Directory.EnumerateDirectories(WorkRoot))
+        {
+            try
+            {
+                Directory.Delete(leftover, recursive: true);
+                LogLeftoverRemoved(leftover);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                LogLeftoverNotRemoved(leftover, ex.Message);
+            }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Debug, "Could not take a job from the master: {Reason}")]
+    private partial void LogTakeFailed(string reason);
+
+    [LoggerMessage(LogLevel.Error, "Job {JobId} needs module {Module}, which this node does not have")]
+    private partial void LogUnknownModule(string jobId, string module);
+
+    [LoggerMessage(LogLevel.Information, "Removed the work directory {Path} left by an earlier run")]
+    private partial void LogLeftoverRemoved(string path);
+
+    [LoggerMessage(LogLevel.Warning, "Could not remove the leftover work directory {Path}: {Reason}")]
+    private partial void LogLeftoverNotRemoved(string path, string reason);
+}

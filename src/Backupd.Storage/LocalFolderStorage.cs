@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+using Backupd.Modules;
+using Backupd.Modules.Storage;
+
+namespace Backupd.Storage;
+
+/// <summary>
+/// Writes bundles into a directory on the node (a local disk, a NAS mount). The directory must
+/// exist: creating it would quietly fill the root file system when a mount is missing.
+/// </summary>
+public sealed class LocalFolderStorage : IBundleStorage
+{
+    private const int BufferSize = 1 << 20;
+    private readonly string _root;
+    private readonly string _prefix;
+
+    /// <param name="rootPath">The absolute directory path.</param>
+    /// <param name="prefix">A key prefix (sub-directories) under the root; may be empty.</param>
+    public LocalFolderStorage(string rootPath, string prefix)
+    {
+        if (!Path.IsPathFullyQualified(rootPath))
+        {
+            throw new ArgumentException($"The local storage path must be absolute, not '{rootPath}'.", nameof(rootPath));
+        }
+
+        _root = Path.GetFullPath(rootPath);
+        _prefix = prefix;
+    }
+
+    public string Description => $"local folder {_root}";
+
+    public async Task<StoredBundleInfo> UploadAsync(BundleUpload upload, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(_root))
+        {
+            throw new ModuleFailedException($"The storage directory {_root} does not exist on this node. Create it (mkdir -p {_root}), mount the disk it lives on, or fix the provider's path.");
+        }
+
+        var fullKey = BundleKey.WithPrefix(_prefix, upload.Key);
+        var destination = PathFor(fullKey);
+        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+        var partial = $"{destination}.partial-{Guid.NewGuid():N}";
+        try
+        {
+            await CopyAsync(upload, partial, cancellationToken);
+            File.Move(partial, destination, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(partial);
+            throw;
+        }
+
+        var (size, sha256) = await DigestAsync(destination, cancellationToken);
+        if (size != upload.Size || !string.Equals(sha256, upload.Sha256Hex, StringComparison.OrdinalIgnoreCase))
+        {
+            File.Delete(destination);
+            throw new ModuleFailedException($"The bundle written to {destination} does not match: {size} bytes with SHA-256 {sha256}, expected {upload.Size} bytes with {upload.Sha256Hex}. The disk may be failing or full.");
+        }
+
+        return new StoredBundleInfo(fullKey, size, sha256);
+    }
+
+    public Task DeleteAsync(string fullKey, CancellationToken cancellationToken)
+    {
+        File.Delete(PathFor(fullKey));
+        return Task.CompletedTask;
+    }
+
+    private string PathFor(string fullKey)
+    {
+        var path = Path.GetFullPath(Path.Combine(_root, fullKey));
+        if (!path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The key '{fullKey}' points outside the storage directory.", nameof(fullKey));
+        }
+
+        return path;
+    }
+
+    // A local folder is often a NAS mount, so the node's upload limit applies here too.
+    private static async Task CopyAsync(BundleUpload upload, string destination, CancellationToken cancellationToken)
+    {
+        await using var input = new FileStream(upload.LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using var output = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
+        var buffer = new byte[BufferSize];
+        long done = 0;
+        int read;
+        while ((read = await input.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            if (upload.Bandwidth is { } bandwidth)
+            {
+                await bandwidth.WaitAsync(read, cancellationToken);
+            }
+
+            await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            done += read;
+            upload.Progress?.Report(done);
+        }
+
+        // The bundle must be on disk, not in the page cache, before the job says it is stored.
+        output.Flush(flushToDisk: true);
+    }
+
+    private static async Task<(long Size, string Sha256)> DigestAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        var hash = await SHA256.HashDataAsync(stream, cancellationToken);
+        return (stream.Length, Convert.ToHexStringLower(hash));
+    }
+}

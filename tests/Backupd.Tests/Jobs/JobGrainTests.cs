@@ -1,0 +1,194 @@
+using Backupd.Contracts.Jobs;
+using Backupd.Tests.Master;
+
+namespace Backupd.Tests.Jobs;
+
+/// <summary>Jobs, node queues and the job index on a real silo with SQLite state.</summary>
+[Collection(SqliteSiloCollection.Name)]
+public sealed class JobGrainTests(SqliteSiloFixture silo)
+{
+    private static readonly string[] Stages = ["one", "two", "cleanup"];
+    private static readonly JobProgressReport NoProgress = new([], []);
+
+    private IGrainFactory Grains => silo.Client;
+
+    [Fact]
+    public async Task The_queue_runs_higher_priority_first_then_oldest_first()
+    {
+        var node = NewNodeId();
+        var normalOld = await CreateAsync(node, priority: 5);
+        var urgent = await CreateAsync(node, priority: 9);
+        var normalNew = await CreateAsync(node, priority: 5);
+        var low = await CreateAsync(node, priority: 0);
+        var top = await CreateAsync(node, priority: 10);
+
+        var queue = Grains.GetGrain<INodeJobQueueGrain>(node);
+        Assert.Equal([top, urgent, normalOld, normalNew, low], await queue.ListAsync());
+        var taken = new List<string>();
+        while (await queue.TakeNextAsync() is { } id)
+        {
+            taken.Add(id);
+        }
+
+        Assert.Equal([top, urgent, normalOld, normalNew, low], taken);
+    }
+
+    [Fact]
+    public async Task A_pending_job_is_cancelled_at_once_and_never_starts()
+    {
+        var node = NewNodeId();
+        var id = await CreateAsync(node);
+
+        var cancelled = await Job(id).CancelAsync();
+
+        Assert.Equal(JobState.Cancelled, cancelled!.State);
+        Assert.NotNull(cancelled.EndedAt);
+        Assert.All(cancelled.Stages, stage => Assert.Equal(StageStatus.Cancelled, stage.Status));
+        Assert.Empty(await Grains.GetGrain<INodeJobQueueGrain>(node).ListAsync());
+        Assert.Null(await Job(id).StartAsync(node));
+    }
+
+    [Fact]
+    public async Task A_running_job_learns_of_its_cancel_at_its_next_report_and_ends_cancelled()
+    {
+        var node = NewNodeId();
+        var id = await CreateAsync(node);
+        var assignment = await Job(id).StartAsync(node);
+
+        var requested = await Job(id).CancelAsync();
+        Assert.Equal(JobState.Running, requested!.State);
+        Assert.True(requested.CancelRequested);
+        Assert.Equal(LeaseStatus.CancelRequested, await Job(id).ReportAsync(node, assignment!.Attempt, NoProgress));
+
+        var stages = new JobStageInfo[] { new("one", StageStatus.Completed), new("two", StageStatus.Cancelled), new("cleanup", StageStatus.Completed) };
+        await Job(id).FinishAsync(node, assignment.Attempt, new JobOutcome(JobState.Cancelled, null, null, new JobProgressReport(stages, [])));
+
+        var ended = await Job(id).GetAsync();
+        Assert.Equal(JobState.Cancelled, ended!.State);
+        Assert.Equal(stages, ended.Stages);
+    }
+
+    [Fact]
+    public async Task Only_the_lease_holder_in_its_current_attempt_may_report_or_have_the_storage()
+    {
+        var node = NewNodeId();
+        var id = await CreateAsync(node, providerId: "provider-a");
+        Assert.Null(await Job(id).StartAsync("some-other-node"));
+        var assignment = await Job(id).StartAsync(node);
+        Assert.NotNull(assignment);
+        Assert.Null(await Job(id).StartAsync(node));
+
+        Assert.True(await Job(id).MayReleaseStorageAsync(node, assignment.Attempt, "provider-a"));
+        Assert.False(await Job(id).MayReleaseStorageAsync("some-other-node", assignment.Attempt, "provider-a"));
+        Assert.False(await Job(id).MayReleaseStorageAsync(node, assignment.Attempt, "provider-b"));
+        Assert.False(await Job(id).MayReleaseStorageAsync(node, assignment.Attempt + 1, "provider-a"));
+        Assert.Equal(LeaseStatus.Lost, await Job(id).ReportAsync("some-other-node", assignment.Attempt, NoProgress));
+
+        var result = new JobResult("n/wordpress/site/x.tar.zst", 42, new string('a', 64));
+        await Job(id).FinishAsync(node, assignment.Attempt, new JobOutcome(JobState.Completed, result, null, NoProgress));
+        Assert.False(await Job(id).MayReleaseStorageAsync(node, assignment.Attempt, "provider-a"));
+        Assert.Equal(LeaseStatus.Lost, await Job(id).ReportAsync(node, assignment.Attempt, NoProgress));
+        Assert.Equal(result, (await Job(id).GetAsync())!.Result);
+    }
+
+    [Fact]
+    public async Task A_lapsed_lease_puts_the_job_back_in_its_queue_then_fails_it_when_attempts_run_out()
+    {
+        var node = NewNodeId();
+        var id = await CreateAsync(node, maxAttempts: 2);
+        var first = await Job(id).StartAsync(node);
+
+        var requeued = await WaitForStateAsync(id, JobState.Pending);
+        Assert.Contains(requeued.Log, line => line.Message.Contains($"Node {node} stopped reporting", StringComparison.Ordinal) && line.Message.Contains("attempt 2 of 2", StringComparison.Ordinal));
+        Assert.Equal([id], await Grains.GetGrain<INodeJobQueueGrain>(node).ListAsync());
+        // The node that lost the lease is told so if it comes back.
+        Assert.Equal(LeaseStatus.Lost, await Job(id).ReportAsync(node, first!.Attempt, NoProgress));
+
+        Assert.Equal(id, await Grains.GetGrain<INodeJobQueueGrain>(node).TakeNextAsync());
+        var second = await Job(id).StartAsync(node);
+        Assert.Equal(2, second!.Attempt);
+        // Reports keep the lease alive past its duration.
+        for (var i = 0; i < 4; i++)
+        {
+            await Task.Delay(SqliteSiloFixture.LeaseDuration / 2);
+            Assert.Equal(LeaseStatus.Active, await Job(id).ReportAsync(node, second.Attempt, NoProgress));
+        }
+
+        var failed = await WaitForStateAsync(id, JobState.Failed);
+        Assert.Contains("lease lapsed", failed.Error, StringComparison.Ordinal);
+        Assert.Contains("2 of 2 attempts", failed.Error, StringComparison.Ordinal);
+        Assert.Empty(await Grains.GetGrain<INodeJobQueueGrain>(node).ListAsync());
+    }
+
+    [Fact]
+    public async Task The_index_lists_newest_first_with_filters_and_paging_and_follows_state_changes()
+    {
+        var node = NewNodeId();
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add(await CreateAsync(node));
+        }
+
+        await Job(ids[1]).CancelAsync();
+        var index = Grains.GetGrain<IJobIndexGrain>(0);
+
+        var all = await index.QueryAsync(new JobQuery(NodeId: node));
+        Assert.Equal(5, all.Total);
+        Assert.Equal(Enumerable.Reverse(ids), all.Items.Select(j => j.Id));
+
+        var page = await index.QueryAsync(new JobQuery(NodeId: node, Offset: 1, Limit: 2));
+        Assert.Equal([ids[3], ids[2]], page.Items.Select(j => j.Id));
+        Assert.Equal(5, page.Total);
+
+        var cancelled = await index.QueryAsync(new JobQuery(State: JobState.Cancelled, NodeId: node));
+        Assert.Equal([ids[1]], cancelled.Items.Select(j => j.Id));
+        var otherModule = await index.QueryAsync(new JobQuery(NodeId: node, Module: "mysql"));
+        Assert.Empty(otherModule.Items);
+        var future = await index.QueryAsync(new JobQuery(NodeId: node, CreatedFrom: DateTimeOffset.UtcNow.AddMinutes(1)));
+        Assert.Empty(future.Items);
+    }
+
+    [Fact]
+    public async Task Secret_config_values_are_masked_in_what_the_job_shows_but_not_in_what_the_node_gets()
+    {
+        var node = NewNodeId();
+        const string config = """{"path":"/srv/www/a","db":{"user":"wp","password":"hunter2-secret"}}""";
+        var id = Guid.NewGuid().ToString("N");
+        var created = await Job(id).CreateAsync(new JobSpec(node, "wordpress", config, "p", 5, 2), Stages);
+
+        Assert.DoesNotContain("hunter2-secret", created.ConfigJson, StringComparison.Ordinal);
+        Assert.Contains("\"password\":\"********\"", created.ConfigJson, StringComparison.Ordinal);
+        Assert.Contains("\"user\":\"wp\"", created.ConfigJson, StringComparison.Ordinal);
+        Assert.Equal(config, (await Job(id).StartAsync(node))!.ConfigJson);
+    }
+
+    private IJobGrain Job(string id) => Grains.GetGrain<IJobGrain>(id);
+
+    private static string NewNodeId() => "n" + Guid.NewGuid().ToString("N")[..16];
+
+    private async Task<string> CreateAsync(string nodeId, int priority = 5, int maxAttempts = 2, string providerId = "p")
+    {
+        var id = Guid.CreateVersion7().ToString("N");
+        await Job(id).CreateAsync(new JobSpec(nodeId, "wordpress", "{}", providerId, priority, maxAttempts), Stages);
+        // Creation times must differ for "oldest first" to mean something.
+        await Task.Delay(5);
+        return id;
+    }
+
+    private async Task<JobDetails> WaitForStateAsync(string id, JobState state)
+    {
+        var deadline = DateTime.UtcNow + SqliteSiloFixture.LeaseDuration * 5;
+        while (true)
+        {
+            var job = await Job(id).GetAsync();
+            if (job!.State == state || DateTime.UtcNow > deadline)
+            {
+                Assert.Equal(state, job.State);
+                return job;
+            }
+
+            await Task.Delay(200);
+        }
+    }
+}

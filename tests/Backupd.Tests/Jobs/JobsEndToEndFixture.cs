@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Backupd.TestBed;
+using Backupd.Tests.Processes;
+
+namespace Backupd.Tests.Jobs;
+
+/// <summary>
+/// A real master process, a real node process registered and approved on it, a local storage
+/// provider, and MariaDB with WordPress: everything a job needs, shared by the end-to-end tests.
+/// </summary>
+public sealed class JobsEndToEndFixture : IAsyncLifetime
+{
+    /// <summary>The node's upload limit: slow enough that a test can cancel an upload midway.</summary>
+    public const int NodeBandwidthMbps = 16;
+
+    public WordPressFixture WordPress { get; } = new();
+
+    public MasterProcess Master { get; } = new();
+
+    public NodeProcess Node { get; private set; } = null!;
+
+    public MasterApi Api { get; private set; } = null!;
+
+    public string NodeId { get; private set; } = null!;
+
+    public string ProviderId { get; private set; } = null!;
+
+    /// <summary>The local provider's directory; its prefix is <see cref="ProviderPrefix"/>.</summary>
+    public string StorageDir { get; } = Directory.CreateTempSubdirectory("backupd-storage-").FullName;
+
+    public const string ProviderPrefix = "bundles";
+
+    public async Task InitializeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var wordPress = WordPress.StartAsync(timeout.Token);
+        await Master.StartAsync();
+        Api = new MasterApi(Master.Http, await Master.IssueTokenAsync());
+        Node = new NodeProcess(Master.BaseUrl, new Dictionary<string, string> { ["BACKUPD_MAX_BANDWIDTH_MBPS"] = NodeBandwidthMbps.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        Node.Start();
+        var code = await Node.WaitForCodeAsync();
+        using var approve = await Api.ApproveAsync(code);
+        approve.EnsureSuccessStatusCode();
+        NodeId = (await approve.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        await Node.Process.WaitForOutputAsync($"Connected to the master as node {NodeId}", TimeSpan.FromSeconds(60));
+
+        using var provider = await Api.SendAsync(HttpMethod.Post, "/api/v1/providers", new { name = "local test", type = "local", path = StorageDir, prefix = ProviderPrefix });
+        Assert.Equal(HttpStatusCode.Created, provider.StatusCode);
+        ProviderId = (await provider.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        await wordPress;
+    }
+
+    /// <summary>Queues a job and returns its id.</summary>
+    public async Task<string> CreateJobAsync(object config, int priority = 5)
+    {
+        using var response = await Api.SendAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId = NodeId, module = "wordpress", config, providerId = ProviderId, priority });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
+    }
+
+    public Task<JsonElement> GetJobAsync(string id) => Api.GetJsonAsync($"/api/v1/jobs/{id}");
+
+    /// <summary>Polls the job until <paramref name="done"/> holds.</summary>
+    public async Task<JsonElement> WaitForJobAsync(string id, Func<JsonElement, bool> done, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var job = await GetJobAsync(id);
+            if (done(job))
+            {
+                return job;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Job {id} did not get there in {timeout}: {job}\nnode output:\n{Node.Process.Output}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    public static bool IsFinished(JsonElement job) => job.GetProperty("state").GetString() is "completed" or "failed" or "cancelled";
+
+    public async Task DisposeAsync()
+    {
+        if (Node is not null)
+        {
+            await Node.DisposeAsync();
+        }
+
+        await Master.DisposeAsync();
+        await WordPress.DisposeAsync();
+        Directory.Delete(StorageDir, recursive: true);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class JobsEndToEndCollection : ICollectionFixture<JobsEndToEndFixture>
+{
+    public const string Name = "jobs end to end";
+}

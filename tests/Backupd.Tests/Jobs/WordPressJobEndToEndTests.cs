@@ -1,0 +1,205 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Backupd.TestBed;
+using MySqlConnector;
+
+namespace Backupd.Tests.Jobs;
+
+/// <summary>
+/// A WordPress backup through the whole product: REST → master grains → a real node process →
+/// mysqldump on real MariaDB → tar + zstd → local storage, then restored with plain tools.
+/// </summary>
+[Collection(JobsEndToEndCollection.Name)]
+public sealed partial class WordPressJobEndToEndTests(JobsEndToEndFixture fixture)
+{
+    private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(2);
+
+    [Fact]
+    public async Task A_wordpress_job_stores_a_bundle_whose_dump_and_files_restore_to_the_same_site()
+    {
+        var site = await fixture.WordPress.CreateSiteAsync(new WordPressSiteOptions { TablePrefix = "e2e_" });
+        var content = Path.Combine(site.RootPath, "wp-content");
+        File.CreateSymbolicLink(Path.Combine(content, "uploads", "latest-image"), WordPressSite.ImageUploadName);
+        Directory.CreateDirectory(Path.Combine(content, "empty-dir"));
+        var privateFile = Path.Combine(content, "private.txt");
+        await File.WriteAllTextAsync(privateFile, "only the owner reads this");
+        File.SetUnixFileMode(privateFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Directory.CreateDirectory(Path.Combine(content, "cache"));
+        await File.WriteAllTextAsync(Path.Combine(content, "cache", "page.html"), "excluded");
+
+        var id = await fixture.CreateJobAsync(new { path = site.RootPath, exclude = new[] { "cache" } });
+        var job = await fixture.WaitForJobAsync(id, JobsEndToEndFixture.IsFinished, JobTimeout);
+
+        Assert.True(job.GetProperty("state").GetString() == "completed", job.ToString());
+        Assert.All(job.GetProperty("stages").EnumerateArray(), stage => Assert.Equal("completed", stage.GetProperty("status").GetString()));
+        var result = job.GetProperty("result");
+        var key = result.GetProperty("objectKey").GetString()!;
+        Assert.Matches($"^{JobsEndToEndFixture.ProviderPrefix}/{fixture.NodeId}/wordpress/{site.Name}.wordpress.test/\\d{{8}}T\\d{{6}}Z-{id}\\.tar\\.zst$", key);
+        var bundle = Path.Combine(fixture.StorageDir, key);
+        Assert.Equal(result.GetProperty("size").GetInt64(), new FileInfo(bundle).Length);
+        await using (var stream = File.OpenRead(bundle))
+        {
+            Assert.Equal(result.GetProperty("sha256").GetString(), Convert.ToHexStringLower(await SHA256.HashDataAsync(stream)));
+        }
+
+        var restored = Directory.CreateTempSubdirectory("backupd-restore-").FullName;
+        try
+        {
+            // Plain zstd and tar open it: no backupd needed to restore.
+            (await ProcessRunner.RunAsync("sh", ["-c", "zstd -d < \"$0\" | tar -x -C \"$1\"", bundle, restored], TimeSpan.FromMinutes(1)))
+                .EnsureSuccess("extracting the bundle");
+
+            Assert.Empty(TreeSnapshot.Compare(WithoutCache(TreeSnapshot.Take(content)), TreeSnapshot.Take(Path.Combine(restored, "wp-content"))));
+
+            var manifest = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(restored, "manifest.json"))).RootElement;
+            Assert.Equal(site.SiteUrl, manifest.GetProperty("site").GetProperty("url").GetString());
+            Assert.Equal("e2e_", manifest.GetProperty("site").GetProperty("tablePrefix").GetString());
+            Assert.False(string.IsNullOrEmpty(manifest.GetProperty("site").GetProperty("wordpressVersion").GetString()));
+            await using (var dump = File.OpenRead(Path.Combine(restored, "database.sql")))
+            {
+                Assert.Equal(manifest.GetProperty("database").GetProperty("sha256").GetString(), Convert.ToHexStringLower(await SHA256.HashDataAsync(dump)));
+            }
+
+            var image = manifest.GetProperty("files").GetProperty("entries").EnumerateArray()
+                .Single(e => e.GetProperty("path").GetString() == $"wp-content/{Path.GetRelativePath(content, site.PathOf(site.Content.Attachments[0]))}");
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(site.PathOf(site.Content.Attachments[0])))), image.GetProperty("sha256").GetString());
+
+            await AssertDumpRestoresSameTablesAsync(site, Path.Combine(restored, "database.sql"));
+        }
+        finally
+        {
+            Directory.Delete(restored, recursive: true);
+        }
+
+        Assert.False(Directory.Exists(Path.Combine(fixture.Node.DataDir, "work", id)));
+        Assert.DoesNotContain(site.DatabasePassword, fixture.Master.Output);
+        Assert.DoesNotContain(site.DatabasePassword, fixture.Node.Process.Output);
+        Assert.DoesNotContain(site.DatabasePassword, job.ToString());
+    }
+
+    [Fact]
+    public async Task A_running_job_cancelled_midway_stops_within_seconds_cleans_up_and_ends_cancelled()
+    {
+        var site = await fixture.WordPress.CreateSiteAsync();
+        // Incompressible, so the upload at the node's bandwidth limit takes about ten seconds.
+        var big = new byte[(JobsEndToEndFixture.NodeBandwidthMbps * 1_000_000 / 8) * 10];
+        Random.Shared.NextBytes(big);
+        await File.WriteAllBytesAsync(Path.Combine(site.UploadsPath, "big.bin"), big);
+
+        var id = await fixture.CreateJobAsync(new { path = site.RootPath });
+        await fixture.WaitForJobAsync(id, job => StageStatus(job, "upload_remote") == "running" || JobsEndToEndFixture.IsFinished(job), JobTimeout);
+        var cancelledAt = DateTime.UtcNow;
+        using (var cancel = await fixture.Api.SendAsync(HttpMethod.Post, $"/api/v1/jobs/{id}/cancel"))
+        {
+            Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        }
+
+        var job = await fixture.WaitForJobAsync(id, JobsEndToEndFixture.IsFinished, JobTimeout);
+        var stoppedAfter = DateTime.UtcNow - cancelledAt;
+
+        Assert.True(job.GetProperty("state").GetString() == "cancelled", job.ToString());
+        Assert.True(stoppedAfter < TimeSpan.FromSeconds(5), $"The job took {stoppedAfter} to stop.");
+        Assert.Equal("cancelled", StageStatus(job, "upload_remote"));
+        Assert.Equal("completed", StageStatus(job, "cleanup"));
+        Assert.False(Directory.Exists(Path.Combine(fixture.Node.DataDir, "work", id)));
+        Assert.Empty(Directory.EnumerateFiles(fixture.StorageDir, $"*{id}*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task A_pending_job_is_cancelled_at_once()
+    {
+        // A node that is approved but never connects: its jobs wait in its queue.
+        var code = "P" + RandomCode();
+        var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+        using (var register = await fixture.Api.RegisterAsync(code, secret, "idle-host"))
+        {
+            Assert.Equal(HttpStatusCode.Created, register.StatusCode);
+        }
+
+        using var approve = await fixture.Api.ApproveAsync(code);
+        var idleNode = (await approve.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        using var create = await fixture.Api.SendAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId = idleNode, module = "wordpress", config = new { path = "/srv/www/idle" }, providerId = fixture.ProviderId });
+        var id = (await create.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        Assert.Equal("pending", (await fixture.GetJobAsync(id)).GetProperty("state").GetString());
+
+        using var cancel = await fixture.Api.SendAsync(HttpMethod.Post, $"/api/v1/jobs/{id}/cancel");
+        var cancelled = await cancel.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal("cancelled", cancelled.GetProperty("state").GetString());
+        var listed = await fixture.Api.GetJsonAsync($"/api/v1/jobs?nodeId={idleNode}&state=cancelled");
+        Assert.Equal(id, listed.GetProperty("items")[0].GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task A_wrong_database_password_fails_the_job_with_a_clear_reason_and_never_shows_the_password()
+    {
+        const string wrongPassword = "not-the-password-7Qx";
+        var site = fixture.WordPress.Site;
+
+        var id = await fixture.CreateJobAsync(new { path = site.RootPath, db = new { password = wrongPassword } });
+        var job = await fixture.WaitForJobAsync(id, JobsEndToEndFixture.IsFinished, JobTimeout);
+
+        Assert.True(job.GetProperty("state").GetString() == "failed", job.ToString());
+        var error = job.GetProperty("error").GetString()!;
+        Assert.StartsWith("backup_db:", error, StringComparison.Ordinal);
+        Assert.Contains(site.DatabaseUser, error, StringComparison.Ordinal);
+        Assert.Contains("password", error, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("failed", StageStatus(job, "backup_db"));
+        Assert.Equal("skipped", StageStatus(job, "upload_remote"));
+        Assert.Equal("completed", StageStatus(job, "cleanup"));
+        Assert.DoesNotContain(wrongPassword, job.ToString());
+        Assert.DoesNotContain(wrongPassword, fixture.Master.Output);
+        Assert.DoesNotContain(wrongPassword, fixture.Node.Process.Output);
+        Assert.False(Directory.Exists(Path.Combine(fixture.Node.DataDir, "work", id)));
+    }
+
+    private static string? StageStatus(JsonElement job, string stage) =>
+        job.GetProperty("stages").EnumerateArray().Single(s => s.GetProperty("name").GetString() == stage).GetProperty("status").GetString();
+
+    private static SortedDictionary<string, TreeSnapshot.Entry> WithoutCache(SortedDictionary<string, TreeSnapshot.Entry> tree) =>
+        new(tree.Where(e => e.Key != "cache" && !e.Key.StartsWith("cache/", StringComparison.Ordinal)).ToDictionary(), StringComparer.Ordinal);
+
+    private static string RandomCode() => new(Enumerable.Range(0, 4).Select(_ => "23456789ABCDEFGHJKMNPQRSTUVWXYZ"[RandomNumberGenerator.GetInt32(31)]).ToArray());
+
+    private async Task AssertDumpRestoresSameTablesAsync(WordPressSite site, string dumpPath)
+    {
+        var restoredDb = $"restore_{site.Name}";
+        await using var root = await fixture.WordPress.Database.OpenRootConnectionAsync();
+        await using (var create = new MySqlCommand($"CREATE DATABASE `{restoredDb}`", root))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        (await ProcessRunner.RunAsync("sh", ["-c", "mariadb --socket=\"$0\" -uroot \"$1\" < \"$2\"", fixture.WordPress.Database.SocketPath, restoredDb, dumpPath], TimeSpan.FromMinutes(1)))
+            .EnsureSuccess("importing the dump");
+
+        var tables = new List<string>();
+        await using (var list = new MySqlCommand($"SELECT table_name FROM information_schema.tables WHERE table_schema = '{site.DatabaseName}' ORDER BY table_name", root))
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Contains($"{site.TablePrefix}options", tables);
+        foreach (var table in tables)
+        {
+            var source = await ChecksumAsync(root, site.DatabaseName, table);
+            Assert.NotNull(source);
+            Assert.Equal(source, await ChecksumAsync(root, restoredDb, table));
+        }
+    }
+
+    private static async Task<long?> ChecksumAsync(MySqlConnection connection, string database, string table)
+    {
+        await using var command = new MySqlCommand($"CHECKSUM TABLE `{database}`.`{table}`", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        return reader.IsDBNull(1) ? null : reader.GetInt64(1);
+    }
+}

@@ -1,0 +1,147 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Backupd.Tests.Processes;
+
+namespace Backupd.Tests.Master.Api;
+
+/// <summary>What the jobs, modules and providers APIs accept and refuse, on a real master process.</summary>
+[Collection(SharedMasterCollection.Name)]
+public sealed class JobsApiTests(SharedMasterFixture fixture) : IAsyncLifetime
+{
+    private MasterApi _api = null!;
+    private string _nodeId = null!;
+    private string _providerId = null!;
+
+    public async Task InitializeAsync()
+    {
+        _api = new MasterApi(fixture.Master.Http, await fixture.Master.IssueTokenAsync());
+        var code = "J" + new string(Enumerable.Range(0, 4).Select(_ => "23456789ABCDEFGHJKMNPQRSTUVWXYZ"[RandomNumberGenerator.GetInt32(31)]).ToArray());
+        using (var register = await _api.RegisterAsync(code, Convert.ToHexString(RandomNumberGenerator.GetBytes(24))))
+        {
+            register.EnsureSuccessStatusCode();
+        }
+
+        using var approve = await _api.ApproveAsync(code);
+        _nodeId = (await approve.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        using var provider = await _api.SendAsync(HttpMethod.Post, "/api/v1/providers", new { name = "api tests", type = "local", path = "/var/backups/backupd" });
+        Assert.Equal(HttpStatusCode.Created, provider.StatusCode);
+        _providerId = (await provider.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Modules_lists_wordpress_with_its_stages_and_a_config_schema_that_requires_path()
+    {
+        var modules = await _api.GetJsonAsync("/api/v1/modules");
+        var wordpress = modules.EnumerateArray().Single(m => m.GetProperty("name").GetString() == "wordpress");
+
+        Assert.Equal(["backup_db", "backup_files", "create_bundle", "upload_remote", "cleanup"], wordpress.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
+        var schema = wordpress.GetProperty("configSchema");
+        Assert.Contains("path", schema.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal("string", schema.GetProperty("properties").GetProperty("path").GetProperty("type").GetString());
+        Assert.True(schema.GetProperty("properties").TryGetProperty("db", out _));
+        Assert.Contains("mysqldump", wordpress.GetProperty("requiredTools").EnumerateArray().Select(t => t.GetString()));
+    }
+
+    [Fact]
+    public async Task A_valid_job_is_created_pending_and_can_be_read_back()
+    {
+        using var response = await PostJobAsync(new { nodeId = _nodeId, module = "wordpress", config = new { path = "/srv/www/example" }, providerId = _providerId, priority = 7 });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        Assert.Equal($"/api/v1/jobs/{id}", response.Headers.Location!.OriginalString);
+        var job = await _api.GetJsonAsync($"/api/v1/jobs/{id}");
+        Assert.Equal("pending", job.GetProperty("state").GetString());
+        Assert.Equal(7, job.GetProperty("priority").GetInt32());
+        Assert.Equal(5, job.GetProperty("stages").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("""{"module":"wordpress","config":{},"priority":5}""", "config.path", "is required")]
+    [InlineData("""{"module":"wordpress","config":{"path":42}}""", "config.path", "must be a string")]
+    [InlineData("""{"module":"wordpress","config":{"path":"relative/dir"}}""", "config.path", "absolute")]
+    [InlineData("""{"module":"wordpress","config":{"path":"/srv/a","colour":"red"}}""", "config.colour", "not a known setting")]
+    [InlineData("""{"module":"wordpress","config":{"path":"/srv/a","db":{"port":"3306"}}}""", "config.db.port", "whole number")]
+    [InlineData("""{"module":"wordpress","config":{"path":"/srv/a","compressionLevel":40}}""", "config.compressionLevel", "1 to 19")]
+    [InlineData("""{"module":"wordpress","config":{"path":"/srv/a","exclude":["../etc"]}}""", "config.exclude[0]", "..")]
+    [InlineData("""{"module":"wordpress"}""", "config", "is required")]
+    [InlineData("""{"module":"mysql-9000","config":{}}""", "module", "not a module")]
+    [InlineData("""{"config":{}}""", "module", "is required")]
+    [InlineData("""{"module":"wordpress","config":{"path":"/srv/a"},"priority":11}""", "priority", "0 to 10")]
+    public async Task A_bad_job_is_a_400_that_names_the_field(string partialBody, string field, string expected)
+    {
+        var body = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(partialBody)!;
+        body.TryAdd("nodeId", JsonSerializer.SerializeToElement(_nodeId));
+        body.TryAdd("providerId", JsonSerializer.SerializeToElement(_providerId));
+
+        using var response = await PostJobAsync(body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var errors = problem.GetProperty("errors");
+        Assert.True(errors.TryGetProperty(field, out var messages), $"No error for {field}: {problem}");
+        Assert.Contains(messages.EnumerateArray(), m => m.GetString()!.Contains(expected, StringComparison.Ordinal));
+        Assert.Contains(field, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_node_and_provider_are_named()
+    {
+        using var response = await PostJobAsync(new { nodeId = "nope", module = "wordpress", config = new { path = "/srv/a" }, providerId = "missing" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Contains("'nope'", errors.GetProperty("nodeId")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("'missing'", errors.GetProperty("providerId")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Malformed_json_is_a_400_and_creates_nothing()
+    {
+        var before = (await _api.GetJsonAsync($"/api/v1/jobs?nodeId={_nodeId}")).GetProperty("total").GetInt32();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/jobs") { Content = new StringContent("{\"nodeId\": ", Encoding.UTF8, "application/json") };
+        using var response = await _api.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(before, (await _api.GetJsonAsync($"/api/v1/jobs?nodeId={_nodeId}")).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task Listing_refuses_an_unknown_state_and_a_missing_job_is_404()
+    {
+        using var badState = await _api.SendAsync(HttpMethod.Get, "/api/v1/jobs?state=finished-ish");
+        Assert.Equal(HttpStatusCode.BadRequest, badState.StatusCode);
+        Assert.Contains("pending", await badState.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var missing = await _api.SendAsync(HttpMethod.Get, "/api/v1/jobs/0000");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Jobs_need_an_admin_token()
+    {
+        using var response = await fixture.Master.Http.GetAsync("/api/v1/jobs");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("""{"name":"x","type":"local"}""", "path")]
+    [InlineData("""{"name":"x","type":"local","path":"relative"}""", "path")]
+    [InlineData("""{"name":"x","type":"ftp","path":"/x"}""", "type")]
+    [InlineData("""{"type":"local","path":"/x"}""", "name")]
+    public async Task A_bad_provider_is_a_400_that_names_the_field(string body, string field)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/providers") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        using var response = await _api.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    private Task<HttpResponseMessage> PostJobAsync(object body) => _api.SendAsync(HttpMethod.Post, "/api/v1/jobs", body);
+}
