@@ -4,7 +4,7 @@ namespace Backupd.Modules.WordPress;
 /// Backs up a WordPress site: its database with mysqldump and its wp-content, in one
 /// <c>.tar.zst</c> bundle with a manifest, uploaded to the job's storage.
 /// </summary>
-public sealed class WordPressModule(DatabaseDumper dumper) : BackupModule<WordPressJobConfig>
+public sealed class WordPressModule : BackupModule<WordPressJobConfig>
 {
     /// <summary>The stage names, in order.</summary>
     public static class StageNames
@@ -62,5 +62,5 @@ public sealed class WordPressModule(DatabaseDumper dumper) : BackupModule<WordPr
         }
     }
 
-    protected override ModuleRun CreateRun(WordPressJobConfig config) => new WordPressRun(config, dumper);
+    protected override ModuleRun CreateRun(WordPressJobConfig config) => new WordPressRun(config);
 }

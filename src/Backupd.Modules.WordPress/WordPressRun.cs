@@ -11,7 +11,7 @@ namespace Backupd.Modules.WordPress;
 /// site into the bundle (no copy), and the manifest, which carries every file's hash, is
 /// written last so each file is read only once.
 /// </summary>
-internal sealed class WordPressRun(WordPressJobConfig config, DatabaseDumper dumper) : ModuleRun
+internal sealed class WordPressRun(WordPressJobConfig config) : ModuleRun
 {
     private const string DumpEntry = "database.sql";
     private const string ManifestEntry = "manifest.json";
@@ -47,14 +47,19 @@ internal sealed class WordPressRun(WordPressJobConfig config, DatabaseDumper dum
         _site = await WordPressConfigReader.ReadAsync(config.Path, ct);
         _database = WordPressDatabaseSettings.Resolve(_site, config.Db);
         context.Reporter.Info($"Site at {config.Path}: database {_database.Database} as {_database.User} on {_database.Endpoint}, table prefix {_site.TablePrefix}");
-        await FreeSpaceCheck.EnsureAsync(context, ContentPath, _database, ct);
+        await FreeSpaceCheck.EnsureAsync(context, ContentPath, _database);
 
         using var slot = await context.Resources.AcquireAsync(ResourceKind.Io, ct);
         var dumpPath = Path.Combine(context.WorkDirectory, DumpEntry);
         await using (var file = new FileStream(dumpPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
         await using (var counted = new CountingWriteStream(file, bytes => context.Reporter.Progress(bytes), leaveOpen: true))
         {
-            _dump = await dumper.DumpAsync(_database, counted, context.WorkDirectory, ct);
+            _dump = await new DatabaseDumper(context.WorkDirectory).DumpAsync(_database, counted, ct);
+        }
+
+        foreach (var warning in _dump.Warnings)
+        {
+            context.Reporter.Warning(warning);
         }
 
         _siteUrl = await WordPressSiteInfoReader.ReadSiteUrlAsync(_database, _site.TablePrefix, ct);

@@ -46,17 +46,43 @@ public static class WordPressSiteInfoReader
         }
         catch (MySqlException e) when (!cancellationToken.IsCancellationRequested)
         {
-            var failure = e.ErrorCode switch
-            {
-                MySqlErrorCode.AccessDenied => DatabaseFailure.AccessDenied,
-                MySqlErrorCode.DatabaseAccessDenied => DatabaseFailure.DatabaseAccessDenied,
-                MySqlErrorCode.UnknownDatabase => DatabaseFailure.UnknownDatabase,
-                MySqlErrorCode.UnableToConnectToHost => DatabaseFailure.CannotConnect,
-                _ => DatabaseFailure.Other,
-            };
-            var detail = DatabaseFailureMessages.Scrub(e.Message, settings.Password);
-            throw new DatabaseException(failure, DatabaseFailureMessages.For(failure, settings, detail), e);
+            throw Failure(e, settings);
         }
+    }
+
+    /// <summary>
+    /// What the database's tables take on the server (data and indexes): an upper bound for
+    /// its dump, used to check free space before starting.
+    /// </summary>
+    /// <exception cref="DatabaseException">The server refused or could not be reached.</exception>
+    public static async Task<long> ReadDatabaseBytesAsync(DatabaseConnectionSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        try
+        {
+            await using var connection = new MySqlConnection(ConnectionString(settings));
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new MySqlCommand("SELECT COALESCE(SUM(data_length + index_length), 0) FROM information_schema.tables WHERE table_schema = DATABASE()", connection);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (MySqlException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Failure(e, settings);
+        }
+    }
+
+    private static DatabaseException Failure(MySqlException e, DatabaseConnectionSettings settings)
+    {
+        var failure = e.ErrorCode switch
+        {
+            MySqlErrorCode.AccessDenied => DatabaseFailure.AccessDenied,
+            MySqlErrorCode.DatabaseAccessDenied => DatabaseFailure.DatabaseAccessDenied,
+            MySqlErrorCode.UnknownDatabase => DatabaseFailure.UnknownDatabase,
+            MySqlErrorCode.UnableToConnectToHost => DatabaseFailure.CannotConnect,
+            _ => DatabaseFailure.Other,
+        };
+        var detail = DatabaseFailureMessages.Scrub(e.Message, settings.Password);
+        return new DatabaseException(failure, DatabaseFailureMessages.For(failure, settings, detail), e);
     }
 
     private static string ConnectionString(DatabaseConnectionSettings settings)
