@@ -1,6 +1,7 @@
 using Backupd.Hosting;
 using Backupd.Node.Connection;
 using Backupd.Node.Identity;
+using Backupd.Node.Jobs;
 using Backupd.Node.Options;
 using Backupd.Node.Registration;
 using Microsoft.Extensions.Configuration;

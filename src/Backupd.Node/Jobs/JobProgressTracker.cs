@@ -34,7 +34,7 @@ public sealed class JobProgressTracker(IReadOnlyList<StageDefinition> stages, Ti
         {
             BytesDone = bytesDone,
             BytesTotal = bytesTotal ?? s.BytesTotal,
-            Progress = (bytesTotal ?? s.BytesTotal) is > 0 and var total ? Math.Clamp((double)bytesDone / total.Value, 0, 1) : s.Progress,
+            Progress = (bytesTotal ?? s.BytesTotal) is { } total && total > 0 ? Math.Clamp((double)bytesDone / total, 0, 1) : s.Progress,
             Message = message ?? s.Message,
         });
 
