@@ -1,0 +1,129 @@
+using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
+
+namespace Backupd.Modules.Bundles;
+
+/// <summary>
+/// The content of one open file as a tar entry's data stream: exactly <c>length</c> bytes, hashed
+/// with SHA-256 as they are read, so each file is read once for both the archive and its digest.
+/// </summary>
+/// <remarks>
+/// Reports <see cref="CanSeek"/> so that <c>TarWriter</c> takes the entry size from
+/// <see cref="Length"/> and writes the header before the data (it never actually seeks; with an
+/// unseekable data stream it would seek the archive instead, which a zstd stream cannot do).
+/// The length is fixed when the file is opened: a file that grows meanwhile is cut there, one that
+/// shrinks fails the entry, because the header already promised the size.
+/// </remarks>
+internal sealed class HashingFileContent(
+    SafeFileHandle file, string sourcePath, long length, byte[] chunk, Action<int>? onChunkRead) : Stream
+{
+    private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private long _position;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => true;
+    public override bool CanWrite => false;
+    public override long Length => length;
+
+    public override long Position
+    {
+        get => _position;
+        set => throw new NotSupportedException();
+    }
+
+    /// <summary>Lower-case hex SHA-256 of the whole content; only once all of it has been read.</summary>
+    public string FinishSha256Hex() => _position == length
+        ? Convert.ToHexStringLower(_sha256.GetHashAndReset())
+        : throw new InvalidOperationException($"Only {_position} of {length} bytes of '{sourcePath}' have been read.");
+
+    public override async Task CopyToAsync(Stream destination, int bufferSize, CancellationToken cancellationToken)
+    {
+        // Our own 1 MiB chunk instead of the caller's bufferSize: big copies are what make the data path fast.
+        int read;
+        while ((read = await ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            await destination.WriteAsync(chunk.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var wanted = Wanted(buffer.Length);
+        if (wanted == 0)
+        {
+            return 0;
+        }
+
+        int read;
+        try
+        {
+            read = await RandomAccess.ReadAsync(file, buffer[..wanted], _position, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BundleSourceException(sourcePath, e);
+        }
+
+        return Accept(buffer.Span[..read]);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var wanted = Wanted(buffer.Length);
+        if (wanted == 0)
+        {
+            return 0;
+        }
+
+        int read;
+        try
+        {
+            read = RandomAccess.Read(file, buffer[..wanted], _position);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BundleSourceException(sourcePath, e);
+        }
+
+        return Accept(buffer[..read]);
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _sha256.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private int Wanted(int bufferLength) => (int)Math.Min(bufferLength, length - _position);
+
+    private int Accept(ReadOnlySpan<byte> read)
+    {
+        if (read.IsEmpty)
+        {
+            throw new BundleSourceException(sourcePath, new IOException(
+                $"the file shrank while it was read: {length} bytes when opened, only {_position} now"));
+        }
+
+        _sha256.AppendData(read);
+        _position += read.Length;
+        onChunkRead?.Invoke(read.Length);
+        return read.Length;
+    }
+}
