@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Backupd.Modules;
 
@@ -29,6 +30,8 @@ public abstract class BackupModule<TConfig> : BackupModule
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         RespectNullableAnnotations = true,
         RespectRequiredConstructorParameters = true,
+        NumberHandling = JsonNumberHandling.Strict,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
     };
 
     public sealed override JsonObject ConfigSchema => (JsonObject)_schema.Value.DeepClone();

@@ -38,6 +38,9 @@ public sealed class BundleWriter : IAsyncDisposable
     private readonly TarWriter _tar;
     private readonly byte[] _chunk = new byte[ChunkSize];
     private readonly List<BundleFileDigest> _files = [];
+
+    /// <summary>The regular files added so far, in order, with their sizes and hashes (what a manifest lists).</summary>
+    public IReadOnlyList<BundleFileDigest> Files => _files;
     private State _state;
     private int _callInProgress;
 

@@ -42,7 +42,7 @@ public sealed class BundleLargeFileTests(ITestOutputHelper output) : IDisposable
     }
 
     // Compresses and hashes 8 GiB of zeros, then reads them back twice: about a minute here.
-    [SlowFact]
+    [Fact]
     public async Task A_sparse_file_over_8_GiB_round_trips_with_its_size_and_hash()
     {
         var source = _temp.Combine("disk.img");
