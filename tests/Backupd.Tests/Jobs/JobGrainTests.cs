@@ -163,6 +163,55 @@ public sealed class JobGrainTests(SqliteSiloFixture silo)
         Assert.Equal(config, (await Job(id).StartAsync(node))!.ConfigJson);
     }
 
+    [Fact]
+    public async Task The_node_is_signalled_when_work_arrives_and_when_its_running_job_is_cancelled()
+    {
+        var node = NewNodeId();
+        var signals = new RecordingObserver();
+        var observer = silo.Client.CreateObjectReference<INodeJobObserver>(signals);
+        await Grains.GetGrain<INodeJobQueueGrain>(node).SubscribeAsync(observer);
+
+        var id = await CreateAsync(node);
+        await signals.WaitForAsync(() => signals.WorkSignals > 0);
+        var assignment = await Job(id).StartAsync(node);
+        await Job(id).CancelAsync();
+        await signals.WaitForAsync(() => signals.Cancelled.Contains(id));
+
+        Assert.NotNull(assignment);
+        GC.KeepAlive(signals);
+    }
+
+    private sealed class RecordingObserver : INodeJobObserver
+    {
+        private int _workSignals;
+
+        public int WorkSignals => Volatile.Read(ref _workSignals);
+
+        public System.Collections.Concurrent.ConcurrentBag<string> Cancelled { get; } = [];
+
+        public Task JobsAvailable()
+        {
+            Interlocked.Increment(ref _workSignals);
+            return Task.CompletedTask;
+        }
+
+        public Task CancelRequested(string jobId)
+        {
+            Cancelled.Add(jobId);
+            return Task.CompletedTask;
+        }
+
+        public async Task WaitForAsync(Func<bool> condition)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!condition())
+            {
+                Assert.True(DateTime.UtcNow < deadline, "The signal did not arrive.");
+                await Task.Delay(20);
+            }
+        }
+    }
+
     private IJobGrain Job(string id) => Grains.GetGrain<IJobGrain>(id);
 
     private static string NewNodeId() => "n" + Guid.NewGuid().ToString("N")[..16];
