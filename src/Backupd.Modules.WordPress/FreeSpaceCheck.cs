@@ -17,16 +17,22 @@ internal static class FreeSpaceCheck
     {
         var databaseBytes = await WordPressSiteInfoReader.ReadDatabaseBytesAsync(database, context.CancellationToken);
         var contentBytes = SizeOf(contentPath);
-        var needed = databaseBytes + contentBytes + Margin;
         var free = new DriveInfo(context.WorkDirectory).AvailableFreeSpace;
-        if (free < needed)
+        if (Shortfall(context.WorkDirectory, free, databaseBytes, contentBytes) is { } problem)
         {
-            throw new ModuleFailedException(
-                $"Not enough free space in {context.WorkDirectory}: {Format(free)} free, this backup needs up to {Format(needed)} " +
-                $"(database about {Format(databaseBytes)}, wp-content {Format(contentBytes)}). Free some space, or set BACKUPD_DATA_DIR to a larger disk.");
+            throw new ModuleFailedException(problem);
         }
 
-        context.Reporter.Info($"Free space: {Format(free)} in the work dir; the backup needs up to {Format(needed)}");
+        context.Reporter.Info($"Free space: {Format(free)} in the work dir; the backup needs up to {Format(databaseBytes + contentBytes + Margin)}");
+    }
+
+    /// <summary>What is wrong when <paramref name="free"/> bytes cannot hold the backup; null when they can.</summary>
+    internal static string? Shortfall(string workDirectory, long free, long databaseBytes, long contentBytes)
+    {
+        var needed = databaseBytes + contentBytes + Margin;
+        return free >= needed ? null :
+            $"Not enough free space in {workDirectory}: {Format(free)} free, this backup needs up to {Format(needed)} " +
+            $"(database about {Format(databaseBytes)}, wp-content {Format(contentBytes)}). Free some space, or set BACKUPD_DATA_DIR to a larger disk.";
     }
 
     private static long SizeOf(string root)
@@ -41,7 +47,7 @@ internal static class FreeSpaceCheck
         return new DirectoryInfo(root).EnumerateFiles("*", options).Sum(file => file.Length);
     }
 
-    private static string Format(long bytes) => bytes switch
+    internal static string Format(long bytes) => bytes switch
     {
         >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.0} GiB"),
         >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.0} MiB"),
