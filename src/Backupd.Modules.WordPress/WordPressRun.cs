@@ -52,7 +52,7 @@ internal sealed class WordPressRun(WordPressJobConfig config) : ModuleRun
         using var slot = await context.Resources.AcquireAsync(ResourceKind.Io, ct);
         var dumpPath = Path.Combine(context.WorkDirectory, DumpEntry);
         await using (var file = new FileStream(dumpPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
-        await using (var counted = new CountingWriteStream(file, bytes => context.Reporter.Progress(bytes), leaveOpen: true))
+        await using (var counted = new MeteredWriteStream(file, computeSha256: false, bytes => context.Reporter.Progress(bytes)))
         {
             _dump = await new DatabaseDumper(context.WorkDirectory).DumpAsync(_database, counted, ct);
         }

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using static Backupd.Master.Apis.ApiProblems;
 
 namespace Backupd.Master.Apis;
 
@@ -146,9 +147,6 @@ public static partial class NodesApi
 
     private static ProblemHttpResult NodeNotFound(string id) =>
         Problem(StatusCodes.Status404NotFound, "No such node", $"No node has the id '{id}'. GET /api/v1/nodes lists them.");
-
-    private static ProblemHttpResult Problem(int status, string title, string detail) =>
-        TypedResults.Problem(title: title, detail: detail, statusCode: status);
 
     [GeneratedRegex("^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{5}$")]
     private static partial Regex CodePattern();

@@ -2,9 +2,12 @@ using System.Security.Cryptography;
 
 namespace Backupd.Modules.Bundles;
 
-/// <summary>Passes writes through to another stream, counting them and optionally hashing them with SHA-256.</summary>
+/// <summary>
+/// Passes writes through to another stream, counting them, optionally hashing them with SHA-256
+/// and reporting the running count (for a stage's progress).
+/// </summary>
 /// <remarks>Never disposes the inner stream: whoever opened it decides when it closes.</remarks>
-internal sealed class MeteredWriteStream(Stream inner, bool computeSha256) : Stream
+public sealed class MeteredWriteStream(Stream inner, bool computeSha256, Action<long>? onProgress = null) : Stream
 {
     private readonly IncrementalHash? _sha256 = computeSha256 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
     private bool _detached;
@@ -87,5 +90,6 @@ internal sealed class MeteredWriteStream(Stream inner, bool computeSha256) : Str
     {
         _sha256?.AppendData(written);
         BytesWritten += written.Length;
+        onProgress?.Invoke(BytesWritten);
     }
 }
