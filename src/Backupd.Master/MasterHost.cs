@@ -1,5 +1,8 @@
 using System.Net.Sockets;
 using Backupd.Grains.Jobs;
+using Backupd.Grains.Secrets;
+using Backupd.Master.Security;
+using Backupd.Secrets;
 using Backupd.Grains.Nodes;
 using Backupd.Modules.WordPress;
 using Backupd.Hosting;
@@ -35,6 +38,8 @@ public static class MasterHost
         builder.Services.AddSingleton(TimeProvider.System);
         // Keys for future cookies and anti-forgery tokens live with the rest of the master's state, so restarts keep sessions.
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, "data-protection-keys")));
+        builder.Services.AddBackupdSecrets(options.SecretKey, options.DataDir);
+        builder.Services.AddSingleton<ISecretCipher, FernetSecretCipher>();
         builder.AddBackupdSilo(options, database);
         builder.Services.AddBackupdAuthentication();
         builder.Services.Configure<RegistrationOptions>(registration => registration.CodeLifetime = options.RegistrationCodeLifetime);
@@ -56,6 +61,7 @@ public static class MasterHost
         app.MapModulesApi();
         app.MapProvidersApi();
         app.MapJobsApi();
+        app.MapSecretsApi();
 
         try
         {

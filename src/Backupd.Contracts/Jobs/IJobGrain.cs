@@ -34,4 +34,8 @@ public interface IJobGrain : IGrainWithStringKey
     /// </summary>
     [Alias("MayReleaseStorage")]
     Task<bool> MayReleaseStorageAsync(string nodeId, int attempt, string providerId);
+
+    /// <summary>Re-encrypts the config's stored secrets with the current key; true when anything changed.</summary>
+    [Alias("ReencryptSecrets")]
+    Task<bool> ReencryptSecretsAsync();
 }

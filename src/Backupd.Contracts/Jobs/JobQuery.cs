@@ -10,7 +10,8 @@ public sealed record JobQuery(
     [property: Id(4)] DateTimeOffset? CreatedTo = null,
     [property: Id(5)] int Offset = 0,
     [property: Id(6)] int Limit = 50,
-    [property: Id(7)] string? ScheduleId = null);
+    [property: Id(7)] string? ScheduleId = null,
+    [property: Id(8)] string? ProviderId = null);
 
 /// <summary>One page of jobs and how many match in all.</summary>
 [GenerateSerializer, Immutable, Alias("backupd.jobs.JobPage")]

@@ -8,6 +8,10 @@ public interface IStorageProviderDirectoryGrain : IGrainWithIntegerKey
     [Alias("Add")]
     Task AddAsync(string providerId);
 
+    /// <summary>Removes an id.</summary>
+    [Alias("Remove")]
+    Task RemoveAsync(string providerId);
+
     /// <summary>All ids, oldest first.</summary>
     [Alias("List")]
     Task<IReadOnlyList<string>> ListAsync();

@@ -4,15 +4,30 @@ namespace Backupd.Contracts.Storage;
 [Alias("backupd.storage.IStorageProviderGrain")]
 public interface IStorageProviderGrain : IGrainWithStringKey
 {
-    /// <summary>Records a new provider (definition already validated).</summary>
+    /// <summary>Records a new provider (definition already validated); secrets are encrypted before they are stored.</summary>
     [Alias("Create")]
     Task<StorageProviderSummary> CreateAsync(StorageProviderDefinition definition);
+
+    /// <summary>
+    /// Replaces the definition. A null access key id or secret in <paramref name="definition"/>
+    /// keeps the stored one, so an admin can change a bucket without re-typing credentials.
+    /// </summary>
+    [Alias("Update")]
+    Task<StorageProviderSummary?> UpdateAsync(StorageProviderDefinition definition);
+
+    /// <summary>Removes the provider; the caller checks first that nothing uses it.</summary>
+    [Alias("Delete")]
+    Task<bool> DeleteAsync();
 
     /// <summary>The provider without secrets; null when none exists.</summary>
     [Alias("Get")]
     Task<StorageProviderSummary?> GetAsync();
 
-    /// <summary>Everything a node needs to write to it; null when none exists.</summary>
+    /// <summary>Everything a node needs to write to it, secrets decrypted; null when none exists.</summary>
     [Alias("GetTargetSettings")]
     Task<StorageTargetSettings?> GetTargetSettingsAsync();
+
+    /// <summary>Re-encrypts stored secrets with the current primary key; true when anything changed.</summary>
+    [Alias("ReencryptSecrets")]
+    Task<bool> ReencryptSecretsAsync();
 }

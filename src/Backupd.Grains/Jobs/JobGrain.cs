@@ -1,4 +1,5 @@
 using Backupd.Contracts.Jobs;
+using Backupd.Grains.Secrets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +13,7 @@ namespace Backupd.Grains.Jobs;
 /// </remarks>
 public sealed partial class JobGrain(
     [PersistentState("job", StorageNames.Master)] IPersistentState<JobRecord> job,
+    ISecretCipher cipher,
     IOptions<JobOptions> options,
     TimeProvider time,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IRemindable
@@ -54,7 +56,8 @@ public sealed partial class JobGrain(
             throw new InvalidOperationException($"Job {JobId} already exists.");
         }
 
-        State.Spec = spec;
+        // Secrets in the config (a database password) are stored encrypted and opened only for the node.
+        State.Spec = spec with { ConfigJson = SecretConfigMask.Transform(spec.ConfigJson, cipher.Encrypt) };
         State.State = JobState.Pending;
         State.CreatedAt = time.GetUtcNow();
         State.Stages = [.. stages.Select(name => new JobStageInfo(name, StageStatus.Pending))];
@@ -114,7 +117,7 @@ public sealed partial class JobGrain(
         await WatchLeaseAsync();
         LogStarted(JobId, nodeId, State.Attempts);
         var spec = State.Spec;
-        return new JobAssignment(JobId, State.Attempts, spec.Module, spec.ConfigJson, spec.ProviderId, LeaseDuration, State.CreatedAt);
+        return new JobAssignment(JobId, State.Attempts, spec.Module, SecretConfigMask.Transform(spec.ConfigJson, cipher.Decrypt), spec.ProviderId, LeaseDuration, State.CreatedAt);
     }
 
     public async Task<LeaseStatus> ReportAsync(string nodeId, int attempt, JobProgressReport report)
@@ -160,6 +163,33 @@ public sealed partial class JobGrain(
         await SaveAsync();
         LogFinished(JobId, outcome.State, nodeId);
         return LeaseStatus.Active;
+    }
+
+    public async Task<bool> ReencryptSecretsAsync()
+    {
+        if (!Exists || State.State.IsFinished())
+        {
+            return false;
+        }
+
+        var changed = false;
+        var config = SecretConfigMask.Transform(State.Spec!.ConfigJson, token =>
+        {
+            if (cipher.IsCurrent(token))
+            {
+                return token;
+            }
+
+            changed = true;
+            return cipher.Encrypt(cipher.Decrypt(token));
+        });
+        if (changed)
+        {
+            State.Spec = State.Spec with { ConfigJson = config };
+            await job.WriteStateAsync();
+        }
+
+        return changed;
     }
 
     public Task<bool> MayReleaseStorageAsync(string nodeId, int attempt, string providerId) =>
@@ -258,6 +288,8 @@ public sealed partial class JobGrain(
 
     private void End(JobState state, string? error)
     {
+        // A finished job never runs again: its secrets need not be kept, even encrypted.
+        State.Spec = State.Spec! with { ConfigJson = SecretConfigMask.Apply(State.Spec.ConfigJson) };
         State.State = state;
         State.EndedAt = time.GetUtcNow();
         State.Error = error;

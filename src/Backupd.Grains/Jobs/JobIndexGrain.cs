@@ -33,6 +33,7 @@ public sealed class JobIndexGrain(
             .Where(job => query.NodeId is null || job.NodeId == query.NodeId)
             .Where(job => query.Module is null || job.Module == query.Module)
             .Where(job => query.ScheduleId is null || job.ScheduleId == query.ScheduleId)
+            .Where(job => query.ProviderId is null || job.ProviderId == query.ProviderId)
             .Where(job => query.CreatedFrom is null || job.CreatedAt >= query.CreatedFrom)
             .Where(job => query.CreatedTo is null || job.CreatedAt < query.CreatedTo)
             .OrderByDescending(job => job.CreatedAt)

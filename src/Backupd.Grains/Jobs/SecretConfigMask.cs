@@ -20,7 +20,10 @@ public static class SecretConfigMask
         SecretNameParts.Any(part => propertyName.Contains(part, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The config JSON with every secret value replaced by <see cref="Mask"/>.</summary>
-    public static string Apply(string configJson)
+    public static string Apply(string configJson) => Transform(configJson, _ => Mask);
+
+    /// <summary>The config JSON with every secret string value passed through <paramref name="change"/>.</summary>
+    public static string Transform(string configJson, Func<string, string> change)
     {
         JsonNode? root;
         try
@@ -33,24 +36,24 @@ public static class SecretConfigMask
             return "{}";
         }
 
-        MaskNode(root);
+        TransformNode(root, change);
         return root?.ToJsonString() ?? "{}";
     }
 
-    private static void MaskNode(JsonNode? node)
+    private static void TransformNode(JsonNode? node, Func<string, string> change)
     {
         switch (node)
         {
             case JsonObject obj:
                 foreach (var name in obj.Select(p => p.Key).ToList())
                 {
-                    if (IsSecretName(name) && obj[name] is JsonValue)
+                    if (IsSecretName(name) && obj[name] is JsonValue value)
                     {
-                        obj[name] = Mask;
+                        obj[name] = value.GetValueKind() == JsonValueKind.String ? change(value.GetValue<string>()) : Mask;
                     }
                     else
                     {
-                        MaskNode(obj[name]);
+                        TransformNode(obj[name], change);
                     }
                 }
 
@@ -58,7 +61,7 @@ public static class SecretConfigMask
             case JsonArray array:
                 foreach (var item in array)
                 {
-                    MaskNode(item);
+                    TransformNode(item, change);
                 }
 
                 break;

@@ -15,5 +15,13 @@ public sealed class StorageProviderDirectoryGrain(
         }
     }
 
+    public async Task RemoveAsync(string providerId)
+    {
+        if (directory.State.ProviderIds.Remove(providerId))
+        {
+            await directory.WriteStateAsync();
+        }
+    }
+
     public Task<IReadOnlyList<string>> ListAsync() => Task.FromResult<IReadOnlyList<string>>([.. directory.State.ProviderIds]);
 }

@@ -1,13 +1,17 @@
 using Backupd.Contracts.Storage;
+using Backupd.Grains.Secrets;
 
 namespace Backupd.Grains.Storage;
 
 /// <inheritdoc cref="IStorageProviderGrain"/>
 public sealed class StorageProviderGrain(
     [PersistentState("provider", StorageNames.Master)] IPersistentState<StorageProviderState> provider,
+    ISecretCipher cipher,
     TimeProvider time) : Grain, IStorageProviderGrain
 {
-    private StorageProviderDefinition? Definition => provider.RecordExists ? provider.State.Definition : null;
+    private StorageProviderState State => provider.State;
+
+    private StorageProviderDefinition? Definition => provider.RecordExists ? State.Definition : null;
 
     private string ProviderId => this.GetPrimaryKeyString();
 
@@ -18,18 +22,101 @@ public sealed class StorageProviderGrain(
             throw new InvalidOperationException($"Provider {ProviderId} already exists.");
         }
 
-        provider.State.Definition = definition;
-        provider.State.CreatedAt = time.GetUtcNow();
+        State.CreatedAt = time.GetUtcNow();
+        Store(definition, keepMissingCredentials: false);
         await provider.WriteStateAsync();
         await GrainFactory.GetGrain<IStorageProviderDirectoryGrain>(0).AddAsync(ProviderId);
-        return Summary(definition);
+        return Summary();
     }
 
-    public Task<StorageProviderSummary?> GetAsync() => Task.FromResult(Definition is { } d ? Summary(d) : null);
+    public async Task<StorageProviderSummary?> UpdateAsync(StorageProviderDefinition definition)
+    {
+        if (Definition is null)
+        {
+            return null;
+        }
 
-    public Task<StorageTargetSettings?> GetTargetSettingsAsync() =>
-        Task.FromResult(Definition is { } d ? new StorageTargetSettings(ProviderId, d.Type, d.Path, d.Prefix) : null);
+        Store(definition, keepMissingCredentials: definition.Type == Definition.Type);
+        State.UpdatedAt = time.GetUtcNow();
+        await provider.WriteStateAsync();
+        return Summary();
+    }
 
-    private StorageProviderSummary Summary(StorageProviderDefinition d) =>
-        new(ProviderId, d.Name, d.Type, d.Path, d.Prefix, provider.State.CreatedAt);
+    public async Task<bool> DeleteAsync()
+    {
+        if (Definition is null)
+        {
+            return false;
+        }
+
+        await provider.ClearStateAsync();
+        await GrainFactory.GetGrain<IStorageProviderDirectoryGrain>(0).RemoveAsync(ProviderId);
+        return true;
+    }
+
+    public Task<StorageProviderSummary?> GetAsync() => Task.FromResult(Definition is null ? null : Summary());
+
+    public Task<StorageTargetSettings?> GetTargetSettingsAsync()
+    {
+        if (Definition is not { } d)
+        {
+            return Task.FromResult<StorageTargetSettings?>(null);
+        }
+
+        var s3 = d.S3 is { } location
+            ? location with { AccessKeyId = Open(State.EncryptedAccessKeyId), SecretAccessKey = Open(State.EncryptedSecretAccessKey) }
+            : null;
+        return Task.FromResult<StorageTargetSettings?>(new StorageTargetSettings(ProviderId, d.Type, d.Path, d.Prefix, s3));
+    }
+
+    public async Task<bool> ReencryptSecretsAsync()
+    {
+        var changed = false;
+        State.EncryptedAccessKeyId = Reencrypt(State.EncryptedAccessKeyId, ref changed);
+        State.EncryptedSecretAccessKey = Reencrypt(State.EncryptedSecretAccessKey, ref changed);
+        if (changed)
+        {
+            await provider.WriteStateAsync();
+        }
+
+        return changed;
+    }
+
+    private void Store(StorageProviderDefinition definition, bool keepMissingCredentials)
+    {
+        if (definition.S3 is { } s3)
+        {
+            State.EncryptedAccessKeyId = s3.AccessKeyId is { } id ? cipher.Encrypt(id) : keepMissingCredentials ? State.EncryptedAccessKeyId : null;
+            State.EncryptedSecretAccessKey = s3.SecretAccessKey is { } secret ? cipher.Encrypt(secret) : keepMissingCredentials ? State.EncryptedSecretAccessKey : null;
+            definition = definition with { S3 = s3 with { AccessKeyId = null, SecretAccessKey = null } };
+        }
+        else
+        {
+            State.EncryptedAccessKeyId = null;
+            State.EncryptedSecretAccessKey = null;
+        }
+
+        State.Definition = definition;
+    }
+
+    private string? Open(string? token) => token is null ? null : cipher.Decrypt(token);
+
+    private string? Reencrypt(string? token, ref bool changed)
+    {
+        if (token is null || cipher.IsCurrent(token))
+        {
+            return token;
+        }
+
+        changed = true;
+        return cipher.Encrypt(cipher.Decrypt(token));
+    }
+
+    private StorageProviderSummary Summary()
+    {
+        var d = Definition!;
+        return new StorageProviderSummary(ProviderId, d.Name, d.Type, d.Path, d.Prefix, State.CreatedAt,
+            d.S3?.Endpoint, d.S3?.Region, d.S3?.Bucket, d.S3?.ForcePathStyle ?? false,
+            State.EncryptedAccessKeyId is not null, State.EncryptedSecretAccessKey is not null, State.UpdatedAt);
+    }
 }

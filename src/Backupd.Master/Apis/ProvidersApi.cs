@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -7,23 +9,93 @@ using static Backupd.Master.Apis.ApiProblems;
 
 namespace Backupd.Master.Apis;
 
-/// <summary><c>/api/v1/providers</c>: where bundles are stored.</summary>
-public static class ProvidersApi
+/// <summary><c>/api/v1/providers</c>: where bundles are stored. Answers never carry a secret.</summary>
+public static partial class ProvidersApi
 {
     /// <summary>Maps the routes.</summary>
     public static IEndpointRouteBuilder MapProvidersApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/v1/providers").WithTags("providers");
         group.MapPost("/", CreateAsync)
-            .WithName("CreateProvider").WithSummary("Add a storage provider");
+            .WithName("CreateProvider").WithSummary("Add a storage provider (local folder or S3-compatible bucket)");
         group.MapGet("/", ListAsync)
-            .WithName("ListProviders").WithSummary("All storage providers (never a secret)");
+            .WithName("ListProviders").WithSummary("All storage providers (never a secret, only whether one is set)");
         group.MapGet("/{id}", GetAsync)
             .WithName("GetProvider").WithSummary("One storage provider (never a secret)");
+        group.MapPut("/{id}", UpdateAsync)
+            .WithName("UpdateProvider").WithSummary("Replace a provider's settings; omitted credentials are kept");
+        group.MapDelete("/{id}", DeleteAsync)
+            .WithName("DeleteProvider").WithSummary("Delete a provider; refused while pending or running jobs use it");
         return endpoints;
     }
 
-    private static async Task<Results<Created<StorageProviderSummary>, ValidationProblem>> CreateAsync(CreateProviderRequest body, IGrainFactory grains)
+    private static async Task<Results<Created<StorageProviderSummary>, ValidationProblem>> CreateAsync(ProviderRequest body, IGrainFactory grains)
+    {
+        var errors = Validate(body, requireCredentials: true);
+        if (errors.Count > 0)
+        {
+            return Invalid("Invalid provider", errors);
+        }
+
+        var id = Guid.CreateVersion7().ToString("N");
+        var provider = await grains.GetGrain<IStorageProviderGrain>(id).CreateAsync(Definition(body));
+        return TypedResults.Created($"/api/v1/providers/{id}", provider);
+    }
+
+    private static async Task<Results<Ok<StorageProviderSummary>, ValidationProblem, ProblemHttpResult>> UpdateAsync(string id, ProviderRequest body, IGrainFactory grains)
+    {
+        var existing = await grains.GetGrain<IStorageProviderGrain>(id).GetAsync();
+        if (existing is null)
+        {
+            return NotFound(id);
+        }
+
+        // Credentials may be left out to keep them, unless the provider becomes an S3 one now.
+        var errors = Validate(body, requireCredentials: existing.Type != StorageTypes.S3);
+        if (errors.Count > 0)
+        {
+            return Invalid("Invalid provider", errors);
+        }
+
+        var updated = await grains.GetGrain<IStorageProviderGrain>(id).UpdateAsync(Definition(body));
+        return updated is null ? NotFound(id) : TypedResults.Ok(updated);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IGrainFactory grains)
+    {
+        if (await grains.GetGrain<IStorageProviderGrain>(id).GetAsync() is null)
+        {
+            return NotFound(id);
+        }
+
+        var index = grains.GetGrain<IJobIndexGrain>(0);
+        var inUse = 0;
+        foreach (var state in new[] { JobState.Pending, JobState.Running })
+        {
+            inUse += (await index.QueryAsync(new JobQuery(State: state, ProviderId: id, Limit: 1))).Total;
+        }
+
+        if (inUse > 0)
+        {
+            return Problem(StatusCodes.Status409Conflict, "Provider in use",
+                $"{inUse} pending or running job(s) use provider '{id}'. Cancel them or wait for them to end (GET /api/v1/jobs?state=pending), then delete it.");
+        }
+
+        await grains.GetGrain<IStorageProviderGrain>(id).DeleteAsync();
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<StorageProviderSummary[]>> ListAsync(IGrainFactory grains)
+    {
+        var ids = await grains.GetGrain<IStorageProviderDirectoryGrain>(0).ListAsync();
+        var providers = await Task.WhenAll(ids.Select(id => grains.GetGrain<IStorageProviderGrain>(id).GetAsync()));
+        return TypedResults.Ok(providers.OfType<StorageProviderSummary>().ToArray());
+    }
+
+    private static async Task<Results<Ok<StorageProviderSummary>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains) =>
+        await grains.GetGrain<IStorageProviderGrain>(id).GetAsync() is { } provider ? TypedResults.Ok(provider) : NotFound(id);
+
+    private static List<(string, string)> Validate(ProviderRequest body, bool requireCredentials)
     {
         var errors = new List<(string, string)>();
         if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 100)
@@ -40,43 +112,83 @@ public static class ProvidersApi
                 }
 
                 break;
+            case StorageTypes.S3:
+                ValidateS3(body, requireCredentials, errors);
+                break;
             default:
                 errors.Add(("type", $"must be one of: {string.Join(", ", StorageTypes.All)}"));
                 break;
         }
 
-        var prefix = (body.Prefix ?? "").Trim('/');
-        if (prefix.Split('/').Any(segment => segment is ".." or "."))
+        if (Prefix(body).Split('/').Any(segment => segment is ".." or "."))
         {
             errors.Add(("prefix", "must not contain '.' or '..' segments"));
         }
 
-        if (errors.Count > 0)
+        return errors;
+    }
+
+    private static void ValidateS3(ProviderRequest body, bool requireCredentials, List<(string, string)> errors)
+    {
+        if (!string.IsNullOrEmpty(body.Endpoint)
+            && (!Uri.TryCreate(body.Endpoint, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https")))
         {
-            return Invalid("Invalid provider", errors);
+            errors.Add(("endpoint", "must be an http:// or https:// URL, e.g. https://s3.us-west-004.backblazeb2.com, or empty for AWS"));
         }
 
-        var id = Guid.CreateVersion7().ToString("N");
-        var provider = await grains.GetGrain<IStorageProviderGrain>(id).CreateAsync(new StorageProviderDefinition(body.Name!.Trim(), body.Type!, body.Path, prefix));
-        return TypedResults.Created($"/api/v1/providers/{id}", provider);
+        if (string.IsNullOrWhiteSpace(body.Region))
+        {
+            errors.Add(("region", "is required, e.g. us-east-1 (AWS), us-west-004 (Backblaze B2), auto (Cloudflare R2)"));
+        }
+
+        if (body.Bucket is null || !BucketName().IsMatch(body.Bucket))
+        {
+            errors.Add(("bucket", "must be a bucket name: 3 to 63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit"));
+        }
+
+        if (requireCredentials && string.IsNullOrEmpty(body.AccessKeyId))
+        {
+            errors.Add(("accessKeyId", "is required"));
+        }
+
+        if (requireCredentials && string.IsNullOrEmpty(body.SecretAccessKey))
+        {
+            errors.Add(("secretAccessKey", "is required"));
+        }
     }
 
-    private static async Task<Ok<StorageProviderSummary[]>> ListAsync(IGrainFactory grains)
-    {
-        var ids = await grains.GetGrain<IStorageProviderDirectoryGrain>(0).ListAsync();
-        var providers = await Task.WhenAll(ids.Select(id => grains.GetGrain<IStorageProviderGrain>(id).GetAsync()));
-        return TypedResults.Ok(providers.OfType<StorageProviderSummary>().ToArray());
-    }
+    private static string Prefix(ProviderRequest body) => (body.Prefix ?? "").Trim('/');
 
-    private static async Task<Results<Ok<StorageProviderSummary>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains) =>
-        await grains.GetGrain<IStorageProviderGrain>(id).GetAsync() is { } provider
-            ? TypedResults.Ok(provider)
-            : Problem(StatusCodes.Status404NotFound, "No such provider", $"No provider has the id '{id}'. GET /api/v1/providers lists them.");
+    private static StorageProviderDefinition Definition(ProviderRequest body) => new(
+        body.Name!.Trim(), body.Type!, body.Type == StorageTypes.Local ? body.Path : null, Prefix(body),
+        body.Type == StorageTypes.S3
+            ? new S3Location(string.IsNullOrEmpty(body.Endpoint) ? null : body.Endpoint, body.Region!.Trim(), body.Bucket!, body.ForcePathStyle ?? false,
+                string.IsNullOrEmpty(body.AccessKeyId) ? null : body.AccessKeyId, string.IsNullOrEmpty(body.SecretAccessKey) ? null : body.SecretAccessKey)
+            : null);
+
+    private static ProblemHttpResult NotFound(string id) =>
+        Problem(StatusCodes.Status404NotFound, "No such provider", $"No provider has the id '{id}'. GET /api/v1/providers lists them.");
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
+    private static partial Regex BucketName();
 }
 
-/// <summary>A new storage provider.</summary>
+/// <summary>A storage provider's settings, for create and update.</summary>
 /// <param name="Name">A name people recognise.</param>
-/// <param name="Type"><c>local</c>.</param>
+/// <param name="Type"><c>local</c> or <c>s3</c>.</param>
 /// <param name="Path">For <c>local</c>: an absolute directory on the node running each job; it must exist there.</param>
 /// <param name="Prefix">Sub-directory (key prefix) for every bundle; optional.</param>
-public sealed record CreateProviderRequest(string? Name, string? Type, string? Path, string? Prefix);
+/// <param name="Endpoint">For <c>s3</c>: the service URL; empty for AWS.</param>
+/// <param name="Region">For <c>s3</c>: the region.</param>
+/// <param name="Bucket">For <c>s3</c>: the bucket.</param>
+/// <param name="ForcePathStyle">For <c>s3</c>: path-style addressing (MinIO and most self-hosted stores).</param>
+/// <param name="AccessKeyId">For <c>s3</c>: the access key id; on update, omit to keep the stored one.</param>
+/// <param name="SecretAccessKey">For <c>s3</c>: the secret key; on update, omit to keep the stored one. Never shown again.</param>
+public sealed record ProviderRequest(
+    string? Name, string? Type, string? Path, string? Prefix,
+    string? Endpoint = null, string? Region = null, string? Bucket = null, bool? ForcePathStyle = null,
+    string? AccessKeyId = null, string? SecretAccessKey = null)
+{
+    /// <summary>Never shows the secret (it would otherwise reach logs of model binding errors).</summary>
+    public override string ToString() => $"ProviderRequest {{ Name = {Name}, Type = {Type}, Bucket = {Bucket} }}";
+}

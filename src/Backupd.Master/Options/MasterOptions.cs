@@ -63,6 +63,14 @@ public sealed class MasterOptions : IValidatableObject
     /// How long a running job stays with its node without a report from it. Nodes report every
     /// few seconds; after a lapse the job goes back to its queue (or fails when out of attempts).
     /// </summary>
+    /// <summary>
+    /// Fernet keys that encrypt stored secrets (provider credentials, passwords in job
+    /// configs), comma-separated: the first encrypts, all decrypt. Unset: <c>&lt;data dir&gt;/secret.key</c>,
+    /// generated at first start.
+    /// </summary>
+    [Setting("SECRET_KEY", Secret = true)]
+    public string? SecretKey { get; set; }
+
     [Setting("JOB_LEASE")]
     [Range(typeof(TimeSpan), "00:00:03", "01:00:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 00:01:00")]
     public TimeSpan JobLease { get; set; } = TimeSpan.FromSeconds(60);

@@ -1,5 +1,6 @@
 using Backupd.Contracts.Jobs;
 using Backupd.Tests.Master;
+using Backupd.Tests.Processes;
 
 namespace Backupd.Tests.Jobs;
 
@@ -160,6 +161,7 @@ public sealed class JobGrainTests(SqliteSiloFixture silo)
         Assert.DoesNotContain("hunter2-secret", created.ConfigJson, StringComparison.Ordinal);
         Assert.Contains("\"password\":\"********\"", created.ConfigJson, StringComparison.Ordinal);
         Assert.Contains("\"user\":\"wp\"", created.ConfigJson, StringComparison.Ordinal);
+        SecretScan.AssertNotInFiles(Path.GetDirectoryName(silo.Database.Path)!, "hunter2-secret");
         Assert.Equal(config, (await Job(id).StartAsync(node))!.ConfigJson);
     }
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Backupd.TestBed;
 using Backupd.Tests.Modules.Bundles;
+using Backupd.Tests.Processes;
 using MySqlConnector;
 
 namespace Backupd.Tests.Jobs;
@@ -155,6 +156,7 @@ public sealed partial class WordPressJobEndToEndTests(JobsEndToEndFixture fixtur
         Assert.DoesNotContain(wrongPassword, job.ToString());
         Assert.DoesNotContain(wrongPassword, fixture.Master.Output);
         Assert.DoesNotContain(wrongPassword, fixture.Node.Process.Output);
+        SecretScan.AssertNotInFiles(fixture.Master.DataDir, wrongPassword);
         Assert.False(Directory.Exists(Path.Combine(fixture.Node.DataDir, "work", id)));
     }
 

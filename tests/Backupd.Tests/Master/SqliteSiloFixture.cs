@@ -1,4 +1,6 @@
 using Backupd.Grains.Jobs;
+using Backupd.Grains.Secrets;
+using Backupd.Secrets;
 using Backupd.Master.Hosting;
 using Backupd.Master.Persistence;
 using Backupd.Master.Security;
@@ -39,6 +41,8 @@ public sealed class SqliteSiloFixture : IAsyncLifetime
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Services.AddSingleton(TimeProvider.System);
+            host.Services.AddSingleton(new FernetKeyRing([FernetKey.Generate()]));
+            host.Services.AddSingleton<ISecretCipher, FernetSecretCipher>();
             // Short enough for lease tests to see a lapse in seconds.
             host.Services.Configure<JobOptions>(jobs => jobs.LeaseDuration = LeaseDuration);
         });

@@ -129,19 +129,5 @@ public sealed class JobsApiTests(SharedMasterFixture fixture) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
-    [Theory]
-    [InlineData("""{"name":"x","type":"local"}""", "path")]
-    [InlineData("""{"name":"x","type":"local","path":"relative"}""", "path")]
-    [InlineData("""{"name":"x","type":"ftp","path":"/x"}""", "type")]
-    [InlineData("""{"type":"local","path":"/x"}""", "name")]
-    public async Task A_bad_provider_is_a_400_that_names_the_field(string body, string field)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/providers") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        using var response = await _api.SendAsync(request);
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _));
-    }
-
     private Task<HttpResponseMessage> PostJobAsync(object body) => _api.SendAsync(HttpMethod.Post, "/api/v1/jobs", body);
 }
