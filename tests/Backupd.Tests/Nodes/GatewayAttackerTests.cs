@@ -29,13 +29,8 @@ public sealed class GatewayAttackerTests(SharedMasterFixture fixture) : IAsyncLi
     private async Task<(string NodeId, string ApiKey, MasterApi Api)> EnrolAsync()
     {
         var api = new MasterApi(Master.Http, await Master.IssueTokenAsync());
-        var code = RegistrationCodes.NewCode();
-        var secret = RegistrationCodes.NewSecret();
-        using var _ = await api.RegisterAsync(code, secret);
-        using var __ = await api.ApproveAsync(code);
-        using var claimed = await api.PollAsync(code, secret);
-        var body = await claimed.Content.ReadFromJsonAsync<JsonElement>();
-        return (body.GetProperty("nodeId").GetString()!, body.GetProperty("apiKey").GetString()!, api);
+        var node = await NodeEnrolment.EnrolAsync(api);
+        return (node.NodeId, node.ApiKey, api);
     }
 
     [Fact]

@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Backupd.Contracts.Jobs;
+using Backupd.Contracts.Nodes;
+using Backupd.Tests.Processes;
+
+namespace Backupd.Tests.Jobs;
+
+/// <summary>
+/// A node asks the master, through the gateway as a real node does, for the storage
+/// credentials of a job: only the node running that job, in that attempt, for that job's
+/// provider, gets them.
+/// </summary>
+[Collection(SharedMasterCollection.Name)]
+public sealed class CredentialReleaseTests(SharedMasterFixture fixture) : IAsyncLifetime
+{
+    private const string Secret = "release-test-secret-Zq81";
+    private GatewayClient _gateway = null!;
+    private MasterApi _api = null!;
+
+    public async Task InitializeAsync()
+    {
+        _gateway = await GatewayClient.ConnectAsync(fixture.Master.GatewayPort);
+        _api = new MasterApi(fixture.Master.Http, await fixture.Master.IssueTokenAsync());
+    }
+
+    public async Task DisposeAsync() => await _gateway.DisposeAsync();
+
+    [Fact]
+    public async Task Only_the_node_running_the_job_gets_its_providers_credentials_and_only_while_it_runs()
+    {
+        var nodeA = await NodeEnrolment.EnrolAsync(_api);
+        var nodeB = await NodeEnrolment.EnrolAsync(_api);
+        var provider = await CreateS3ProviderAsync("release-a");
+        var otherProvider = await CreateS3ProviderAsync("release-b");
+        var jobId = await CreateJobAsync(nodeA.NodeId, provider);
+        var a = Session(nodeA);
+        var b = Session(nodeB);
+
+        // Pending: nobody gets anything.
+        await Refused(() => a.GetJobStorageAsync(nodeA.ApiKey, jobId, 1, provider));
+
+        var assignment = await a.TakeJobAsync(nodeA.ApiKey);
+        Assert.Equal(jobId, assignment!.JobId);
+
+        var settings = await a.GetJobStorageAsync(nodeA.ApiKey, jobId, assignment.Attempt, provider);
+        Assert.Equal(Secret, settings.S3!.SecretAccessKey);
+        Assert.Equal("release-a", settings.S3.Bucket);
+
+        await Refused(() => b.GetJobStorageAsync(nodeB.ApiKey, jobId, assignment.Attempt, provider));
+        await Refused(() => Session(nodeA.NodeId).GetJobStorageAsync(nodeB.ApiKey, jobId, assignment.Attempt, provider));
+        await Refused(() => a.GetJobStorageAsync(nodeA.ApiKey, jobId, assignment.Attempt, otherProvider));
+        await Refused(() => a.GetJobStorageAsync(nodeA.ApiKey, jobId, assignment.Attempt + 1, provider));
+        await Refused(() => a.GetJobStorageAsync(nodeA.ApiKey + "x", jobId, assignment.Attempt, provider));
+
+        await a.FinishJobAsync(nodeA.ApiKey, jobId, assignment.Attempt, new JobOutcome(JobState.Failed, null, "test", new JobProgressReport([], [])));
+        await Refused(() => a.GetJobStorageAsync(nodeA.ApiKey, jobId, assignment.Attempt, provider));
+
+        Assert.Contains($"Refused node {nodeB.NodeId} the storage settings of provider {provider} for job {jobId}", fixture.Master.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, fixture.Master.Output, StringComparison.Ordinal);
+    }
+
+    private INodeSessionGrain Session(NodeEnrolment node) => Session(node.NodeId);
+
+    private INodeSessionGrain Session(string nodeId) => _gateway.Client.GetGrain<INodeSessionGrain>(nodeId);
+
+    private static async Task Refused(Func<Task> call) => await Assert.ThrowsAsync<UnauthorizedAccessException>(call);
+
+    private async Task<string> CreateS3ProviderAsync(string bucket)
+    {
+        using var response = await _api.SendAsync(HttpMethod.Post, "/api/v1/providers", new
+        {
+            name = bucket, type = "s3", endpoint = "http://127.0.0.1:9", region = "us-east-1", bucket, forcePathStyle = true, accessKeyId = "AKIATEST", secretAccessKey = Secret,
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    private async Task<string> CreateJobAsync(string nodeId, string providerId)
+    {
+        using var response = await _api.SendAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId, module = "wordpress", config = new { path = "/srv/www/release" }, providerId });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+}
