@@ -17,6 +17,8 @@ public sealed class JobsEndToEndFixture : IAsyncLifetime
 
     public WordPressFixture WordPress { get; } = new();
 
+    public S3rverServer S3 { get; } = new();
+
     public MasterProcess Master { get; } = new();
 
     public NodeProcess Node { get; private set; } = null!;
@@ -36,6 +38,7 @@ public sealed class JobsEndToEndFixture : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var wordPress = WordPress.StartAsync(timeout.Token);
+        var s3 = S3.StartAsync(timeout.Token);
         await Master.StartAsync();
         Api = new MasterApi(Master.Http, await Master.IssueTokenAsync());
         Node = new NodeProcess(Master.BaseUrl, new Dictionary<string, string> { ["BACKUPD_MAX_BANDWIDTH_MBPS"] = NodeBandwidthMbps.ToString(System.Globalization.CultureInfo.InvariantCulture) });
@@ -50,12 +53,13 @@ public sealed class JobsEndToEndFixture : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, provider.StatusCode);
         ProviderId = (await provider.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         await wordPress;
+        await s3;
     }
 
     /// <summary>Queues a job and returns its id.</summary>
-    public async Task<string> CreateJobAsync(object config, int priority = 5)
+    public async Task<string> CreateJobAsync(object config, int priority = 5, string? providerId = null)
     {
-        using var response = await Api.SendAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId = NodeId, module = "wordpress", config, providerId = ProviderId, priority });
+        using var response = await Api.SendAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId = NodeId, module = "wordpress", config, providerId = providerId ?? ProviderId, priority });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, body);
         return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
@@ -95,6 +99,7 @@ public sealed class JobsEndToEndFixture : IAsyncLifetime
 
         await Master.DisposeAsync();
         await WordPress.DisposeAsync();
+        await S3.DisposeAsync();
         Directory.Delete(StorageDir, recursive: true);
     }
 }

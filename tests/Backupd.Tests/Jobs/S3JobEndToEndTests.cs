@@ -1,0 +1,40 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Amazon.S3.Model;
+using Backupd.TestBed;
+
+namespace Backupd.Tests.Jobs;
+
+/// <summary>A WordPress job whose provider is an S3-compatible store (a real s3rver), end to end.</summary>
+[Collection(JobsEndToEndCollection.Name)]
+public sealed class S3JobEndToEndTests(JobsEndToEndFixture fixture)
+{
+    [Fact]
+    public async Task A_wordpress_job_with_an_s3_provider_puts_the_bundle_at_its_key_with_the_recorded_sha256()
+    {
+        using var provider = await fixture.Api.SendAsync(HttpMethod.Post, "/api/v1/providers", new
+        {
+            name = "s3rver", type = "s3", endpoint = fixture.S3.ServiceUrl, region = S3rverServer.Region, bucket = fixture.S3.BucketName,
+            prefix = "e2e", forcePathStyle = true, accessKeyId = S3rverServer.AccessKey, secretAccessKey = S3rverServer.SecretKey,
+        });
+        Assert.Equal(HttpStatusCode.Created, provider.StatusCode);
+        var providerId = (await provider.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+
+        var id = await fixture.CreateJobAsync(new { path = fixture.WordPress.Site.RootPath }, providerId: providerId);
+        var job = await fixture.WaitForJobAsync(id, JobsEndToEndFixture.IsFinished, TimeSpan.FromMinutes(2));
+
+        Assert.True(job.GetProperty("state").GetString() == "completed", job.ToString());
+        var result = job.GetProperty("result");
+        var key = result.GetProperty("objectKey").GetString()!;
+        Assert.Matches($"^e2e/{fixture.NodeId}/wordpress/{fixture.WordPress.Site.Name}\\.wordpress\\.test/\\d{{8}}T\\d{{6}}Z-{id}\\.tar\\.zst$", key);
+        using var s3 = fixture.S3.CreateClient();
+        using var stored = await s3.GetObjectAsync(new GetObjectRequest { BucketName = fixture.S3.BucketName, Key = key });
+        await using var body = stored.ResponseStream;
+        Assert.Equal(result.GetProperty("sha256").GetString(), Convert.ToHexStringLower(await SHA256.HashDataAsync(body)));
+        Assert.Equal(result.GetProperty("size").GetInt64(), stored.ContentLength);
+        var uploads = await s3.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = fixture.S3.BucketName });
+        Assert.Empty(uploads.MultipartUploads ?? []);
+    }
+}
