@@ -1,0 +1,28 @@
+using Amazon.Runtime;
+
+namespace Backupd.Storage;
+
+/// <summary>The S3 client's HTTP stack: the SDK's requests, with upload bodies paced by <see cref="PacingHandler"/>.</summary>
+internal sealed class PacingHttpClientFactory(RequestBodyPacing pacing) : HttpClientFactory
+{
+    // A host that drops connection attempts (a firewall) fails after this rather than after the
+    // operating system's two minutes; the retry policy then tries again.
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
+
+    public override HttpClient CreateHttpClient(IClientConfig clientConfig)
+    {
+        var transport = new SocketsHttpHandler
+        {
+            ConnectTimeout = ConnectTimeout,
+            AllowAutoRedirect = clientConfig.AllowAutoRedirect,
+        };
+
+        // Request timeouts are the retry policy's watchdog: a fixed one would cut off a large
+        // part on a slow, bandwidth-limited link.
+        return new HttpClient(new PacingHandler(pacing) { InnerHandler = transport }) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    // Null: one HttpClient per S3 client, disposed with it. A globally shared one would carry
+    // another storage's pacing.
+    public override string? GetConfigUniqueString(IClientConfig clientConfig) => null;
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Security;
+using System.Text;
+using Backupd.TestBed;
+
+namespace Backupd.Tests.Storage;
+
+/// <summary>
+/// AbortMultipartUpload and ListMultipartUploads, which s3rver 3.7.1 does not implement (405 and
+/// 501), answered from the upload directories it keeps in its data directory: an abort removes
+/// the directory with the parts, a listing reads what is left.
+/// </summary>
+internal sealed class S3rverMultipartShim(S3rverServer server)
+{
+    public (int Status, string Body) Abort(ProxiedRequest request)
+    {
+        var (bucket, key) = request.BucketAndKey;
+        var directory = Path.Combine(UploadsDirectory(bucket), request.Query["uploadId"]);
+        if (!Directory.Exists(directory) || File.ReadAllText(Path.Combine(directory, "key")) != key)
+        {
+            return (404, S3FaultProxy.ErrorXml("NoSuchUpload", "The specified upload does not exist."));
+        }
+
+        Directory.Delete(directory, recursive: true);
+        return (204, string.Empty);
+    }
+
+    public (int Status, string Body) List(ProxiedRequest request)
+    {
+        var (bucket, _) = request.BucketAndKey;
+        var prefix = request.Query.GetValueOrDefault("prefix", string.Empty);
+        var xml = new StringBuilder();
+        xml.Append(CultureInfo.InvariantCulture, $"<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListMultipartUploadsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Bucket>{SecurityElement.Escape(bucket)}</Bucket><MaxUploads>1000</MaxUploads><IsTruncated>false</IsTruncated>");
+        var uploads = UploadsDirectory(bucket);
+        foreach (var directory in Directory.Exists(uploads) ? Directory.GetDirectories(uploads) : [])
+        {
+            var key = File.ReadAllText(Path.Combine(directory, "key"));
+            if (key.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                var initiated = Directory.GetCreationTimeUtc(directory).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+                xml.Append(CultureInfo.InvariantCulture, $"<Upload><Key>{SecurityElement.Escape(key)}</Key><UploadId>{Path.GetFileName(directory)}</UploadId><Initiated>{initiated}</Initiated></Upload>");
+            }
+        }
+
+        xml.Append("</ListMultipartUploadsResult>");
+        return (200, xml.ToString());
+    }
+
+    private string UploadsDirectory(string bucket) => Path.Combine(server.DataPath, bucket, "._S3rver_uploads");
+}
