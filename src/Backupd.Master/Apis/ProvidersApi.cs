@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Storage;
+using Backupd.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -24,6 +25,8 @@ public static partial class ProvidersApi
             .WithName("GetProvider").WithSummary("One storage provider (never a secret)");
         group.MapPut("/{id}", UpdateAsync)
             .WithName("UpdateProvider").WithSummary("Replace a provider's settings; omitted credentials are kept");
+        group.MapPost("/{id}/test", TestAsync)
+            .WithName("TestProvider").WithSummary("Write, read and delete a probe object from the master, and say which step failed and why");
         group.MapDelete("/{id}", DeleteAsync)
             .WithName("DeleteProvider").WithSummary("Delete a provider; refused while pending or running jobs use it");
         return endpoints;
@@ -83,6 +86,24 @@ public static partial class ProvidersApi
 
         await grains.GetGrain<IStorageProviderGrain>(id).DeleteAsync();
         return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<ProviderTestResult>, ProblemHttpResult>> TestAsync(string id, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (await grains.GetGrain<IStorageProviderGrain>(id).GetTargetSettingsAsync() is not { } settings)
+        {
+            return NotFound(id);
+        }
+
+        if (settings.S3 is not { } s3)
+        {
+            return Problem(StatusCodes.Status422UnprocessableEntity, "Tested on nodes only",
+                $"Provider '{id}' is a local folder on the nodes, which the master cannot see. Run a job: its upload_remote stage says whether the folder exists and is writable.");
+        }
+
+        using var storage = new S3BundleStorage(new S3StorageSettings(s3.Endpoint, s3.Region, s3.Bucket, settings.Prefix, s3.ForcePathStyle, s3.AccessKeyId ?? "", s3.SecretAccessKey ?? ""));
+        var probe = await storage.ProbeAsync(cancellationToken);
+        return TypedResults.Ok(new ProviderTestResult(probe.Succeeded, probe.FailedStep?.ToString().ToLowerInvariant(), probe.Error));
     }
 
     private static async Task<Ok<StorageProviderSummary[]>> ListAsync(IGrainFactory grains)
@@ -172,6 +193,12 @@ public static partial class ProvidersApi
     [GeneratedRegex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
     private static partial Regex BucketName();
 }
+
+/// <summary>What <c>POST /providers/{id}/test</c> found.</summary>
+/// <param name="Ok">Whether a probe object could be written, read back and deleted.</param>
+/// <param name="FailedStep"><c>write</c>, <c>read</c> or <c>delete</c>, when one failed.</param>
+/// <param name="Error">What went wrong and how to fix it (never a secret).</param>
+public sealed record ProviderTestResult(bool Ok, string? FailedStep, string? Error);
 
 /// <summary>A storage provider's settings, for create and update.</summary>
 /// <param name="Name">A name people recognise.</param>

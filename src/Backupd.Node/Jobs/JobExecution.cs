@@ -137,6 +137,8 @@ public sealed partial class JobExecution(
             await run.DisposeAsync();
         }
 
+        (storage as IDisposable)?.Dispose();
+
         RemoveWorkDirectory(workDirectory);
         return (error is null && !cancellationToken.IsCancellationRequested ? result : null, error);
     }

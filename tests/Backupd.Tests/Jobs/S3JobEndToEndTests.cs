@@ -34,7 +34,47 @@ public sealed class S3JobEndToEndTests(JobsEndToEndFixture fixture)
         await using var body = stored.ResponseStream;
         Assert.Equal(result.GetProperty("sha256").GetString(), Convert.ToHexStringLower(await SHA256.HashDataAsync(body)));
         Assert.Equal(result.GetProperty("size").GetInt64(), stored.ContentLength);
-        var uploads = await s3.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = fixture.S3.BucketName });
-        Assert.Empty(uploads.MultipartUploads ?? []);
+    }
+
+    [Fact]
+    public async Task Testing_a_provider_says_which_step_failed_and_why()
+    {
+        var good = await CreateProviderAsync(fixture.S3.ServiceUrl, fixture.S3.BucketName);
+        var noBucket = await CreateProviderAsync(fixture.S3.ServiceUrl, "no-such-bucket-here");
+        var unreachable = await CreateProviderAsync("http://127.0.0.1:9", fixture.S3.BucketName);
+
+        var ok = await TestAsync(good);
+        Assert.True(ok.GetProperty("ok").GetBoolean(), ok.ToString());
+
+        var missing = await TestAsync(noBucket);
+        Assert.False(missing.GetProperty("ok").GetBoolean());
+        Assert.Equal("write", missing.GetProperty("failedStep").GetString());
+        Assert.Contains("no-such-bucket-here", missing.GetProperty("error").GetString(), StringComparison.Ordinal);
+
+        var down = await TestAsync(unreachable);
+        Assert.False(down.GetProperty("ok").GetBoolean());
+        Assert.Contains("127.0.0.1:9", down.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(S3rverServer.SecretKey + "x", down.ToString(), StringComparison.Ordinal);
+
+        using var local = await fixture.Api.SendAsync(HttpMethod.Post, $"/api/v1/providers/{fixture.ProviderId}/test");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, local.StatusCode);
+    }
+
+    private async Task<string> CreateProviderAsync(string endpoint, string bucket)
+    {
+        using var provider = await fixture.Api.SendAsync(HttpMethod.Post, "/api/v1/providers", new
+        {
+            name = "probe", type = "s3", endpoint, region = S3rverServer.Region, bucket, prefix = "probe", forcePathStyle = true,
+            accessKeyId = S3rverServer.AccessKey, secretAccessKey = S3rverServer.SecretKey + "x",
+        });
+        Assert.Equal(HttpStatusCode.Created, provider.StatusCode);
+        return (await provider.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    private async Task<JsonElement> TestAsync(string providerId)
+    {
+        using var response = await fixture.Api.SendAsync(HttpMethod.Post, $"/api/v1/providers/{providerId}/test");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 }
