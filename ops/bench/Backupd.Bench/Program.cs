@@ -9,6 +9,12 @@ using Backupd.Storage;
 using Backupd.TestBed;
 
 // Usage: dotnet run -c Release --project ops/bench/Backupd.Bench -- [--scale 1.0] [--db-mib 300]
+//        dotnet run -c Release --project ops/bench/Backupd.Bench -- s3 [--mib 512]
+if (args.FirstOrDefault() == "s3")
+{
+    return await S3UploadBench.RunAsync(Option("--mib", 512));
+}
+
 var scale = Option("--scale", 1.0);
 var databaseMiB = Option("--db-mib", 300.0 * Math.Max(scale, 0.1));
 var root = Directory.CreateTempSubdirectory("backupd-bench-").FullName;
