@@ -1,0 +1,36 @@
+using Backupd.Contracts.Jobs;
+
+namespace Backupd.Contracts.Schedules;
+
+/// <summary>One schedule, keyed by schedule id. Reached only inside the master.</summary>
+[Alias("backupd.schedules.IScheduleGrain")]
+public interface IScheduleGrain : IGrainWithStringKey
+{
+    /// <summary>Records a new schedule (definition already validated).</summary>
+    [Alias("Create")]
+    Task<ScheduleDetails> CreateAsync(ScheduleDefinition definition);
+
+    /// <summary>Replaces the definition; null when no such schedule exists.</summary>
+    [Alias("Update")]
+    Task<ScheduleDetails?> UpdateAsync(ScheduleDefinition definition);
+
+    /// <summary>Removes the schedule and its reminder; its jobs and bundles stay.</summary>
+    [Alias("Delete")]
+    Task<bool> DeleteAsync();
+
+    /// <summary>The schedule; null when none exists.</summary>
+    [Alias("Get")]
+    Task<ScheduleDetails?> GetAsync();
+
+    /// <summary>Creates a job now, outside the cron times; null when none exists.</summary>
+    [Alias("RunNow")]
+    Task<string?> RunNowAsync();
+
+    /// <summary>The next occurrences in the schedule's time zone.</summary>
+    [Alias("Next")]
+    Task<IReadOnlyList<DateTimeOffset>> NextAsync(int count);
+
+    /// <summary>A job of this schedule ended: apply retention after a success.</summary>
+    [Alias("JobFinished")]
+    Task JobFinishedAsync(string jobId, JobState state);
+}
