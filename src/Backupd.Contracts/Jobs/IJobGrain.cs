@@ -38,4 +38,8 @@ public interface IJobGrain : IGrainWithStringKey
     /// <summary>Re-encrypts the config's stored secrets with the current key; true when anything changed.</summary>
     [Alias("ReencryptSecrets")]
     Task<bool> ReencryptSecretsAsync();
+
+    /// <summary>Records that retention deleted this job's bundle.</summary>
+    [Alias("MarkPruned")]
+    Task MarkPrunedAsync();
 }

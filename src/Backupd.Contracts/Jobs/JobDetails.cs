@@ -20,4 +20,5 @@ public sealed record JobDetails(
     [property: Id(14)] IReadOnlyList<JobLogEntry> Log,
     [property: Id(15)] JobResult? Result,
     [property: Id(16)] string? Error,
-    [property: Id(17)] string? ScheduleId);
+    [property: Id(17)] string? ScheduleId,
+    [property: Id(18)] DateTimeOffset? PrunedAt = null);

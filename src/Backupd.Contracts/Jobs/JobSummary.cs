@@ -14,4 +14,5 @@ public sealed record JobSummary(
     [property: Id(8)] DateTimeOffset? EndedAt,
     [property: Id(9)] string? Error,
     [property: Id(10)] JobResult? Result,
-    [property: Id(11)] string? ScheduleId);
+    [property: Id(11)] string? ScheduleId,
+    [property: Id(12)] DateTimeOffset? PrunedAt = null);

@@ -1,4 +1,5 @@
 using Backupd.Contracts.Jobs;
+using Orleans.Concurrency;
 
 namespace Backupd.Contracts.Schedules;
 
@@ -30,7 +31,7 @@ public interface IScheduleGrain : IGrainWithStringKey
     [Alias("Next")]
     Task<IReadOnlyList<DateTimeOffset>> NextAsync(int count);
 
-    /// <summary>A job of this schedule ended: apply retention after a success.</summary>
-    [Alias("JobFinished")]
+    /// <summary>A job of this schedule ended: apply retention after a success. One-way, so the job never waits on pruning.</summary>
+    [OneWay, Alias("JobFinished")]
     Task JobFinishedAsync(string jobId, JobState state);
 }

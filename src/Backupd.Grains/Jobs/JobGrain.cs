@@ -1,4 +1,5 @@
 using Backupd.Contracts.Jobs;
+using Backupd.Contracts.Schedules;
 using Backupd.Grains.Secrets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -85,6 +86,7 @@ public sealed partial class JobGrain(
                 End(JobState.Cancelled, error: null);
                 await SaveAsync();
                 LogCancelled(JobId, "pending");
+                await NotifyScheduleAsync();
                 break;
             case JobState.Running when !State.CancelRequested:
                 State.CancelRequested = true;
@@ -162,7 +164,18 @@ public sealed partial class JobGrain(
         End(outcome.State, outcome.State == JobState.Failed ? outcome.Error ?? "The node reported a failure without a reason." : null);
         await SaveAsync();
         LogFinished(JobId, outcome.State, nodeId);
+        await NotifyScheduleAsync();
         return LeaseStatus.Active;
+    }
+
+    public async Task MarkPrunedAsync()
+    {
+        if (Exists && State.PrunedAt is null)
+        {
+            State.PrunedAt = time.GetUtcNow();
+            AddLog(JobLogLevel.Info, $"Bundle deleted by its schedule's retention: {State.Result?.ObjectKey}");
+            await SaveAsync();
+        }
     }
 
     public async Task<bool> ReencryptSecretsAsync()
@@ -280,9 +293,32 @@ public sealed partial class JobGrain(
 
         LogLeaseLapsed(JobId, holder, State.State);
         await SaveAsync();
+        if (State.State.IsFinished())
+        {
+            await NotifyScheduleAsync();
+        }
+
         if (State.State == JobState.Pending)
         {
             await Queue.EnqueueAsync(JobId, State.Spec!.Priority, State.CreatedAt);
+        }
+    }
+
+    // Retention runs after a scheduled job succeeds; a failure there must not fail the job.
+    private async Task NotifyScheduleAsync()
+    {
+        if (State.Spec?.ScheduleId is not { } scheduleId)
+        {
+            return;
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<IScheduleGrain>(scheduleId).JobFinishedAsync(JobId, State.State);
+        }
+        catch (Exception ex)
+        {
+            LogScheduleNotifyFailed(ex, JobId, scheduleId);
         }
     }
 
@@ -327,7 +363,7 @@ public sealed partial class JobGrain(
     private JobSummary Summary()
     {
         var spec = State.Spec!;
-        return new JobSummary(JobId, spec.NodeId, spec.Module, spec.ProviderId, spec.Priority, State.State, State.CreatedAt, State.StartedAt, State.EndedAt, State.Error, State.Result, spec.ScheduleId);
+        return new JobSummary(JobId, spec.NodeId, spec.Module, spec.ProviderId, spec.Priority, State.State, State.CreatedAt, State.StartedAt, State.EndedAt, State.Error, State.Result, spec.ScheduleId, State.PrunedAt);
     }
 
     private JobDetails Details()
@@ -335,7 +371,7 @@ public sealed partial class JobGrain(
         var spec = State.Spec!;
         return new JobDetails(JobId, spec.NodeId, spec.Module, SecretConfigMask.Apply(spec.ConfigJson), spec.ProviderId, spec.Priority, State.State,
             State.CreatedAt, State.StartedAt, State.EndedAt, State.Attempts, spec.MaxAttempts, State.CancelRequested,
-            [.. State.Stages], [.. State.Log], State.Result, State.Error, spec.ScheduleId);
+            [.. State.Stages], [.. State.Log], State.Result, State.Error, spec.ScheduleId, State.PrunedAt);
     }
 
     [LoggerMessage(LogLevel.Information, "Job {JobId} ({Module}) queued on node {NodeId} with priority {Priority}")]
@@ -349,6 +385,9 @@ public sealed partial class JobGrain(
 
     [LoggerMessage(LogLevel.Information, "Job {JobId} ended {State} on node {NodeId}")]
     private partial void LogFinished(string jobId, JobState state, string nodeId);
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: could not tell schedule {ScheduleId} that it ended")]
+    private partial void LogScheduleNotifyFailed(Exception exception, string jobId, string scheduleId);
 
     [LoggerMessage(LogLevel.Warning, "Job {JobId}: node {NodeId} let its lease lapse; the job is now {State}")]
     private partial void LogLeaseLapsed(string jobId, string? nodeId, JobState state);

@@ -35,4 +35,7 @@ public sealed class JobRecord
 
     /// <summary>Log lines dropped from the front to keep the log bounded.</summary>
     [Id(13)] public int LogLinesDropped { get; set; }
+
+    /// <summary>When retention deleted the bundle.</summary>
+    [Id(14)] public DateTimeOffset? PrunedAt { get; set; }
 }
