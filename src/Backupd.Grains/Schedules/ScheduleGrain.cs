@@ -1,0 +1,311 @@
+using Backupd.Contracts.Jobs;
+using Backupd.Contracts.Schedules;
+using Backupd.Contracts.Storage;
+using Backupd.Grains.Jobs;
+using Backupd.Grains.Secrets;
+using Backupd.Grains.Storage;
+using Backupd.Modules;
+using Backupd.Scheduling;
+using Microsoft.Extensions.Logging;
+
+namespace Backupd.Grains.Schedules;
+
+/// <inheritdoc cref="IScheduleGrain"/>
+/// <remarks>
+/// A reminder (once a minute, the finest Orleans reminders go) keeps an enabled schedule alive
+/// across master restarts; while active, a one-second grain timer asks the cron expression
+/// whether an occurrence is due, so jobs start within seconds of their time.
+/// </remarks>
+public sealed partial class ScheduleGrain(
+    [PersistentState("schedule", StorageNames.Master)] IPersistentState<ScheduleRecord> schedule,
+    ModuleRegistry modules,
+    ISecretCipher cipher,
+    IBundlePruner pruner,
+    TimeProvider time,
+    ILogger<ScheduleGrain> logger) : Grain, IScheduleGrain, IRemindable
+{
+    private const string KeepAliveReminder = "keep-alive";
+    private const int MaxHistory = 200;
+    private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
+
+    private IGrainTimer? _ticker;
+    private CronSchedule? _cron;
+
+    private ScheduleRecord State => schedule.State;
+
+    private ScheduleDefinition? Definition => schedule.RecordExists ? State.Definition : null;
+
+    private string ScheduleId => this.GetPrimaryKeyString();
+
+    private CronSchedule Cron => _cron ??= CronSchedule.Parse(Definition!.Cron, Definition.TimeZone);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Definition is { Enabled: true })
+        {
+            StartTicker();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<ScheduleDetails> CreateAsync(ScheduleDefinition definition)
+    {
+        if (Definition is not null)
+        {
+            throw new InvalidOperationException($"Schedule {ScheduleId} already exists.");
+        }
+
+        State.CreatedAt = time.GetUtcNow();
+        State.LastDueHandled = State.CreatedAt;
+        await StoreAsync(definition);
+        await GrainFactory.GetGrain<IScheduleDirectoryGrain>(0).AddAsync(ScheduleId);
+        LogCreated(ScheduleId, definition.Name, definition.Cron, definition.TimeZone);
+        return await DetailsAsync();
+    }
+
+    public async Task<ScheduleDetails?> UpdateAsync(ScheduleDefinition definition)
+    {
+        if (Definition is null)
+        {
+            return null;
+        }
+
+        // A changed expression starts counting from now: occurrences of the old one are not "missed".
+        State.LastDueHandled = Max(State.LastDueHandled, time.GetUtcNow());
+        await StoreAsync(definition);
+        return await DetailsAsync();
+    }
+
+    public async Task<bool> DeleteAsync()
+    {
+        if (Definition is null)
+        {
+            return false;
+        }
+
+        await StopTickingAsync();
+        await schedule.ClearStateAsync();
+        await GrainFactory.GetGrain<IScheduleDirectoryGrain>(0).RemoveAsync(ScheduleId);
+        return true;
+    }
+
+    public async Task<ScheduleDetails?> GetAsync() => Definition is null ? null : await DetailsAsync();
+
+    public async Task<string?> RunNowAsync()
+    {
+        if (Definition is null)
+        {
+            return null;
+        }
+
+        var jobId = await CreateJobAsync();
+        Record(ScheduleEventKind.RanNow, null, jobId, "Run by hand");
+        await schedule.WriteStateAsync();
+        return jobId;
+    }
+
+    public Task<IReadOnlyList<DateTimeOffset>> NextAsync(int count) =>
+        Task.FromResult(Definition is null ? [] : Cron.Next(time.GetUtcNow(), Math.Clamp(count, 1, 100)));
+
+    public async Task JobFinishedAsync(string jobId, JobState state)
+    {
+        if (Definition?.Retention is not { } retention || state != JobState.Completed)
+        {
+            // Never prune after a failed, cancelled or unscheduled run.
+            return;
+        }
+
+        try
+        {
+            await ApplyRetentionAsync(retention);
+        }
+        catch (Exception ex)
+        {
+            Record(ScheduleEventKind.PruneFailed, null, jobId, ex.Message);
+            await schedule.WriteStateAsync();
+            LogPruneFailed(ex, ScheduleId);
+        }
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        // Activation already started the ticker; a schedule deleted or disabled since needs no reminder.
+        return Definition is { Enabled: true } ? Task.CompletedTask : StopTickingAsync();
+    }
+
+    private async Task StoreAsync(ScheduleDefinition definition)
+    {
+        State.Definition = definition with { ConfigJson = SecretConfigMask.Transform(definition.ConfigJson, cipher.Encrypt) };
+        _cron = null;
+        await schedule.WriteStateAsync();
+        if (definition.Enabled)
+        {
+            StartTicker();
+            await this.RegisterOrUpdateReminder(KeepAliveReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        }
+        else
+        {
+            await StopTickingAsync();
+        }
+    }
+
+    private void StartTicker() =>
+        _ticker ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TickInterval, TickInterval) { KeepAlive = true });
+
+    private async Task StopTickingAsync()
+    {
+        _ticker?.Dispose();
+        _ticker = null;
+        if (await this.GetReminder(KeepAliveReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        if (Definition is not { Enabled: true } definition)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        // Whether the last job still runs costs a call; ask only when something is due.
+        var decision = ScheduleDecision.Decide(Cron, State.LastDueHandled, now, previousJobActive: false, definition.CatchUpWindow);
+        if (decision is ScheduleDecision.Wait)
+        {
+            return;
+        }
+
+        decision = ScheduleDecision.Decide(Cron, State.LastDueHandled, now, await PreviousJobActiveAsync(), definition.CatchUpWindow);
+        switch (decision)
+        {
+            case ScheduleDecision.RunNow run:
+                RecordMissed(run.EarlierMissed);
+                var jobId = await CreateJobAsync();
+                State.LastDueHandled = run.Due;
+                Record(run.Late ? ScheduleEventKind.RanLate : ScheduleEventKind.Ran, run.Due, jobId,
+                    run.Late ? $"Missed at {run.Due:u} while the master was down; run {(now - run.Due).TotalMinutes:0} min late" : null);
+                break;
+            case ScheduleDecision.Skip skip:
+                RecordMissed(skip.EarlierMissed);
+                State.LastDueHandled = skip.Due;
+                Record(ScheduleEventKind.Skipped, skip.Due, State.LastJobId, $"Skipped: {skip.Reason} (job {State.LastJobId})");
+                LogSkipped(ScheduleId, skip.Due, State.LastJobId);
+                break;
+            case ScheduleDecision.MissedBeyondWindow missed:
+                RecordMissed(missed.EarlierMissed);
+                State.LastDueHandled = missed.Due;
+                Record(ScheduleEventKind.Missed, missed.Due, null, $"Missed at {missed.Due:u} while the master was down; older than the catch-up window ({definition.CatchUpWindow}), so not run");
+                break;
+        }
+
+        await schedule.WriteStateAsync();
+    }
+
+    private async Task<bool> PreviousJobActiveAsync() =>
+        State.LastJobId is { } last
+        && await GrainFactory.GetGrain<IJobGrain>(last).GetAsync() is { State: JobState.Pending or JobState.Running };
+
+    private async Task<string> CreateJobAsync()
+    {
+        var definition = Definition!;
+        var module = modules.Get(definition.Module);
+        var id = Guid.CreateVersion7().ToString("N");
+        var config = SecretConfigMask.Transform(definition.ConfigJson, cipher.Decrypt);
+        await GrainFactory.GetGrain<IJobGrain>(id).CreateAsync(
+            new JobSpec(definition.NodeId, definition.Module, config, definition.ProviderId, definition.Priority, JobSpec.DefaultMaxAttempts, ScheduleId),
+            [.. module.Stages.Select(stage => stage.Name)]);
+        State.LastJobId = id;
+        LogJobCreated(ScheduleId, id);
+        return id;
+    }
+
+    private async Task ApplyRetentionAsync(RetentionSettings settings)
+    {
+        if (!RetentionPolicy.TryCreate(settings.KeepLast, settings.KeepDaily, settings.KeepWeekly, settings.KeepMonthly, out var policy, out var error))
+        {
+            throw new InvalidOperationException(error);
+        }
+
+        var index = GrainFactory.GetGrain<IJobIndexGrain>(0);
+        var bundles = new List<RetainedBundle>();
+        for (var offset = 0; ; offset += 500)
+        {
+            var page = await index.QueryAsync(new JobQuery(State: JobState.Completed, ScheduleId: ScheduleId, Offset: offset, Limit: 500));
+            bundles.AddRange(page.Items.Where(job => job.PrunedAt is null && job.Result is not null)
+                .Select(job => new RetainedBundle(job.Id, job.Result!.ObjectKey, job.CreatedAt)));
+            if (offset + page.Items.Count >= page.Total)
+            {
+                break;
+            }
+        }
+
+        var plan = policy.Plan(bundles, Cron.TimeZone);
+        if (plan.Prune.Count == 0)
+        {
+            return;
+        }
+
+        var target = await GrainFactory.GetGrain<IStorageProviderGrain>(Definition!.ProviderId).GetTargetSettingsAsync()
+            ?? throw new InvalidOperationException($"Provider {Definition.ProviderId} no longer exists; nothing was pruned.");
+        var deleted = new List<string>();
+        foreach (var bundle in plan.Prune)
+        {
+            await pruner.DeleteAsync(target, bundle.ObjectKey, CancellationToken.None);
+            await GrainFactory.GetGrain<IJobGrain>(bundle.JobId).MarkPrunedAsync();
+            deleted.Add(bundle.ObjectKey);
+        }
+
+        Record(ScheduleEventKind.Pruned, null, null, $"Kept {plan.Keep.Count} bundle(s); deleted {deleted.Count}: {string.Join(", ", deleted)}");
+        await schedule.WriteStateAsync();
+        LogPruned(ScheduleId, deleted.Count, plan.Keep.Count);
+    }
+
+    private void RecordMissed(MissedOccurrences? missed)
+    {
+        if (missed is not null)
+        {
+            Record(ScheduleEventKind.Missed, missed.Last, null,
+                missed.First == missed.Last
+                    ? $"Missed at {missed.First:u} while the master was down; only the latest missed occurrence runs"
+                    : $"Missed from {missed.First:u} to {missed.Last:u} while the master was down; only the latest missed occurrence runs");
+        }
+    }
+
+    private void Record(ScheduleEventKind kind, DateTimeOffset? due, string? jobId, string? message)
+    {
+        State.History.Add(new ScheduleEvent(time.GetUtcNow(), kind, due, jobId, message));
+        if (State.History.Count > MaxHistory)
+        {
+            State.History.RemoveRange(0, State.History.Count - MaxHistory);
+        }
+    }
+
+    private async Task<ScheduleDetails> DetailsAsync()
+    {
+        var definition = Definition!;
+        var lastJob = State.LastJobId is { } last ? await GrainFactory.GetGrain<IJobGrain>(last).GetAsync() : null;
+        DateTimeOffset? next = definition.Enabled ? Cron.NextAfter(Max(State.LastDueHandled, time.GetUtcNow())) : null;
+        return new ScheduleDetails(ScheduleId, definition with { ConfigJson = SecretConfigMask.Apply(definition.ConfigJson) },
+            next, State.LastJobId, lastJob?.State, [.. State.History], State.CreatedAt);
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    [LoggerMessage(LogLevel.Information, "Schedule {ScheduleId} ({Name}) created: {Cron} in {TimeZone}")]
+    private partial void LogCreated(string scheduleId, string name, string cron, string timeZone);
+
+    [LoggerMessage(LogLevel.Information, "Schedule {ScheduleId} created job {JobId}")]
+    private partial void LogJobCreated(string scheduleId, string jobId);
+
+    [LoggerMessage(LogLevel.Information, "Schedule {ScheduleId} skipped its occurrence at {Due}: job {JobId} is still pending or running")]
+    private partial void LogSkipped(string scheduleId, DateTimeOffset due, string? jobId);
+
+    [LoggerMessage(LogLevel.Information, "Schedule {ScheduleId} pruned {Deleted} bundle(s), kept {Kept}")]
+    private partial void LogPruned(string scheduleId, int deleted, int kept);
+
+    [LoggerMessage(LogLevel.Warning, "Schedule {ScheduleId}: pruning failed; the backup stands")]
+    private partial void LogPruneFailed(Exception exception, string scheduleId);
+}

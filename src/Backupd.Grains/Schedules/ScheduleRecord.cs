@@ -1,0 +1,26 @@
+using Backupd.Contracts.Schedules;
+
+namespace Backupd.Grains.Schedules;
+
+/// <summary>Stored state of a schedule. Secrets in its config are Fernet tokens.</summary>
+[GenerateSerializer, Alias("backupd.schedules.ScheduleRecord")]
+public sealed class ScheduleRecord
+{
+    [Id(0)] public ScheduleDefinition? Definition { get; set; }
+
+    [Id(1)] public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The last occurrence that was run, skipped or given up on: the watermark the next tick starts from.</summary>
+    [Id(2)] public DateTimeOffset LastDueHandled { get; set; }
+
+    [Id(3)] public string? LastJobId { get; set; }
+
+    [Id(4)] public List<ScheduleEvent> History { get; set; } = [];
+}
+
+/// <summary>Stored state of the schedule directory.</summary>
+[GenerateSerializer, Alias("backupd.schedules.ScheduleDirectoryState")]
+public sealed class ScheduleDirectoryState
+{
+    [Id(0)] public List<string> ScheduleIds { get; set; } = [];
+}

@@ -1,0 +1,39 @@
+using Backupd.Contracts.Schedules;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Backupd.Master.Schedules;
+
+/// <summary>
+/// Wakes every schedule once the silo is up, so a schedule catches up on a missed run at once
+/// after a restart instead of when its reminder next fires (up to a minute later).
+/// </summary>
+public sealed partial class ScheduleActivator(IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<ScheduleActivator> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await started.Task.WaitAsync(stoppingToken);
+        var ids = await grains.GetGrain<IScheduleDirectoryGrain>(0).ListAsync();
+        foreach (var id in ids)
+        {
+            try
+            {
+                await grains.GetGrain<IScheduleGrain>(id).GetAsync();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogWakeFailed(ex, id);
+            }
+        }
+
+        LogWoken(ids.Count);
+    }
+
+    [LoggerMessage(LogLevel.Information, "Woke {Count} schedule(s)")]
+    private partial void LogWoken(int count);
+
+    [LoggerMessage(LogLevel.Warning, "Could not wake schedule {ScheduleId}")]
+    private partial void LogWakeFailed(Exception exception, string scheduleId);
+}

@@ -1,0 +1,26 @@
+using Backupd.Contracts.Storage;
+using Backupd.Grains.Storage;
+using Backupd.Storage;
+
+namespace Backupd.Master.Schedules;
+
+/// <summary>Deletes pruned bundles from the master, which holds the providers' credentials.</summary>
+public sealed class StorageBundlePruner : IBundlePruner
+{
+    public async Task DeleteAsync(StorageTargetSettings target, string fullKey, CancellationToken cancellationToken)
+    {
+        switch (target.Type)
+        {
+            case StorageTypes.S3 when target.S3 is { } s3:
+                using (var storage = new S3BundleStorage(new S3StorageSettings(s3.Endpoint, s3.Region, s3.Bucket, target.Prefix, s3.ForcePathStyle, s3.AccessKeyId ?? "", s3.SecretAccessKey ?? "")))
+                {
+                    await storage.DeleteAsync(fullKey, cancellationToken);
+                }
+
+                break;
+            default:
+                // A local folder is on the node that ran the job; the master cannot reach it.
+                throw new NotSupportedException($"Retention cannot delete bundles of a {target.Type} provider from the master yet; delete old bundles in {target.Path} on the node.");
+        }
+    }
+}
