@@ -2,6 +2,8 @@ using System.Net.Sockets;
 using Backupd.Grains.Jobs;
 using Backupd.Grains.Secrets;
 using Backupd.Master.Security;
+using Backupd.Master.Schedules;
+using Backupd.Grains.Storage;
 using Backupd.Secrets;
 using Backupd.Grains.Nodes;
 using Backupd.Modules.WordPress;
@@ -40,6 +42,8 @@ public static class MasterHost
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, "data-protection-keys")));
         builder.Services.AddBackupdSecrets(options.SecretKey, options.DataDir);
         builder.Services.AddSingleton<ISecretCipher, FernetSecretCipher>();
+        builder.Services.AddSingleton<IBundlePruner, StorageBundlePruner>();
+        builder.Services.AddHostedService<ScheduleActivator>();
         builder.AddBackupdSilo(options, database);
         builder.Services.AddBackupdAuthentication();
         builder.Services.Configure<RegistrationOptions>(registration => registration.CodeLifetime = options.RegistrationCodeLifetime);
@@ -62,6 +66,7 @@ public static class MasterHost
         app.MapProvidersApi();
         app.MapJobsApi();
         app.MapSecretsApi();
+        app.MapSchedulesApi();
 
         try
         {

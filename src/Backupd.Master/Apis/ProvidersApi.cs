@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Backupd.Contracts.Jobs;
+using Backupd.Contracts.Schedules;
 using Backupd.Contracts.Storage;
 using Backupd.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -76,6 +77,15 @@ public static partial class ProvidersApi
         foreach (var state in new[] { JobState.Pending, JobState.Running })
         {
             inUse += (await index.QueryAsync(new JobQuery(State: state, ProviderId: id, Limit: 1))).Total;
+        }
+
+        var schedules = await grains.GetGrain<IScheduleDirectoryGrain>(0).ListAsync();
+        var usedBy = (await Task.WhenAll(schedules.Select(s => grains.GetGrain<IScheduleGrain>(s).GetAsync())))
+            .OfType<ScheduleDetails>().Where(s => s.Definition.ProviderId == id).Select(s => $"'{s.Definition.Name}' ({s.Id})").ToList();
+        if (usedBy.Count > 0)
+        {
+            return Problem(StatusCodes.Status409Conflict, "Provider in use",
+                $"Schedule(s) {string.Join(", ", usedBy)} store their bundles in provider '{id}'. Point them at another provider or delete them first.");
         }
 
         if (inUse > 0)

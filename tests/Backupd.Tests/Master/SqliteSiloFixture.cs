@@ -1,5 +1,8 @@
 using Backupd.Grains.Jobs;
 using Backupd.Grains.Secrets;
+using Backupd.Grains.Storage;
+using Backupd.Master.Schedules;
+using Backupd.Modules.WordPress;
 using Backupd.Secrets;
 using Backupd.Master.Hosting;
 using Backupd.Master.Persistence;
@@ -43,6 +46,8 @@ public sealed class SqliteSiloFixture : IAsyncLifetime
             host.Services.AddSingleton(TimeProvider.System);
             host.Services.AddSingleton(new FernetKeyRing([FernetKey.Generate()]));
             host.Services.AddSingleton<ISecretCipher, FernetSecretCipher>();
+            host.Services.AddSingleton<IBundlePruner, StorageBundlePruner>();
+            host.Services.AddWordPressModule();
             // Short enough for lease tests to see a lapse in seconds.
             host.Services.Configure<JobOptions>(jobs => jobs.LeaseDuration = LeaseDuration);
         });

@@ -1,0 +1,83 @@
+using Amazon.S3.Model;
+using Backupd.Contracts.Jobs;
+using Backupd.Contracts.Schedules;
+using Backupd.Contracts.Storage;
+using Backupd.TestBed;
+using Backupd.Tests.Master;
+
+namespace Backupd.Tests.Schedules;
+
+/// <summary>Retention after a sequence of scheduled runs, against a real bucket (s3rver).</summary>
+[Collection(SqliteSiloCollection.Name)]
+public sealed class ScheduleRetentionTests(SqliteSiloFixture silo, S3rverServer s3) : IClassFixture<S3rverServer>
+{
+    private IGrainFactory Grains => silo.Client;
+
+    [Fact]
+    public async Task After_each_successful_run_only_the_bundles_the_policy_keeps_remain_and_a_failed_run_prunes_nothing()
+    {
+        using var client = s3.CreateClient();
+        var providerId = Guid.NewGuid().ToString("N");
+        await Grains.GetGrain<IStorageProviderGrain>(providerId).CreateAsync(new StorageProviderDefinition("bucket", StorageTypes.S3, null, "",
+            new Backupd.Contracts.Storage.S3Location(s3.ServiceUrl, S3rverServer.Region, s3.BucketName, true, S3rverServer.AccessKey, S3rverServer.SecretKey)));
+        var node = "n" + Guid.NewGuid().ToString("N")[..16];
+        var scheduleId = Guid.NewGuid().ToString("N");
+        var schedule = Grains.GetGrain<IScheduleGrain>(scheduleId);
+        await schedule.CreateAsync(ScheduleGrainTests.Definition(node, "0 3 * * *", enabled: false, providerId: providerId, retention: new RetentionSettings(KeepLast: 2, null, null, null)));
+
+        var keys = new List<string>();
+        for (var run = 0; run < 4; run++)
+        {
+            keys.Add(await RunOnceAsync(schedule, node, client, s3.BucketName, JobState.Completed));
+        }
+
+        // Pruning follows each success one way; wait until the bucket settles.
+        await WaitForKeysAsync(client, s3.BucketName, keys[^2..]);
+        var jobs = (await Grains.GetGrain<IJobIndexGrain>(0).QueryAsync(new JobQuery(ScheduleId: scheduleId))).Items;
+        Assert.Equal(2, jobs.Count(j => j.PrunedAt is not null));
+        Assert.Contains((await schedule.GetAsync())!.History, e => e.Kind == ScheduleEventKind.Pruned && e.Message!.Contains("deleted", StringComparison.Ordinal));
+
+        // A failed run never prunes, even though its bundle-less job is the newest.
+        await RunOnceAsync(schedule, node, client, s3.BucketName, JobState.Failed);
+        await Task.Delay(1000);
+        Assert.Equal(keys[^2..].Order(StringComparer.Ordinal), await ListKeysAsync(client, s3.BucketName));
+    }
+
+    private async Task<string> RunOnceAsync(IScheduleGrain schedule, string node, Amazon.S3.IAmazonS3 client, string bucket, JobState outcome)
+    {
+        var jobId = await schedule.RunNowAsync();
+        Assert.Equal(jobId, await Grains.GetGrain<INodeJobQueueGrain>(node).TakeNextAsync());
+        var assignment = await Grains.GetGrain<IJobGrain>(jobId!).StartAsync(node);
+        var key = $"{node}/wordpress/site/{DateTime.UtcNow:yyyyMMddTHHmmssfff}-{jobId}.tar.zst";
+        JobResult? result = null;
+        if (outcome == JobState.Completed)
+        {
+            await client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = "bundle " + jobId, UseChunkEncoding = false });
+            result = new JobResult(key, 10, new string('0', 64));
+        }
+
+        await Grains.GetGrain<IJobGrain>(jobId!).FinishAsync(node, assignment!.Attempt,
+            new JobOutcome(outcome, result, outcome == JobState.Failed ? "failed on purpose" : null, new JobProgressReport([], [])));
+        await Task.Delay(20);
+        return key;
+    }
+
+    private static async Task WaitForKeysAsync(Amazon.S3.IAmazonS3 client, string bucket, IEnumerable<string> expected)
+    {
+        var want = expected.Order(StringComparer.Ordinal).ToList();
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        List<string> keys;
+        while (!(keys = await ListKeysAsync(client, bucket)).SequenceEqual(want) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(want, keys);
+    }
+
+    private static async Task<List<string>> ListKeysAsync(Amazon.S3.IAmazonS3 client, string bucket)
+    {
+        var listed = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket });
+        return [.. (listed.S3Objects ?? []).Select(o => o.Key).Order(StringComparer.Ordinal)];
+    }
+}
