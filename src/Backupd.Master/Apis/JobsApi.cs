@@ -21,7 +21,7 @@ public static class JobsApi
         group.MapPost("/", CreateAsync)
             .WithName("CreateJob").WithSummary("Queue a job on a node; the module's config is checked against its schema first");
         group.MapGet("/", ListAsync)
-            .WithName("ListJobs").WithSummary("Jobs, newest first, filtered by state, nodeId, module and creation time (from, to), paged by offset and limit");
+            .WithName("ListJobs").WithSummary("Jobs, newest first, filtered by state, nodeId, module, scheduleId, providerId and creation time (from, to), paged by offset and limit");
         group.MapGet("/{id}", GetAsync)
             .WithName("GetJob").WithSummary("One job with its stages, log and result");
         group.MapPost("/{id}/cancel", CancelAsync)
@@ -105,7 +105,7 @@ public static class JobsApi
 
     private static async Task<Results<Ok<JobPage>, ValidationProblem>> ListAsync(
         IGrainFactory grains, string? state = null, string? nodeId = null, string? module = null,
-        DateTimeOffset? from = null, DateTimeOffset? to = null, int offset = 0, int limit = 50)
+        DateTimeOffset? from = null, DateTimeOffset? to = null, int offset = 0, int limit = 50, string? scheduleId = null, string? providerId = null)
     {
         JobState? parsedState = null;
         if (state is not null)
@@ -123,7 +123,7 @@ public static class JobsApi
             return Invalid("Invalid query", [("limit", "offset must be 0 or more and limit from 1 to 500")]);
         }
 
-        var page = await grains.GetGrain<IJobIndexGrain>(0).QueryAsync(new JobQuery(parsedState, nodeId, module, from, to, offset, limit));
+        var page = await grains.GetGrain<IJobIndexGrain>(0).QueryAsync(new JobQuery(parsedState, nodeId, module, from, to, offset, limit, scheduleId, providerId));
         return TypedResults.Ok(page);
     }
 
