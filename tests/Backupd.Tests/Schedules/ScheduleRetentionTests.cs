@@ -32,7 +32,7 @@ public sealed class ScheduleRetentionTests(SqliteSiloFixture silo, S3rverServer 
         }
 
         // Pruning follows each success one way; wait until the bucket settles.
-        await WaitForKeysAsync(client, s3.BucketName, keys[^2..]);
+        await WaitForKeysAsync(client, s3.BucketName, node, keys[^2..]);
         var jobs = (await Grains.GetGrain<IJobIndexGrain>(0).QueryAsync(new JobQuery(ScheduleId: scheduleId))).Items;
         Assert.Equal(2, jobs.Count(j => j.PrunedAt is not null));
         Assert.Contains((await schedule.GetAsync())!.History, e => e.Kind == ScheduleEventKind.Pruned && e.Message!.Contains("deleted", StringComparison.Ordinal));
@@ -40,7 +40,41 @@ public sealed class ScheduleRetentionTests(SqliteSiloFixture silo, S3rverServer 
         // A failed run never prunes, even though its bundle-less job is the newest.
         await RunOnceAsync(schedule, node, client, s3.BucketName, JobState.Failed);
         await Task.Delay(1000);
-        Assert.Equal(keys[^2..].Order(StringComparer.Ordinal), await ListKeysAsync(client, s3.BucketName));
+        Assert.Equal(keys[^2..].Order(StringComparer.Ordinal), await ListKeysAsync(client, s3.BucketName, node));
+    }
+
+    [Fact]
+    public async Task A_pruning_failure_is_recorded_without_failing_the_backup()
+    {
+        var providerId = Guid.NewGuid().ToString("N");
+        await Grains.GetGrain<IStorageProviderGrain>(providerId).CreateAsync(new StorageProviderDefinition("local", StorageTypes.Local, "/var/backups/nowhere", "", null));
+        var node = "n" + Guid.NewGuid().ToString("N")[..16];
+        var schedule = Grains.GetGrain<IScheduleGrain>(Guid.NewGuid().ToString("N"));
+        await schedule.CreateAsync(ScheduleGrainTests.Definition(node, "0 3 * * *", enabled: false, providerId: providerId, retention: new RetentionSettings(KeepLast: 1, null, null, null)));
+        using var client = s3.CreateClient();
+
+        var jobIds = new List<string>();
+        for (var run = 0; run < 2; run++)
+        {
+            await RunOnceAsync(schedule, node, client, s3.BucketName, JobState.Completed);
+            jobIds.Add((await schedule.GetAsync())!.LastJobId!);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        ScheduleDetails details;
+        while (!(details = (await schedule.GetAsync())!).History.Any(e => e.Kind == ScheduleEventKind.PruneFailed) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        var failure = Assert.Single(details.History, e => e.Kind == ScheduleEventKind.PruneFailed);
+        Assert.Contains("/var/backups/nowhere", failure.Message, StringComparison.Ordinal);
+        foreach (var jobId in jobIds)
+        {
+            var job = await Grains.GetGrain<IJobGrain>(jobId).GetAsync();
+            Assert.Equal(JobState.Completed, job!.State);
+            Assert.Null(job.PrunedAt);
+        }
     }
 
     private async Task<string> RunOnceAsync(IScheduleGrain schedule, string node, Amazon.S3.IAmazonS3 client, string bucket, JobState outcome)
@@ -62,12 +96,12 @@ public sealed class ScheduleRetentionTests(SqliteSiloFixture silo, S3rverServer 
         return key;
     }
 
-    private static async Task WaitForKeysAsync(Amazon.S3.IAmazonS3 client, string bucket, IEnumerable<string> expected)
+    private static async Task WaitForKeysAsync(Amazon.S3.IAmazonS3 client, string bucket, string node, IEnumerable<string> expected)
     {
         var want = expected.Order(StringComparer.Ordinal).ToList();
         var deadline = DateTime.UtcNow.AddSeconds(15);
         List<string> keys;
-        while (!(keys = await ListKeysAsync(client, bucket)).SequenceEqual(want) && DateTime.UtcNow < deadline)
+        while (!(keys = await ListKeysAsync(client, bucket, node)).SequenceEqual(want) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(200);
         }
@@ -75,9 +109,10 @@ public sealed class ScheduleRetentionTests(SqliteSiloFixture silo, S3rverServer 
         Assert.Equal(want, keys);
     }
 
-    private static async Task<List<string>> ListKeysAsync(Amazon.S3.IAmazonS3 client, string bucket)
+    // Each test writes under its own node's prefix, so tests sharing the bucket do not see each other's bundles.
+    private static async Task<List<string>> ListKeysAsync(Amazon.S3.IAmazonS3 client, string bucket, string node)
     {
-        var listed = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket });
+        var listed = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = node + "/" });
         return [.. (listed.S3Objects ?? []).Select(o => o.Key).Order(StringComparer.Ordinal)];
     }
 }
