@@ -1,3 +1,4 @@
+using Backupd.Contracts;
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Schedules;
 using Backupd.Contracts.Storage;
@@ -59,7 +60,7 @@ public sealed partial class ScheduleGrain(
         State.CreatedAt = time.GetUtcNow();
         State.LastDueHandled = State.CreatedAt;
         await StoreAsync(definition);
-        await GrainFactory.GetGrain<IScheduleDirectoryGrain>(0).AddAsync(ScheduleId);
+        await GrainFactory.Of(Directories.Schedules).AddAsync(ScheduleId);
         LogCreated(ScheduleId, definition.Name, definition.Cron, definition.TimeZone);
         return await DetailsAsync();
     }
@@ -86,7 +87,7 @@ public sealed partial class ScheduleGrain(
 
         await StopTickingAsync();
         await schedule.ClearStateAsync();
-        await GrainFactory.GetGrain<IScheduleDirectoryGrain>(0).RemoveAsync(ScheduleId);
+        await GrainFactory.Of(Directories.Schedules).RemoveAsync(ScheduleId);
         return true;
     }
 

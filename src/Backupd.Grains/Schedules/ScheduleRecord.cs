@@ -17,10 +17,3 @@ public sealed class ScheduleRecord
 
     [Id(4)] public List<ScheduleEvent> History { get; set; } = [];
 }
-
-/// <summary>Stored state of the schedule directory.</summary>
-[GenerateSerializer, Alias("backupd.schedules.ScheduleDirectoryState")]
-public sealed class ScheduleDirectoryState
-{
-    [Id(0)] public List<string> ScheduleIds { get; set; } = [];
-}

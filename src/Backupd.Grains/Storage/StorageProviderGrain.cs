@@ -1,3 +1,4 @@
+using Backupd.Contracts;
 using Backupd.Contracts.Storage;
 using Backupd.Grains.Secrets;
 
@@ -25,7 +26,7 @@ public sealed class StorageProviderGrain(
         State.CreatedAt = time.GetUtcNow();
         Store(definition, keepMissingCredentials: false);
         await provider.WriteStateAsync();
-        await GrainFactory.GetGrain<IStorageProviderDirectoryGrain>(0).AddAsync(ProviderId);
+        await GrainFactory.Of(Directories.Providers).AddAsync(ProviderId);
         return Summary();
     }
 
@@ -50,7 +51,7 @@ public sealed class StorageProviderGrain(
         }
 
         await provider.ClearStateAsync();
-        await GrainFactory.GetGrain<IStorageProviderDirectoryGrain>(0).RemoveAsync(ProviderId);
+        await GrainFactory.Of(Directories.Providers).RemoveAsync(ProviderId);
         return true;
     }
 

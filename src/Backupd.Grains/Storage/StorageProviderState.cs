@@ -17,10 +17,3 @@ public sealed class StorageProviderState
 
     [Id(4)] public DateTimeOffset? UpdatedAt { get; set; }
 }
-
-/// <summary>Stored state of the provider directory.</summary>
-[GenerateSerializer, Alias("backupd.storage.StorageProviderDirectoryState")]
-public sealed class StorageProviderDirectoryState
-{
-    [Id(0)] public List<string> ProviderIds { get; set; } = [];
-}

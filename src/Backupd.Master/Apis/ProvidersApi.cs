@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Backupd.Contracts;
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Schedules;
 using Backupd.Contracts.Storage;
@@ -79,7 +80,7 @@ public static partial class ProvidersApi
             inUse += (await index.QueryAsync(new JobQuery(State: state, ProviderId: id, Limit: 1))).Total;
         }
 
-        var schedules = await grains.GetGrain<IScheduleDirectoryGrain>(0).ListAsync();
+        var schedules = await grains.Of(Directories.Schedules).ListAsync();
         var usedBy = (await Task.WhenAll(schedules.Select(s => grains.GetGrain<IScheduleGrain>(s).GetAsync())))
             .OfType<ScheduleDetails>().Where(s => s.Definition.ProviderId == id).Select(s => $"'{s.Definition.Name}' ({s.Id})").ToList();
         if (usedBy.Count > 0)
@@ -118,7 +119,7 @@ public static partial class ProvidersApi
 
     private static async Task<Ok<StorageProviderSummary[]>> ListAsync(IGrainFactory grains)
     {
-        var ids = await grains.GetGrain<IStorageProviderDirectoryGrain>(0).ListAsync();
+        var ids = await grains.Of(Directories.Providers).ListAsync();
         var providers = await Task.WhenAll(ids.Select(id => grains.GetGrain<IStorageProviderGrain>(id).GetAsync()));
         return TypedResults.Ok(providers.OfType<StorageProviderSummary>().ToArray());
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Backupd.Contracts;
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Schedules;
 using Backupd.Modules;
@@ -54,7 +55,7 @@ public static class SchedulesApi
 
     private static async Task<Ok<ScheduleDetails[]>> ListAsync(IGrainFactory grains)
     {
-        var ids = await grains.GetGrain<IScheduleDirectoryGrain>(0).ListAsync();
+        var ids = await grains.Of(Directories.Schedules).ListAsync();
         var schedules = await Task.WhenAll(ids.Select(id => grains.GetGrain<IScheduleGrain>(id).GetAsync()));
         return TypedResults.Ok(schedules.OfType<ScheduleDetails>().ToArray());
     }

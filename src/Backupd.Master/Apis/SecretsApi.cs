@@ -1,3 +1,4 @@
+using Backupd.Contracts;
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -22,7 +23,7 @@ public static class SecretsApi
     private static async Task<Ok<RotationResult>> RotateAsync(IGrainFactory grains)
     {
         var providers = 0;
-        foreach (var id in await grains.GetGrain<IStorageProviderDirectoryGrain>(0).ListAsync())
+        foreach (var id in await grains.Of(Directories.Providers).ListAsync())
         {
             providers += await grains.GetGrain<IStorageProviderGrain>(id).ReencryptSecretsAsync() ? 1 : 0;
         }

@@ -1,3 +1,4 @@
+using Backupd.Contracts;
 using Backupd.Contracts.Schedules;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,7 @@ public sealed partial class ScheduleActivator(IGrainFactory grains, IHostApplica
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
         await started.Task.WaitAsync(stoppingToken);
-        var ids = await grains.GetGrain<IScheduleDirectoryGrain>(0).ListAsync();
+        var ids = await grains.Of(Directories.Schedules).ListAsync();
         foreach (var id in ids)
         {
             try
