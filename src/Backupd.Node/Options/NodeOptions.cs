@@ -53,6 +53,14 @@ public sealed class NodeOptions : IValidatableObject
     [Range(1, 64, ErrorMessage = "must be a whole number from {1} to {2}")]
     public int MaxJobs { get; set; } = 4;
 
+    /// <summary>
+    /// Part size of multipart uploads to S3-compatible storage, in MiB. Larger parts mean fewer
+    /// requests; each part in flight is read from disk as it is sent, so memory does not grow with it.
+    /// </summary>
+    [Setting("S3_PART_SIZE_MIB")]
+    [Range(5, 5120, ErrorMessage = "must be a whole number of MiB from {1} (the S3 minimum) to {2}")]
+    public int S3PartSizeMib { get; set; } = 64;
+
     /// <summary>The limits the ResourceManager enforces.</summary>
     public ResourceLimits ResourceLimits =>
         new(MaxIo, MaxNetwork, MaxBandwidthMbps > 0 ? MaxBandwidthMbps : null, MaxCpu > 0 ? MaxCpu : Environment.ProcessorCount);

@@ -28,6 +28,9 @@ public sealed class SettingsBinderTests
     [InlineData("MAX_NETWORK", "-1", "BACKUPD_MAX_NETWORK", "from 1 to 64")]
     [InlineData("MAX_BANDWIDTH_MBPS", "fast", "BACKUPD_MAX_BANDWIDTH_MBPS", "not a number")]
     [InlineData("MAX_BANDWIDTH_MBPS", "-5", "BACKUPD_MAX_BANDWIDTH_MBPS", "megabits")]
+    [InlineData("S3_PART_SIZE_MIB", "4", "BACKUPD_S3_PART_SIZE_MIB", "S3 minimum")]
+    [InlineData("MAX_JOBS", "0", "BACKUPD_MAX_JOBS", "from 1 to 64")]
+    [InlineData("MAX_CPU", "-1", "BACKUPD_MAX_CPU", "one per core")]
     [InlineData("MASTER_URL", "not a url", "BACKUPD_MASTER_URL", "absolute URL")]
     [InlineData("MASTER_URL", "ftp://example", "BACKUPD_MASTER_URL", "http://")]
     public void Bad_node_value_names_the_variable(string key, string value, string variable, string hint)
@@ -71,6 +74,8 @@ public sealed class SettingsBinderTests
     [InlineData("GATEWAY_PORT", "11111", "BACKUPD_GATEWAY_PORT")]
     [InlineData("URLS", "127.0.0.1:5080", "BACKUPD_URLS")]
     [InlineData("SERVICE_ID", "has space", "BACKUPD_SERVICE_ID")]
+    [InlineData("JOB_LEASE", "00:00:01", "BACKUPD_JOB_LEASE")]
+    [InlineData("JOB_LEASE", "soon", "BACKUPD_JOB_LEASE")]
     public void Bad_master_value_names_the_variable(string key, string value, string variable)
     {
         var error = Assert.Throws<InvalidSettingsException>(() => SettingsBinder.BindValidated<MasterOptions>(Config((key, value))));
