@@ -15,6 +15,7 @@ namespace Backupd.Node.Jobs;
 /// </summary>
 public sealed partial class JobExecution(
     JobAssignment assignment,
+    string nodeId,
     BackupModule module,
     MasterLink master,
     ResourceManager resources,
@@ -102,7 +103,7 @@ public sealed partial class JobExecution(
             var context = new StageContext
             {
                 JobId = assignment.JobId,
-                NodeId = (await master.WaitAsync(cancellationToken.IsCancellationRequested ? CancellationToken.None : cancellationToken)).NodeId,
+                NodeId = nodeId,
                 StageName = stage.Name,
                 WorkDirectory = workDirectory,
                 Resources = resources,

@@ -40,9 +40,9 @@ public sealed partial class JobRunner(
             while (!stoppingToken.IsCancellationRequested)
             {
                 runs.RemoveAll(task => task.IsCompleted);
-                if (_running.Count < options.Value.MaxJobs && await TryTakeJobAsync(stoppingToken) is { } assignment)
+                if (_running.Count < options.Value.MaxJobs && await TryTakeJobAsync(stoppingToken) is ({ } assignment, var nodeId))
                 {
-                    runs.Add(StartAsync(assignment, stoppingToken));
+                    runs.Add(StartAsync(assignment, nodeId, stoppingToken));
                     continue;
                 }
 
@@ -59,26 +59,26 @@ public sealed partial class JobRunner(
         }
     }
 
-    private async Task<JobAssignment?> TryTakeJobAsync(CancellationToken stoppingToken)
+    private async Task<(JobAssignment? Assignment, string NodeId)> TryTakeJobAsync(CancellationToken stoppingToken)
     {
         if (!master.IsConnected)
         {
-            return null;
+            return (null, "");
         }
 
         try
         {
             var link = await master.WaitAsync(stoppingToken);
-            return await link.Session.TakeJobAsync(link.ApiKey);
+            return (await link.Session.TakeJobAsync(link.ApiKey), link.NodeId);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogTakeFailed(ex.Message);
-            return null;
+            return (null, "");
         }
     }
 
-    private async Task StartAsync(JobAssignment assignment, CancellationToken stoppingToken)
+    private async Task StartAsync(JobAssignment assignment, string nodeId, CancellationToken stoppingToken)
     {
         // Yield so the loop can pull the next job while this one starts.
         await Task.Yield();
@@ -88,7 +88,7 @@ public sealed partial class JobRunner(
             return;
         }
 
-        var execution = new JobExecution(assignment, module, master, resources, storageFactory, WorkRoot, time, loggers.CreateLogger<JobExecution>());
+        var execution = new JobExecution(assignment, nodeId, module, master, resources, storageFactory, WorkRoot, time, loggers.CreateLogger<JobExecution>());
         _running[assignment.JobId] = execution;
         try
         {
