@@ -5,4 +5,7 @@ public static class ModuleNames
 {
     /// <summary>The WordPress site module.</summary>
     public const string WordPress = "wordpress";
+
+    /// <summary>Deletes bundles for a schedule's retention, on the node that holds them.</summary>
+    public const string Prune = "prune";
 }

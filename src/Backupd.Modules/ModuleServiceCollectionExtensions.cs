@@ -11,7 +11,8 @@ public static class ModuleServiceCollectionExtensions
         where TModule : BackupModule
     {
         services.TryAddSingleton<ModuleRegistry>();
-        services.AddSingleton<BackupModule, TModule>();
+        // Idempotent, so two features may both ask for the same module.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<BackupModule, TModule>());
         return services;
     }
 }

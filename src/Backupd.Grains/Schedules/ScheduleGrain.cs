@@ -111,7 +111,18 @@ public sealed partial class ScheduleGrain(
 
     public async Task JobFinishedAsync(string jobId, JobState state)
     {
-        if (Definition?.Retention is not { } retention || state != JobState.Completed)
+        if (Definition is null)
+        {
+            return;
+        }
+
+        if (await GrainFactory.GetGrain<IJobGrain>(jobId).GetAsync() is { Module: ModuleNames.Prune } pruneJob)
+        {
+            await PruneJobFinishedAsync(pruneJob);
+            return;
+        }
+
+        if (Definition.Retention is not { } retention || state != JobState.Completed)
         {
             // Never prune after a failed, cancelled or unscheduled run.
             return;
@@ -251,6 +262,15 @@ public sealed partial class ScheduleGrain(
 
         var target = await GrainFactory.GetGrain<IStorageProviderGrain>(Definition!.ProviderId).GetTargetSettingsAsync()
             ?? throw new InvalidOperationException($"Provider {Definition.ProviderId} no longer exists; nothing was pruned.");
+        if (target.Type == StorageTypes.Local)
+        {
+            // A local folder lives on the node: the node deletes, as a job of its own.
+            var pruneJob = await CreatePruneJobAsync(plan.Prune);
+            Record(ScheduleEventKind.Pruned, null, pruneJob, $"Kept {plan.Keep.Count} bundle(s); job {pruneJob} deletes {plan.Prune.Count} on node {Definition.NodeId}");
+            await schedule.WriteStateAsync();
+            return;
+        }
+
         var deleted = new List<string>();
         foreach (var bundle in plan.Prune)
         {
@@ -262,6 +282,38 @@ public sealed partial class ScheduleGrain(
         Record(ScheduleEventKind.Pruned, null, null, $"Kept {plan.Keep.Count} bundle(s); deleted {deleted.Count}: {string.Join(", ", deleted)}");
         await schedule.WriteStateAsync();
         LogPruned(ScheduleId, deleted.Count, plan.Keep.Count);
+    }
+
+    private async Task<string> CreatePruneJobAsync(IReadOnlyList<RetainedBundle> bundles)
+    {
+        var definition = Definition!;
+        var module = modules.Get(ModuleNames.Prune);
+        var id = Guid.CreateVersion7().ToString("N");
+        var config = System.Text.Json.JsonSerializer.Serialize(new { keys = bundles.Select(b => b.ObjectKey), jobIds = bundles.Select(b => b.JobId) });
+        await GrainFactory.GetGrain<IJobGrain>(id).CreateAsync(
+            new JobSpec(definition.NodeId, module.Name, config, definition.ProviderId, JobSpec.MaxPriority, JobSpec.DefaultMaxAttempts, ScheduleId),
+            [.. module.Stages.Select(stage => stage.Name)]);
+        return id;
+    }
+
+    private async Task PruneJobFinishedAsync(JobDetails job)
+    {
+        if (job.State != JobState.Completed)
+        {
+            Record(ScheduleEventKind.PruneFailed, null, job.Id, $"Prune job {job.Id} ended {job.State.ToString().ToLowerInvariant()}: {job.Error}");
+            await schedule.WriteStateAsync();
+            return;
+        }
+
+        using var config = System.Text.Json.JsonDocument.Parse(job.ConfigJson);
+        var jobIds = config.RootElement.GetProperty("jobIds").EnumerateArray().Select(e => e.GetString()).OfType<string>().ToList();
+        foreach (var jobId in jobIds)
+        {
+            await GrainFactory.GetGrain<IJobGrain>(jobId).MarkPrunedAsync();
+        }
+
+        Record(ScheduleEventKind.Pruned, null, job.Id, $"Prune job {job.Id} deleted {jobIds.Count} bundle(s) on node {job.NodeId}");
+        await schedule.WriteStateAsync();
     }
 
     private void RecordMissed(MissedOccurrences? missed)

@@ -44,7 +44,7 @@ public sealed class ScheduleRetentionTests(SqliteSiloFixture silo, S3rverServer 
     }
 
     [Fact]
-    public async Task A_pruning_failure_is_recorded_without_failing_the_backup()
+    public async Task A_local_provider_is_pruned_by_a_job_on_the_node_and_its_failure_is_recorded_without_failing_the_backups()
     {
         var providerId = Guid.NewGuid().ToString("N");
         await Grains.GetGrain<IStorageProviderGrain>(providerId).CreateAsync(new StorageProviderDefinition("local", StorageTypes.Local, "/var/backups/nowhere", "", null));
@@ -60,20 +60,41 @@ public sealed class ScheduleRetentionTests(SqliteSiloFixture silo, S3rverServer 
             jobIds.Add((await schedule.GetAsync())!.LastJobId!);
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        ScheduleDetails details;
-        while (!(details = (await schedule.GetAsync())!).History.Any(e => e.Kind == ScheduleEventKind.PruneFailed) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
+        // The master cannot reach a node's folder, so retention queues a prune job on the node.
+        var planned = await WaitForEventAsync(schedule, ScheduleEventKind.Pruned);
+        var pruneJobId = planned.JobId!;
+        var prune = await Grains.GetGrain<IJobGrain>(pruneJobId).GetAsync();
+        Assert.Equal("prune", prune!.Module);
+        Assert.Contains(jobIds[0], prune.ConfigJson, StringComparison.Ordinal);
+        Assert.DoesNotContain(jobIds[1], prune.ConfigJson, StringComparison.Ordinal);
 
-        var failure = Assert.Single(details.History, e => e.Kind == ScheduleEventKind.PruneFailed);
-        Assert.Contains("/var/backups/nowhere", failure.Message, StringComparison.Ordinal);
+        // The node fails to delete: recorded, and the backups stand.
+        Assert.Equal(pruneJobId, await Grains.GetGrain<INodeJobQueueGrain>(node).TakeNextAsync());
+        var assignment = await Grains.GetGrain<IJobGrain>(pruneJobId).StartAsync(node);
+        await Grains.GetGrain<IJobGrain>(pruneJobId).FinishAsync(node, assignment!.Attempt, new JobOutcome(JobState.Failed, null, "disk gone", new JobProgressReport([], [])));
+        var failure = await WaitForEventAsync(schedule, ScheduleEventKind.PruneFailed);
+        Assert.Contains("disk gone", failure.Message, StringComparison.Ordinal);
         foreach (var jobId in jobIds)
         {
             var job = await Grains.GetGrain<IJobGrain>(jobId).GetAsync();
             Assert.Equal(JobState.Completed, job!.State);
             Assert.Null(job.PrunedAt);
+        }
+    }
+
+    private static async Task<ScheduleEvent> WaitForEventAsync(IScheduleGrain schedule, ScheduleEventKind kind)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var details = (await schedule.GetAsync())!;
+            if (details.History.FirstOrDefault(e => e.Kind == kind) is { } found)
+            {
+                return found;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"No {kind} event: {string.Join("; ", details.History)}");
+            await Task.Delay(100);
         }
     }
 
