@@ -115,15 +115,7 @@ public sealed partial class WordPressJobEndToEndTests(JobsEndToEndFixture fixtur
     public async Task A_pending_job_is_cancelled_at_once()
     {
         // A node that is approved but never connects: its jobs wait in its queue.
-        var code = "P" + RandomCode();
-        var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
-        using (var register = await fixture.Api.RegisterAsync(code, secret, "idle-host"))
-        {
-            Assert.Equal(HttpStatusCode.Created, register.StatusCode);
-        }
-
-        using var approve = await fixture.Api.ApproveAsync(code);
-        var idleNode = (await approve.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var idleNode = (await NodeEnrolment.EnrolAsync(fixture.Api)).NodeId;
         using var create = await fixture.Api.SendAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId = idleNode, module = "wordpress", config = new { path = "/srv/www/idle" }, providerId = fixture.ProviderId });
         var id = (await create.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         Assert.Equal("pending", (await fixture.GetJobAsync(id)).GetProperty("state").GetString());
@@ -162,8 +154,6 @@ public sealed partial class WordPressJobEndToEndTests(JobsEndToEndFixture fixtur
 
     private static string? StageStatus(JsonElement job, string stage) =>
         job.GetProperty("stages").EnumerateArray().Single(s => s.GetProperty("name").GetString() == stage).GetProperty("status").GetString();
-
-    private static string RandomCode() => new(Enumerable.Range(0, 4).Select(_ => "23456789ABCDEFGHJKMNPQRSTUVWXYZ"[RandomNumberGenerator.GetInt32(31)]).ToArray());
 
     private async Task AssertDumpRestoresSameTablesAsync(WordPressSite site, string dumpPath)
     {

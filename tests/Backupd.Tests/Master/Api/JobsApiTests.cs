@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Backupd.Tests.Processes;
@@ -18,14 +17,7 @@ public sealed class JobsApiTests(SharedMasterFixture fixture) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _api = new MasterApi(fixture.Master.Http, await fixture.Master.IssueTokenAsync());
-        var code = "J" + new string(Enumerable.Range(0, 4).Select(_ => "23456789ABCDEFGHJKMNPQRSTUVWXYZ"[RandomNumberGenerator.GetInt32(31)]).ToArray());
-        using (var register = await _api.RegisterAsync(code, Convert.ToHexString(RandomNumberGenerator.GetBytes(24))))
-        {
-            register.EnsureSuccessStatusCode();
-        }
-
-        using var approve = await _api.ApproveAsync(code);
-        _nodeId = (await approve.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        _nodeId = (await NodeEnrolment.EnrolAsync(_api)).NodeId;
         using var provider = await _api.SendAsync(HttpMethod.Post, "/api/v1/providers", new { name = "api tests", type = "local", path = "/var/backups/backupd" });
         Assert.Equal(HttpStatusCode.Created, provider.StatusCode);
         _providerId = (await provider.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;

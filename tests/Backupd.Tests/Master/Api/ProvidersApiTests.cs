@@ -81,7 +81,7 @@ public sealed class ProvidersApiTests(SharedMasterFixture fixture) : IAsyncLifet
     {
         using var provider = await _api.SendAsync(HttpMethod.Post, "/api/v1/providers", new { name = "in use", type = "local", path = "/var/backups/x" });
         var providerId = (await provider.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        var nodeId = await ApproveIdleNodeAsync();
+        var nodeId = (await NodeEnrolment.EnrolAsync(_api)).NodeId;
         using var job = await _api.SendAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId, module = "wordpress", config = new { path = "/srv/www/a" }, providerId });
         Assert.Equal(HttpStatusCode.Created, job.StatusCode);
         var jobId = (await job.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
@@ -95,13 +95,5 @@ public sealed class ProvidersApiTests(SharedMasterFixture fixture) : IAsyncLifet
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         using var gone = await _api.SendAsync(HttpMethod.Get, $"/api/v1/providers/{providerId}");
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
-    }
-
-    private async Task<string> ApproveIdleNodeAsync()
-    {
-        var code = "V" + new string(Enumerable.Range(0, 4).Select(_ => "23456789ABCDEFGHJKMNPQRSTUVWXYZ"[RandomNumberGenerator.GetInt32(31)]).ToArray());
-        (await _api.RegisterAsync(code, Convert.ToHexString(RandomNumberGenerator.GetBytes(24)))).Dispose();
-        using var approve = await _api.ApproveAsync(code);
-        return (await approve.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 }
