@@ -23,6 +23,9 @@ public interface IDirectoryGrain : IGrainWithStringKey
 /// <summary>The keys of the <see cref="IDirectoryGrain"/>s.</summary>
 public static class Directories
 {
+    /// <summary>Nodes, pending ones included.</summary>
+    public const string Nodes = "nodes";
+
     /// <summary>Storage providers.</summary>
     public const string Providers = "providers";
 

@@ -19,6 +19,10 @@ public interface IScheduleGrain : IGrainWithStringKey
     [Alias("Delete")]
     Task<bool> DeleteAsync();
 
+    /// <summary>Activates the schedule, which starts its timer when it is enabled; nothing else.</summary>
+    [Alias("Wake")]
+    Task WakeAsync();
+
     /// <summary>The schedule; null when none exists.</summary>
     [Alias("Get")]
     Task<ScheduleDetails?> GetAsync();

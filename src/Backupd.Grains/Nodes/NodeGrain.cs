@@ -1,3 +1,4 @@
+using Backupd.Contracts;
 using Backupd.Contracts.Nodes;
 using Backupd.Grains.Auth;
 using Microsoft.Extensions.Logging;
@@ -160,7 +161,7 @@ public sealed partial class NodeGrain(
         State.ApiKeyHash = null;
         State.RegistrationSecretHash = null;
         await node.WriteStateAsync();
-        await GrainFactory.GetGrain<INodeDirectoryGrain>(0).RemoveAsync(NodeId);
+        await GrainFactory.Of(Directories.Nodes).RemoveAsync(NodeId);
         LogDeleted(NodeId);
         return true;
     }

@@ -1,3 +1,4 @@
+using Backupd.Contracts;
 using Backupd.Contracts.Nodes;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +25,7 @@ public sealed class RegistrationCodeGrain(
         var expiresAt = time.GetUtcNow() + options.Value.CodeLifetime;
         var node = GrainFactory.GetGrain<INodeGrain>(nodeId);
         await node.RegisterAsync(request with { Code = this.GetPrimaryKeyString() }, expiresAt);
-        await GrainFactory.GetGrain<INodeDirectoryGrain>(0).AddAsync(nodeId);
+        await GrainFactory.Of(Directories.Nodes).AddAsync(nodeId);
 
         State.NodeId = nodeId;
         State.ExpiresAt = expiresAt;

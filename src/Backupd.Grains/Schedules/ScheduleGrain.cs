@@ -91,6 +91,8 @@ public sealed partial class ScheduleGrain(
         return true;
     }
 
+    public Task WakeAsync() => Task.CompletedTask;
+
     public async Task<ScheduleDetails?> GetAsync() => Definition is null ? null : await DetailsAsync();
 
     public async Task<string?> RunNowAsync()
@@ -242,17 +244,9 @@ public sealed partial class ScheduleGrain(
         }
 
         var index = GrainFactory.GetGrain<IJobIndexGrain>(0);
-        var bundles = new List<RetainedBundle>();
-        for (var offset = 0; ; offset += 500)
-        {
-            var page = await index.QueryAsync(new JobQuery(State: JobState.Completed, ScheduleId: ScheduleId, Offset: offset, Limit: 500));
-            bundles.AddRange(page.Items.Where(job => job.PrunedAt is null && job.Result is not null)
-                .Select(job => new RetainedBundle(job.Id, job.Result!.ObjectKey, job.CreatedAt)));
-            if (offset + page.Items.Count >= page.Total)
-            {
-                break;
-            }
-        }
+        var completed = await GrainFactory.GetGrain<IJobIndexGrain>(0).QueryAllAsync(new JobQuery(State: JobState.Completed, ScheduleId: ScheduleId));
+        var bundles = completed.Where(job => job.PrunedAt is null && job.Result is not null)
+            .Select(job => new RetainedBundle(job.Id, job.Result!.ObjectKey, job.CreatedAt)).ToList();
 
         var plan = policy.Plan(bundles, Cron.TimeZone);
         if (plan.Prune.Count == 0)

@@ -32,36 +32,10 @@ public static class JobsApi
     private static async Task<Results<Created<CreatedJobResponse>, ValidationProblem>> CreateAsync(CreateJobRequest body, IGrainFactory grains, ModuleRegistry modules)
     {
         var errors = new List<(string, string)>();
-        var module = body.Module is null ? null : modules.Find(body.Module);
-        if (string.IsNullOrWhiteSpace(body.Module))
-        {
-            errors.Add(("module", $"is required (one of: {string.Join(", ", modules.All.Select(m => m.Name))})"));
-        }
-        else if (module is null)
-        {
-            errors.Add(("module", $"'{body.Module}' is not a module (known: {string.Join(", ", modules.All.Select(m => m.Name))})"));
-        }
-
-        if (body.Priority is < JobSpec.MinPriority or > JobSpec.MaxPriority)
-        {
-            errors.Add(("priority", $"must be from {JobSpec.MinPriority} to {JobSpec.MaxPriority}"));
-        }
-
+        var module = ValidateWork(body.Module, body.Config, body.Priority, modules, errors);
         if (body.MaxAttempts is < 1 or > 10)
         {
             errors.Add(("maxAttempts", "must be from 1 to 10"));
-        }
-
-        if (module is not null)
-        {
-            if (body.Config is not { ValueKind: JsonValueKind.Object } config)
-            {
-                errors.Add(("config", $"is required: a JSON object (GET /api/v1/modules shows the {module.Name} schema)"));
-            }
-            else
-            {
-                errors.AddRange(module.ValidateConfig(config).Select(e => (e.Field.Length == 0 ? "config" : $"config.{e.Field}", e.Message)));
-            }
         }
 
         await ValidateTargetsAsync(body.NodeId, body.ProviderId, grains, errors);
@@ -75,6 +49,42 @@ public static class JobsApi
             body.Priority ?? JobSpec.DefaultPriority, body.MaxAttempts ?? JobSpec.DefaultMaxAttempts);
         var job = await grains.GetGrain<IJobGrain>(id).CreateAsync(spec, [.. module.Stages.Select(s => s.Name)]);
         return TypedResults.Created($"/api/v1/jobs/{id}", new CreatedJobResponse(job.Id, job.State));
+    }
+
+    /// <summary>
+    /// The module must exist, its config must pass the module's schema and the priority must be
+    /// in range; shared with schedules. Returns the module when it exists.
+    /// </summary>
+    internal static BackupModule? ValidateWork(string? moduleName, JsonElement? config, int? priority, ModuleRegistry modules, List<(string, string)> errors)
+    {
+        var module = moduleName is null ? null : modules.Find(moduleName);
+        if (string.IsNullOrWhiteSpace(moduleName))
+        {
+            errors.Add(("module", $"is required (one of: {string.Join(", ", modules.All.Select(m => m.Name))})"));
+        }
+        else if (module is null)
+        {
+            errors.Add(("module", $"'{moduleName}' is not a module (known: {string.Join(", ", modules.All.Select(m => m.Name))})"));
+        }
+
+        if (priority is < JobSpec.MinPriority or > JobSpec.MaxPriority)
+        {
+            errors.Add(("priority", $"must be from {JobSpec.MinPriority} to {JobSpec.MaxPriority}"));
+        }
+
+        if (module is not null)
+        {
+            if (config is not { ValueKind: JsonValueKind.Object } value)
+            {
+                errors.Add(("config", $"is required: a JSON object (GET /api/v1/modules shows the {module.Name} schema)"));
+            }
+            else
+            {
+                errors.AddRange(module.ValidateConfig(value).Select(e => (e.Field.Length == 0 ? "config" : $"config.{e.Field}", e.Message)));
+            }
+        }
+
+        return module;
     }
 
     /// <summary>The node must be active and the provider must exist; shared with schedules.</summary>

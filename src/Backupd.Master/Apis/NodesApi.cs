@@ -1,13 +1,14 @@
 using System.Security.Claims;
 using System.Text.RegularExpressions;
+using Backupd.Contracts;
 using Backupd.Contracts.Nodes;
 using Backupd.Master.Auth;
 using Backupd.Master.Options;
-using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 using static Backupd.Master.Apis.ApiProblems;
 
 namespace Backupd.Master.Apis;
@@ -100,7 +101,7 @@ public static partial class NodesApi
 
     private static async Task<Ok<NodeSummary[]>> ListAsync(IGrainFactory grains)
     {
-        var ids = await grains.GetGrain<INodeDirectoryGrain>(0).ListAsync();
+        var ids = await grains.Of(Directories.Nodes).ListAsync();
         var summaries = await Task.WhenAll(ids.Select(id => grains.GetGrain<INodeGrain>(id).GetSummaryAsync()));
         return TypedResults.Ok(summaries.OfType<NodeSummary>().ToArray());
     }

@@ -3,7 +3,7 @@ using Backupd.Contracts;
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Schedules;
 using Backupd.Contracts.Storage;
-using Backupd.Storage;
+using Backupd.Master.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -112,7 +112,7 @@ public static partial class ProvidersApi
                 $"Provider '{id}' is a local folder on the nodes, which the master cannot see. Run a job: its upload_remote stage says whether the folder exists and is writable.");
         }
 
-        using var storage = new S3BundleStorage(new S3StorageSettings(s3.Endpoint, s3.Region, s3.Bucket, settings.Prefix, s3.ForcePathStyle, s3.AccessKeyId ?? "", s3.SecretAccessKey ?? ""));
+        using var storage = ProviderStorage.OpenS3(settings, s3);
         var probe = await storage.ProbeAsync(cancellationToken);
         return TypedResults.Ok(new ProviderTestResult(probe.Succeeded, probe.FailedStep?.ToString().ToLowerInvariant(), probe.Error));
     }

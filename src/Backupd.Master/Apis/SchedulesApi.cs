@@ -102,25 +102,7 @@ public static class SchedulesApi
             errors.Add((cronError.Contains("'timeZone'", StringComparison.Ordinal) ? "timeZone" : "cron", cronError));
         }
 
-        var module = body.Module is null ? null : modules.Find(body.Module);
-        if (module is null)
-        {
-            errors.Add(("module", $"must be one of: {string.Join(", ", modules.All.Select(m => m.Name))}"));
-        }
-        else if (body.Config is not { ValueKind: JsonValueKind.Object } config)
-        {
-            errors.Add(("config", $"is required: a JSON object (GET /api/v1/modules shows the {module.Name} schema)"));
-        }
-        else
-        {
-            errors.AddRange(module.ValidateConfig(config).Select(e => (e.Field.Length == 0 ? "config" : $"config.{e.Field}", e.Message)));
-        }
-
-        if (body.Priority is < JobSpec.MinPriority or > JobSpec.MaxPriority)
-        {
-            errors.Add(("priority", $"must be from {JobSpec.MinPriority} to {JobSpec.MaxPriority}"));
-        }
-
+        var module = JobsApi.ValidateWork(body.Module, body.Config, body.Priority, modules, errors);
         if (body.CatchUpWindowMinutes is < 0 or > 7 * 24 * 60)
         {
             errors.Add(("catchUpWindowMinutes", "must be from 0 to 10080 (a week)"));

@@ -33,18 +33,9 @@ public static class SecretsApi
         var index = grains.GetGrain<IJobIndexGrain>(0);
         foreach (var state in new[] { JobState.Pending, JobState.Running })
         {
-            for (var offset = 0; ; offset += 500)
+            foreach (var job in await index.QueryAllAsync(new JobQuery(State: state)))
             {
-                var page = await index.QueryAsync(new JobQuery(State: state, Offset: offset, Limit: 500));
-                foreach (var job in page.Items)
-                {
-                    jobs += await grains.GetGrain<IJobGrain>(job.Id).ReencryptSecretsAsync() ? 1 : 0;
-                }
-
-                if (offset + page.Items.Count >= page.Total)
-                {
-                    break;
-                }
+                jobs += await grains.GetGrain<IJobGrain>(job.Id).ReencryptSecretsAsync() ? 1 : 0;
             }
         }
 

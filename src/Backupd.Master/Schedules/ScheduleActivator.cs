@@ -21,7 +21,8 @@ public sealed partial class ScheduleActivator(IGrainFactory grains, IHostApplica
         {
             try
             {
-                await grains.GetGrain<IScheduleGrain>(id).GetAsync();
+                // Activation alone starts an enabled schedule's timer; its details would wake its last job too.
+                await grains.GetGrain<IScheduleGrain>(id).WakeAsync();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

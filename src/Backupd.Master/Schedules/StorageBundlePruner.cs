@@ -1,6 +1,6 @@
 using Backupd.Contracts.Storage;
 using Backupd.Grains.Storage;
-using Backupd.Storage;
+using Backupd.Master.Storage;
 
 namespace Backupd.Master.Schedules;
 
@@ -12,7 +12,7 @@ public sealed class StorageBundlePruner : IBundlePruner
         switch (target.Type)
         {
             case StorageTypes.S3 when target.S3 is { } s3:
-                using (var storage = new S3BundleStorage(new S3StorageSettings(s3.Endpoint, s3.Region, s3.Bucket, target.Prefix, s3.ForcePathStyle, s3.AccessKeyId ?? "", s3.SecretAccessKey ?? "")))
+                using (var storage = ProviderStorage.OpenS3(target, s3))
                 {
                     await storage.DeleteAsync(fullKey, cancellationToken);
                 }

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Backupd.Contracts;
 using Backupd.Contracts.Auth;
 using Backupd.Contracts.Health;
 using Backupd.Contracts.Nodes;
@@ -105,7 +106,7 @@ public sealed class GatewayAttackerTests(SharedMasterFixture fixture) : IAsyncLi
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => _gateway.Client.GetGrain<INodeGrain>(nodeId).DisableAsync());
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => _gateway.Client.GetGrain<INodeGrain>(nodeId).GetSummaryAsync());
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => _gateway.Client.GetGrain<IRegistrationCodeGrain>(pendingCode).ApproveAsync());
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => _gateway.Client.GetGrain<INodeDirectoryGrain>(0).ListAsync());
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => _gateway.Client.Of(Directories.Nodes).ListAsync());
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => _gateway.Client.GetGrain<IHealthProbeGrain>(0).PingAsync());
 
         Assert.Equal("active", (await api.GetJsonAsync($"/api/v1/nodes/{nodeId}")).GetProperty("status").GetString());
