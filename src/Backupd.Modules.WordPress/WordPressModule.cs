@@ -22,8 +22,9 @@ public sealed class WordPressModule : BackupModule<WordPressJobConfig>
 
     public override IReadOnlyList<StageDefinition> Stages { get; } =
     [
-        new(StageNames.BackupDatabase, "Dump the database with mysqldump (a consistent snapshot)"),
-        new(StageNames.BackupFiles, "Stream wp-content into the bundle"),
+        // The dump runs while wp-content streams into the bundle; backup_files appends it when both are done.
+        new(StageNames.BackupDatabase, "Dump the database with mysqldump (a consistent snapshot)", RunsAlongsideNext: true),
+        new(StageNames.BackupFiles, "Stream wp-content into the bundle, then the dump"),
         new(StageNames.CreateBundle, "Write the manifest and finish the bundle"),
         new(StageNames.UploadRemote, "Upload the bundle to storage and verify it"),
         new(StageNames.Cleanup, "Remove the job's work directory", AlwaysRuns: true),

@@ -7,9 +7,10 @@ using Backupd.Modules.Storage;
 namespace Backupd.Modules.WordPress;
 
 /// <summary>
-/// One WordPress backup. The dump goes to the work dir; wp-content streams straight from the
-/// site into the bundle (no copy), and the manifest, which carries every file's hash, is
-/// written last so each file is read only once.
+/// One WordPress backup. The dump goes to the work dir while wp-content streams straight from
+/// the site into the bundle (no copy): the two stages run together, so the dump costs little
+/// more than the wait for its last bytes. The dump follows wp-content into the bundle, and the
+/// manifest, which carries every file's hash, is written last so each file is read only once.
 /// </summary>
 internal sealed class WordPressRun(WordPressJobConfig config) : ModuleRun
 {
@@ -28,6 +29,8 @@ internal sealed class WordPressRun(WordPressJobConfig config) : ModuleRun
     private BundleTreeSummary? _files;
     private BundleFileDigest? _dumpDigest;
     private BundleResult? _bundle;
+    // backup_files runs alongside backup_db and appends the dump once this completes; cancelled when the dump fails.
+    private readonly TaskCompletionSource _dumpWritten = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private string ContentPath => Path.Combine(config.Path, ContentEntry);
 
@@ -42,6 +45,21 @@ internal sealed class WordPressRun(WordPressJobConfig config) : ModuleRun
     };
 
     private async Task BackupDatabaseAsync(StageContext context)
+    {
+        try
+        {
+            await DumpDatabaseAsync(context);
+            _dumpWritten.TrySetResult();
+        }
+        catch
+        {
+            // Not the exception itself: the job's error is backup_db's, and backup_files just stops.
+            _dumpWritten.TrySetCanceled();
+            throw;
+        }
+    }
+
+    private async Task DumpDatabaseAsync(StageContext context)
     {
         var ct = context.CancellationToken;
         _site = await WordPressConfigReader.ReadAsync(config.Path, ct);
@@ -75,20 +93,32 @@ internal sealed class WordPressRun(WordPressJobConfig config) : ModuleRun
             throw new ModuleFailedException($"{ContentPath} does not exist: the job's path must be the WordPress root, the directory holding wp-content and wp-config.php.");
         }
 
-        using var io = await context.Resources.AcquireAsync(ResourceKind.Io, ct);
-        using var cpu = await context.Resources.AcquireAsync(ResourceKind.Cpu, ct);
         var bundlePath = Path.Combine(context.WorkDirectory, "bundle" + BundleKey.Extension);
-        _bundleFile = new FileStream(bundlePath, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 20, FileOptions.Asynchronous);
-        _writer = new BundleWriter(_bundleFile, new BundleWriterOptions { CompressionLevel = config.CompressionLevel, Workers = context.Resources.CompressionThreads });
+        // The slots are not held while waiting for the dump: with one I/O slot, the dump itself needs it.
+        using (await context.Resources.AcquireAsync(ResourceKind.Io, ct))
+        using (await context.Resources.AcquireAsync(ResourceKind.Cpu, ct))
+        {
+            _bundleFile = new FileStream(bundlePath, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 20, FileOptions.Asynchronous);
+            _writer = new BundleWriter(_bundleFile, new BundleWriterOptions { CompressionLevel = config.CompressionLevel, Workers = context.Resources.CompressionThreads });
+            _files = await _writer.AddTreeAsync(ContentPath, ContentEntry, config.Exclude ?? [], new SynchronousProgress<BundleProgress>(p =>
+                context.Reporter.Progress(p.BytesDone, null, $"{p.FilesDone} files, {p.CurrentPath}")), ct);
+        }
 
-        var dumpPath = Path.Combine(context.WorkDirectory, DumpEntry);
-        _dumpDigest = await _writer.AddFileAsync(dumpPath, DumpEntry, ct);
-        // The dump is in the bundle now; its disk space is better spent on the bundle.
-        File.Delete(dumpPath);
+        if (!_dumpWritten.Task.IsCompleted)
+        {
+            context.Reporter.Progress(_files.Bytes, null, "wp-content done; waiting for the database dump");
+        }
 
-        var total = _dump?.Bytes ?? 0;
-        _files = await _writer.AddTreeAsync(ContentPath, ContentEntry, config.Exclude ?? [], new SynchronousProgress<BundleProgress>(p =>
-            context.Reporter.Progress(total + p.BytesDone, null, $"{p.FilesDone} files, {p.CurrentPath}")), ct);
+        await _dumpWritten.Task.WaitAsync(ct);
+        using (await context.Resources.AcquireAsync(ResourceKind.Io, ct))
+        using (await context.Resources.AcquireAsync(ResourceKind.Cpu, ct))
+        {
+            var dumpPath = Path.Combine(context.WorkDirectory, DumpEntry);
+            _dumpDigest = await _writer.AddFileAsync(dumpPath, DumpEntry, ct);
+            // The dump is in the bundle now; its disk space is better spent on the bundle.
+            File.Delete(dumpPath);
+        }
+
         context.Reporter.Info($"wp-content: {_files.Files} files, {_files.Directories} directories, {_files.Symlinks} symlinks, {_files.Bytes} bytes" +
             (_files.Skipped > 0 ? $"; {_files.Skipped} special files skipped" : ""));
     }

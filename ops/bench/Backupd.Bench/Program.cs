@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Backupd.Bench;
 using Backupd.Modules;
+using Backupd.Modules.Bundles;
 using Backupd.Modules.Resources;
 using Backupd.Modules.WordPress;
 using Backupd.Storage;
@@ -10,9 +11,15 @@ using Backupd.TestBed;
 
 // Usage: dotnet run -c Release --project ops/bench/Backupd.Bench -- [--scale 1.0] [--db-mib 300]
 //        dotnet run -c Release --project ops/bench/Backupd.Bench -- s3 [--mib 512]
+//        dotnet run -c Release --project ops/bench/Backupd.Bench -- bundle [--scale 0.5] [--runs 5]
 if (args.FirstOrDefault() == "s3")
 {
     return await S3UploadBench.RunAsync(Option("--mib", 512));
+}
+
+if (args.FirstOrDefault() == "bundle")
+{
+    return await BundleBench.RunAsync(Option("--scale", 0.5), (int)Option("--runs", 5));
 }
 
 var scale = Option("--scale", 1.0);
@@ -29,68 +36,38 @@ generator.WriteContent(Path.Combine(site.RootPath, "wp-content"));
 await generator.FillDatabaseAsync(site.ConnectionString, site.TablePrefix, (long)(databaseMiB * (1 << 20)));
 Console.WriteLine($"site built in {stopwatch.Elapsed.TotalSeconds:0} s: {generator.FileCount} generated files, {Mib(generator.FilesBytes)} MiB of them");
 
-// The shell way: mysqldump to a file, then tar | zstd -3 -T0 over the dump and wp-content.
-var shellDir = Directory.CreateDirectory(Path.Combine(root, "shell")).FullName;
-var optionFile = Path.Combine(shellDir, "client.cnf");
-await File.WriteAllTextAsync(optionFile, $"[client]\npassword=\"{site.DatabasePassword}\"\n");
-File.SetUnixFileMode(optionFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-var shellDump = await TimeAsync("sh", "-c",
-    $"mysqldump --defaults-extra-file={optionFile} --single-transaction --quick --routines --triggers --hex-blob --default-character-set=utf8mb4 --no-tablespaces " +
-    $"-h 127.0.0.1 -P {mariaDb.Port} -u {site.DatabaseUser} {site.DatabaseName} > {shellDir}/database.sql");
-var shellBundle = await TimeAsync("sh", "-c",
-    $"tar -cf - -C {shellDir} database.sql -C {site.RootPath} wp-content | zstd -3 -T0 -q -o {shellDir}/bundle.tar.zst");
-var inputBytes = new FileInfo(Path.Combine(shellDir, "database.sql")).Length + DirectoryBytes(Path.Combine(site.RootPath, "wp-content"));
-var shellBundleBytes = new FileInfo(Path.Combine(shellDir, "bundle.tar.zst")).Length;
-Directory.Delete(shellDir, recursive: true);
-
-// Our way: the WordPress module's stages, as a node runs them, into a local folder.
-var workDir = Directory.CreateDirectory(Path.Combine(root, "work")).FullName;
-var storeDir = Directory.CreateDirectory(Path.Combine(root, "store")).FullName;
-GC.Collect();
-PeakMemory.Reset();
-var module = new WordPressModule();
-using var resources = new ResourceManager(ResourceLimits.Default);
-var storage = new LocalFolderStorage(storeDir, "");
-await using var run = module.CreateRun(JsonSerializer.SerializeToElement(new { path = site.RootPath }));
-var stageTimes = new Dictionary<string, TimeSpan>();
-var job = Stopwatch.StartNew();
-foreach (var stage in module.Stages)
+var runs = (int)Option("--runs", 3);
+var shellRuns = new List<ShellRun>();
+var ourRuns = new List<OurRun>();
+for (var i = 1; i <= runs; i++)
 {
-    var timer = Stopwatch.StartNew();
-    await run.RunStageAsync(stage.Name, new StageContext
-    {
-        JobId = "bench",
-        NodeId = "bench-node",
-        StageName = stage.Name,
-        WorkDirectory = workDir,
-        Resources = resources,
-        Reporter = new QuietReporter(),
-        OpenStorageAsync = _ => Task.FromResult<Backupd.Modules.Storage.IBundleStorage>(storage),
-        RunStartedAt = DateTimeOffset.UtcNow,
-        BackupdVersion = "bench",
-        CancellationToken = CancellationToken.None,
-    });
-    stageTimes[stage.Name] = timer.Elapsed;
+    // Alternating, so a slow spell on a shared machine hits both ways alike.
+    shellRuns.Add(await RunShellAsync(i));
+    ourRuns.Add(await RunOursAsync(i));
+    Console.WriteLine($"run {i}: job {ourRuns[^1].Job.TotalSeconds:0.0} s (shell {shellRuns[^1].Job.TotalSeconds:0.0} s), " +
+        $"bundle alone {shellRuns[^1].OurBundleAlone.TotalSeconds:0.0} s (shell {shellRuns[^1].Bundle.TotalSeconds:0.0} s), " +
+        $"peak RSS {Mib(ourRuns[^1].PeakRss)} MiB (GC heap committed {Mib(GC.GetGCMemoryInfo().TotalCommittedBytes)} MiB)");
 }
 
-var ourJob = job.Elapsed;
-var peakRss = PeakMemory.ReadPeakBytes();
-var ourBundleBytes = run.Result!.Size;
-var ourBundleTime = stageTimes["backup_files"] + stageTimes["create_bundle"];
-// Both ways leave the bundle on local disk; the upload stage here is a local copy and verify, which the shell way skips.
-var ourJobComparable = ourJob - stageTimes["upload_remote"];
+var inputBytes = shellRuns[0].InputBytes;
+var shell = shellRuns.OrderBy(r => r.Job).ElementAt(runs / 2);
+var ours = ourRuns.OrderBy(r => r.Job).ElementAt(runs / 2);
+var ourBundle = shellRuns.Select(r => r.OurBundleAlone).Order().ElementAt(runs / 2);
+var ourBundleInJob = ourRuns.Select(r => r.Bundle).Order().ElementAt(runs / 2);
+var shellBundle = shellRuns.Select(r => r.Bundle).Order().ElementAt(runs / 2);
 
 Console.WriteLine();
-Console.WriteLine($"input: {Mib(inputBytes)} MiB (dump + wp-content)");
-Console.WriteLine($"{"",-34}{"backupd",12}{"shell",12}");
-Console.WriteLine($"{"job (dump + bundle), s",-34}{ourJobComparable.TotalSeconds,12:0.0}{(shellDump + shellBundle).TotalSeconds,12:0.0}");
-Console.WriteLine($"{"  dump, s",-34}{stageTimes["backup_db"].TotalSeconds,12:0.0}{shellDump.TotalSeconds,12:0.0}");
-Console.WriteLine($"{"  bundle (tar + zstd), s",-34}{ourBundleTime.TotalSeconds,12:0.0}{shellBundle.TotalSeconds,12:0.0}");
-Console.WriteLine($"{"bundle MB/s",-34}{inputBytes / 1e6 / ourBundleTime.TotalSeconds,12:0}{inputBytes / 1e6 / shellBundle.TotalSeconds,12:0}");
-Console.WriteLine($"{"bundle size, MiB",-34}{Mib(ourBundleBytes),12}{Mib(shellBundleBytes),12}");
-Console.WriteLine($"{"compression ratio",-34}{(double)ourBundleBytes / inputBytes,12:0.000}{(double)shellBundleBytes / inputBytes,12:0.000}");
-Console.WriteLine($"{"upload to local folder + verify, s",-34}{stageTimes["upload_remote"].TotalSeconds,12:0.0}{"-",12}");
-Console.WriteLine($"{"peak RSS during the job, MiB",-34}{Mib(peakRss),12}{"-",12}");
+Console.WriteLine($"input: {Mib(inputBytes)} MiB (dump + wp-content); medians of {runs} runs");
+Console.WriteLine($"{"",-40}{"backupd",12}{"shell",12}");
+Console.WriteLine($"{"job (dump + bundle), s",-40}{ours.Job.TotalSeconds,12:0.0}{shell.Job.TotalSeconds,12:0.0}");
+Console.WriteLine($"{"  dump, s",-40}{ours.Dump.TotalSeconds,12:0.0}{shell.Dump.TotalSeconds,12:0.0}");
+Console.WriteLine($"{"  bundle stages (alongside the dump), s",-40}{ourBundleInJob.TotalSeconds,12:0.0}{"-",12}");
+Console.WriteLine($"{"bundle alone (tar + zstd), s",-40}{ourBundle.TotalSeconds,12:0.0}{shellBundle.TotalSeconds,12:0.0}");
+Console.WriteLine($"{"bundle alone, MB/s",-40}{inputBytes / 1e6 / ourBundle.TotalSeconds,12:0}{inputBytes / 1e6 / shellBundle.TotalSeconds,12:0}");
+Console.WriteLine($"{"bundle size, MiB",-40}{Mib(ours.BundleBytes),12}{Mib(shell.BundleBytes),12}");
+Console.WriteLine($"{"compression ratio",-40}{(double)ours.BundleBytes / inputBytes,12:0.000}{(double)shell.BundleBytes / inputBytes,12:0.000}");
+Console.WriteLine($"{"upload to local folder + verify, s",-40}{ours.Upload.TotalSeconds,12:0.0}{"-",12}");
+Console.WriteLine($"{"peak RSS during the job (max), MiB",-40}{Mib(ourRuns.Max(r => r.PeakRss)),12}{"-",12}");
 
 Directory.Delete(root, recursive: true);
 return 0;
@@ -99,6 +76,80 @@ double Option(string name, double fallback)
 {
     var index = Array.IndexOf(args, name);
     return index >= 0 && index + 1 < args.Length ? double.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+// The shell way: mysqldump to a file, then tar | zstd -3 -T0 over the dump and wp-content.
+async Task<ShellRun> RunShellAsync(int run)
+{
+    var shellDir = Directory.CreateDirectory(Path.Combine(root, $"shell-{run}")).FullName;
+    var optionFile = Path.Combine(shellDir, "client.cnf");
+    await File.WriteAllTextAsync(optionFile, $"[client]\npassword=\"{site.DatabasePassword}\"\n");
+    File.SetUnixFileMode(optionFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    var dump = await TimeAsync("sh", "-c",
+        $"mysqldump --defaults-extra-file={optionFile} --single-transaction --quick --routines --triggers --hex-blob --default-character-set=utf8mb4 --no-tablespaces " +
+        $"-h 127.0.0.1 -P {mariaDb.Port} -u {site.DatabaseUser} {site.DatabaseName} > {shellDir}/database.sql");
+    var bundle = await TimeAsync("sh", "-c",
+        $"tar -cf - -C {shellDir} database.sql -C {site.RootPath} wp-content | zstd -3 -T0 -q -o {shellDir}/bundle.tar.zst");
+    var input = new FileInfo(Path.Combine(shellDir, "database.sql")).Length + DirectoryBytes(Path.Combine(site.RootPath, "wp-content"));
+    var bundleBytes = new FileInfo(Path.Combine(shellDir, "bundle.tar.zst")).Length;
+
+    // The bundle writer alone on the same input as tar | zstd (hashing every file, as the job does).
+    var timer = Stopwatch.StartNew();
+    await using (var output = new FileStream(Path.Combine(shellDir, "ours.tar.zst"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+    await using (var writer = new BundleWriter(output, new BundleWriterOptions { Workers = Environment.ProcessorCount }))
+    {
+        await writer.AddFileAsync(Path.Combine(shellDir, "database.sql"), "database.sql", CancellationToken.None);
+        await writer.AddTreeAsync(Path.Combine(site.RootPath, "wp-content"), "wp-content", [], null, CancellationToken.None);
+        await writer.CompleteAsync(CancellationToken.None);
+    }
+
+    var bundleAlone = timer.Elapsed;
+    Directory.Delete(shellDir, recursive: true);
+    return new ShellRun(dump + bundle, dump, bundle, bundleAlone, input, bundleBytes);
+}
+
+// Our way: the WordPress module's stages as a node runs them (the node's own stage runner and
+// default limits), into a local folder. The upload is timed apart: the shell way stores nothing.
+async Task<OurRun> RunOursAsync(int run)
+{
+    var workDir = Directory.CreateDirectory(Path.Combine(root, $"work-{run}")).FullName;
+    var storeDir = Directory.CreateDirectory(Path.Combine(root, $"store-{run}")).FullName;
+    GC.Collect();
+    PeakMemory.Reset();
+    var module = new WordPressModule();
+    using var resources = new ResourceManager(ResourceLimits.Default);
+    var storage = new LocalFolderStorage(storeDir, "");
+    await using var moduleRun = module.CreateRun(JsonSerializer.SerializeToElement(new { path = site.RootPath }));
+    var timings = new StageTimings(module.Stages.Count);
+    var started = DateTimeOffset.UtcNow;
+    var error = await StageRunner.RunAsync(moduleRun, module.Stages, (index, ct) => new StageContext
+    {
+        JobId = $"bench-{run}",
+        NodeId = "bench-node",
+        StageName = module.Stages[index].Name,
+        WorkDirectory = workDir,
+        Resources = resources,
+        Reporter = new QuietReporter(),
+        OpenStorageAsync = _ => Task.FromResult<Backupd.Modules.Storage.IBundleStorage>(storage),
+        RunStartedAt = started,
+        BackupdVersion = "bench",
+        CancellationToken = ct,
+    }, timings, earlierError: null, CancellationToken.None);
+    if (error is not null)
+    {
+        throw new InvalidOperationException($"The WordPress job failed: {error}");
+    }
+
+    var peakRss = PeakMemory.ReadPeakBytes();
+    var upload = timings.Of(module, WordPressModule.StageNames.UploadRemote);
+    Directory.Delete(workDir, recursive: true);
+    Directory.Delete(storeDir, recursive: true);
+    // Both ways leave the bundle on local disk; the job time here stops where the upload starts.
+    return new OurRun(
+        timings.Span(module, WordPressModule.StageNames.BackupDatabase, WordPressModule.StageNames.CreateBundle),
+        timings.Of(module, WordPressModule.StageNames.BackupDatabase),
+        timings.Span(module, WordPressModule.StageNames.BackupFiles, WordPressModule.StageNames.CreateBundle),
+        upload, moduleRun.Result!.Size, peakRss);
 }
 
 static async Task<TimeSpan> TimeAsync(string program, params string[] arguments)
@@ -112,6 +163,31 @@ static long DirectoryBytes(string path) =>
     new DirectoryInfo(path).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint }).Sum(f => f.Length);
 
 static string Mib(long bytes) => (bytes / (double)(1 << 20)).ToString("0", CultureInfo.InvariantCulture);
+
+internal sealed record ShellRun(TimeSpan Job, TimeSpan Dump, TimeSpan Bundle, TimeSpan OurBundleAlone, long InputBytes, long BundleBytes);
+
+internal sealed record OurRun(TimeSpan Job, TimeSpan Dump, TimeSpan Bundle, TimeSpan Upload, long BundleBytes, long PeakRss);
+
+/// <summary>When each stage started and ended; stages may overlap, so spans are measured between them.</summary>
+internal sealed class StageTimings(int count) : IStageObserver
+{
+    private readonly long[] _started = new long[count];
+    private readonly long[] _ended = new long[count];
+
+    public void Started(int index) => _started[index] = Stopwatch.GetTimestamp();
+
+    public void Ended(int index, StageOutcome outcome, string? message) => _ended[index] = Stopwatch.GetTimestamp();
+
+    public void Faulted(int index, Exception exception) => Console.WriteLine($"  stage {index} failed: {exception}");
+
+    public TimeSpan Of(BackupModule module, string stage) => Span(module, stage, stage);
+
+    /// <summary>From the start of <paramref name="first"/> to the end of <paramref name="last"/>.</summary>
+    public TimeSpan Span(BackupModule module, string first, string last) =>
+        Stopwatch.GetElapsedTime(_started[IndexOf(module, first)], _ended[IndexOf(module, last)]);
+
+    private static int IndexOf(BackupModule module, string stage) => module.Stages.ToList().FindIndex(s => s.Name == stage);
+}
 
 internal sealed class QuietReporter : IStageReporter
 {

@@ -29,6 +29,8 @@ public sealed partial class JobExecution(
     private readonly JobProgressTracker _tracker = new(module.Stages, time);
     private volatile bool _cancelRequested;
     private volatile bool _leaseLost;
+    private readonly SemaphoreSlim _storageGate = new(1, 1);
+    private IBundleStorage? _storage;
 
     /// <summary>The job this runs.</summary>
     public string JobId => assignment.JobId;
@@ -76,7 +78,6 @@ public sealed partial class JobExecution(
     {
         string? error = null;
         ModuleRun? run = null;
-        IBundleStorage? storage = null;
         var startedAt = time.GetUtcNow();
         try
         {
@@ -89,48 +90,20 @@ public sealed partial class JobExecution(
             error = ex.Message;
         }
 
-        for (var index = 0; index < module.Stages.Count; index++)
+        var stages = module.Stages;
+        error = await StageRunner.RunAsync(run, stages, (index, stageToken) => new StageContext
         {
-            var stage = module.Stages[index];
-            var stopped = error is not null || cancellationToken.IsCancellationRequested;
-            if (stopped && !stage.AlwaysRuns || run is null)
-            {
-                _tracker.End(index, _cancelRequested ? StageStatus.Cancelled : StageStatus.Skipped);
-                continue;
-            }
-
-            _tracker.Start(index);
-            var context = new StageContext
-            {
-                JobId = assignment.JobId,
-                NodeId = nodeId,
-                StageName = stage.Name,
-                WorkDirectory = workDirectory,
-                Resources = resources,
-                Reporter = new StageReporter(_tracker, index),
-                OpenStorageAsync = async ct => storage ??= await OpenStorageAsync(ct),
-                RunStartedAt = startedAt,
-                BackupdVersion = Version,
-                // Clean-up must finish even when the job is being cancelled.
-                CancellationToken = stage.AlwaysRuns ? CancellationToken.None : cancellationToken,
-            };
-            try
-            {
-                await run.RunStageAsync(stage.Name, context);
-                _tracker.End(index, StageStatus.Completed);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                _tracker.End(index, StageStatus.Cancelled, _cancelRequested ? "Cancelled" : "Stopped");
-            }
-            catch (Exception ex)
-            {
-                error ??= $"{stage.Name}: {ex.Message}";
-                _tracker.End(index, StageStatus.Failed, ex.Message);
-                _tracker.Log(JobLogLevel.Error, $"{stage.Name} failed: {ex.Message}");
-                LogStageFailed(ex, assignment.JobId, stage.Name);
-            }
-        }
+            JobId = assignment.JobId,
+            NodeId = nodeId,
+            StageName = stages[index].Name,
+            WorkDirectory = workDirectory,
+            Resources = resources,
+            Reporter = new StageReporter(_tracker, index),
+            OpenStorageAsync = ct => OpenStorageOnceAsync(ct),
+            RunStartedAt = startedAt,
+            BackupdVersion = Version,
+            CancellationToken = stageToken,
+        }, new TrackerObserver(this, stages), error, cancellationToken);
 
         var result = run?.Result;
         if (run is not null)
@@ -138,10 +111,24 @@ public sealed partial class JobExecution(
             await run.DisposeAsync();
         }
 
-        (storage as IDisposable)?.Dispose();
+        (_storage as IDisposable)?.Dispose();
 
         RemoveWorkDirectory(workDirectory);
         return (error is null && !cancellationToken.IsCancellationRequested ? result : null, error);
+    }
+
+    // Stages may run together, so the first to ask opens the storage and the others share it.
+    private async Task<IBundleStorage> OpenStorageOnceAsync(CancellationToken cancellationToken)
+    {
+        await _storageGate.WaitAsync(cancellationToken);
+        try
+        {
+            return _storage ??= await OpenStorageAsync(cancellationToken);
+        }
+        finally
+        {
+            _storageGate.Release();
+        }
     }
 
     private async Task<IBundleStorage> OpenStorageAsync(CancellationToken cancellationToken)
@@ -237,6 +224,35 @@ public sealed partial class JobExecution(
         {
             _tracker.Log(JobLogLevel.Warning, $"Could not remove the work directory {workDirectory}: {ex.Message}");
         }
+    }
+
+    /// <summary>Turns stage starts and ends into the progress the master sees, and failures into the node's log.</summary>
+    private sealed class TrackerObserver(JobExecution execution, IReadOnlyList<StageDefinition> stages) : IStageObserver
+    {
+        public void Started(int index) => execution._tracker.Start(index);
+
+        public void Ended(int index, StageOutcome outcome, string? message)
+        {
+            var tracker = execution._tracker;
+            switch (outcome)
+            {
+                case StageOutcome.Completed:
+                    tracker.End(index, StageStatus.Completed);
+                    break;
+                case StageOutcome.Failed:
+                    tracker.End(index, StageStatus.Failed, message);
+                    tracker.Log(JobLogLevel.Error, $"{stages[index].Name} failed: {message}");
+                    break;
+                case StageOutcome.Cancelled:
+                    tracker.End(index, StageStatus.Cancelled, message ?? (execution._cancelRequested ? "Cancelled" : "Stopped"));
+                    break;
+                default:
+                    tracker.End(index, execution._cancelRequested ? StageStatus.Cancelled : StageStatus.Skipped);
+                    break;
+            }
+        }
+
+        public void Faulted(int index, Exception exception) => execution.LogStageFailed(exception, execution.JobId, stages[index].Name);
     }
 
     private static string Version { get; } =

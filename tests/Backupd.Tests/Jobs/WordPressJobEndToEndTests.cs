@@ -143,6 +143,8 @@ public sealed partial class WordPressJobEndToEndTests(JobsEndToEndFixture fixtur
         Assert.Contains(site.DatabaseUser, error, StringComparison.Ordinal);
         Assert.Contains("password", error, StringComparison.OrdinalIgnoreCase);
         Assert.Equal("failed", StageStatus(job, "backup_db"));
+        // backup_files ran alongside the dump and was stopped by its failure, not failed in its own right.
+        Assert.Equal("cancelled", StageStatus(job, "backup_files"));
         Assert.Equal("skipped", StageStatus(job, "upload_remote"));
         Assert.Equal("completed", StageStatus(job, "cleanup"));
         Assert.DoesNotContain(wrongPassword, job.ToString());

@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using Backupd.Modules.Bundles;
+using Backupd.TestBed;
+
+namespace Backupd.Bench;
+
+/// <summary>
+/// The bundle writer alone against <c>tar | zstd -3 -T0</c> on a generated wp-content, with no
+/// database: quick to repeat while working on the writer.
+/// </summary>
+internal static class BundleBench
+{
+    public static async Task<int> RunAsync(double scale, int runs)
+    {
+        var root = Directory.CreateTempSubdirectory("backupd-bundle-bench-").FullName;
+        try
+        {
+            var content = Path.Combine(root, "wp-content");
+            var generator = new SiteGenerator(scale);
+            generator.WriteContent(content);
+            Console.WriteLine($"bundle bench: {generator.FileCount} files, {generator.FilesBytes / (1 << 20)} MiB, in {root}");
+            var output = Path.Combine(root, "out.tar.zst");
+            for (var run = 1; run <= runs; run++)
+            {
+                var shell = Stopwatch.StartNew();
+                var shellResult = await ProcessRunner.RunAsync("/usr/bin/time", ["-f", "%U %S", "sh", "-c", $"tar -cf - -C {root} wp-content | zstd -3 -T0 -q -f -o {output}"], TimeSpan.FromMinutes(30));
+                shellResult.EnsureSuccess("tar | zstd");
+                var shellTime = shell.Elapsed;
+                File.Delete(output);
+
+                var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                var ours = Stopwatch.StartNew();
+                await using (var file = new FileStream(output, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+                await using (var writer = new BundleWriter(file, new BundleWriterOptions { Workers = Environment.ProcessorCount }))
+                {
+                    await writer.AddTreeAsync(content, "wp-content", [], null, CancellationToken.None);
+                    await writer.CompleteAsync(CancellationToken.None);
+                }
+
+                var ourTime = ours.Elapsed;
+                var ourCpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+                File.Delete(output);
+                Console.WriteLine($"run {run}: backupd {ourTime.TotalSeconds:0.00} s (CPU {ourCpu.TotalSeconds:0.00} s), tar | zstd {shellTime.TotalSeconds:0.00} s " +
+                    $"[shell CPU user sys {shellResult.StandardError.Trim()}] ({generator.FilesBytes / 1e6 / ourTime.TotalSeconds:0} against {generator.FilesBytes / 1e6 / shellTime.TotalSeconds:0} MB/s)");
+            }
+
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}
