@@ -5,4 +5,6 @@
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export PATH="$repo/.tools/bin:$repo/.tools/node/node_modules/.bin:$PATH"
+# As ops/systemd/backupd-node.service runs a node, so peak RSS is a node's.
+export MALLOC_ARENA_MAX=1
 exec dotnet run -c Release --project "$repo/ops/bench/Backupd.Bench" -- "$@"

@@ -41,7 +41,8 @@ internal static class BundleBench
                 var ourCpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
                 File.Delete(output);
                 Console.WriteLine($"run {run}: backupd {ourTime.TotalSeconds:0.00} s (CPU {ourCpu.TotalSeconds:0.00} s), tar | zstd {shellTime.TotalSeconds:0.00} s " +
-                    $"[shell CPU user sys {shellResult.StandardError.Trim()}] ({generator.FilesBytes / 1e6 / ourTime.TotalSeconds:0} against {generator.FilesBytes / 1e6 / shellTime.TotalSeconds:0} MB/s)");
+                    $"[shell CPU user sys {shellResult.StandardError.Trim()}] ({generator.FilesBytes / 1e6 / ourTime.TotalSeconds:0} against {generator.FilesBytes / 1e6 / shellTime.TotalSeconds:0} MB/s), " +
+                    $"RSS {Environment.WorkingSet >> 20} MiB, GC committed {GC.GetGCMemoryInfo().TotalCommittedBytes >> 20} MiB");
             }
 
             return 0;

@@ -12,6 +12,8 @@ using Backupd.TestBed;
 // Usage: dotnet run -c Release --project ops/bench/Backupd.Bench -- [--scale 1.0] [--db-mib 300]
 //        dotnet run -c Release --project ops/bench/Backupd.Bench -- s3 [--mib 512]
 //        dotnet run -c Release --project ops/bench/Backupd.Bench -- bundle [--scale 0.5] [--runs 5]
+// As the node does at start, so the figures (peak RSS above all) are a node's.
+MallocArenas.Limit(MallocArenas.NodeDefault);
 if (args.FirstOrDefault() == "s3")
 {
     return await S3UploadBench.RunAsync(Option("--mib", 512));

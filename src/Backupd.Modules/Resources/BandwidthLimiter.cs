@@ -9,13 +9,18 @@ namespace Backupd.Modules.Resources;
 /// </summary>
 public sealed class BandwidthLimiter : IDisposable
 {
-    // The bucket holds 250 ms of traffic. That much lets an upload catch up after the host failed
-    // to schedule it for a moment (tokens beyond the bucket are lost, and the rate with them), yet
-    // adds at most 5 % to a 10-second transfer: one bucketful, and one more when the bucket sat
-    // full before, because the runtime's bucket then counts its idle time on the first refill.
-    // 64 KiB at least, so one ordinary buffer fits.
+    // A bucket that sat unused holds 250 ms of traffic: that much burst adds at most 5 % to a
+    // 10-second transfer (one bucketful, and one refill tick more). 64 KiB at least, so one
+    // ordinary buffer fits.
     private static readonly TimeSpan BurstWindow = TimeSpan.FromMilliseconds(250);
     private const int MinimumBurstBytes = 64 * 1024;
+
+    // While uploads are waiting, though, the bucket may hold up to 2 s: when the host stalls
+    // (a GC pause, a starved thread pool: refill ticks arrived up to a second late in the test
+    // host), the time that passed is still credited and the waiting uploads catch up, instead of
+    // the rate dropping by the length of the stall. Unused credit is burned back to the burst
+    // once nobody has waited for a whole burst window.
+    private static readonly TimeSpan CatchUpWindow = TimeSpan.FromSeconds(2);
 
     // Requests are taken in chunks of 20 ms of traffic, queued first come, first served, so one
     // large request makes others wait at most a chunk at a time. The refill timer runs at the
@@ -26,7 +31,11 @@ public sealed class BandwidthLimiter : IDisposable
 
     private readonly TokenBucketRateLimiter? _bucket;
     private readonly ITimer? _refillTimer;
+    private readonly TimeProvider _time = TimeProvider.System;
+    private readonly Lock _refillGate = new();
     private readonly int _chunkBytes;
+    private readonly int _burstBytes;
+    private long? _nobodyWaitingSince;
 
     /// <summary>Creates a limiter.</summary>
     /// <param name="bitsPerSecond">The shared rate; null or 0 means unlimited.</param>
@@ -47,12 +56,14 @@ public sealed class BandwidthLimiter : IDisposable
         BitsPerSecond = bitsPerSecond;
         // Below 8 bits per second nobody means it; the floor keeps the bucket's period finite.
         var bytesPerSecond = Math.Max(1, bitsPerSecond.Value / 8);
-        var burstBytes = (int)Math.Clamp(bytesPerSecond * BurstWindow.TotalSeconds, MinimumBurstBytes, int.MaxValue);
-        _chunkBytes = (int)Math.Clamp(bytesPerSecond * ChunkWindow.TotalSeconds, MinimumChunkBytes, burstBytes);
-        _bucket = new TokenBucketRateLimiter(BucketOptions(bytesPerSecond, burstBytes));
-        var bucket = _bucket;
-        _refillTimer = (timeProvider ?? TimeProvider.System).CreateTimer(
-            _ => bucket.TryReplenish(), null, RefillInterval, RefillInterval);
+        _burstBytes = (int)Math.Clamp(bytesPerSecond * BurstWindow.TotalSeconds, MinimumBurstBytes, int.MaxValue);
+        var catchUpBytes = (int)Math.Clamp(bytesPerSecond * CatchUpWindow.TotalSeconds, _burstBytes, int.MaxValue);
+        _chunkBytes = (int)Math.Clamp(bytesPerSecond * ChunkWindow.TotalSeconds, MinimumChunkBytes, _burstBytes);
+        _bucket = new TokenBucketRateLimiter(BucketOptions(bytesPerSecond, catchUpBytes));
+        // The runtime's bucket starts full; a new limiter offers one burst, not the catch-up allowance.
+        _bucket.AttemptAcquire(catchUpBytes - _burstBytes).Dispose();
+        _time = timeProvider ?? TimeProvider.System;
+        _refillTimer = _time.CreateTimer(_ => Refill(), null, RefillInterval, RefillInterval);
     }
 
     /// <summary>The shared rate in bits per second, or null when unlimited.</summary>
@@ -80,6 +91,31 @@ public sealed class BandwidthLimiter : IDisposable
     {
         _refillTimer?.Dispose();
         _bucket?.Dispose();
+    }
+
+    private void Refill()
+    {
+        var bucket = _bucket!;
+        // Ticks may overlap when the host is slow; the bookkeeping below must not.
+        lock (_refillGate)
+        {
+            bucket.TryReplenish();
+            var statistics = bucket.GetStatistics();
+            if (statistics is null || statistics.CurrentQueuedCount > 0)
+            {
+                _nobodyWaitingSince = null;
+                return;
+            }
+
+            var now = _time.GetTimestamp();
+            _nobodyWaitingSince ??= now;
+            var excess = statistics.CurrentAvailablePermits - _burstBytes;
+            if (excess > 0 && _time.GetElapsedTime(_nobodyWaitingSince.Value, now) >= BurstWindow)
+            {
+                // Credit nobody came back for within a burst window was not owed to anyone.
+                bucket.AttemptAcquire((int)Math.Min(excess, int.MaxValue)).Dispose();
+            }
+        }
     }
 
     // Sync stream methods have no way to wait but blocking; pacing a synchronous caller is exactly
@@ -110,7 +146,7 @@ public sealed class BandwidthLimiter : IDisposable
         }
     }
 
-    private static TokenBucketRateLimiterOptions BucketOptions(double bytesPerSecond, int burstBytes)
+    private static TokenBucketRateLimiterOptions BucketOptions(double bytesPerSecond, int capacityBytes)
     {
         // Refills are driven by our timer, and a manual refill adds tokens for the time that
         // really passed, so a late timer tick on a busy host does not lower the rate (automatic
@@ -121,7 +157,7 @@ public sealed class BandwidthLimiter : IDisposable
         var periodTicks = Math.Max(1, (long)Math.Round(tokensPerPeriod / bytesPerSecond * TimeSpan.TicksPerSecond));
         return new TokenBucketRateLimiterOptions
         {
-            TokenLimit = burstBytes,
+            TokenLimit = capacityBytes,
             TokensPerPeriod = tokensPerPeriod,
             ReplenishmentPeriod = TimeSpan.FromTicks(periodTicks),
             AutoReplenishment = false,

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Diagnostics;
 using Backupd.Modules.Resources;
 
@@ -75,5 +76,53 @@ public sealed class BandwidthLimiterTests
         }
 
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(500), $"2 MiB passed in {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Time_that_passed_while_refills_stalled_is_credited_to_waiting_uploads()
+    {
+        // Refill ticks come from the fake clock; the bucket measures real time between them.
+        var ticks = new FakeTimeProvider();
+        using var limiter = new BandwidthLimiter(8_000_000, ticks);
+        await limiter.WaitAsync(250_000, CancellationToken.None).AsTask().WaitAsync(Patience);
+
+        // 0.6 s of traffic at 1 MB/s, more than one burst, waits through a 0.9 s stall of the refill timer.
+        var waiting = limiter.WaitAsync(600_000, CancellationToken.None).AsTask();
+        await Task.Delay(TimeSpan.FromMilliseconds(900));
+        Assert.False(waiting.IsCompleted);
+        ticks.Advance(TimeSpan.FromMilliseconds(20));
+
+        // One late tick is enough: the stall's 0.9 s are owed, not lost at the burst's 0.25 s.
+        await waiting.WaitAsync(Patience);
+    }
+
+    [Fact]
+    public async Task Credit_that_nobody_waited_for_shrinks_back_to_one_burst()
+    {
+        var ticks = new FakeTimeProvider();
+        using var limiter = new BandwidthLimiter(8_000_000, ticks);
+        await limiter.WaitAsync(250_000, CancellationToken.None).AsTask().WaitAsync(Patience);
+
+        // Idle for 0.9 s, then more than a burst window of refill ticks with nobody waiting, one
+        // tick at a time as a real timer runs (one big Advance shows every tick the same instant).
+        await Task.Delay(TimeSpan.FromMilliseconds(900));
+        for (var tick = 0; tick < 15; tick++)
+        {
+            ticks.Advance(TimeSpan.FromMilliseconds(20));
+        }
+
+        var request = limiter.WaitAsync(600_000, CancellationToken.None).AsTask();
+        await Task.Delay(TimeSpan.FromMilliseconds(200));
+        Assert.False(request.IsCompleted, "an idle limiter must offer one burst (0.25 MB), not the 0.9 MB of its idle time");
+
+        // With the refill ticking along real time again, the rest follows at the rate.
+        var deadline = Stopwatch.StartNew();
+        while (!request.IsCompleted && deadline.Elapsed < Patience)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20));
+            ticks.Advance(TimeSpan.FromMilliseconds(20));
+        }
+
+        await request.WaitAsync(Patience);
     }
 }

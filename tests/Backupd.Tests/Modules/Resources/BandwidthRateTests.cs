@@ -14,6 +14,8 @@ public sealed class BandwidthRateTests(ITestOutputHelper output)
     public async Task Three_uploads_together_stay_within_ten_percent_of_the_limit_over_ten_seconds()
     {
         using var manager = new ResourceManager(new ResourceLimits(1, 3, MaxBandwidthMbps: 16, 1));
+        // How late the host ran timers meanwhile: stalls are what the limiter must ride out.
+        using var stalls = new HostStallProbe();
         var clock = Stopwatch.StartNew();
 
         // All share the one limiter, in both directions: two uploads written to a target, one read from a source.
@@ -24,6 +26,7 @@ public sealed class BandwidthRateTests(ITestOutputHelper output)
             ReadUntilAsync(manager.LimitUpload(new EndlessZeroStream()), clock),
         };
         var bytesPerUpload = await Task.WhenAll(uploads).WaitAsync(TransferFor * 4);
+        output.WriteLine(stalls.Summary());
         var elapsed = clock.Elapsed;
 
         var total = bytesPerUpload.Sum();
