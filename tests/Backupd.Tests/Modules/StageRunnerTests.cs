@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Backupd.Modules;
 using Backupd.Modules.Resources;
 using Backupd.Modules.Storage;
@@ -13,7 +12,7 @@ public sealed class StageRunnerTests
     public async Task Stages_run_one_after_another_in_order()
     {
         var run = new ScriptedRun();
-        var observer = new RecordingObserver();
+        var observer = new RecordingStageObserver();
 
         var error = await RunAsync(run, [new("a", ""), new("b", ""), new("c", "")], observer);
 
@@ -37,7 +36,7 @@ public sealed class StageRunnerTests
             },
         };
 
-        var error = await RunAsync(run, [new("a", "", RunsAlongsideNext: true), new("b", ""), new("c", "")], new RecordingObserver()).WaitAsync(Patience);
+        var error = await RunAsync(run, [new("a", "", RunsAlongsideNext: true), new("b", ""), new("c", "")], new RecordingStageObserver()).WaitAsync(Patience);
 
         Assert.Null(error);
         Assert.Equal("start c", run.Events[^2]);
@@ -61,7 +60,7 @@ public sealed class StageRunnerTests
                 await Task.Delay(Timeout.Infinite, context.CancellationToken);
             },
         };
-        var observer = new RecordingObserver();
+        var observer = new RecordingStageObserver();
 
         var error = await RunAsync(run,
             [new("dump", "", RunsAlongsideNext: true), new("files", ""), new("upload", ""), new("cleanup", "", AlwaysRuns: true)],
@@ -92,7 +91,7 @@ public sealed class StageRunnerTests
             },
         };
 
-        var error = await RunAsync(run, [new("first", "", RunsAlongsideNext: true), new("second", "")], new RecordingObserver()).WaitAsync(Patience);
+        var error = await RunAsync(run, [new("first", "", RunsAlongsideNext: true), new("second", "")], new RecordingStageObserver()).WaitAsync(Patience);
 
         Assert.Equal("first: first broke", error);
     }
@@ -115,7 +114,7 @@ public sealed class StageRunnerTests
                 return Task.CompletedTask;
             },
         };
-        var observer = new RecordingObserver();
+        var observer = new RecordingStageObserver();
 
         var error = await RunAsync(run, [new("work", ""), new("more", ""), new("cleanup", "", AlwaysRuns: true)], observer, job.Token).WaitAsync(Patience);
 
@@ -130,7 +129,7 @@ public sealed class StageRunnerTests
     {
         var run = new ScriptedRun { ["a"] = _ => throw new OperationCanceledException() };
 
-        var error = await RunAsync(run, [new("a", ""), new("b", "")], new RecordingObserver());
+        var error = await RunAsync(run, [new("a", ""), new("b", "")], new RecordingStageObserver());
 
         Assert.Equal("a: stopped before it finished, though no stage failed.", error);
         Assert.DoesNotContain("start b", run.Events);
@@ -139,7 +138,7 @@ public sealed class StageRunnerTests
     [Fact]
     public async Task Without_a_run_every_stage_is_skipped_and_the_earlier_error_stands()
     {
-        var observer = new RecordingObserver();
+        var observer = new RecordingStageObserver();
 
         var error = await StageRunner.RunAsync(null, [new("a", ""), new("cleanup", "", AlwaysRuns: true)], (_, ct) => Context(ct), observer, "bad config", CancellationToken.None);
 
@@ -147,7 +146,7 @@ public sealed class StageRunnerTests
         Assert.Equal([StageOutcome.Skipped, StageOutcome.Skipped], observer.Outcomes());
     }
 
-    private static Task<string?> RunAsync(ScriptedRun run, StageDefinition[] stages, RecordingObserver observer, CancellationToken cancellationToken = default) =>
+    private static Task<string?> RunAsync(ScriptedRun run, StageDefinition[] stages, RecordingStageObserver observer, CancellationToken cancellationToken = default) =>
         StageRunner.RunAsync(run, stages, (_, ct) => Context(ct), observer, earlierError: null, cancellationToken);
 
     private static StageContext Context(CancellationToken cancellationToken) => new()
@@ -157,7 +156,7 @@ public sealed class StageRunnerTests
         StageName = "stage",
         WorkDirectory = Path.GetTempPath(),
         Resources = SharedResources,
-        Reporter = new NullReporter(),
+        Reporter = new NullStageReporter(),
         OpenStorageAsync = _ => throw new InvalidOperationException("no storage in these tests"),
         RunStartedAt = DateTimeOffset.UnixEpoch,
         BackupdVersion = "test",
@@ -196,40 +195,6 @@ public sealed class StageRunnerTests
             {
                 Events.Add(entry);
             }
-        }
-    }
-
-    private sealed class RecordingObserver : IStageObserver
-    {
-        private readonly ConcurrentDictionary<int, (StageOutcome Outcome, string? Message)> _ends = new();
-
-        public ConcurrentQueue<Exception> Faults { get; } = new();
-
-        public IReadOnlyDictionary<int, string?> Messages => _ends.ToDictionary(e => e.Key, e => e.Value.Message);
-
-        public void Started(int index)
-        {
-        }
-
-        public void Ended(int index, StageOutcome outcome, string? message) => Assert.True(_ends.TryAdd(index, (outcome, message)), $"stage {index} ended twice");
-
-        public void Faulted(int index, Exception exception) => Faults.Enqueue(exception);
-
-        public StageOutcome[] Outcomes() => [.. _ends.OrderBy(e => e.Key).Select(e => e.Value.Outcome)];
-    }
-
-    private sealed class NullReporter : IStageReporter
-    {
-        public void Progress(long bytesDone, long? bytesTotal = null, string? message = null)
-        {
-        }
-
-        public void Info(string message)
-        {
-        }
-
-        public void Warning(string message)
-        {
         }
     }
 }

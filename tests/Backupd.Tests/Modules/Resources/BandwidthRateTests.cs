@@ -23,7 +23,7 @@ public sealed class BandwidthRateTests(ITestOutputHelper output)
         {
             WriteUntilAsync(manager.LimitUpload(Stream.Null), clock),
             WriteUntilAsync(manager.LimitUpload(Stream.Null), clock),
-            ReadUntilAsync(manager.LimitUpload(new EndlessZeroStream()), clock),
+            ReadUntilAsync(manager.LimitUpload(new ZeroStream(long.MaxValue)), clock),
         };
         var bytesPerUpload = await Task.WhenAll(uploads).WaitAsync(TransferFor * 4);
         output.WriteLine(stalls.Summary());

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Backupd.Modules;
 using Backupd.Modules.Bundles;
@@ -30,7 +29,7 @@ public sealed class WordPressRunTests(WordPressFixture wordPress)
             using var resources = new ResourceManager(new ResourceLimits(MaxIo: 1, MaxNetwork: 1, MaxBandwidthMbps: null, MaxCpu: 1));
             var storage = new LocalFolderStorage(store, "");
             await using var run = module.CreateRun(JsonSerializer.SerializeToElement(new { path = wordPress.Site.RootPath }));
-            var outcomes = new OutcomeRecorder();
+            var outcomes = new RecordingStageObserver();
 
             var error = await StageRunner.RunAsync(run, module.Stages, (index, ct) => new StageContext
             {
@@ -39,7 +38,7 @@ public sealed class WordPressRunTests(WordPressFixture wordPress)
                 StageName = module.Stages[index].Name,
                 WorkDirectory = work,
                 Resources = resources,
-                Reporter = new SilentReporter(),
+                Reporter = new NullStageReporter(),
                 OpenStorageAsync = _ => Task.FromResult<IBundleStorage>(storage),
                 RunStartedAt = DateTimeOffset.UtcNow,
                 BackupdVersion = "test",
@@ -48,8 +47,8 @@ public sealed class WordPressRunTests(WordPressFixture wordPress)
 
             Assert.False(timeout.IsCancellationRequested, "the stages did not finish within two minutes");
             Assert.Null(error);
-            Assert.All(outcomes.All, outcome => Assert.Equal(StageOutcome.Completed, outcome));
-            Assert.Equal(module.Stages.Count, outcomes.All.Count);
+            Assert.Empty(outcomes.Faults);
+            Assert.Equal(Enumerable.Repeat(StageOutcome.Completed, module.Stages.Count), outcomes.Outcomes());
 
             // wp-content streams first, the dump follows once written, the manifest closes the bundle.
             await using var bundle = File.OpenRead(Path.Combine(store, run.Result!.Key));
@@ -65,36 +64,6 @@ public sealed class WordPressRunTests(WordPressFixture wordPress)
         finally
         {
             root.Delete(recursive: true);
-        }
-    }
-
-    private sealed class OutcomeRecorder : IStageObserver
-    {
-        private readonly ConcurrentDictionary<int, StageOutcome> _outcomes = new();
-
-        public IReadOnlyCollection<StageOutcome> All => [.. _outcomes.Values];
-
-        public void Started(int index)
-        {
-        }
-
-        public void Ended(int index, StageOutcome outcome, string? message) => _outcomes[index] = outcome;
-
-        public void Faulted(int index, Exception exception) => Assert.Fail($"stage {index} failed: {exception}");
-    }
-
-    private sealed class SilentReporter : IStageReporter
-    {
-        public void Progress(long bytesDone, long? bytesTotal = null, string? message = null)
-        {
-        }
-
-        public void Info(string message)
-        {
-        }
-
-        public void Warning(string message)
-        {
         }
     }
 }

@@ -1,6 +1,9 @@
-namespace Backupd.Tests.Modules.Bundles;
+namespace Backupd.Tests.Modules;
 
-/// <summary>A seekable-looking stream of <c>length</c> zero bytes that exists nowhere: big entries without disk.</summary>
+/// <summary>
+/// A seekable-looking stream of <c>length</c> zero bytes that exists nowhere: big bundle entries
+/// without disk, or (with <see cref="long.MaxValue"/>) an upload source that never runs dry.
+/// </summary>
 internal sealed class ZeroStream(long length) : Stream
 {
     private long _position;
