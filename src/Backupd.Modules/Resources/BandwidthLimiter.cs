@@ -31,7 +31,7 @@ public sealed class BandwidthLimiter : IDisposable
 
     private readonly TokenBucketRateLimiter? _bucket;
     private readonly ITimer? _refillTimer;
-    private readonly TimeProvider _time = TimeProvider.System;
+    private readonly TimeProvider _time;
     private readonly Lock _refillGate = new();
     private readonly int _chunkBytes;
     private readonly int _burstBytes;
@@ -42,6 +42,7 @@ public sealed class BandwidthLimiter : IDisposable
     /// <param name="timeProvider">Schedules the bucket's refills; the system clock when null.</param>
     public BandwidthLimiter(double? bitsPerSecond, TimeProvider? timeProvider = null)
     {
+        _time = timeProvider ?? TimeProvider.System;
         if (bitsPerSecond is null || bitsPerSecond == 0)
         {
             return;
@@ -62,7 +63,6 @@ public sealed class BandwidthLimiter : IDisposable
         _bucket = new TokenBucketRateLimiter(BucketOptions(bytesPerSecond, catchUpBytes));
         // The runtime's bucket starts full; a new limiter offers one burst, not the catch-up allowance.
         _bucket.AttemptAcquire(catchUpBytes - _burstBytes).Dispose();
-        _time = timeProvider ?? TimeProvider.System;
         _refillTimer = _time.CreateTimer(_ => Refill(), null, RefillInterval, RefillInterval);
     }
 
