@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what backupd's tests run against, only where it is missing:
-# Debian packages (MariaDB, zstd, PHP + WordPress, Chromium, Python's Fernet reference, the AWS CLI),
+# Debian packages (MariaDB, zstd, PHP + WordPress, Chromium, Python's Fernet reference, the AWS CLI, curl),
 # s3rver from npm and PowerShell from NuGet, the latter two into .tools/ inside the checkout.
 set -euo pipefail
 
@@ -24,6 +24,7 @@ declare -A debian=(
   [/usr/lib/python3/dist-packages/cryptography/__init__.py]=python3-cryptography
   [/usr/bin/aws]=awscli
   [npm]=npm
+  [curl]=curl
 )
 
 missing=()

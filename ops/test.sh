@@ -11,11 +11,17 @@ export PATH="$repo/.tools/bin:$repo/.tools/node/node_modules/.bin:$PATH"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 echo "==> building"
-dotnet build Backupd.Orleans.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+# The build uses the compiler server (Directory.Build.props); stop it when the build is done
+# so that no compiler process outlives the run.
+stop_compiler_server() { dotnet build-server shutdown --vbcscompiler >/dev/null 2>&1 || true; }
+trap stop_compiler_server EXIT
+# Tiered JIT off for the build tools only, as ops/run-master.sh does (it says why).
+DOTNET_TieredCompilation=0 dotnet build Backupd.Orleans.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+stop_compiler_server
 
 echo "==> testing"
 results="$(mktemp -d)"
-trap 'rm -rf "$results"' EXIT
+trap 'rm -rf "$results"; stop_compiler_server' EXIT
 set +e
 dotnet test Backupd.Orleans.sln -c Release --no-build -nologo \
   --blame-hang-timeout 10m \
@@ -30,4 +36,7 @@ awk '/^[[:space:]]+Passed: [0-9]+$/  { passed  += $2 }
      /Test Run Aborted/             { aborted = 1 }
      END { printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped; if (aborted) print "a test run was aborted" }' "$results/test.log"
 if [ "$status" -eq 0 ] && grep -q "Test Run Aborted" "$results/test.log"; then status=1; fi
+
+echo "==> checking the README's run command"
+"$repo/ops/check-run-command.sh" || status=1
 exit "$status"
