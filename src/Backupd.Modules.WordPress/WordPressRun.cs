@@ -98,7 +98,7 @@ internal sealed class WordPressRun(WordPressJobConfig config) : ModuleRun
         using (await context.Resources.AcquireAsync(ResourceKind.Io, ct))
         using (await context.Resources.AcquireAsync(ResourceKind.Cpu, ct))
         {
-            _bundleFile = new FileStream(bundlePath, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 20, FileOptions.Asynchronous);
+            _bundleFile = BundleWriter.CreateFile(bundlePath);
             _writer = new BundleWriter(_bundleFile, new BundleWriterOptions { CompressionLevel = config.CompressionLevel, Workers = context.Resources.CompressionThreads });
             _files = await _writer.AddTreeAsync(ContentPath, ContentEntry, config.Exclude ?? [], new SynchronousProgress<BundleProgress>(p =>
                 context.Reporter.Progress(p.BytesDone, null, $"{p.FilesDone} files, {p.CurrentPath}")), ct);

@@ -30,7 +30,7 @@ internal static class BundleBench
 
                 var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
                 var ours = Stopwatch.StartNew();
-                await using (var file = new FileStream(output, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+                await using (var file = BundleWriter.CreateFile(output))
                 await using (var writer = new BundleWriter(file, new BundleWriterOptions { Workers = Environment.ProcessorCount }))
                 {
                     await writer.AddTreeAsync(content, "wp-content", [], null, CancellationToken.None);

@@ -97,7 +97,7 @@ async Task<ShellRun> RunShellAsync(int run)
 
     // The bundle writer alone on the same input as tar | zstd (hashing every file, as the job does).
     var timer = Stopwatch.StartNew();
-    await using (var output = new FileStream(Path.Combine(shellDir, "ours.tar.zst"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+    await using (var output = BundleWriter.CreateFile(Path.Combine(shellDir, "ours.tar.zst")))
     await using (var writer = new BundleWriter(output, new BundleWriterOptions { Workers = Environment.ProcessorCount }))
     {
         await writer.AddFileAsync(Path.Combine(shellDir, "database.sql"), "database.sql", CancellationToken.None);
