@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Backupd.Contracts;
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Schedules;
@@ -6,6 +7,7 @@ using Backupd.Grains.Jobs;
 using Backupd.Grains.Secrets;
 using Backupd.Grains.Storage;
 using Backupd.Modules;
+using Backupd.Modules.Pruning;
 using Backupd.Scheduling;
 using Microsoft.Extensions.Logging;
 
@@ -283,7 +285,9 @@ public sealed partial class ScheduleGrain(
         var definition = Definition!;
         var module = modules.Get(ModuleNames.Prune);
         var id = Guid.CreateVersion7().ToString("N");
-        var config = System.Text.Json.JsonSerializer.Serialize(new { keys = bundles.Select(b => b.ObjectKey), jobIds = bundles.Select(b => b.JobId) });
+        // The prune module's own config type, so the shape is written and read back in one place.
+        var config = JsonSerializer.Serialize(
+            new BundlePruneConfig([.. bundles.Select(b => b.ObjectKey)], [.. bundles.Select(b => b.JobId)]), JsonSerializerOptions.Web);
         await GrainFactory.GetGrain<IJobGrain>(id).CreateAsync(
             new JobSpec(definition.NodeId, module.Name, config, definition.ProviderId, JobSpec.MaxPriority, JobSpec.DefaultMaxAttempts, ScheduleId),
             [.. module.Stages.Select(stage => stage.Name)]);
@@ -299,8 +303,7 @@ public sealed partial class ScheduleGrain(
             return;
         }
 
-        using var config = System.Text.Json.JsonDocument.Parse(job.ConfigJson);
-        var jobIds = config.RootElement.GetProperty("jobIds").EnumerateArray().Select(e => e.GetString()).OfType<string>().ToList();
+        var jobIds = JsonSerializer.Deserialize<BundlePruneConfig>(job.ConfigJson, JsonSerializerOptions.Web)!.JobIds;
         foreach (var jobId in jobIds)
         {
             await GrainFactory.GetGrain<IJobGrain>(jobId).MarkPrunedAsync();
