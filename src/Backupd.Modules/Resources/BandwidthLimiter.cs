@@ -36,6 +36,7 @@ public sealed class BandwidthLimiter : IDisposable
     private readonly int _chunkBytes;
     private readonly int _burstBytes;
     private long? _nobodyWaitingSince;
+    private bool _disposed;
 
     /// <summary>Creates a limiter.</summary>
     /// <param name="bitsPerSecond">The shared rate; null or 0 means unlimited.</param>
@@ -89,8 +90,19 @@ public sealed class BandwidthLimiter : IDisposable
     /// <summary>Stops refilling; callers still waiting fail with <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
-        _refillTimer?.Dispose();
-        _bucket?.Dispose();
+        // Disposing a timer does not wait for a tick already running or queued on the pool; the
+        // gate and flag keep such a tick from touching the bucket once it is disposed.
+        lock (_refillGate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _refillTimer?.Dispose();
+            _bucket?.Dispose();
+        }
     }
 
     private void Refill()
@@ -99,6 +111,11 @@ public sealed class BandwidthLimiter : IDisposable
         // Ticks may overlap when the host is slow; the bookkeeping below must not.
         lock (_refillGate)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             bucket.TryReplenish();
             var statistics = bucket.GetStatistics();
             if (statistics is null || statistics.CurrentQueuedCount > 0)

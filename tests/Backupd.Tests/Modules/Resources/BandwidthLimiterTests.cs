@@ -125,4 +125,43 @@ public sealed class BandwidthLimiterTests
 
         await request.WaitAsync(Patience);
     }
+
+    [Fact]
+    public void A_refill_tick_that_runs_after_dispose_does_nothing()
+    {
+        // Disposing a timer does not stop a tick that already left for the thread pool; in a test
+        // host that tick crashed the process. Hold the tick back and run it after Dispose.
+        var clock = new CapturedTimerProvider();
+        var limiter = new BandwidthLimiter(8_000_000, clock);
+        var tick = Assert.Single(clock.Callbacks);
+
+        limiter.Dispose();
+        tick(null);
+        limiter.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => limiter.WaitAsync(1, CancellationToken.None).AsTask().GetAwaiter().GetResult());
+    }
+
+    /// <summary>Hands out each timer's callback instead of scheduling it.</summary>
+    private sealed class CapturedTimerProvider : TimeProvider
+    {
+        public List<TimerCallback> Callbacks { get; } = [];
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Callbacks.Add(callback);
+            return new IdleTimer();
+        }
+
+        private sealed class IdleTimer : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+
+            public void Dispose()
+            {
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
 }
