@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using Backupd.Modules.WordPress.Dump;
 
 namespace Backupd.Modules.WordPress;
@@ -49,7 +48,7 @@ public sealed class DatabaseDumper
     internal Action<int>? ProcessStarted { get; init; }
 
     /// <summary>Dumps <see cref="DatabaseConnectionSettings.Database"/> as SQL into <paramref name="output"/>.</summary>
-    /// <returns>How much was written, its SHA-256, and what was left out.</returns>
+    /// <returns>How much was written, and what was left out.</returns>
     /// <exception cref="DatabaseDumpException">
     /// The dump program is missing, the server refused or could not be reached, or the dump failed;
     /// anything already written to <paramref name="output"/> is incomplete.
@@ -71,8 +70,8 @@ public sealed class DatabaseDumper
         var warnings = new List<string>();
 
         var parts = await FindDumpablePartsAsync(program, arguments, optionFile, settings, warnings, cancellationToken).ConfigureAwait(false);
-        var (bytes, sha256) = await DumpIntoAsync(program, arguments.ForDump(parts), optionFile, settings, output, warnings, cancellationToken).ConfigureAwait(false);
-        return new DatabaseDumpResult(bytes, sha256, _timeProvider.GetElapsedTime(started), warnings);
+        var bytes = await DumpIntoAsync(program, arguments.ForDump(parts), optionFile, settings, output, warnings, cancellationToken).ConfigureAwait(false);
+        return new DatabaseDumpResult(bytes, _timeProvider.GetElapsedTime(started), warnings);
     }
 
     /// <summary>
@@ -119,7 +118,7 @@ public sealed class DatabaseDumper
         return result;
     }
 
-    private async Task<(long Bytes, string Sha256)> DumpIntoAsync(
+    private async Task<long> DumpIntoAsync(
         string program,
         IReadOnlyList<string> arguments,
         ClientOptionFile optionFile,
@@ -131,7 +130,6 @@ public sealed class DatabaseDumper
         await using var process = DumpProcess.Start(program, arguments, optionFile.DirectoryPath);
         ProcessStarted?.Invoke(process.Id);
         using var kill = cancellationToken.Register(process.Kill);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         long bytes = 0;
         try
@@ -145,7 +143,6 @@ public sealed class DatabaseDumper
                     optionFile.Delete();
                 }
 
-                hash.AppendData(buffer, 0, read);
                 await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 bytes += read;
             }
@@ -165,7 +162,7 @@ public sealed class DatabaseDumper
         warnings.AddRange(standardError
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(line => DatabaseFailureMessages.Scrub(line, settings.Password)));
-        return (bytes, Convert.ToHexStringLower(hash.GetHashAndReset()));
+        return bytes;
     }
 
     private static string LeftOut(DumpParts part, DatabaseConnectionSettings settings) => part switch

@@ -69,7 +69,9 @@ internal sealed class WordPressRun(WordPressJobConfig config) : ModuleRun
 
         using var slot = await context.Resources.AcquireAsync(ResourceKind.Io, ct);
         var dumpPath = Path.Combine(context.WorkDirectory, DumpEntry);
-        await using (var file = new FileStream(dumpPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+        // Unbuffered: mysqldump's output arrives in pipe-sized pieces, which is already a good size
+        // to write (see BundleWriter on why 1 MiB writes were slow), and a buffer would copy it once more.
+        await using (var file = new FileStream(dumpPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
         await using (var counted = new MeteredWriteStream(file, computeSha256: false, bytes => context.Reporter.Progress(bytes)))
         {
             _dump = await new DatabaseDumper(context.WorkDirectory).DumpAsync(_database, counted, ct);

@@ -17,8 +17,8 @@ public static class NodeHost
     /// <summary>Runs until SIGTERM/SIGINT or <paramref name="cancellationToken"/>; returns the exit code.</summary>
     public static async Task<int> RunAsync(IConfiguration configuration, CancellationToken cancellationToken)
     {
-        // Before any job thread allocates: see MallocArenas for what this saves.
-        MallocArenas.Limit(MallocArenas.NodeDefault);
+        // Before any job thread allocates: see MallocTuning for what this saves.
+        MallocTuning.ApplyNodeDefaults();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(configuration);
         builder.AddBackupdLogging();

@@ -28,7 +28,9 @@ internal static class BundleBench
                 var shellTime = shell.Elapsed;
                 File.Delete(output);
 
-                var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                var self = Process.GetCurrentProcess();
+                var (userBefore, systemBefore) = (self.UserProcessorTime, self.PrivilegedProcessorTime);
+                PeakMemory.Reset();
                 var ours = Stopwatch.StartNew();
                 await using (var file = BundleWriter.CreateFile(output))
                 await using (var writer = new BundleWriter(file, new BundleWriterOptions { Workers = Environment.ProcessorCount }))
@@ -38,11 +40,12 @@ internal static class BundleBench
                 }
 
                 var ourTime = ours.Elapsed;
-                var ourCpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+                self.Refresh();
+                var (ourUser, ourSystem) = (self.UserProcessorTime - userBefore, self.PrivilegedProcessorTime - systemBefore);
                 File.Delete(output);
-                Console.WriteLine($"run {run}: backupd {ourTime.TotalSeconds:0.00} s (CPU {ourCpu.TotalSeconds:0.00} s), tar | zstd {shellTime.TotalSeconds:0.00} s " +
+                Console.WriteLine($"run {run}: backupd {ourTime.TotalSeconds:0.00} s (CPU user sys {ourUser.TotalSeconds:0.00} {ourSystem.TotalSeconds:0.00}), tar | zstd {shellTime.TotalSeconds:0.00} s " +
                     $"[shell CPU user sys {shellResult.StandardError.Trim()}] ({generator.FilesBytes / 1e6 / ourTime.TotalSeconds:0} against {generator.FilesBytes / 1e6 / shellTime.TotalSeconds:0} MB/s), " +
-                    $"RSS {Environment.WorkingSet >> 20} MiB, GC committed {GC.GetGCMemoryInfo().TotalCommittedBytes >> 20} MiB");
+                    $"RSS {Environment.WorkingSet >> 20} MiB (peak {PeakMemory.ReadPeakBytes() >> 20}), GC committed {GC.GetGCMemoryInfo().TotalCommittedBytes >> 20} MiB");
             }
 
             return 0;

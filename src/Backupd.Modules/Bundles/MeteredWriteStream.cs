@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Backupd.Modules.IO;
 
 namespace Backupd.Modules.Bundles;
 
@@ -7,7 +8,7 @@ namespace Backupd.Modules.Bundles;
 /// and reporting the running count (for a stage's progress).
 /// </summary>
 /// <remarks>Never disposes the inner stream: whoever opened it decides when it closes.</remarks>
-public sealed class MeteredWriteStream(Stream inner, bool computeSha256, Action<long>? onProgress = null) : Stream
+public sealed class MeteredWriteStream(Stream inner, bool computeSha256, Action<long>? onProgress = null) : WriteOnlyStream
 {
     private readonly IncrementalHash? _sha256 = computeSha256 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
     private bool _detached;
@@ -21,17 +22,6 @@ public sealed class MeteredWriteStream(Stream inner, bool computeSha256, Action<
 
     /// <summary>Drops every further write and flush, so that abandoning a bundle cannot fail on (or add to) its output.</summary>
     public void Detach() => _detached = true;
-
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
@@ -71,10 +61,6 @@ public sealed class MeteredWriteStream(Stream inner, bool computeSha256, Action<
 
     public override Task FlushAsync(CancellationToken cancellationToken) =>
         _detached ? Task.CompletedTask : inner.FlushAsync(cancellationToken);
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,28 +1,16 @@
+using Backupd.Modules.IO;
+
 namespace Backupd.Storage;
 
 /// <summary>
 /// Writes to the socket's stream in chunks, each paid for under the bandwidth limit first and
 /// counted after. It does not own the socket's stream.
 /// </summary>
-internal sealed class PacedWriteStream(Stream target, TransferScope scope) : Stream
+internal sealed class PacedWriteStream(Stream target, TransferScope scope) : WriteOnlyStream
 {
     // Small enough that progress and the watchdog hear of a slow upload often, large enough
     // that the per-chunk cost vanishes next to a socket write.
     private const int ChunkBytes = 64 * 1024;
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -50,9 +38,4 @@ internal sealed class PacedWriteStream(Stream target, TransferScope scope) : Str
 
     public override void Flush() => target.Flush();
 
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 }
