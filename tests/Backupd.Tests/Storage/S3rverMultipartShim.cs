@@ -16,13 +16,42 @@ internal sealed class S3rverMultipartShim(S3rverServer server)
     {
         var (bucket, key) = request.BucketAndKey;
         var directory = Path.Combine(UploadsDirectory(bucket), request.Query["uploadId"]);
-        if (!Directory.Exists(directory) || File.ReadAllText(Path.Combine(directory, "key")) != key)
+        if (KeyOf(directory) != key)
         {
             return (404, S3FaultProxy.ErrorXml("NoSuchUpload", "The specified upload does not exist."));
         }
 
-        Directory.Delete(directory, recursive: true);
+        DeleteUpload(directory);
         return (204, string.Empty);
+    }
+
+    private static string? KeyOf(string uploadDirectory)
+    {
+        var keyFile = Path.Combine(uploadDirectory, "key");
+        return File.Exists(keyFile) ? File.ReadAllText(keyFile) : null;
+    }
+
+    // s3rver may still be storing a part whose client already gave up (the upload is aborted right
+    // after a part failed, while another was on the wire), so the directory can gain a file while
+    // it is being removed. S3 itself copes with that; so must the shim.
+    private static void DeleteUpload(string directory)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+                return;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return;
+            }
+            catch (IOException) when (attempt < 50)
+            {
+                Thread.Sleep(20);
+            }
+        }
     }
 
     public (int Status, string Body) List(ProxiedRequest request)
@@ -34,8 +63,7 @@ internal sealed class S3rverMultipartShim(S3rverServer server)
         var uploads = UploadsDirectory(bucket);
         foreach (var directory in Directory.Exists(uploads) ? Directory.GetDirectories(uploads) : [])
         {
-            var key = File.ReadAllText(Path.Combine(directory, "key"));
-            if (key.StartsWith(prefix, StringComparison.Ordinal))
+            if (KeyOf(directory) is { } key && key.StartsWith(prefix, StringComparison.Ordinal))
             {
                 var initiated = Directory.GetCreationTimeUtc(directory).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
                 xml.Append(CultureInfo.InvariantCulture, $"<Upload><Key>{SecurityElement.Escape(key)}</Key><UploadId>{Path.GetFileName(directory)}</UploadId><Initiated>{initiated}</Initiated></Upload>");
