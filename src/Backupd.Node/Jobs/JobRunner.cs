@@ -97,6 +97,11 @@ public sealed partial class JobRunner(
         finally
         {
             _running.TryRemove(assignment.JobId, out _);
+            if (_running.IsEmpty)
+            {
+                IdleMemory.Release();
+            }
+
             // A slot is free: look for more work at once.
             await signal.JobsAvailable();
         }
