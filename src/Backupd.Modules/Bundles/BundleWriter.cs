@@ -95,8 +95,8 @@ public sealed class BundleWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// Creates a new file for a bundle's output, unbuffered: the writer already hands over chunks of
-    /// up to 1 MiB, and a FileStream buffer on top copied each of them once more before the kernel
+    /// Creates a new file for a bundle's output, unbuffered: the writer already hands over pieces of
+    /// 128 KiB, and a FileStream buffer on top copied each of them once more before the kernel
     /// copied it again. On the bundle bench (<c>ops/bench/wordpress.sh bundle</c>) that buffer made
     /// writing to a file cost about 1 s more than writing to /dev/null for 434 MiB of input;
     /// unbuffered, the bundle there is level with <c>tar | zstd</c>.
@@ -224,29 +224,32 @@ public sealed class BundleWriter : IAsyncDisposable
 
         var abandoned = _state != State.Completed;
         _state = State.Disposed;
-        if (abandoned)
+        try
         {
-            // Closing the tar and the frame still pushes bytes down; they must not reach an abandoned output.
-            _compressed.Detach();
+            if (abandoned)
+            {
+                // Closing the tar and the frame still pushes bytes down; they must not reach an abandoned output.
+                _compressed.Detach();
+                await _tar.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
             try
             {
-                await _tar.DisposeAsync().ConfigureAwait(false);
+                // Stops the compressing task before the compressor it uses is freed.
+                await _pipe.DisposeAsync().ConfigureAwait(false);
             }
             finally
             {
-                try
-                {
-                    // Stops the compressing task before the compressor it uses is freed.
-                    await _pipe.DisposeAsync().ConfigureAwait(false);
-                }
-                finally
+                // Completing already closed the frame and freed the compressor.
+                if (abandoned)
                 {
                     await _zstd.DisposeAsync().ConfigureAwait(false);
                 }
             }
         }
 
-        await _pipe.DisposeAsync().ConfigureAwait(false);
         _zstdOptions.Dispose();
         await _uncompressed.DisposeAsync().ConfigureAwait(false);
         await _compressed.DisposeAsync().ConfigureAwait(false);

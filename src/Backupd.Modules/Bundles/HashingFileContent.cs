@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Backupd.Modules.IO;
 using Microsoft.Win32.SafeHandles;
 
 namespace Backupd.Modules.Bundles;
@@ -8,33 +9,18 @@ namespace Backupd.Modules.Bundles;
 /// with SHA-256 as they are read, so each file is read once for both the archive and its digest.
 /// </summary>
 /// <remarks>
-/// Reports <see cref="CanSeek"/> so that <c>TarWriter</c> takes the entry size from
-/// <see cref="Length"/> and writes the header before the data (it never actually seeks; with an
-/// unseekable data stream it would seek the archive instead, which a zstd stream cannot do).
-/// The length is fixed when the file is opened: a file that grows meanwhile is cut there, one that
+/// A <see cref="KnownLengthReadStream"/>, so that <c>TarWriter</c> writes the header first. The length is fixed when the file is opened: a file that grows meanwhile is cut there, one that
 /// shrinks fails the entry, because the header already promised the size.
 /// </remarks>
 internal sealed class HashingFileContent(
-    SafeFileHandle file, string sourcePath, long length, byte[] chunk, Action<int>? onChunkRead) : Stream
+    SafeFileHandle file, string sourcePath, long length, byte[] chunk, Action<int>? onChunkRead) : KnownLengthReadStream(length)
 {
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    private long _position;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => true;
-    public override bool CanWrite => false;
-    public override long Length => length;
-
-    public override long Position
-    {
-        get => _position;
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>Lower-case hex SHA-256 of the whole content; only once all of it has been read.</summary>
-    public string FinishSha256Hex() => _position == length
+    public string FinishSha256Hex() => Remaining == 0
         ? Convert.ToHexStringLower(_sha256.GetHashAndReset())
-        : throw new InvalidOperationException($"Only {_position} of {length} bytes of '{sourcePath}' have been read.");
+        : throw new InvalidOperationException($"Only {Position} of {Length} bytes of '{sourcePath}' have been read.");
 
     public override async Task CopyToAsync(Stream destination, int bufferSize, CancellationToken cancellationToken)
     {
@@ -60,7 +46,7 @@ internal sealed class HashingFileContent(
         int read;
         try
         {
-            read = await RandomAccess.ReadAsync(file, buffer[..wanted], _position, cancellationToken).ConfigureAwait(false);
+            read = await RandomAccess.ReadAsync(file, buffer[..wanted], Position, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -86,7 +72,7 @@ internal sealed class HashingFileContent(
         int read;
         try
         {
-            read = RandomAccess.Read(file, buffer[..wanted], _position);
+            read = RandomAccess.Read(file, buffer[..wanted], Position);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -95,14 +81,6 @@ internal sealed class HashingFileContent(
 
         return Accept(buffer[..read]);
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
@@ -114,18 +92,18 @@ internal sealed class HashingFileContent(
         base.Dispose(disposing);
     }
 
-    private int Wanted(int bufferLength) => (int)Math.Min(bufferLength, length - _position);
+    private int Wanted(int bufferLength) => (int)Math.Min(bufferLength, Remaining);
 
     private int Accept(ReadOnlySpan<byte> read)
     {
         if (read.IsEmpty)
         {
             throw new BundleSourceException(sourcePath, new IOException(
-                $"the file shrank while it was read: {length} bytes when opened, only {_position} now"));
+                $"the file shrank while it was read: {Length} bytes when opened, only {Position} now"));
         }
 
         _sha256.AppendData(read);
-        _position += read.Length;
+        Advance(read.Length);
         onChunkRead?.Invoke(read.Length);
         return read.Length;
     }
