@@ -1,4 +1,3 @@
-using System.Buffers;
 using Backupd.Modules.WordPress.Dump;
 
 namespace Backupd.Modules.WordPress;
@@ -16,8 +15,6 @@ namespace Backupd.Modules.WordPress;
 /// </remarks>
 public sealed class DatabaseDumper
 {
-    private const int ChunkSize = 128 * 1024;
-
     private readonly string _workDirectory;
     private readonly string? _programPath;
     private readonly string? _searchPath;
@@ -130,27 +127,8 @@ public sealed class DatabaseDumper
         await using var process = DumpProcess.Start(program, arguments, optionFile.DirectoryPath);
         ProcessStarted?.Invoke(process.Id);
         using var kill = cancellationToken.Register(process.Kill);
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
-        long bytes = 0;
-        try
-        {
-            int read;
-            while ((read = await process.StandardOutput.ReadAsync(buffer.AsMemory(0, ChunkSize), cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (bytes == 0)
-                {
-                    // mysqldump reads its option files before it connects, let alone writes.
-                    optionFile.Delete();
-                }
-
-                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                bytes += read;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        // mysqldump reads its option files before it connects, let alone writes.
+        var bytes = await DumpOutputRelay.CopyAsync(process.StandardOutput, output, optionFile.Delete, cancellationToken).ConfigureAwait(false);
 
         var (exitCode, standardError) = await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();

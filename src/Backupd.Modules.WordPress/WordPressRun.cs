@@ -7,14 +7,16 @@ using Backupd.Modules.Storage;
 namespace Backupd.Modules.WordPress;
 
 /// <summary>
-/// One WordPress backup. The dump goes to the work dir while wp-content streams straight from
-/// the site into the bundle (no copy): the two stages run together, so the dump costs little
-/// more than the wait for its last bytes. The dump follows wp-content into the bundle, and the
-/// manifest, which carries every file's hash, is written last so each file is read only once.
+/// One WordPress backup. wp-content streams straight from the site into the bundle (no copy) while
+/// the dump runs beside it, compressed as it arrives into a spool in the work dir: the two stages
+/// run together, and the dump's ready zstd frame then joins the bundle after wp-content without
+/// being compressed again, so little is left to do once its last bytes are in. The manifest, which
+/// carries every file's hash, is written last so each file is read only once.
 /// </summary>
 internal sealed class WordPressRun(WordPressJobConfig config) : ModuleRun
 {
     private const string DumpEntry = "database.sql";
+    private const string DumpSpoolFile = "database.sql.zst";
     private const string ManifestEntry = "manifest.json";
     private const string ContentEntry = "wp-content";
     private static readonly JsonSerializerOptions ManifestJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
@@ -24,6 +26,7 @@ internal sealed class WordPressRun(WordPressJobConfig config) : ModuleRun
     private string? _siteUrl;
     private string? _wordPressVersion;
     private DatabaseDumpResult? _dump;
+    private CompressedSpool? _dumpSpool;
     private FileStream? _bundleFile;
     private BundleWriter? _writer;
     private BundleTreeSummary? _files;
@@ -68,14 +71,15 @@ internal sealed class WordPressRun(WordPressJobConfig config) : ModuleRun
         await FreeSpaceCheck.EnsureAsync(context, ContentPath, _database);
 
         using var slot = await context.Resources.AcquireAsync(ResourceKind.Io, ct);
-        var dumpPath = Path.Combine(context.WorkDirectory, DumpEntry);
-        // Unbuffered: mysqldump's output arrives in pipe-sized pieces, which is already a good size
-        // to write (see BundleWriter on why 1 MiB writes were slow), and a buffer would copy it once more.
-        await using (var file = new FileStream(dumpPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
-        await using (var counted = new MeteredWriteStream(file, computeSha256: false, bytes => context.Reporter.Progress(bytes)))
+        // No CPU slot: backup_files holds one meanwhile, and the spool's single compressing thread
+        // is paced by mysqldump, which is slower.
+        _dumpSpool = CompressedSpool.Create(Path.Combine(context.WorkDirectory, DumpSpoolFile), config.CompressionLevel);
+        await using (var counted = new MeteredWriteStream(_dumpSpool, computeSha256: false, bytes => context.Reporter.Progress(bytes)))
         {
             _dump = await new DatabaseDumper(context.WorkDirectory).DumpAsync(_database, counted, ct);
         }
+
+        await _dumpSpool.CompleteAsync(ct);
 
         foreach (var warning in _dump.Warnings)
         {
@@ -115,10 +119,10 @@ internal sealed class WordPressRun(WordPressJobConfig config) : ModuleRun
         using (await context.Resources.AcquireAsync(ResourceKind.Io, ct))
         using (await context.Resources.AcquireAsync(ResourceKind.Cpu, ct))
         {
-            var dumpPath = Path.Combine(context.WorkDirectory, DumpEntry);
-            _dumpDigest = await _writer.AddFileAsync(dumpPath, DumpEntry, ct);
+            _dumpDigest = await _writer.AddSpooledFileAsync(_dumpSpool!, DumpEntry, ct);
             // The dump is in the bundle now; its disk space is better spent on the bundle.
-            File.Delete(dumpPath);
+            await _dumpSpool!.DisposeAsync();
+            _dumpSpool = null;
         }
 
         context.Reporter.Info($"wp-content: {_files.Files} files, {_files.Directories} directories, {_files.Symlinks} symlinks, {_files.Bytes} bytes" +
@@ -194,6 +198,12 @@ internal sealed class WordPressRun(WordPressJobConfig config) : ModuleRun
 
     private async Task DisposeOpenAsync()
     {
+        if (_dumpSpool is not null)
+        {
+            await _dumpSpool.DisposeAsync();
+            _dumpSpool = null;
+        }
+
         if (_writer is not null)
         {
             await _writer.DisposeAsync();

@@ -12,11 +12,17 @@ using Backupd.TestBed;
 // Usage: dotnet run -c Release --project ops/bench/Backupd.Bench -- [--scale 1.0] [--db-mib 300]
 //        dotnet run -c Release --project ops/bench/Backupd.Bench -- s3 [--mib 512]
 //        dotnet run -c Release --project ops/bench/Backupd.Bench -- bundle [--scale 0.5] [--runs 5]
+//        dotnet run -c Release --project ops/bench/Backupd.Bench -- dump [--db-mib 300] [--runs 3] [--hold]
 // As the node does at start, so the figures (peak RSS above all) are a node's.
 MallocTuning.ApplyNodeDefaults();
 if (args.FirstOrDefault() == "s3")
 {
     return await S3UploadBench.RunAsync(Option("--mib", 512));
+}
+
+if (args.FirstOrDefault() == "dump")
+{
+    return await DumpBench.RunAsync(Option("--db-mib", 300), (int)Option("--runs", 3), args.Contains("--hold"));
 }
 
 if (args.FirstOrDefault() == "bundle")

@@ -23,6 +23,22 @@ public sealed class MeteredWriteStream(Stream inner, bool computeSha256, Action<
     /// <summary>Drops every further write and flush, so that abandoning a bundle cannot fail on (or add to) its output.</summary>
     public void Detach() => _detached = true;
 
+    /// <summary>
+    /// Counts bytes that reached the destination another way (a member spliced in already
+    /// compressed). They are not hashed, so a stream that hashes refuses them.
+    /// </summary>
+    internal void CountWrittenElsewhere(long bytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        if (_sha256 is not null)
+        {
+            throw new InvalidOperationException("A hashing stream cannot count bytes it did not see.");
+        }
+
+        BytesWritten += bytes;
+        onProgress?.Invoke(BytesWritten);
+    }
+
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)

@@ -34,5 +34,5 @@ public abstract class KnownLengthReadStream(long length) : Stream
     public sealed override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <summary>Counts <paramref name="count"/> bytes as read.</summary>
-    protected void Advance(int count) => _position += count;
+    protected void Advance(long count) => _position += count;
 }

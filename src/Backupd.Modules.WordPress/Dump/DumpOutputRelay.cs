@@ -1,0 +1,84 @@
+using System.IO.Pipes;
+using System.Runtime.InteropServices;
+
+namespace Backupd.Modules.WordPress.Dump;
+
+/// <summary>
+/// Carries the dump program's stdout into the caller's stream on a thread of its own, in large
+/// pieces. mysqldump writes its stdout 4 KiB at a time; read as it comes, with .NET's asynchronous
+/// pipe reads, that cost this process 1.4-2.4 s of CPU per 373 MB dump on the bench
+/// (<c>ops/bench/wordpress.sh dump</c>), on a par with compressing it, and slowed mysqldump too.
+/// Here the pipe is widened to 1 MiB and, after a short read, the relay waits 2 ms so that writes
+/// gather: about 2 000 reads instead of 47 000, 0.1 s of CPU, and the dump as fast as into a file.
+/// </summary>
+internal static class DumpOutputRelay
+{
+    private const int PipeCapacity = 1 << 20;
+    private const int BufferSize = 1 << 20;
+    // Writes onward are gathered to at least this much: a quarter of the buffer, so reading goes on meanwhile.
+    private const int HandOverSize = 256 * 1024;
+    // At 150 MB/s, 2 ms fills 300 KB of the 1 MiB pipe: mysqldump never waits for room.
+    private static readonly TimeSpan GatherWait = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>Copies <paramref name="standardOutput"/> to <paramref name="output"/> until the program closes it.</summary>
+    /// <param name="standardOutput">The program's stdout.</param>
+    /// <param name="output">Where the dump goes; written synchronously, from the relay's thread.</param>
+    /// <param name="onFirstBytes">Called once, when the first bytes have arrived.</param>
+    /// <param name="cancellationToken">Stops the copy at the next hand-over; killing the program ends the reads.</param>
+    /// <returns>How many bytes were copied.</returns>
+    public static Task<long> CopyAsync(Stream standardOutput, Stream output, Action onFirstBytes, CancellationToken cancellationToken) =>
+        // Blocking reads on a thread of their own: the wait between reads is the point, and it must not hold a pool thread.
+        Task.Factory.StartNew(
+            () => Copy(standardOutput, output, onFirstBytes, cancellationToken),
+            cancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
+    private static long Copy(Stream standardOutput, Stream output, Action onFirstBytes, CancellationToken cancellationToken)
+    {
+        // Without the wider pipe, waiting would stall mysqldump once its 64 KiB are full: then reads just follow the writes.
+        var gather = TryWiden(standardOutput);
+        var buffer = new byte[BufferSize];
+        var filled = 0;
+        long total = 0;
+        int read;
+        while ((read = standardOutput.Read(buffer, filled, buffer.Length - filled)) > 0)
+        {
+            if (total == 0)
+            {
+                onFirstBytes();
+            }
+
+            total += read;
+            filled += read;
+            if (filled >= HandOverSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                output.Write(buffer, 0, filled);
+                filled = 0;
+            }
+            else if (gather && read < HandOverSize)
+            {
+                Thread.Sleep(GatherWait);
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        output.Write(buffer, 0, filled);
+        return total;
+    }
+
+    private static bool TryWiden(Stream standardOutput)
+    {
+        const int SetPipeSize = 1031; // F_SETPIPE_SZ
+        return standardOutput is PipeStream pipe
+            && Native.Fcntl((int)pipe.SafePipeHandle.DangerousGetHandle(), SetPipeSize, PipeCapacity) >= PipeCapacity;
+    }
+
+    private static class Native
+    {
+        // DllImport rather than LibraryImport: three ints need no marshalling, and the project stays free of unsafe code.
+        [DllImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+        public static extern int Fcntl(int fd, int command, int argument);
+    }
+}
