@@ -19,7 +19,7 @@ internal sealed class WordPressRun(WordPressJobConfig config) : ModuleRun
     private const string DumpSpoolFile = "database.sql.zst";
     private const string ManifestEntry = "manifest.json";
     private const string ContentEntry = "wp-content";
-    private static readonly JsonSerializerOptions ManifestJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private const string DigestsFile = "manifest-files.bin";
 
     private WordPressConfig? _site;
     private DatabaseConnectionSettings? _database;
@@ -29,6 +29,7 @@ internal sealed class WordPressRun(WordPressJobConfig config) : ModuleRun
     private CompressedSpool? _dumpSpool;
     private FileStream? _bundleFile;
     private BundleWriter? _writer;
+    private BundleDigestFile? _digests;
     private BundleTreeSummary? _files;
     private BundleFileDigest? _dumpDigest;
     private BundleResult? _bundle;
@@ -105,7 +106,13 @@ internal sealed class WordPressRun(WordPressJobConfig config) : ModuleRun
         using (await context.Resources.AcquireAsync(ResourceKind.Cpu, ct))
         {
             _bundleFile = BundleWriter.CreateFile(bundlePath);
-            _writer = new BundleWriter(_bundleFile, new BundleWriterOptions { CompressionLevel = config.CompressionLevel, Workers = context.Resources.CompressionThreads });
+            _digests = BundleDigestFile.Create(Path.Combine(context.WorkDirectory, DigestsFile));
+            _writer = new BundleWriter(_bundleFile, new BundleWriterOptions
+            {
+                CompressionLevel = config.CompressionLevel,
+                Workers = context.Resources.CompressionThreads,
+                FileStored = _digests.Add,
+            });
             _files = await _writer.AddTreeAsync(ContentPath, ContentEntry, config.Exclude ?? [], new SynchronousProgress<BundleProgress>(p =>
                 context.Reporter.Progress(p.BytesDone, null, $"{p.FilesDone} files, {p.CurrentPath}")), ct);
         }
@@ -138,8 +145,11 @@ internal sealed class WordPressRun(WordPressJobConfig config) : ModuleRun
         }
 
         using var cpu = await context.Resources.AcquireAsync(ResourceKind.Cpu, ct);
-        var manifest = JsonSerializer.SerializeToUtf8Bytes(Manifest(context), ManifestJson);
-        await _writer.AddBytesAsync(ManifestEntry, manifest, ct);
+        var manifestPath = Path.Combine(context.WorkDirectory, ManifestEntry);
+        var entries = _digests!.ReadAll().Where(d => d.EntryName != DumpEntry);
+        await WordPressManifest.WriteAsync(manifestPath, Manifest(context), entries, ct);
+        await _writer.AddFileAsync(manifestPath, ManifestEntry, ct);
+        File.Delete(manifestPath);
         _bundle = await _writer.CompleteAsync(ct);
         await _writer.DisposeAsync();
         _writer = null;
@@ -215,6 +225,9 @@ internal sealed class WordPressRun(WordPressJobConfig config) : ModuleRun
             await _bundleFile.DisposeAsync();
             _bundleFile = null;
         }
+
+        _digests?.Dispose();
+        _digests = null;
     }
 
     /// <summary>The site's address without the scheme, else the directory's name: a stable name for its bundles.</summary>
@@ -260,12 +273,7 @@ internal sealed class WordPressRun(WordPressJobConfig config) : ModuleRun
             ["symlinks"] = _files?.Symlinks,
             ["bytes"] = _files?.Bytes,
             ["exclude"] = new JsonArray([.. (config.Exclude ?? []).Select(p => JsonValue.Create(p))]),
-            ["entries"] = new JsonArray([.. (_writer?.Files ?? []).Where(f => f.EntryName != DumpEntry).Select(f => new JsonObject
-            {
-                ["path"] = f.EntryName,
-                ["size"] = f.Size,
-                ["sha256"] = f.Sha256Hex,
-            })]),
+            // "entries" follows: WordPressManifest streams it from the digest file.
         },
     };
 }

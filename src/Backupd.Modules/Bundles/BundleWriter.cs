@@ -59,8 +59,12 @@ public sealed class BundleWriter : IAsyncDisposable
     private readonly TarWriter _tar;
     private readonly byte[] _chunk = new byte[ChunkSize];
     private readonly List<BundleFileDigest> _files = [];
+    private readonly Action<BundleFileDigest> _fileStored;
 
-    /// <summary>The regular files added so far, in order, with their sizes and hashes (what a manifest lists).</summary>
+    /// <summary>
+    /// The regular files added so far, in order, with their sizes and hashes (what a manifest lists);
+    /// empty when <see cref="BundleWriterOptions.FileStored"/> takes them instead.
+    /// </summary>
     public IReadOnlyList<BundleFileDigest> Files => _files;
     private State _state;
     private int _callInProgress;
@@ -81,6 +85,7 @@ public sealed class BundleWriter : IAsyncDisposable
         _output = output;
         _leaveOpen = leaveOpen;
         _time = options.TimeProvider;
+        _fileStored = options.FileStored ?? _files.Add;
         _compressed = new MeteredWriteStream(output, computeSha256: true);
         _zstdOptions = new CompressionOptions(null, ZstdParameters(options), options.CompressionLevel);
 
@@ -162,7 +167,7 @@ public sealed class BundleWriter : IAsyncDisposable
         await using var data = new MemoryStream(content.ToArray(), writable: false);
         await WriteEntryAsync(BundleTarEntries.RegularFile(entryName, status, data), cancellationToken).ConfigureAwait(false);
         var digest = new BundleFileDigest(entryName, content.Length, Convert.ToHexStringLower(SHA256.HashData(content.Span)));
-        _files.Add(digest);
+        _fileStored(digest);
         return digest;
     }
 
@@ -230,7 +235,7 @@ public sealed class BundleWriter : IAsyncDisposable
         }
 
         var digest = new BundleFileDigest(entryName, spool.ContentLength, spool.Sha256Hex);
-        _files.Add(digest);
+        _fileStored(digest);
         return digest;
     }
 
@@ -300,7 +305,7 @@ public sealed class BundleWriter : IAsyncDisposable
         await using var content = new HashingFileContent(file, sourcePath, length, _chunk, onChunkRead);
         await WriteEntryAsync(BundleTarEntries.RegularFile(entryName, status, content), cancellationToken).ConfigureAwait(false);
         var digest = new BundleFileDigest(entryName, length, content.FinishSha256Hex());
-        _files.Add(digest);
+        _fileStored(digest);
         return digest;
     }
 

@@ -27,6 +27,14 @@ public sealed record BundleWriterOptions
                 nameof(Workers), value, $"BundleWriterOptions.Workers is {value}; it must be between 0 and 256 (0 or 1: single-threaded).");
     } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// Hears each regular file's digest once the file is in the bundle. Left null, the writer keeps
+    /// them itself in <see cref="BundleWriter.Files"/>, in memory; for trees of any size, pass
+    /// <see cref="BundleDigestFile.Add"/> so that memory does not grow with the number of files.
+    /// When set, <see cref="BundleWriter.Files"/> and <see cref="BundleResult.Files"/> stay empty.
+    /// </summary>
+    public Action<BundleFileDigest>? FileStored { get; init; }
+
     /// <summary>Clock for the modification time of added bytes and for progress pacing.</summary>
     public TimeProvider TimeProvider { get; init => field = value ?? throw new ArgumentNullException(nameof(TimeProvider)); } = TimeProvider.System;
 }
