@@ -8,15 +8,16 @@ namespace Backupd.Modules.WordPress;
 
 /// <summary>
 /// One WordPress backup. wp-content streams straight from the site into the bundle (no copy) while
-/// the dump runs beside it, compressed as it arrives into a spool in the work dir: the two stages
-/// run together, and the dump's ready zstd frame then joins the bundle after wp-content without
-/// being compressed again, so little is left to do once its last bytes are in. The manifest, which
+/// the dump runs beside it into a spool in the work dir, compressed as it arrives at the usual
+/// levels (see <see cref="BundleSpool"/>): the two stages run together, and the dump's ready zstd
+/// frame then joins the bundle after wp-content without being compressed again, so little is left
+/// to do once its last bytes are in. The manifest, which
 /// carries every file's hash, is written last so each file is read only once.
 /// </summary>
 internal sealed class WordPressRun(WordPressJobConfig config) : ModuleRun
 {
     private const string DumpEntry = "database.sql";
-    private const string DumpSpoolFile = "database.sql.zst";
+    private const string DumpSpoolFile = "database.sql.spool";
     private const string ManifestEntry = "manifest.json";
     private const string ContentEntry = "wp-content";
     private const string DigestsFile = "manifest-files.bin";
@@ -26,7 +27,7 @@ internal sealed class WordPressRun(WordPressJobConfig config) : ModuleRun
     private string? _siteUrl;
     private string? _wordPressVersion;
     private DatabaseDumpResult? _dump;
-    private CompressedSpool? _dumpSpool;
+    private BundleSpool? _dumpSpool;
     private FileStream? _bundleFile;
     private BundleWriter? _writer;
     private BundleDigestFile? _digests;
@@ -72,9 +73,9 @@ internal sealed class WordPressRun(WordPressJobConfig config) : ModuleRun
         await FreeSpaceCheck.EnsureAsync(context, ContentPath, _database);
 
         using var slot = await context.Resources.AcquireAsync(ResourceKind.Io, ct);
-        // No CPU slot: backup_files holds one meanwhile, and the spool's single compressing thread
-        // is paced by mysqldump, which is slower.
-        _dumpSpool = CompressedSpool.Create(Path.Combine(context.WorkDirectory, DumpSpoolFile), config.CompressionLevel);
+        // No CPU slot: backup_files holds one meanwhile, and the spool compresses on one thread only
+        // at levels where that keeps up with mysqldump (see BundleSpool).
+        _dumpSpool = BundleSpool.Create(Path.Combine(context.WorkDirectory, DumpSpoolFile), config.CompressionLevel);
         await using (var counted = new MeteredWriteStream(_dumpSpool, computeSha256: false, bytes => context.Reporter.Progress(bytes)))
         {
             _dump = await new DatabaseDumper(context.WorkDirectory).DumpAsync(_database, counted, ct);
@@ -206,28 +207,35 @@ internal sealed class WordPressRun(WordPressJobConfig config) : ModuleRun
         await base.DisposeAsync();
     }
 
+    // Each one is released whatever the others do: one failing (a full disk) must not leave the rest open.
     private async Task DisposeOpenAsync()
     {
-        if (_dumpSpool is not null)
+        var errors = new List<Exception>();
+        var (spool, writer, bundleFile, digests) = (_dumpSpool, _writer, _bundleFile, _digests);
+        (_dumpSpool, _writer, _bundleFile, _digests) = (null, null, null, null);
+        await ReleaseAsync(spool);
+        await ReleaseAsync(writer);
+        await ReleaseAsync(bundleFile);
+        await ReleaseAsync(digests);
+        if (errors.Count > 0)
         {
-            await _dumpSpool.DisposeAsync();
-            _dumpSpool = null;
+            throw errors.Count == 1 ? errors[0] : new AggregateException(errors);
         }
 
-        if (_writer is not null)
+        async Task ReleaseAsync(IAsyncDisposable? held)
         {
-            await _writer.DisposeAsync();
-            _writer = null;
+            try
+            {
+                if (held is not null)
+                {
+                    await held.DisposeAsync();
+                }
+            }
+            catch (Exception e)
+            {
+                errors.Add(e);
+            }
         }
-
-        if (_bundleFile is not null)
-        {
-            await _bundleFile.DisposeAsync();
-            _bundleFile = null;
-        }
-
-        _digests?.Dispose();
-        _digests = null;
     }
 
     /// <summary>The site's address without the scheme, else the directory's name: a stable name for its bundles.</summary>

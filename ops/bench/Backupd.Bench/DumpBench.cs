@@ -24,13 +24,11 @@ internal static class DumpBench
             await new SiteGenerator(1).FillDatabaseAsync(site.ConnectionString, site.TablePrefix, (long)(databaseMiB * (1 << 20)));
             var settings = new DatabaseConnectionSettings(
                 new DatabaseEndpoint(MariaDbServer.Host, mariaDb.Port, null), site.DatabaseName, site.DatabaseUser, site.DatabasePassword, "utf8mb4");
-            var optionFile = Path.Combine(root, "client.cnf");
-            await File.WriteAllTextAsync(optionFile, $"[client]\npassword=\"{site.DatabasePassword}\"\n");
-            File.SetUnixFileMode(optionFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var optionFile = await ShellDump.WriteOptionFileAsync(root, site);
             Console.WriteLine($"dump bench: about {databaseMiB:0} MiB of posts");
             if (hold)
             {
-                Console.WriteLine($"mysqldump --defaults-extra-file={optionFile} -h {MariaDbServer.Host} -P {mariaDb.Port} -u {site.DatabaseUser} {site.DatabaseName}");
+                Console.WriteLine(ShellDump.Command(optionFile, mariaDb, site, "/dev/null"));
                 Console.WriteLine("Press Enter to run the bench.");
                 Console.ReadLine();
             }
@@ -38,9 +36,7 @@ internal static class DumpBench
             for (var run = 1; run <= runs; run++)
             {
                 var shell = Stopwatch.StartNew();
-                (await ProcessRunner.RunAsync("sh", ["-c",
-                    $"mysqldump --defaults-extra-file={optionFile} --single-transaction --quick --routines --triggers --hex-blob --default-character-set=utf8mb4 --no-tablespaces " +
-                    $"-h {MariaDbServer.Host} -P {mariaDb.Port} -u {site.DatabaseUser} {site.DatabaseName} > {root}/shell.sql"], TimeSpan.FromMinutes(30))).EnsureSuccess("mysqldump");
+                (await ProcessRunner.RunAsync("sh", ["-c", ShellDump.Command(optionFile, mariaDb, site, $"{root}/shell.sql")], TimeSpan.FromMinutes(30))).EnsureSuccess("mysqldump");
                 var shellTime = shell.Elapsed;
                 var bytes = new FileInfo(Path.Combine(root, "shell.sql")).Length;
                 File.Delete(Path.Combine(root, "shell.sql"));
@@ -48,7 +44,7 @@ internal static class DumpBench
                 var toNothing = await MeasureAsync(() => new DatabaseDumper(root).DumpAsync(settings, Stream.Null, CancellationToken.None));
                 var toSpool = await MeasureAsync(async () =>
                 {
-                    await using var spool = CompressedSpool.Create(Path.Combine(root, "database.sql.zst"), 3);
+                    await using var spool = BundleSpool.Create(Path.Combine(root, "database.sql.zst"), 3);
                     await new DatabaseDumper(root).DumpAsync(settings, spool, CancellationToken.None);
                     await spool.CompleteAsync(CancellationToken.None);
                 });

@@ -90,12 +90,8 @@ double Option(string name, double fallback)
 async Task<ShellRun> RunShellAsync(int run)
 {
     var shellDir = Directory.CreateDirectory(Path.Combine(root, $"shell-{run}")).FullName;
-    var optionFile = Path.Combine(shellDir, "client.cnf");
-    await File.WriteAllTextAsync(optionFile, $"[client]\npassword=\"{site.DatabasePassword}\"\n");
-    File.SetUnixFileMode(optionFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-    var dump = await TimeAsync("sh", "-c",
-        $"mysqldump --defaults-extra-file={optionFile} --single-transaction --quick --routines --triggers --hex-blob --default-character-set=utf8mb4 --no-tablespaces " +
-        $"-h 127.0.0.1 -P {mariaDb.Port} -u {site.DatabaseUser} {site.DatabaseName} > {shellDir}/database.sql");
+    var optionFile = await ShellDump.WriteOptionFileAsync(shellDir, site);
+    var dump = await TimeAsync("sh", "-c", ShellDump.Command(optionFile, mariaDb, site, $"{shellDir}/database.sql"));
     var bundle = await TimeAsync("sh", "-c",
         $"tar -cf - -C {shellDir} database.sql -C {site.RootPath} wp-content | zstd -3 -T0 -q -o {shellDir}/bundle.tar.zst");
     var input = new FileInfo(Path.Combine(shellDir, "database.sql")).Length + DirectoryBytes(Path.Combine(site.RootPath, "wp-content"));

@@ -15,16 +15,19 @@ internal static class DumpOutputRelay
 {
     private const int PipeCapacity = 1 << 20;
     private const int BufferSize = 1 << 20;
-    // Writes onward are gathered to at least this much: a quarter of the buffer, so reading goes on meanwhile.
+    // Writes onward are gathered to at least this much: fewer, bigger writes for the spool, while
+    // the rest of the buffer still takes what one read brings.
     private const int HandOverSize = 256 * 1024;
     // At 150 MB/s, 2 ms fills 300 KB of the 1 MiB pipe: mysqldump never waits for room.
     private static readonly TimeSpan GatherWait = TimeSpan.FromMilliseconds(2);
+    // How soon a cancelled dump stops waiting for output that does not come.
+    private static readonly TimeSpan CancellationCheck = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Copies <paramref name="standardOutput"/> to <paramref name="output"/> until the program closes it.</summary>
     /// <param name="standardOutput">The program's stdout.</param>
     /// <param name="output">Where the dump goes; written synchronously, from the relay's thread.</param>
     /// <param name="onFirstBytes">Called once, when the first bytes have arrived.</param>
-    /// <param name="cancellationToken">Stops the copy at the next hand-over; killing the program ends the reads.</param>
+    /// <param name="cancellationToken">Stops the copy within 200 ms, even if the pipe stays open.</param>
     /// <returns>How many bytes were copied.</returns>
     public static Task<long> CopyAsync(Stream standardOutput, Stream output, Action onFirstBytes, CancellationToken cancellationToken) =>
         // Blocking reads on a thread of their own: the wait between reads is the point, and it must not hold a pool thread.
@@ -36,14 +39,25 @@ internal static class DumpOutputRelay
 
     private static long Copy(Stream standardOutput, Stream output, Action onFirstBytes, CancellationToken cancellationToken)
     {
+        var pipe = standardOutput as PipeStream;
         // Without the wider pipe, waiting would stall mysqldump once its 64 KiB are full: then reads just follow the writes.
-        var gather = TryWiden(standardOutput);
+        var gather = pipe is not null && TryWiden(pipe);
         var buffer = new byte[BufferSize];
         var filled = 0;
         long total = 0;
-        int read;
-        while ((read = standardOutput.Read(buffer, filled, buffer.Length - filled)) > 0)
+        while (true)
         {
+            if (pipe is not null)
+            {
+                WaitUntilReadable(pipe, cancellationToken);
+            }
+
+            var read = standardOutput.Read(buffer, filled, buffer.Length - filled);
+            if (read == 0)
+            {
+                break;
+            }
+
             if (total == 0)
             {
                 onFirstBytes();
@@ -64,21 +78,62 @@ internal static class DumpOutputRelay
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        output.Write(buffer, 0, filled);
+        if (filled > 0)
+        {
+            output.Write(buffer, 0, filled);
+        }
+
         return total;
     }
 
-    private static bool TryWiden(Stream standardOutput)
+    private static bool TryWiden(PipeStream pipe)
     {
         const int SetPipeSize = 1031; // F_SETPIPE_SZ
-        return standardOutput is PipeStream pipe
-            && Native.Fcntl((int)pipe.SafePipeHandle.DangerousGetHandle(), SetPipeSize, PipeCapacity) >= PipeCapacity;
+        return Native.Fcntl((int)pipe.SafePipeHandle.DangerousGetHandle(), SetPipeSize, PipeCapacity) >= PipeCapacity;
+    }
+
+    /// <summary>
+    /// Waits until the pipe has data or has closed, looking at the token in between: a blocking read
+    /// could not be cancelled, and a program stuck in the kernel (or a child of it holding the pipe)
+    /// would keep it open after it was killed.
+    /// </summary>
+    private static void WaitUntilReadable(PipeStream pipe, CancellationToken cancellationToken)
+    {
+        const short Readable = 1;     // POLLIN; a closed pipe reports POLLHUP, which needs no asking
+        const int Interrupted = 4;    // EINTR
+        var descriptor = new[] { new PollDescriptor((int)pipe.SafePipeHandle.DangerousGetHandle(), Readable) };
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var ready = Native.Poll(descriptor, 1, (int)CancellationCheck.TotalMilliseconds);
+            if (ready > 0)
+            {
+                return;
+            }
+
+            if (ready < 0 && Marshal.GetLastPInvokeError() != Interrupted)
+            {
+                throw new IOException($"Waiting for the dump program's output failed (errno {Marshal.GetLastPInvokeError()}).");
+            }
+        }
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollDescriptor(int fd, short events)
+    {
+        public int Fd = fd;
+        public short Events = events;
+        public short ReturnedEvents;
     }
 
     private static class Native
     {
-        // DllImport rather than LibraryImport: three ints need no marshalling, and the project stays free of unsafe code.
+        // DllImport rather than LibraryImport: plain ints and an array of a blittable struct need no
+        // generated marshalling, and the project stays free of unsafe code.
         [DllImport("libc", EntryPoint = "fcntl", SetLastError = true)]
         public static extern int Fcntl(int fd, int command, int argument);
+
+        [DllImport("libc", EntryPoint = "poll", SetLastError = true)]
+        public static extern int Poll([In, Out] PollDescriptor[] descriptors, nuint count, int timeoutMilliseconds);
     }
 }

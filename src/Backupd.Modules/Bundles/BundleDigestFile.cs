@@ -8,8 +8,11 @@ namespace Backupd.Modules.Bundles;
 /// built, which grows a node's memory with the site: 30 MiB for the bench's 31 600 files, far
 /// more for a site with hundreds of thousands of uploads. On disk they take about 120 bytes each.
 /// </summary>
-/// <remarks>Pass <see cref="Add"/> as <see cref="BundleWriterOptions.FileStored"/>. The file is deleted on dispose.</remarks>
-public sealed class BundleDigestFile : IDisposable
+/// <remarks>
+/// Pass <see cref="Add"/> as <see cref="BundleWriterOptions.FileStored"/>; like the writer's own
+/// calls, adding and reading must not overlap. The file is deleted on dispose.
+/// </remarks>
+public sealed class BundleDigestFile : IDisposable, IAsyncDisposable
 {
     private readonly FileStream _file;
     private readonly BinaryWriter _writer;
@@ -73,6 +76,13 @@ public sealed class BundleDigestFile : IDisposable
         }
     }
 
+    /// <summary>Closes the file and deletes it (synchronously: there is at most one buffer to flush).</summary>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>Closes the file and deletes it.</summary>
     public void Dispose()
     {
@@ -82,7 +92,13 @@ public sealed class BundleDigestFile : IDisposable
         }
 
         _disposed = true;
-        _writer.Dispose();
-        File.Delete(Path);
+        try
+        {
+            _writer.Dispose();
+        }
+        finally
+        {
+            File.Delete(Path);
+        }
     }
 }

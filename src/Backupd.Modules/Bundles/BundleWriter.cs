@@ -87,7 +87,7 @@ public sealed class BundleWriter : IAsyncDisposable
         _time = options.TimeProvider;
         _fileStored = options.FileStored ?? _files.Add;
         _compressed = new MeteredWriteStream(output, computeSha256: true);
-        _zstdOptions = new CompressionOptions(null, ZstdParameters(options), options.CompressionLevel);
+        _zstdOptions = CreateZstdOptions(options.CompressionLevel, options.Workers);
 
         // TarWriter writes headers and padding in pieces of a few hundred bytes; each zstd call has a
         // fixed cost (more so with workers), so they are gathered into chunks first, and the chunks
@@ -109,20 +109,21 @@ public sealed class BundleWriter : IAsyncDisposable
     public static FileStream CreateFile(string path) =>
         new(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
 
-    private static Dictionary<ZSTD_cParameter, int> ZstdParameters(BundleWriterOptions options)
+    /// <summary>The compressor settings for a bundle's frames, and for frames spliced into one (<see cref="BundleSpool"/>).</summary>
+    internal static CompressionOptions CreateZstdOptions(int compressionLevel, int workers)
     {
         // A checksum in the frame, as the zstd CLI writes by default, so `zstd -d` and `zstd -t` detect corruption.
         var parameters = new Dictionary<ZSTD_cParameter, int> { [ZSTD_cParameter.ZSTD_c_checksumFlag] = 1 };
-        if (options.Workers > 1)
+        if (workers > 1)
         {
-            parameters[ZSTD_cParameter.ZSTD_c_nbWorkers] = options.Workers;
-            if (options.CompressionLevel <= SmallJobsUpToLevel)
+            parameters[ZSTD_cParameter.ZSTD_c_nbWorkers] = workers;
+            if (compressionLevel <= SmallJobsUpToLevel)
             {
                 parameters[ZSTD_cParameter.ZSTD_c_jobSize] = SmallJobBytes;
             }
         }
 
-        return parameters;
+        return new CompressionOptions(null, parameters, compressionLevel);
     }
 
     private enum State
@@ -195,16 +196,17 @@ public sealed class BundleWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// Adds a completed <see cref="CompressedSpool"/> as a regular file with the spool file's mode,
-    /// owner and time: its header goes through the tar as usual, then its compressed frame is copied
-    /// onto the output as it is, between this bundle's own frames, without compressing it again.
+    /// Adds a completed <see cref="BundleSpool"/> as a regular file with the spool file's mode, owner
+    /// and time. A compressed spool's header goes through the tar as usual, then its zstd frame is
+    /// copied onto the output as it is, between this bundle's own frames, and its held-back last byte
+    /// follows through the compressor; a raw spool is added like any file.
     /// </summary>
     /// <param name="spool">The member; it must be complete.</param>
     /// <param name="entryName">Its path in the bundle: relative, forward slashes.</param>
     /// <param name="cancellationToken">Cancels the copy.</param>
     /// <returns>The size and SHA-256 of the member, as the spool took them while it was written.</returns>
-    /// <exception cref="BundleSourceException">The spool's file is gone, unreadable or not the size it was written.</exception>
-    public async Task<BundleFileDigest> AddSpooledFileAsync(CompressedSpool spool, string entryName, CancellationToken cancellationToken)
+    /// <exception cref="BundleSourceException">The spool's file is gone, unreadable or not what was written.</exception>
+    public async Task<BundleFileDigest> AddSpooledFileAsync(BundleSpool spool, string entryName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spool);
         BundleEntryNames.Validate(entryName, nameof(entryName));
@@ -215,17 +217,25 @@ public sealed class BundleWriter : IAsyncDisposable
 
         using var call = BeginCall();
         var status = LinuxFileStatus.Of(spool.Path, followSymlinks: false);
-        await using var frames = OpenSpool(spool);
-        var content = new SplicedContent(spool.ContentLength, async ct =>
+        if (!spool.IsCompressed)
+        {
+            var stored = await WriteFileAsync(spool.Path, entryName, status, progress: null, cancellationToken).ConfigureAwait(false);
+            return stored.Size == spool.ContentLength && stored.Sha256Hex == spool.Sha256Hex
+                ? stored
+                : throw SpoolChanged(spool, $"{stored.Size} bytes with SHA-256 {stored.Sha256Hex} read, {spool.ContentLength} with {spool.Sha256Hex} written");
+        }
+
+        await using var frames = new FileStream(OpenSource(spool.Path), FileAccess.Read, bufferSize: 0);
+        var content = new SplicedContent(spool.ContentLength, async (destination, ct) =>
         {
             var copied = await _frames.AppendFramesAsync(frames, ct).ConfigureAwait(false);
-            if (copied != spool.CompressedLength)
+            if (copied != spool.StoredLength)
             {
-                throw new BundleSourceException(spool.Path, new IOException(
-                    $"the spool file changed after it was written: {copied} bytes read, {spool.CompressedLength} written"));
+                throw SpoolChanged(spool, $"{copied} bytes read, {spool.StoredLength} written");
             }
 
-            _uncompressed.CountWrittenElsewhere(spool.ContentLength);
+            _uncompressed.CountWrittenElsewhere(spool.ContentLength - spool.HeldBack.Length);
+            await destination.WriteAsync(spool.HeldBack, ct).ConfigureAwait(false);
         });
         await WriteEntryAsync(BundleTarEntries.RegularFile(entryName, status, content), cancellationToken).ConfigureAwait(false);
         if (!content.Spliced)
@@ -237,6 +247,12 @@ public sealed class BundleWriter : IAsyncDisposable
         var digest = new BundleFileDigest(entryName, spool.ContentLength, spool.Sha256Hex);
         _fileStored(digest);
         return digest;
+    }
+
+    private BundleSourceException SpoolChanged(BundleSpool spool, string detail)
+    {
+        _state = State.Broken;
+        return new BundleSourceException(spool.Path, new IOException($"the spool file changed after it was written: {detail}"));
     }
 
     /// <summary>Ends the tar and the zstd frame and flushes the output.</summary>
@@ -277,20 +293,27 @@ public sealed class BundleWriter : IAsyncDisposable
             {
                 // Closing the tar and the frame still pushes bytes down; they must not reach an abandoned output.
                 _compressed.Detach();
-                await _tar.DisposeAsync().ConfigureAwait(false);
+                try
+                {
+                    await _tar.DisposeAsync().ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+                {
+                    // The tar's closing records were going nowhere; a pipe that stopped when the entry failed refuses them.
+                }
             }
+
+            await _frames.DisposeAsync().ConfigureAwait(false);
         }
         finally
         {
-            await _frames.DisposeAsync().ConfigureAwait(false);
-        }
-
-        _zstdOptions.Dispose();
-        await _uncompressed.DisposeAsync().ConfigureAwait(false);
-        await _compressed.DisposeAsync().ConfigureAwait(false);
-        if (!_leaveOpen)
-        {
-            await _output.DisposeAsync().ConfigureAwait(false);
+            _zstdOptions.Dispose();
+            await _uncompressed.DisposeAsync().ConfigureAwait(false);
+            await _compressed.DisposeAsync().ConfigureAwait(false);
+            if (!_leaveOpen)
+            {
+                await _output.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
@@ -327,18 +350,6 @@ public sealed class BundleWriter : IAsyncDisposable
             // Part of the entry may already be in the tar: nothing after it could be read back.
             _state = State.Broken;
             throw;
-        }
-    }
-
-    private static FileStream OpenSpool(CompressedSpool spool)
-    {
-        try
-        {
-            return spool.OpenCompressed();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BundleSourceException(spool.Path, e);
         }
     }
 

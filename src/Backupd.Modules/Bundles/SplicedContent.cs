@@ -5,10 +5,11 @@ namespace Backupd.Modules.Bundles;
 /// <summary>
 /// A tar entry's data stream whose bytes are already compressed elsewhere: when <c>TarWriter</c>
 /// copies it, after writing the entry's header, <c>splice</c> puts the compressed frames on the
-/// bundle's output instead, and the tar goes on with the padding as if the bytes had passed through.
+/// bundle's output instead (and may write the rest to the tar stream it is given), and the tar goes
+/// on with the padding as if the bytes had passed through.
 /// </summary>
 /// <remarks>It cannot be read: anything but the copy <c>TarWriter</c> makes would miss the frames.</remarks>
-internal sealed class SplicedContent(long length, Func<CancellationToken, Task> splice) : KnownLengthReadStream(length)
+internal sealed class SplicedContent(long length, Func<Stream, CancellationToken, Task> splice) : KnownLengthReadStream(length)
 {
     /// <summary>Whether the splice ran, i.e. the entry's data is in the bundle.</summary>
     public bool Spliced { get; private set; }
@@ -20,7 +21,7 @@ internal sealed class SplicedContent(long length, Func<CancellationToken, Task> 
             throw new InvalidOperationException("Spliced content can be copied only once.");
         }
 
-        await splice(cancellationToken).ConfigureAwait(false);
+        await splice(destination, cancellationToken).ConfigureAwait(false);
         Advance(Remaining);
         Spliced = true;
     }

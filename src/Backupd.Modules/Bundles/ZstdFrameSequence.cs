@@ -1,4 +1,3 @@
-using System.Buffers;
 using Backupd.Modules.IO;
 using ZstdNet;
 
@@ -20,16 +19,23 @@ internal sealed class ZstdFrameSequence(Stream destination, CompressionOptions o
 {
     private CompressionStream? _zstd;
     private ChunkPipe? _pipe;
+    private bool _failed;
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
-    public override void Write(ReadOnlySpan<byte> buffer) => CurrentFrame().Write(buffer);
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        if (!buffer.IsEmpty)
+        {
+            CurrentFrame().Write(buffer);
+        }
+    }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-        CurrentFrame().WriteAsync(buffer, cancellationToken);
+        buffer.IsEmpty ? ValueTask.CompletedTask : CurrentFrame().WriteAsync(buffer, cancellationToken);
 
     // Only ending the frame puts everything on the destination; see ChunkPipe.
     public override void Flush()
@@ -47,40 +53,39 @@ internal sealed class ZstdFrameSequence(Stream destination, CompressionOptions o
             return;
         }
 
-        await _pipe.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        // Disposing is how ZstdNet ends a frame; it leaves the destination open.
-        await _zstd.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await _pipe.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            // Disposing is how ZstdNet ends a frame; it leaves the destination open.
+            await _zstd.DisposeAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            // What is left (a stopped pipe, a compressor mid-frame) is for DisposeAsync to free.
+            _failed = true;
+            throw;
+        }
+
         await _pipe.DisposeAsync().ConfigureAwait(false);
         _pipe = null;
         _zstd = null;
     }
 
-    /// <summary>Ends the current frame, then copies <paramref name="frames"/> (complete zstd frames) to the destination as they are.</summary>
+    /// <summary>Ends the current frame, then copies <paramref name="frames"/> (complete zstd frames, from its position on) to the destination as they are.</summary>
     /// <returns>How many bytes were copied.</returns>
     public async Task<long> AppendFramesAsync(Stream frames, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(frames);
         await EndFrameAsync(cancellationToken).ConfigureAwait(false);
-        var buffer = ArrayPool<byte>.Shared.Rent(outputPieceSize);
-        long copied = 0;
-        try
-        {
-            int read;
-            while ((read = await frames.ReadAsync(buffer.AsMemory(0, outputPieceSize), cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                copied += read;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        return copied;
+        var start = frames.Position;
+        await frames.CopyToAsync(destination, outputPieceSize, cancellationToken).ConfigureAwait(false);
+        return frames.Position - start;
     }
 
-    /// <summary>Stops compressing and frees the compressor; a frame still open is left unfinished.</summary>
+    /// <summary>
+    /// Stops compressing and frees the compressor. ZstdNet ends a frame still open into the
+    /// destination as it does so: a caller abandoning its output detaches it first.
+    /// </summary>
     public override async ValueTask DisposeAsync()
     {
         try
@@ -116,6 +121,11 @@ internal sealed class ZstdFrameSequence(Stream destination, CompressionOptions o
 
     private ChunkPipe CurrentFrame()
     {
+        if (_failed)
+        {
+            throw new InvalidOperationException("An earlier frame failed to end; nothing more can be compressed in this sequence.");
+        }
+
         if (_pipe is null)
         {
             _zstd = new CompressionStream(destination, options, outputPieceSize);

@@ -108,7 +108,16 @@ public sealed partial class JobExecution(
         var result = run?.Result;
         if (run is not null)
         {
-            await run.DisposeAsync();
+            try
+            {
+                await run.DisposeAsync();
+            }
+            catch (Exception ex)
+            {
+                // The run's stages are over and their outcome stands; a failure to free what it
+                // held (a file on a full disk) must not keep the job from being reported.
+                _tracker.Log(JobLogLevel.Warning, $"Releasing the {assignment.Module} run failed: {ex.Message}");
+            }
         }
 
         (_storage as IDisposable)?.Dispose();

@@ -53,6 +53,40 @@ public sealed class DumpOutputRelayTests
         }
     }
 
+    [Fact]
+    public async Task A_stream_that_is_not_a_pipe_is_copied_whole_too()
+    {
+        var content = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(1, 200_000).Select(i => i + ";\n")));
+        using var output = new MemoryStream();
+
+        var copied = await DumpOutputRelay.CopyAsync(new MemoryStream(content), output, () => { }, CancellationToken.None);
+
+        Assert.Equal(content.Length, copied);
+        Assert.Equal(content, output.ToArray());
+    }
+
+    [Fact]
+    public async Task Cancelling_stops_the_copy_although_the_pipe_stays_open()
+    {
+        // Nothing is written and the pipe stays open: a blocking read would never return.
+        using var program = Start("sleep 30 & wait");
+        using var cancel = new CancellationTokenSource();
+        try
+        {
+            var copy = DumpOutputRelay.CopyAsync(program.StandardOutput.BaseStream, Stream.Null, () => { }, cancel.Token);
+            await Task.Delay(300);
+            Assert.False(copy.IsCompleted);
+
+            await cancel.CancelAsync();
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => copy.WaitAsync(TimeSpan.FromSeconds(5)));
+        }
+        finally
+        {
+            program.Kill(entireProcessTree: true);
+        }
+    }
+
     private static Process Start(string script)
     {
         var start = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, UseShellExecute = false };

@@ -1,14 +1,15 @@
 using System.Security.Cryptography;
 using System.Text;
 using Backupd.Modules.Bundles;
+using Backupd.Modules.IO;
 
 namespace Backupd.Tests.Modules.Bundles;
 
 /// <summary>
-/// A member compressed ahead into a <see cref="CompressedSpool"/> and spliced into a bundle between
+/// A member compressed ahead into a <see cref="BundleSpool"/> and spliced into a bundle between
 /// the bundle's own zstd frames, read back by the real zstd and tar and by <see cref="BundleReader"/>.
 /// </summary>
-public sealed class CompressedSpoolTests : IDisposable
+public sealed class BundleSpoolTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
 
@@ -63,10 +64,14 @@ public sealed class CompressedSpoolTests : IDisposable
         Assert.True(IndexOf(await File.ReadAllBytesAsync(bundle), frame) > 0, "the spool's frame appears whole in the bundle, after the bundle's first frame");
     }
 
-    [Fact]
-    public async Task A_bundle_cut_where_the_spooled_frame_starts_or_ends_fails_the_listing()
+    [Theory]
+    [InlineData(BundleWriter.ChunkSize + 1000)]
+    // A whole number of tar blocks: without the held-back last byte, a cut after the frame would
+    // fall where a tar entry ends, and zstd and GNU tar would both read the rest as a whole archive.
+    [InlineData(2 * BundleWriter.ChunkSize)]
+    public async Task A_bundle_cut_where_the_spooled_frame_starts_or_ends_fails_the_listing_and_tar(int dumpLength)
     {
-        var dump = DumpLikeContent(BundleWriter.ChunkSize + 1000);
+        var dump = DumpLikeContent(dumpLength);
         var bundle = _temp.Combine("job.tar.zst");
         await using var spool = await SpoolAsync(_temp.Combine("database.sql.zst"), dump);
         var frame = await File.ReadAllBytesAsync(spool.Path);
@@ -80,7 +85,38 @@ public sealed class CompressedSpoolTests : IDisposable
             var truncated = _temp.Combine($"cut-{cut}.tar.zst");
             await File.WriteAllBytesAsync(truncated, whole[..cut]);
             await Assert.ThrowsAnyAsync<Exception>(() => BundleFiles.ListAsync(truncated));
+            await Assert.ThrowsAnyAsync<Exception>(() => SystemTar.ExtractAsync(truncated, _temp.Combine($"unpacked-{cut}")));
         }
+    }
+
+    [Fact]
+    public async Task Above_the_levels_it_compresses_at_the_spool_keeps_the_member_raw_and_the_bundle_compresses_it()
+    {
+        var dump = DumpLikeContent(BundleWriter.ChunkSize + 777);
+        var bundle = _temp.Combine("job.tar.zst");
+        await using var spool = await SpoolAsync(_temp.Combine("database.sql"), dump, BundleSpool.CompressesUpToLevel + 1);
+        Assert.Equal(dump, await File.ReadAllBytesAsync(spool.Path));
+
+        await WriteBundleAsync(bundle, spool);
+
+        Assert.True(new FileInfo(bundle).Length < dump.Length / 3, "the bundle's compressor compressed the raw spool");
+        await SystemTar.ExtractAsync(bundle, _temp.Combine("unpacked"));
+        Assert.Equal(dump, await File.ReadAllBytesAsync(_temp.Combine("unpacked", "database.sql")));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(dump)), (await BundleFiles.ListAsync(bundle)).Single(e => e.Name == "database.sql").Sha256Hex);
+    }
+
+    [Fact]
+    public async Task An_output_that_fails_while_a_spool_is_spliced_fails_the_call_and_disposing_the_writer_still_succeeds()
+    {
+        await using var spool = await SpoolAsync(_temp.Combine("database.sql.zst"), DumpLikeContent(100_000));
+        var writer = new BundleWriter(new FailingOutput(acceptBytes: 16), new BundleWriterOptions { Workers = 2 });
+        await writer.AddBytesAsync("before.txt", Encoding.UTF8.GetBytes(new string('b', 70_000)), CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<IOException>(() => writer.AddSpooledFileAsync(spool, "database.sql", CancellationToken.None));
+
+        Assert.Equal("No space left on device", error.Message);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => writer.CompleteAsync(CancellationToken.None));
+        await writer.DisposeAsync();
     }
 
     [Fact]
@@ -101,7 +137,7 @@ public sealed class CompressedSpoolTests : IDisposable
     public async Task A_spool_not_yet_complete_is_refused_and_the_bundle_stays_usable()
     {
         var bundle = _temp.Combine("job.tar.zst");
-        await using var spool = CompressedSpool.Create(_temp.Combine("open.zst"), 3);
+        await using var spool = BundleSpool.Create(_temp.Combine("open.zst"), 3);
         await spool.WriteAsync("INSERT"u8.ToArray());
 
         await using (var output = BundleWriter.CreateFile(bundle))
@@ -150,7 +186,7 @@ public sealed class CompressedSpoolTests : IDisposable
     public async Task A_spool_abandoned_half_written_is_deleted()
     {
         var path = _temp.Combine("database.sql.zst");
-        var spool = CompressedSpool.Create(path, 3);
+        var spool = BundleSpool.Create(path, 3);
         await spool.WriteAsync(DumpLikeContent(3 * BundleWriter.ChunkSize));
 
         await spool.DisposeAsync();
@@ -159,9 +195,9 @@ public sealed class CompressedSpoolTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => spool.Sha256Hex);
     }
 
-    private static async Task<CompressedSpool> SpoolAsync(string path, byte[] content)
+    private static async Task<BundleSpool> SpoolAsync(string path, byte[] content, int compressionLevel = 3)
     {
-        var spool = CompressedSpool.Create(path, 3);
+        var spool = BundleSpool.Create(path, compressionLevel);
         // In uneven pieces, as mysqldump's output arrives through a pipe.
         for (var offset = 0; offset < content.Length; offset += 65_000)
         {
@@ -173,7 +209,7 @@ public sealed class CompressedSpoolTests : IDisposable
         return spool;
     }
 
-    private static async Task WriteBundleAsync(string bundle, CompressedSpool spool)
+    private static async Task WriteBundleAsync(string bundle, BundleSpool spool)
     {
         await using var output = BundleWriter.CreateFile(bundle);
         await using var writer = new BundleWriter(output, new BundleWriterOptions { Workers = 2 });
@@ -197,4 +233,24 @@ public sealed class CompressedSpoolTests : IDisposable
     }
 
     private static int IndexOf(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle);
+
+    /// <summary>An output that takes a few bytes, then fails every write as a full disk does.</summary>
+    private sealed class FailingOutput(int acceptBytes) : WriteOnlyStream
+    {
+        private int _accepted;
+
+        public override void Flush()
+        {
+        }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (_accepted + count > acceptBytes)
+            {
+                throw new IOException("No space left on device");
+            }
+
+            _accepted += count;
+        }
+    }
 }
