@@ -11,8 +11,8 @@ namespace Backupd.Modules.WordPress;
 /// the dump runs beside it into a spool in the work dir, compressed as it arrives at the usual
 /// levels (see <see cref="BundleSpool"/>): the two stages run together, and the dump's ready zstd
 /// frame then joins the bundle after wp-content without being compressed again, so little is left
-/// to do once its last bytes are in. The manifest, which
-/// carries every file's hash, is written last so each file is read only once.
+/// to do once its last bytes are in. The manifest, which carries every file's hash, is written
+/// last so each file is read only once.
 /// </summary>
 internal sealed class WordPressRun(WordPressJobConfig config) : ModuleRun
 {

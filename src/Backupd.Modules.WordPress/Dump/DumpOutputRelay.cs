@@ -39,9 +39,12 @@ internal static class DumpOutputRelay
 
     private static long Copy(Stream standardOutput, Stream output, Action onFirstBytes, CancellationToken cancellationToken)
     {
-        var pipe = standardOutput as PipeStream;
+        // One descriptor for the whole copy: it is polled before every read.
+        PollDescriptor[]? pipe = standardOutput is PipeStream pipeStream
+            ? [new PollDescriptor((int)pipeStream.SafePipeHandle.DangerousGetHandle(), PollDescriptor.Readable)]
+            : null;
         // Without the wider pipe, waiting would stall mysqldump once its 64 KiB are full: then reads just follow the writes.
-        var gather = pipe is not null && TryWiden(pipe);
+        var gather = pipe is not null && TryWiden(pipe[0].Fd);
         var buffer = new byte[BufferSize];
         var filled = 0;
         long total = 0;
@@ -86,10 +89,10 @@ internal static class DumpOutputRelay
         return total;
     }
 
-    private static bool TryWiden(PipeStream pipe)
+    private static bool TryWiden(int fd)
     {
         const int SetPipeSize = 1031; // F_SETPIPE_SZ
-        return Native.Fcntl((int)pipe.SafePipeHandle.DangerousGetHandle(), SetPipeSize, PipeCapacity) >= PipeCapacity;
+        return Native.Fcntl(fd, SetPipeSize, PipeCapacity) >= PipeCapacity;
     }
 
     /// <summary>
@@ -97,15 +100,13 @@ internal static class DumpOutputRelay
     /// could not be cancelled, and a program stuck in the kernel (or a child of it holding the pipe)
     /// would keep it open after it was killed.
     /// </summary>
-    private static void WaitUntilReadable(PipeStream pipe, CancellationToken cancellationToken)
+    private static void WaitUntilReadable(PollDescriptor[] pipe, CancellationToken cancellationToken)
     {
-        const short Readable = 1;     // POLLIN; a closed pipe reports POLLHUP, which needs no asking
         const int Interrupted = 4;    // EINTR
-        var descriptor = new[] { new PollDescriptor((int)pipe.SafePipeHandle.DangerousGetHandle(), Readable) };
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var ready = Native.Poll(descriptor, 1, (int)CancellationCheck.TotalMilliseconds);
+            var ready = Native.Poll(pipe, 1, (int)CancellationCheck.TotalMilliseconds);
             if (ready > 0)
             {
                 return;
@@ -121,6 +122,8 @@ internal static class DumpOutputRelay
     [StructLayout(LayoutKind.Sequential)]
     private struct PollDescriptor(int fd, short events)
     {
+        public const short Readable = 1;  // POLLIN; a closed pipe reports POLLHUP, which needs no asking
+
         public int Fd = fd;
         public short Events = events;
         public short ReturnedEvents;
