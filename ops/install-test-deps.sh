@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Installs what backupd's tests run against, only where it is missing:
-# Debian packages (MariaDB, zstd, PHP + WordPress, Chromium, Python's Fernet reference, the AWS CLI, curl),
-# s3rver from npm and PowerShell from NuGet, the latter two into .tools/ inside the checkout.
+# Installs what backupd's tests run against, only where it is missing, each at a pinned version:
+#   Debian packages  from Debian 12's archive, checked against the release series the suite was
+#                    tested with (the table below);
+#   s3rver           from npm, every package at the version in ops/test-deps/node/package-lock.json;
+#   PowerShell       from NuGet, at the version in .config/dotnet-tools.json (dotnet tool restore).
+# A new release upstream never changes what is installed: a pin moves only by a commit here.
+# A step that fails stops the script with the tool, the version and what to try.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,6 +15,17 @@ as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+# fail TOOL VERSION HINT: one clear message, then stop.
+fail() {
+  {
+    echo
+    echo "install-test-deps: FAILED to install $1 $2."
+    echo "  What to try: $3"
+  } >&2
+  exit 1
+}
+
+# --- Debian packages -------------------------------------------------------------------------
 # command-or-path -> Debian package that provides it
 declare -A debian=(
   [mariadbd]=mariadb-server
@@ -27,6 +42,24 @@ declare -A debian=(
   [curl]=curl
 )
 
+# Debian's archive serves one version of a package per release, so an exact version cannot be
+# pinned (a point release would make it uninstallable). What can be pinned is the release series:
+# Debian 12 moves these only by security and bug fixes within the series below, which is what
+# the suite was tested with. A package outside its series stops the set-up instead of running the
+# tests against something untested. Chromium is the exception Debian makes (security updates bring
+# new major versions), so it has a floor, not a series.
+declare -A debian_series=(
+  [mariadb-server]='1:10.11.'   # MariaDB 10.11 LTS: the server the fixtures start (testbed-notes)
+  [mariadb-client]='1:10.11.'   # mysqldump of the same series as the server
+  [zstd]='1.5.'                 # zstd 1.5: the CLI that proves a bundle opens without backupd
+  [php-cli]='2:8.2'             # PHP 8.2: what installs WordPress 6.1 in the fixtures
+  [php-mysql]='2:8.2'
+  [wordpress]='6.1.'            # WordPress 6.1: the real site the jobs back up
+  [python3-cryptography]='38.'  # the reference Fernet the interop tests check (with /usr/bin/python3)
+  [awscli]='2.9.'               # /usr/bin/aws, what ops/bench/s3-upload.sh measures against
+)
+chromium_min_major=156          # the Chromium this machine's browser checks ran against
+
 missing=()
 for probe in "${!debian[@]}"; do
   case "$probe" in
@@ -40,16 +73,63 @@ done
 if [ "${#missing[@]}" -gt 0 ]; then
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
   echo "==> installing Debian packages: ${missing[*]}"
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  as_root apt-get update -qq ||
+    fail "the Debian package lists" "(apt-get update)" "check that the Debian archive is reachable, then run $0 again."
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+    fail "the Debian packages ${missing[*]}" "from Debian $(cat /etc/debian_version 2>/dev/null || echo '?')" \
+      "run 'apt-get install ${missing[*]}' by hand to see apt's own error."
 fi
 
-if [ ! -x "$tools/node/node_modules/.bin/s3rver" ]; then
-  echo "==> installing s3rver into $tools/node"
-  npm install --silent --no-audit --no-fund --prefix "$tools/node" s3rver@3.7.1 >/dev/null
+for package in "${!debian_series[@]}"; do
+  series="${debian_series[$package]}"
+  version="$(dpkg-query -W -f '${Version}' "$package" 2>/dev/null || true)"
+  case "$version" in
+    "$series"*) ;;
+    "") fail "$package" "$series*" "run 'apt-get install $package' by hand to see apt's own error." ;;
+    *) fail "$package" "$series* (found $version)" \
+         "the suite is tested with Debian 12's $package $series*; install that series, or test the new one and move its pin in $0." ;;
+  esac
+done
+chromium_version="$(dpkg-query -W -f '${Version}' chromium 2>/dev/null || true)"
+if [ -z "$chromium_version" ] || [ "${chromium_version%%.*}" -lt "$chromium_min_major" ]; then
+  fail chromium "$chromium_min_major or newer (found ${chromium_version:-none})" \
+    "apt-get install chromium from Debian 12's security archive."
 fi
 
-if [ ! -x "$tools/bin/pwsh" ]; then
-  echo "==> installing PowerShell into $tools/bin"
-  dotnet tool install --tool-path "$tools/bin" PowerShell >/dev/null
+# --- s3rver (npm) ----------------------------------------------------------------------------
+# npm ci installs exactly the lock file's versions, transitive ones included, or fails.
+node_pins="$repo/ops/test-deps/node"
+node_dir="$tools/node"
+if ! cmp -s "$node_pins/package-lock.json" "$node_dir/package-lock.json" || [ ! -x "$node_dir/node_modules/.bin/s3rver" ]; then
+  echo "==> installing s3rver 3.7.1 (ops/test-deps/node/package-lock.json) into $node_dir"
+  rm -rf "$node_dir"
+  mkdir -p "$node_dir"
+  cp "$node_pins/package.json" "$node_pins/package-lock.json" "$node_dir/"
+  npm ci --silent --no-audit --no-fund --prefix "$node_dir" >/dev/null ||
+    fail s3rver "3.7.1 (with the dependencies in ops/test-deps/node/package-lock.json)" \
+      "run 'npm ci --prefix $node_dir' by hand to see npm's own error; Node.js 20 and npm 10 or newer are needed."
 fi
+
+# --- PowerShell (NuGet, as a .NET tool) --------------------------------------------------------
+# PowerShell 7.6.9 is the newest that runs on .NET 10 here: 7.7 wants a newer .NET, and its
+# platform package is not served. The version lives in .config/dotnet-tools.json.
+pwsh_version="$(sed -n '/"powershell"/,/}/s/.*"version": *"\([^"]*\)".*/\1/p' "$repo/.config/dotnet-tools.json")"
+[ -n "$pwsh_version" ] || fail PowerShell "(no version)" "give powershell a version in .config/dotnet-tools.json."
+packages="$(dotnet nuget locals global-packages --list | sed 's/^global-packages: *//')"
+pwsh_dll="${packages%/}/powershell/$pwsh_version/tools/net10.0/any/unix/pwsh.dll"
+if [ ! -f "$pwsh_dll" ]; then
+  echo "==> installing PowerShell $pwsh_version (.config/dotnet-tools.json)"
+  (cd "$repo" && dotnet tool restore >/dev/null) ||
+    fail PowerShell "$pwsh_version" "run 'dotnet tool restore' in $repo to see NuGet's own error; do not install PowerShell without a version (the newest may not run on .NET 10)."
+fi
+# A pwsh on PATH for scripts and tests, running the pinned tool in the caller's directory
+# ('dotnet tool run' only finds the manifest when started inside the checkout).
+mkdir -p "$tools/bin"
+cat >"$tools/bin/pwsh" <<EOF
+#!/bin/sh
+# Written by ops/install-test-deps.sh: PowerShell $pwsh_version from .config/dotnet-tools.json.
+exec dotnet "$pwsh_dll" "\$@"
+EOF
+chmod +x "$tools/bin/pwsh"
+ran="$("$tools/bin/pwsh" -NoLogo -NoProfile -Command '$PSVersionTable.PSVersion.ToString()' 2>&1 || true)"
+[ "$ran" = "$pwsh_version" ] || fail PowerShell "$pwsh_version" "it installed but did not run (it said: $ran); check that the .NET 10 runtime is installed."

@@ -36,6 +36,12 @@ awk '/^[[:space:]]+Passed: [0-9]+$/  { passed  += $2 }
      /Test Run Aborted/             { aborted = 1 }
      END { printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped; if (aborted) print "a test run was aborted" }' "$results/test.log"
 if [ "$status" -eq 0 ] && grep -q "Test Run Aborted" "$results/test.log"; then status=1; fi
+# dotnet test exits 0 when an assembly holds no tests (a broken discovery, a wrong filter):
+# a run that tested nothing must not look green.
+if grep -qE "No test is available|No test matches" "$results/test.log" || ! grep -qE '^[[:space:]]+Passed: [1-9][0-9]*$' "$results/test.log"; then
+  echo "no tests were discovered in at least one test assembly: failing the run" >&2
+  status=1
+fi
 
 echo "==> checking the README's run command"
 "$repo/ops/check-run-command.sh" || status=1

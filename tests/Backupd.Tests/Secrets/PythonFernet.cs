@@ -10,6 +10,10 @@ namespace Backupd.Tests.Secrets;
 internal static class PythonFernet
 {
     private const string InstallHint = "apt-get install python3-cryptography";
+
+    // Debian's python3 carries the pinned python3-cryptography (ops/install-test-deps.sh);
+    // another python3 first on PATH (pyenv, a venv) has whatever cryptography it happens to have.
+    private const string DebianPython = "/usr/bin/python3";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     /// <summary>A key from <c>Fernet.generate_key()</c>.</summary>
@@ -32,11 +36,13 @@ internal static class PythonFernet
 
     private static async Task<string> RunAsync(string script, params string[] arguments)
     {
-        var python = RequiredProgram.Find("python3", InstallHint);
+        var python = File.Exists(DebianPython)
+            ? DebianPython
+            : throw new MissingProgramException("python3", $"{DebianPython} is missing. Install it with `{InstallHint}`; {RequiredProgram.InstallEverything}.");
         var result = await ProcessRunner.RunAsync(python, ["-c", script, .. arguments], Timeout);
         if (result.ExitCode != 0 && result.StandardError.Contains("No module named 'cryptography", StringComparison.Ordinal))
         {
-            Assert.Fail($"python3 cannot import cryptography, which the Fernet interoperability tests need. Install it with `{InstallHint}`; {RequiredProgram.InstallEverything}.");
+            Assert.Fail($"{DebianPython} cannot import cryptography, which the Fernet interoperability tests need. Install it with `{InstallHint}`; {RequiredProgram.InstallEverything}.");
         }
 
         return result.EnsureSuccess("running Python's cryptography.fernet").StandardOutput.Trim();
