@@ -115,21 +115,23 @@ fi
 # platform package is not served. The version lives in .config/dotnet-tools.json.
 pwsh_version="$(sed -n '/"powershell"/,/}/s/.*"version": *"\([^"]*\)".*/\1/p' "$repo/.config/dotnet-tools.json")"
 [ -n "$pwsh_version" ] || fail PowerShell "(no version)" "give powershell a version in .config/dotnet-tools.json."
-packages="$(dotnet nuget locals global-packages --list | sed 's/^global-packages: *//')"
-pwsh_dll="${packages%/}/powershell/$pwsh_version/tools/net10.0/any/unix/pwsh.dll"
-if [ ! -f "$pwsh_dll" ]; then
+# Where the restored tool lives is the SDK's business (it may reuse a copy it restored before), so
+# ask the tool itself.
+pwsh_home() { (cd "$repo" && dotnet tool run pwsh -- -NoLogo -NoProfile -Command '$PSHOME' 2>/dev/null); }
+if ! pwsh_dir="$(pwsh_home)" || [ ! -f "$pwsh_dir/pwsh.dll" ]; then
   echo "==> installing PowerShell $pwsh_version (.config/dotnet-tools.json)"
   (cd "$repo" && dotnet tool restore >/dev/null) ||
     fail PowerShell "$pwsh_version" "run 'dotnet tool restore' in $repo to see NuGet's own error; do not install PowerShell without a version (the newest may not run on .NET 10)."
+  pwsh_dir="$(pwsh_home)" || true
+  [ -f "$pwsh_dir/pwsh.dll" ] ||
+    fail PowerShell "$pwsh_version" "it was restored but does not run: try 'dotnet tool run pwsh' in $repo, and check that the .NET 10 runtime is installed."
 fi
 # A pwsh on PATH for scripts and tests, running the pinned tool in the caller's directory
-# ('dotnet tool run' only finds the manifest when started inside the checkout).
+# ('dotnet tool run' finds the manifest only when started inside the checkout).
 mkdir -p "$tools/bin"
-cat >"$tools/bin/pwsh" <<EOF
-#!/bin/sh
-# Written by ops/install-test-deps.sh: PowerShell $pwsh_version from .config/dotnet-tools.json.
-exec dotnet "$pwsh_dll" "\$@"
-EOF
+printf '#!/bin/sh\n# Written by ops/install-test-deps.sh: PowerShell %s from .config/dotnet-tools.json.\nexec dotnet "%s/pwsh.dll" "$@"\n' \
+  "$pwsh_version" "$pwsh_dir" >"$tools/bin/pwsh"
 chmod +x "$tools/bin/pwsh"
 ran="$("$tools/bin/pwsh" -NoLogo -NoProfile -Command '$PSVersionTable.PSVersion.ToString()' 2>&1 || true)"
-[ "$ran" = "$pwsh_version" ] || fail PowerShell "$pwsh_version" "it installed but did not run (it said: $ran); check that the .NET 10 runtime is installed."
+[ "$ran" = "$pwsh_version" ] ||
+  fail PowerShell "$pwsh_version" "it runs as version '$ran' instead; run 'dotnet tool restore' in $repo."
