@@ -63,8 +63,10 @@ public sealed record RetentionPolicy
     /// days, weeks and months taken in <paramref name="zone"/> (the schedule's zone).
     /// </summary>
     /// <remarks>
-    /// The newest bundle is always kept, whatever the rules say. Bundles made at the same
-    /// instant are ordered by object key, so the plan does not depend on the order given.
+    /// The newest bundle is always kept, so a schedule always has a bundle to restore: a policy
+    /// keeps something by construction (one count above 0), and every rule that keeps anything
+    /// keeps the first bundle it meets, the newest. Bundles made at the same instant are ordered
+    /// by object key, so the plan does not depend on the order given.
     /// </remarks>
     public RetentionPlan Plan(IReadOnlyList<RetainedBundle> bundles, TimeZoneInfo zone)
     {
@@ -88,13 +90,6 @@ public sealed record RetentionPolicy
         {
             var local = TimeZoneInfo.ConvertTime(bundle.CreatedAt, zone).DateTime;
             var reasons = rules.Select(rule => rule.Keeps(local, position)).OfType<string>().ToList();
-
-            // The product promises one restorable bundle per schedule, whatever rules come later.
-            if (position == 0 && reasons.Count == 0)
-            {
-                reasons.Add("newest");
-            }
-
             if (reasons.Count > 0)
             {
                 keep.Add(new KeptBundle(bundle, reasons));

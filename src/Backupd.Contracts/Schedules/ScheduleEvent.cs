@@ -23,6 +23,9 @@ public enum ScheduleEventKind
 
     /// <summary>Pruning failed; the backup itself stands.</summary>
     PruneFailed,
+
+    /// <summary>A run ended failed or cancelled; nothing was pruned after it.</summary>
+    RunFailed,
 }
 
 /// <summary>One line of a schedule's history.</summary>

@@ -126,9 +126,16 @@ public sealed partial class ScheduleGrain(
             return;
         }
 
-        if (Definition.Retention is not { } retention || state != JobState.Completed)
+        if (state != JobState.Completed)
         {
-            // Never prune after a failed, cancelled or unscheduled run.
+            // Never prune after a failed or cancelled run: a run that left no bundle must not push a good one out.
+            Record(ScheduleEventKind.RunFailed, null, jobId, $"Job {jobId} ended {state.ToString().ToLowerInvariant()}; no bundle was pruned");
+            await schedule.WriteStateAsync();
+            return;
+        }
+
+        if (Definition.Retention is not { } retention)
+        {
             return;
         }
 

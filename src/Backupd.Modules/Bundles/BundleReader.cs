@@ -15,6 +15,7 @@ public static class BundleReader
     /// <param name="bundle">The <c>.tar.zst</c>, positioned at its start; left open.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The entries, one at a time (memory does not grow with the bundle).</returns>
+    /// <exception cref="DamagedBundleException">The bundle is truncated or its bytes changed.</exception>
     public static async IAsyncEnumerable<BundleEntry> ReadEntriesAsync(Stream bundle, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bundle);
@@ -22,10 +23,10 @@ public static class BundleReader
         await using var zstd = OpenZstd(bundle);
         await using (var tar = new TarReader(zstd, leaveOpen: true))
         {
-            while (await tar.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+            while (await NextEntryAsync(tar, cancellationToken).ConfigureAwait(false) is { } entry)
             {
                 var sha256 = IsRegularFile(entry.EntryType)
-                    ? await HashAsync(entry.DataStream, chunk, cancellationToken).ConfigureAwait(false)
+                    ? await DamagedBundleException.TranslateAsync(() => HashAsync(entry.DataStream, chunk, cancellationToken)).ConfigureAwait(false)
                     : null;
                 var size = IsRegularFile(entry.EntryType) ? entry.Length : 0;
                 var linkTarget = string.IsNullOrEmpty(entry.LinkName) ? null : entry.LinkName;
@@ -47,6 +48,7 @@ public static class BundleReader
     /// <param name="destination">Directory to extract into.</param>
     /// <param name="cancellationToken">Cancels the extraction.</param>
     /// <returns>What was written (<see cref="BundleTreeSummary.Skipped"/> counts PAX global headers).</returns>
+    /// <exception cref="DamagedBundleException">The bundle is truncated or its bytes changed.</exception>
     public static async Task<BundleTreeSummary> ExtractToDirectoryAsync(Stream bundle, string destination, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bundle);
@@ -56,9 +58,13 @@ public static class BundleReader
         await using var zstd = OpenZstd(bundle);
         await using (var tar = new TarReader(zstd, leaveOpen: true))
         {
-            while (await tar.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+            while (await NextEntryAsync(tar, cancellationToken).ConfigureAwait(false) is { } entry)
             {
-                await extraction.AddAsync(entry, chunk, cancellationToken).ConfigureAwait(false);
+                await DamagedBundleException.TranslateAsync(async () =>
+                {
+                    await extraction.AddAsync(entry, chunk, cancellationToken).ConfigureAwait(false);
+                    return true;
+                }).ConfigureAwait(false);
             }
         }
 
@@ -71,7 +77,10 @@ public static class BundleReader
     private static DecompressionStream OpenZstd(Stream bundle) =>
         new(bundle, BundleWriter.ChunkSize, checkEndOfStream: true, leaveOpen: true);
 
-    private static async Task<string> HashAsync(Stream? data, byte[] chunk, CancellationToken cancellationToken)
+    private static ValueTask<TarEntry?> NextEntryAsync(TarReader tar, CancellationToken cancellationToken) =>
+        DamagedBundleException.TranslateAsync(() => tar.GetNextEntryAsync(copyData: false, cancellationToken));
+
+    private static async ValueTask<string> HashAsync(Stream? data, byte[] chunk, CancellationToken cancellationToken)
     {
         using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         if (data is not null)
@@ -87,10 +96,13 @@ public static class BundleReader
     }
 
     // The tar ends before the zstd frame does; reading the rest makes zstd check the frame's checksum and its end.
-    private static async Task DrainAsync(Stream zstd, byte[] chunk, CancellationToken cancellationToken)
-    {
-        while (await zstd.ReadAsync(chunk, cancellationToken).ConfigureAwait(false) > 0)
+    private static ValueTask<bool> DrainAsync(Stream zstd, byte[] chunk, CancellationToken cancellationToken) =>
+        DamagedBundleException.TranslateAsync(async () =>
         {
-        }
-    }
+            while (await zstd.ReadAsync(chunk, cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
+
+            return true;
+        });
 }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Amazon.S3.Model;
 using Backupd.TestBed;
+using Backupd.Tests.Storage;
 
 namespace Backupd.Tests.Jobs;
 
@@ -39,12 +40,22 @@ public sealed class S3JobEndToEndTests(JobsEndToEndFixture fixture)
     [Fact]
     public async Task Testing_a_provider_says_which_step_failed_and_why()
     {
-        var good = await CreateProviderAsync(fixture.S3.ServiceUrl, fixture.S3.BucketName);
-        var noBucket = await CreateProviderAsync(fixture.S3.ServiceUrl, "no-such-bucket-here");
-        var unreachable = await CreateProviderAsync("http://127.0.0.1:9", fixture.S3.BucketName);
+        // s3rver accepts any signature; the proxy checks them as S3 does, so a wrong secret fails here as it would there.
+        await using var signed = new S3FaultProxy(fixture.S3) { RequiredSecret = S3rverServer.SecretKey };
+        var good = await CreateProviderAsync(signed.ServiceUrl, fixture.S3.BucketName, S3rverServer.SecretKey);
+        var wrongSecret = await CreateProviderAsync(signed.ServiceUrl, fixture.S3.BucketName, WrongSecret);
+        var noBucket = await CreateProviderAsync(signed.ServiceUrl, "no-such-bucket-here", S3rverServer.SecretKey);
+        var unreachable = await CreateProviderAsync("http://127.0.0.1:9", fixture.S3.BucketName, WrongSecret);
 
         var ok = await TestAsync(good);
         Assert.True(ok.GetProperty("ok").GetBoolean(), ok.ToString());
+        Assert.Contains(signed.Requests, request => request.Method == "PUT");
+
+        var refused = await TestAsync(wrongSecret);
+        Assert.False(refused.GetProperty("ok").GetBoolean(), refused.ToString());
+        Assert.Equal("write", refused.GetProperty("failedStep").GetString());
+        Assert.Contains("the secret access key does not belong to access key id", refused.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(WrongSecret, refused.ToString(), StringComparison.Ordinal);
 
         var missing = await TestAsync(noBucket);
         Assert.False(missing.GetProperty("ok").GetBoolean());
@@ -54,18 +65,21 @@ public sealed class S3JobEndToEndTests(JobsEndToEndFixture fixture)
         var down = await TestAsync(unreachable);
         Assert.False(down.GetProperty("ok").GetBoolean());
         Assert.Contains("127.0.0.1:9", down.GetProperty("error").GetString(), StringComparison.Ordinal);
-        Assert.DoesNotContain(S3rverServer.SecretKey + "x", down.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(WrongSecret, down.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(WrongSecret, fixture.Master.Output, StringComparison.Ordinal);
 
         using var local = await fixture.Api.SendAsync(HttpMethod.Post, $"/api/v1/providers/{fixture.ProviderId}/test");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, local.StatusCode);
     }
 
-    private async Task<string> CreateProviderAsync(string endpoint, string bucket)
+    private const string WrongSecret = S3rverServer.SecretKey + "-but-not-the-right-one";
+
+    private async Task<string> CreateProviderAsync(string endpoint, string bucket, string secret)
     {
         using var provider = await fixture.Api.SendAsync(HttpMethod.Post, "/api/v1/providers", new
         {
             name = "probe", type = "s3", endpoint, region = S3rverServer.Region, bucket, prefix = "probe", forcePathStyle = true,
-            accessKeyId = S3rverServer.AccessKey, secretAccessKey = S3rverServer.SecretKey + "x",
+            accessKeyId = S3rverServer.AccessKey, secretAccessKey = secret,
         });
         Assert.Equal(HttpStatusCode.Created, provider.StatusCode);
         return (await provider.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;

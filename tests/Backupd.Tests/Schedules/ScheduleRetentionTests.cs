@@ -46,17 +46,26 @@ public sealed class ScheduleRetentionTests(SqliteSiloFixture silo, S3rverServer 
         var deletedEvent = await WaitForEventAsync(schedule, ScheduleEventKind.Pruned);
         Assert.Contains("deleted", deletedEvent.Message, StringComparison.Ordinal);
 
-        // A failed run never prunes, even though its bundle-less job is the newest.
+        // A failed run never prunes. A tighter policy, which the next success would apply, makes a
+        // wrong prune visible: it would delete one of the two bundles left. The schedule records the
+        // failed run in the same turn in which it would have pruned.
+        await schedule.UpdateAsync(ScheduleGrainTests.Definition(node, "0 3 * * *", enabled: false, providerId: providerId, retention: new RetentionSettings(KeepLast: 1, null, null, null)));
+        var prunedBefore = (await schedule.GetAsync())!.History.Count(e => e.Kind == ScheduleEventKind.Pruned);
         await RunOnceAsync(schedule, node, client, s3.BucketName, JobState.Failed);
-        await Task.Delay(1000);
+        var failedJob = (await schedule.GetAsync())!.LastJobId!;
+        var failedEvent = await WaitForEventAsync(schedule, ScheduleEventKind.RunFailed, failedJob);
+        Assert.Equal($"Job {failedJob} ended failed; no bundle was pruned", failedEvent.Message);
         Assert.Equal(keys[^2..].Order(StringComparer.Ordinal), await ListKeysAsync(client, s3.BucketName, node));
+        Assert.Equal(prunedBefore, (await schedule.GetAsync())!.History.Count(e => e.Kind == ScheduleEventKind.Pruned));
     }
 
+    // The grain side of local retention: what the schedule asks of the node, and what it makes of
+    // a prune job that fails. A real node deleting for real: LocalRetentionEndToEndTests.
     [Fact]
-    public async Task A_local_provider_is_pruned_by_a_job_on_the_node_and_its_failure_is_recorded_without_failing_the_backups()
+    public async Task Retention_on_a_local_provider_queues_a_prune_job_whose_failure_is_recorded_without_failing_the_backups()
     {
         var providerId = Guid.NewGuid().ToString("N");
-        await Grains.GetGrain<IStorageProviderGrain>(providerId).CreateAsync(new StorageProviderDefinition("local", StorageTypes.Local, "/var/backups/nowhere", "", null));
+        await Grains.GetGrain<IStorageProviderGrain>(providerId).CreateAsync(new StorageProviderDefinition("local", StorageTypes.Local, "/var/backups/on-the-node", "", null));
         var node = "n" + Guid.NewGuid().ToString("N")[..16];
         var schedule = Grains.GetGrain<IScheduleGrain>(Guid.NewGuid().ToString("N"));
         await schedule.CreateAsync(ScheduleGrainTests.Definition(node, "0 3 * * *", enabled: false, providerId: providerId, retention: new RetentionSettings(KeepLast: 1, null, null, null)));
@@ -91,13 +100,13 @@ public sealed class ScheduleRetentionTests(SqliteSiloFixture silo, S3rverServer 
         }
     }
 
-    private static async Task<ScheduleEvent> WaitForEventAsync(IScheduleGrain schedule, ScheduleEventKind kind)
+    private static async Task<ScheduleEvent> WaitForEventAsync(IScheduleGrain schedule, ScheduleEventKind kind, string? jobId = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
             var details = (await schedule.GetAsync())!;
-            if (details.History.FirstOrDefault(e => e.Kind == kind) is { } found)
+            if (details.History.FirstOrDefault(e => e.Kind == kind && (jobId is null || e.JobId == jobId)) is { } found)
             {
                 return found;
             }

@@ -56,7 +56,7 @@ public sealed class CronScheduleTests
         Assert.False(CronSchedule.TryParse(cron, null, out _, out var error));
 
         Assert.Equal(
-            $"'cron': '{cron}' is not a valid cron expression: it has {fields}; {CronSchedule.ExpectedFormat}.",
+            $"'cron': '{cron}' is not a valid cron expression: it has {fields}; expected 5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first.",
             error);
     }
 
@@ -68,7 +68,7 @@ public sealed class CronScheduleTests
     {
         Assert.False(CronSchedule.TryParse(cron, null, out _, out var error));
 
-        Assert.Equal($"'cron' is required; {CronSchedule.ExpectedFormat}.", error);
+        Assert.Equal($"'cron' is required; expected 5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first.", error);
     }
 
     [Fact]

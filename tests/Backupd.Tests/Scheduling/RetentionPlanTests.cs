@@ -144,18 +144,35 @@ public sealed class RetentionPlanTests
         Assert.Empty(plan.Keep.Select(kept => kept.Bundle).Intersect(plan.Prune));
     }
 
-    [Theory]
-    [InlineData(1, null, null, null)]
-    [InlineData(0, 1, 0, 0)]
-    [InlineData(null, null, 1, null)]
-    [InlineData(null, null, null, 1)]
-    public void Newest_bundle_is_always_kept(int? last, int? daily, int? weekly, int? monthly)
+    [Fact]
+    public void Every_valid_policy_keeps_the_newest_bundle_for_a_rule_of_its_own()
     {
-        var bundles = Bundles("2026-01-10T12:00:00Z", "2026-11-20T12:00:00Z", "2026-06-01T12:00:00Z");
+        // Random policies over random histories, across Berlin's DST changes; a fixed seed, so a
+        // failure can be replayed. The plan must keep the newest bundle, by one of its rules.
+        var random = new Random(20261202);
+        for (var round = 0; round < 500; round++)
+        {
+            int? Count() => random.Next(4) switch { 0 => null, 1 => 0, var n => n - 1 };
+            var (last, daily, weekly, monthly) = (Count(), Count(), Count(), Count());
+            if (!RetentionPolicy.TryCreate(last, daily, weekly, monthly, out var policy, out _))
+            {
+                continue;
+            }
 
-        var plan = new RetentionPolicy(last, daily, weekly, monthly).Plan(bundles, Berlin);
+            var start = Instant("2025-10-01T00:00:00Z");
+            var bundles = Enumerable.Range(0, random.Next(1, 40))
+                .Select(_ => Bundle(start.AddMinutes(random.Next(0, 60 * 24 * 400))))
+                .DistinctBy(bundle => bundle.ObjectKey)
+                .ToArray();
+            var newest = bundles.MaxBy(bundle => bundle.CreatedAt)!;
 
-        Assert.Equal("2026-11-20T12:00:00Z", Text(plan.Keep[0].Bundle.CreatedAt));
+            var plan = policy.Plan(bundles, Berlin);
+
+            var kept = plan.Keep.FirstOrDefault(k => k.Bundle == newest);
+            Assert.True(kept is not null, $"keep {last}/{daily}/{weekly}/{monthly} pruned the newest of {bundles.Length} bundles, {Text(newest.CreatedAt)}");
+            Assert.NotEmpty(kept.Reasons);
+            Assert.Equal(bundles.Length, plan.Keep.Count + plan.Prune.Count);
+        }
     }
 
     [Fact]

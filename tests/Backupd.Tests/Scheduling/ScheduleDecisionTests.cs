@@ -118,7 +118,7 @@ public sealed class ScheduleDecisionTests
     {
         var decision = Decide(Hourly, One, At(3, 5), previousJobActive: true);
 
-        Assert.Equal(new Skip(At(3), OverlapReason, new MissedOccurrences(At(2), At(2))), decision);
+        Assert.Equal(new Skip(At(3), "the previous job of this schedule is still pending or running", new MissedOccurrences(At(2), At(2))), decision);
     }
 
     [Fact]

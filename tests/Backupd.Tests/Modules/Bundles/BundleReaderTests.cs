@@ -65,7 +65,7 @@ public sealed class BundleReaderTests : IDisposable
             file.WriteByte((byte)~original);
         }
 
-        await Assert.ThrowsAnyAsync<Exception>(() => BundleFiles.ListAsync(bundle));
+        await Assert.ThrowsAsync<DamagedBundleException>(() => BundleFiles.ListAsync(bundle));
     }
 
     [Fact]
@@ -80,6 +80,6 @@ public sealed class BundleReaderTests : IDisposable
             file.SetLength(file.Length - 100);
         }
 
-        await Assert.ThrowsAnyAsync<Exception>(() => BundleFiles.ListAsync(bundle));
+        await Assert.ThrowsAsync<DamagedBundleException>(() => BundleFiles.ListAsync(bundle));
     }
 }

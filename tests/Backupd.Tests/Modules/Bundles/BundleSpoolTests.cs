@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Backupd.Modules.Bundles;
 using Backupd.Modules.IO;
+using Backupd.TestBed;
 
 namespace Backupd.Tests.Modules.Bundles;
 
@@ -84,8 +85,9 @@ public sealed class BundleSpoolTests : IDisposable
         {
             var truncated = _temp.Combine($"cut-{cut}.tar.zst");
             await File.WriteAllBytesAsync(truncated, whole[..cut]);
-            await Assert.ThrowsAnyAsync<Exception>(() => BundleFiles.ListAsync(truncated));
-            await Assert.ThrowsAnyAsync<Exception>(() => SystemTar.ExtractAsync(truncated, _temp.Combine($"unpacked-{cut}")));
+            await Assert.ThrowsAsync<DamagedBundleException>(() => BundleFiles.ListAsync(truncated));
+            var byHand = await Assert.ThrowsAsync<TestBedException>(() => SystemTar.ExtractAsync(truncated, _temp.Combine($"unpacked-{cut}")));
+            Assert.Contains("tar: Unexpected EOF in archive", byHand.Message, StringComparison.Ordinal);
         }
     }
 

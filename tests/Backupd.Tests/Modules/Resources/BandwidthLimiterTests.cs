@@ -28,10 +28,17 @@ public sealed class BandwidthLimiterTests
     }
 
     [Fact]
-    public async Task Request_larger_than_the_burst_is_split_rather_than_refused()
+    public async Task Request_larger_than_the_bucket_is_split_and_paced_rather_than_refused()
     {
-        using var limiter = new BandwidthLimiter(SixteenMbps * 1_000_000);
-        await limiter.WaitAsync(1_000_000, CancellationToken.None).AsTask().WaitAsync(Patience);
+        // 80 Mbit/s is 10 MB/s: the bucket holds at most 2 s (20 MB) and starts with one burst
+        // (2.5 MB). The runtime's token bucket refuses a request larger than itself outright, so
+        // 25 MB passes only if the limiter splits it; paced, the 22.5 MB past the burst take 2.25 s.
+        using var limiter = new BandwidthLimiter(80_000_000);
+        var clock = Stopwatch.StartNew();
+
+        await limiter.WaitAsync(25_000_000, CancellationToken.None).AsTask().WaitAsync(Patience);
+
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(2), $"25 MB passed a 10 MB/s limit in {clock.Elapsed}");
     }
 
     [Fact]
