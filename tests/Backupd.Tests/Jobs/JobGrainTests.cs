@@ -4,9 +4,9 @@ using Backupd.Tests.Processes;
 
 namespace Backupd.Tests.Jobs;
 
-/// <summary>Jobs, node queues and the job index on a real silo with SQLite state.</summary>
-[Collection(SqliteSiloCollection.Name)]
-public sealed class JobGrainTests(SqliteSiloFixture silo)
+/// <summary>Jobs, node queues and the job index on a real silo with SQLite state; leases run on a clock the tests move.</summary>
+[Collection(FakeClockSiloCollection.Name)]
+public sealed class JobGrainTests(FakeClockSiloFixture silo)
 {
     private static readonly string[] Stages = ["one", "two", "cleanup"];
     private static readonly JobProgressReport NoProgress = new([], []);
@@ -99,6 +99,7 @@ public sealed class JobGrainTests(SqliteSiloFixture silo)
         var id = await CreateAsync(node, maxAttempts: 2);
         var first = await Job(id).StartAsync(node);
 
+        silo.Advance(FakeClockSiloFixture.LeaseDuration + TimeSpan.FromSeconds(1));
         var requeued = await WaitForStateAsync(id, JobState.Pending);
         Assert.Contains(requeued.Log, line => line.Message.Contains($"Node {node} stopped reporting", StringComparison.Ordinal) && line.Message.Contains("attempt 2 of 2", StringComparison.Ordinal));
         Assert.Equal([id], await Grains.GetGrain<INodeJobQueueGrain>(node).ListAsync());
@@ -111,10 +112,12 @@ public sealed class JobGrainTests(SqliteSiloFixture silo)
         // Reports keep the lease alive past its duration.
         for (var i = 0; i < 4; i++)
         {
-            await Task.Delay(SqliteSiloFixture.LeaseDuration / 2);
+            silo.Advance(FakeClockSiloFixture.LeaseDuration * 0.9);
             Assert.Equal(LeaseStatus.Active, await Job(id).ReportAsync(node, second.Attempt, NoProgress));
         }
 
+        Assert.Equal(JobState.Running, (await Job(id).GetAsync())!.State);
+        silo.Advance(FakeClockSiloFixture.LeaseDuration + TimeSpan.FromSeconds(1));
         var failed = await WaitForStateAsync(id, JobState.Failed);
         Assert.Contains("lease lapsed", failed.Error, StringComparison.Ordinal);
         Assert.Contains("2 of 2 attempts", failed.Error, StringComparison.Ordinal);
@@ -223,13 +226,14 @@ public sealed class JobGrainTests(SqliteSiloFixture silo)
         var id = Guid.CreateVersion7().ToString("N");
         await Job(id).CreateAsync(new JobSpec(nodeId, "wordpress", "{}", providerId, priority, maxAttempts), Stages);
         // Creation times must differ for "oldest first" to mean something.
-        await Task.Delay(5);
+        silo.Advance(TimeSpan.FromMilliseconds(5));
         return id;
     }
 
     private async Task<JobDetails> WaitForStateAsync(string id, JobState state)
     {
-        var deadline = DateTime.UtcNow + SqliteSiloFixture.LeaseDuration * 5;
+        // The grain's lease timer runs on the moved clock; the wait is only for the grain to get its turn.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
             var job = await Job(id).GetAsync();

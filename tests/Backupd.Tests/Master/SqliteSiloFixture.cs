@@ -15,14 +15,26 @@ namespace Backupd.Tests.Master;
 
 /// <summary>
 /// A real in-process silo whose grain state and reminders live in a fresh SQLite file with the
-/// product's schema, wired exactly as the master wires it.
+/// product's schema, wired exactly as the master wires it, on the real clock.
 /// </summary>
-public sealed class SqliteSiloFixture : IAsyncLifetime
+public class SqliteSiloFixture : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("backupd-silo-").FullName;
+    private readonly TimeProvider _clock;
+    private readonly TimeSpan? _leaseDuration;
 
-    /// <summary>The job lease in this silo.</summary>
-    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(3);
+    public SqliteSiloFixture()
+        : this(TimeProvider.System, leaseDuration: null)
+    {
+    }
+
+    /// <param name="clock">The clock of the product's grains and of grain timers; Orleans' own machinery keeps the real one.</param>
+    /// <param name="leaseDuration">The job lease, or null for the product's default.</param>
+    protected SqliteSiloFixture(TimeProvider clock, TimeSpan? leaseDuration)
+    {
+        _clock = clock;
+        _leaseDuration = leaseDuration;
+    }
 
     public SqliteDatabase Database { get; private set; } = null!;
 
@@ -32,7 +44,7 @@ public sealed class SqliteSiloFixture : IAsyncLifetime
 
     public IServiceProvider SiloServices => Cluster.Silos[0].ServiceProvider;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Database = new SqliteDatabase(Path.Combine(_dir, "backupd.db"));
         var migrator = new SqliteSchemaMigrator(Database, SchemaMigration.LoadEmbedded("sqlite"), TimeProvider.System, NullLogger<SqliteSchemaMigrator>.Instance);
@@ -41,15 +53,30 @@ public sealed class SqliteSiloFixture : IAsyncLifetime
         var database = Database;
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) => silo.AddBackupdSqliteStorage(database).AddBackupdCallGuard());
+        var clock = _clock;
+        var leaseDuration = _leaseDuration;
         builder.ConfigureSiloHost((_, host) =>
         {
-            host.Services.AddSingleton(TimeProvider.System);
+            host.Services.AddSingleton(clock);
+            if (clock != TimeProvider.System)
+            {
+                // Membership, messaging, the directory, activation collection and reminders stay on
+                // real time, so that moving the test's clock drives the grains and nothing else.
+                foreach (var area in (string[])[TimeProviderNames.Messaging, TimeProviderNames.SystemTimers, TimeProviderNames.Membership,
+                    TimeProviderNames.ActivationManagement, TimeProviderNames.GrainDirectory, Orleans.Reminders.ReminderTimeProviderNames.Reminders])
+                {
+                    host.Services.AddKeyedSingleton(area, TimeProvider.System);
+                }
+            }
+
             host.Services.AddSingleton(new FernetKeyRing([FernetKey.Generate()]));
             host.Services.AddSingleton<ISecretCipher, FernetSecretCipher>();
             host.Services.AddSingleton<IBundlePruner, StorageBundlePruner>();
             host.Services.AddWordPressModule();
-            // Short enough for lease tests to see a lapse in seconds.
-            host.Services.Configure<JobOptions>(jobs => jobs.LeaseDuration = LeaseDuration);
+            if (leaseDuration is { } lease)
+            {
+                host.Services.Configure<JobOptions>(jobs => jobs.LeaseDuration = lease);
+            }
         });
         // The test client stands in for code inside the silo (as the REST API is), so it
         // presents the silo's proof; GatewayAttackerTests covers clients that cannot.
@@ -62,7 +89,7 @@ public sealed class SqliteSiloFixture : IAsyncLifetime
         await Cluster.DeployAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();

@@ -67,14 +67,16 @@ public sealed class S3BundleStorageFaultTests(S3rverServer server)
         {
             PartSize = S3UploadOptions.MinimumPartSize,
             InitialBackoff = TimeSpan.FromMilliseconds(10),
-            StallTimeout = TimeSpan.FromSeconds(1),
+            StallTimeout = TimeSpan.FromSeconds(2),
         };
         using var storage = new S3BundleStorage(Settings(proxy.ServiceUrl, server.BucketName, UniquePrefix("stalled")), options);
         using var bundle = TestBundle.Create(6 * MiB);
 
         var stored = await storage.UploadAsync(bundle.Upload("f.tar.zst"), ct);
 
-        Assert.Equal(2, firstPartAttempts);
+        // Abandoned and sent again. A loaded machine may leave a later attempt silent past the
+        // stall timeout too, and that attempt is rightly abandoned as well: more is not wrong.
+        Assert.True(firstPartAttempts >= 2, $"the stalled first part was sent {firstPartAttempts} time(s)");
         Assert.Equal(bundle.Sha256Hex, await StoredSha256Async(server, stored.Key, ct));
     }
 

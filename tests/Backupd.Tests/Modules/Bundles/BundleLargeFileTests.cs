@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace Backupd.Tests.Modules.Bundles;
 
 /// <summary>Entries over 8 GiB, the largest size a plain ustar header can state.</summary>
+[Collection(LargeBundleCollection.Name)]
 public sealed class BundleLargeFileTests(ITestOutputHelper output) : IDisposable
 {
     // 8 GiB + 1 MiB + 3: past 077777777777, and not a multiple of the 512-byte tar block.

@@ -36,18 +36,19 @@ public sealed class ChunkPipeTests
         var destination = new GatedStream();
         await using var pipe = new ChunkPipe(destination, Chunk, depth: 2);
 
-        // One chunk at the destination, two waiting, one being filled: the fifth cannot be handed over.
+        // One chunk at the destination, two waiting, one being filled: the fifth cannot be handed
+        // over. Write until a write has not completed for a while. A slow machine can only stop
+        // the loop early; a pipe that does not hold the writer back lets it run to 20.
         var written = 0;
         Task write = Task.CompletedTask;
         while (write.IsCompleted && written < 20)
         {
             write = pipe.WriteAsync(new byte[Chunk]).AsTask();
             written++;
-            await Task.WhenAny(write, Task.Delay(TimeSpan.FromMilliseconds(200)));
+            await Task.WhenAny(write, Task.Delay(TimeSpan.FromMilliseconds(500)));
         }
 
-        Assert.False(write.IsCompleted, "the writer should wait while the destination is stuck");
-        Assert.InRange(written, 3, 5);
+        Assert.InRange(written, 1, 5);
 
         destination.Open();
         await write.WaitAsync(Patience);
