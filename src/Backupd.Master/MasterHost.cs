@@ -15,6 +15,7 @@ using Backupd.Master.Hosting;
 using Backupd.Master.Options;
 using Backupd.Master.Persistence;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -68,13 +69,14 @@ public static class MasterHost
         app.MapSecretsApi();
         app.MapSchedulesApi();
 
+        OrleansPorts.EnsureFree(options);
         try
         {
             await ((IHost)app).RunAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is SqliteException or UnauthorizedAccessException)
         {
-            throw new StartupFailedException($"The master cannot use its database '{database.Path}': {ex.Message}. Check that BACKUPD_DATA_DIR ('{options.DataDir}') is writable by this user.", ex);
+            throw new StartupFailedException($"The master cannot use its database '{database.Path}': {StartupFailedException.Reason(ex)}. Check that BACKUPD_DATA_DIR ('{options.DataDir}') is writable by this user.", ex);
         }
         catch (SchemaTooNewException ex)
         {
@@ -83,6 +85,10 @@ public static class MasterHost
         catch (IOException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
         {
             throw new StartupFailedException($"Cannot listen on {options.Urls}: the address is already in use. Stop the other process or set BACKUPD_URLS to a free address.", ex);
+        }
+        catch (AddressInUseException ex)
+        {
+            throw new StartupFailedException(OrleansPorts.DescribeEither(options), ex);
         }
 
         return 0;

@@ -61,7 +61,7 @@ public sealed partial class SecretKeyLoader
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new StartupFailedException($"Cannot read the secret key file '{path}': {ex.Message}. It must be readable by the user that runs the master.", ex);
+            throw new StartupFailedException($"Cannot read the secret key file '{path}': {StartupFailedException.Reason(ex)}. It must be readable by the user that runs the master.", ex);
         }
 
         return ParseFile(path, text);
@@ -108,7 +108,7 @@ public sealed partial class SecretKeyLoader
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new StartupFailedException($"Cannot write a new secret key file '{path}': {ex.Message}. The data dir must be writable by the user that runs the master, or set {SettingVariable}.", ex);
+            throw new StartupFailedException($"Cannot write a new secret key file '{path}': {StartupFailedException.Reason(ex)}. The data dir must be writable by the user that runs the master, or set {SettingVariable}.", ex);
         }
 
         LogGenerated(path);

@@ -15,7 +15,16 @@ public sealed partial class ScheduleActivator(IGrainFactory grains, IHostApplica
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        await started.Task.WaitAsync(stoppingToken);
+        try
+        {
+            await started.Task.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The master stopped before it was up (a start-up failure says why); nothing to wake.
+            return;
+        }
+
         var ids = await grains.Of(Directories.Schedules).ListAsync();
         foreach (var id in ids)
         {

@@ -110,6 +110,28 @@ public sealed partial class WordPressJobEndToEndTests(JobsEndToEndFixture fixtur
     }
 
     [Fact]
+    public async Task A_node_killed_mid_job_removes_the_leftover_work_dir_when_it_starts_again()
+    {
+        var site = await fixture.WordPress.CreateSiteAsync();
+        await File.WriteAllBytesAsync(Path.Combine(site.UploadsPath, "big.bin"), RandomNumberGenerator.GetBytes(JobsEndToEndFixture.NodeBandwidthMbps * 1_000_000 / 8 * 30));
+        var id = await fixture.CreateJobAsync(new { path = site.RootPath });
+        await fixture.WaitForJobAsync(id, job => StageStatus(job, "upload_remote") == "running" || JobsEndToEndFixture.IsFinished(job), JobTimeout);
+        var workDir = Path.Combine(fixture.Node.DataDir, "work", id);
+        Assert.NotEmpty(Directory.EnumerateFiles(workDir));
+
+        await fixture.Node.KillAsync();
+        Assert.True(Directory.Exists(workDir), "a killed node cannot have cleaned up");
+        fixture.Node.Start();
+
+        await fixture.Node.Process.WaitForOutputAsync($"Removed the work directory {Regex.Escape(workDir)} left by an earlier run", TimeSpan.FromSeconds(60));
+        Assert.False(Directory.Exists(workDir));
+        await fixture.Node.Process.WaitForOutputAsync($"Connected to the master as node {fixture.NodeId}", TimeSpan.FromSeconds(60));
+        // The killed run is the master's to settle when its lease lapses; cancelled, it will not run again.
+        using var cancel = await fixture.Api.SendAsync(HttpMethod.Post, $"/api/v1/jobs/{id}/cancel");
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+    }
+
+    [Fact]
     public async Task A_pending_job_is_cancelled_at_once()
     {
         // A node that is approved but never connects: its jobs wait in its queue.
@@ -149,6 +171,33 @@ public sealed partial class WordPressJobEndToEndTests(JobsEndToEndFixture fixtur
         Assert.DoesNotContain(wrongPassword, fixture.Master.Output);
         Assert.DoesNotContain(wrongPassword, fixture.Node.Process.Output);
         SecretScan.AssertNotInFiles(fixture.Master.DataDir, wrongPassword);
+        Assert.False(Directory.Exists(Path.Combine(fixture.Node.DataDir, "work", id)));
+    }
+
+    [Fact]
+    public async Task A_backup_larger_than_the_free_space_fails_in_backup_db_before_dumping_anything()
+    {
+        var site = await fixture.WordPress.CreateSiteAsync();
+        // Sparse: 10 TiB to whoever reads it, a few blocks on disk; more than any test machine has free.
+        await using (var huge = File.Create(Path.Combine(site.UploadsPath, "disk-image.img")))
+        {
+            huge.SetLength(10L << 40);
+        }
+
+        var id = await fixture.CreateJobAsync(new { path = site.RootPath });
+        var job = await fixture.WaitForJobAsync(id, JobsEndToEndFixture.IsFinished, JobTimeout);
+
+        Assert.True(job.GetProperty("state").GetString() == "failed", job.ToString());
+        var error = job.GetProperty("error").GetString()!;
+        Assert.StartsWith($"backup_db: Not enough free space in {Path.Combine(fixture.Node.DataDir, "work", id)}: ", error, StringComparison.Ordinal);
+        Assert.Contains(", wp-content 10240.0 GiB). Free some space, or set BACKUPD_DATA_DIR to a larger disk.", error, StringComparison.Ordinal);
+        var dump = job.GetProperty("stages").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "backup_db");
+        Assert.Equal("failed", dump.GetProperty("status").GetString());
+        Assert.Equal(0, dump.GetProperty("bytesDone").GetInt64());
+        Assert.NotEqual("completed", StageStatus(job, "backup_files"));
+        Assert.Equal("skipped", StageStatus(job, "upload_remote"));
+        Assert.Equal("completed", StageStatus(job, "cleanup"));
+        Assert.Empty(Directory.EnumerateFiles(fixture.StorageDir, $"*{id}*", SearchOption.AllDirectories));
         Assert.False(Directory.Exists(Path.Combine(fixture.Node.DataDir, "work", id)));
     }
 

@@ -32,15 +32,27 @@ public sealed class BackupdProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts <c>backupd</c> with <paramref name="args"/> and exactly the given <c>BACKUPD_*</c> variables.</summary>
-    public static BackupdProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
+    /// <param name="args">The command line.</param>
+    /// <param name="environment">The <c>BACKUPD_*</c> variables (and any other to set).</param>
+    /// <param name="launcher">A command that runs <c>backupd</c> for us, such as <c>setpriv</c> to drop root.</param>
+    public static BackupdProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string>? launcher = null)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
+        var dotnet = Environment.ProcessPath ?? "dotnet";
+        var start = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : dotnet)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        if (launcher is { Count: > 0 })
+        {
+            foreach (var part in launcher.Skip(1).Append(dotnet))
+            {
+                start.ArgumentList.Add(part);
+            }
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "backupd.dll"));
         foreach (var arg in args)
         {
@@ -68,9 +80,9 @@ public sealed class BackupdProcess : IAsyncDisposable
     }
 
     /// <summary>Runs <c>backupd</c> to completion and returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, TimeSpan? timeout = null)
+    public static async Task<(int ExitCode, string Output)> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, TimeSpan? timeout = null, IReadOnlyList<string>? launcher = null)
     {
-        await using var process = Start(args, environment);
+        await using var process = Start(args, environment, launcher);
         var exitCode = await process.WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(60));
         return (exitCode, process.Output);
     }
@@ -111,6 +123,16 @@ public sealed class BackupdProcess : IAsyncDisposable
             }
 
             await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Sends SIGKILL: the process ends at once, as in a crash or an OOM kill, with no chance to clean up.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: false);
+            await _process.WaitForExitAsync();
         }
     }
 

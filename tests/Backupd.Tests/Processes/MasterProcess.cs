@@ -48,6 +48,9 @@ public sealed class MasterProcess : IAsyncDisposable
     /// <summary>The Orleans gateway port nodes connect to.</summary>
     public int GatewayPort => int.Parse(_environment["BACKUPD_GATEWAY_PORT"], System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The Orleans port silos talk to each other on.</summary>
+    public int SiloPort => int.Parse(_environment["BACKUPD_SILO_PORT"], System.Globalization.CultureInfo.InvariantCulture);
+
     public Uri BaseUrl { get; }
 
     public HttpClient Http { get; }
@@ -95,6 +98,11 @@ public sealed class MasterProcess : IAsyncDisposable
 
         throw new TimeoutException($"The master did not become healthy in time:\n{_process.Output}");
     }
+
+    /// <summary>Runs a master that is expected not to start: its exit code and everything it wrote.</summary>
+    /// <param name="launcher">A command that runs it for us, such as <c>setpriv</c> to drop root.</param>
+    public Task<(int ExitCode, string Output)> RunUntilExitAsync(IReadOnlyList<string>? launcher = null) =>
+        BackupdProcess.RunAsync([], _environment, TimeSpan.FromSeconds(60), launcher);
 
     /// <summary>Stops the process with SIGTERM and returns its exit code.</summary>
     public async Task<int> StopAsync()

@@ -21,6 +21,14 @@ public sealed class NodeProcess(Uri masterUrl, IReadOnlyDictionary<string, strin
         _process = BackupdProcess.Start(["--mode", "node"], environment);
     }
 
+    /// <summary>Kills the node with SIGKILL, as a crash would, and lets go of the process; <see cref="Start"/> runs it again.</summary>
+    public async Task KillAsync()
+    {
+        await Process.KillAsync();
+        await Process.DisposeAsync();
+        _process = null;
+    }
+
     public async Task<int> StopAsync()
     {
         Process.Terminate();

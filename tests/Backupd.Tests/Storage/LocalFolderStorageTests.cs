@@ -1,0 +1,85 @@
+using Backupd.Modules;
+using Backupd.Modules.Storage;
+using Backupd.Storage;
+using Backupd.Tests.Modules.Bundles;
+
+namespace Backupd.Tests.Storage;
+
+/// <summary>The local folder target on a real disk: what it refuses, and what it leaves behind when it does.</summary>
+public sealed class LocalFolderStorageTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task A_bundle_is_stored_under_its_prefixed_key_with_its_size_and_sha256_and_no_partial_file_left()
+    {
+        var root = _temp.Combine("backups");
+        Directory.CreateDirectory(root);
+        using var bundle = TestBundle.Create(3 * 1024 * 1024 + 17);
+
+        var stored = await new LocalFolderStorage(root, "/site-a/").UploadAsync(bundle.Upload("node-1/wordpress/example/b.tar.zst"), CancellationToken.None);
+
+        Assert.Equal(("site-a/node-1/wordpress/example/b.tar.zst", bundle.Size, bundle.Sha256Hex), (stored.Key, stored.Size, stored.Sha256Hex));
+        Assert.Equal(await File.ReadAllBytesAsync(bundle.Path), await File.ReadAllBytesAsync(Path.Combine(root, stored.Key)));
+        Assert.Equal([Path.Combine(root, stored.Key)], Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task A_missing_directory_is_refused_with_what_to_do_and_is_not_created()
+    {
+        var root = _temp.Combine("nas-not-mounted");
+        using var bundle = TestBundle.Create(1000);
+
+        var error = await Assert.ThrowsAsync<ModuleFailedException>(
+            () => new LocalFolderStorage(root, "").UploadAsync(bundle.Upload("n/wordpress/s/b.tar.zst"), CancellationToken.None));
+
+        Assert.Equal(
+            $"The storage directory {root} does not exist on this node. Create it (mkdir -p {root}), mount the disk it lives on, or fix the provider's path.",
+            error.Message);
+        Assert.False(Directory.Exists(root));
+    }
+
+    [Theory]
+    [InlineData(0, "0000000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData(1, null)]
+    public async Task A_copy_that_does_not_read_back_as_the_bundle_is_deleted_and_the_upload_fails(long sizeOffset, string? sha256)
+    {
+        // The bytes on disk are read back and compared with what the bundle writer recorded: a disk
+        // (or NAS) that returns other bytes, or fewer, must not leave a bundle that looks stored.
+        var root = _temp.Combine("backups");
+        Directory.CreateDirectory(root);
+        using var bundle = TestBundle.Create(64 * 1024);
+        var upload = bundle.Upload("n/wordpress/s/b.tar.zst") with { Size = bundle.Size + sizeOffset, Sha256Hex = sha256 ?? bundle.Sha256Hex };
+
+        var error = await Assert.ThrowsAsync<ModuleFailedException>(() => new LocalFolderStorage(root, "").UploadAsync(upload, CancellationToken.None));
+
+        var destination = Path.Combine(root, "n/wordpress/s/b.tar.zst");
+        Assert.StartsWith($"The bundle written to {destination} does not match: {bundle.Size} bytes with SHA-256 {bundle.Sha256Hex}, expected {upload.Size} bytes with {upload.Sha256Hex}.", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories));
+    }
+
+    [Theory]
+    [InlineData("", "../outside.tar.zst")]
+    [InlineData("", "n/../../outside.tar.zst")]
+    [InlineData("../", "outside.tar.zst")]
+    [InlineData("", "/tmp/outside.tar.zst")]
+    public async Task A_key_that_climbs_out_of_the_directory_is_refused_before_anything_is_written(string prefix, string key)
+    {
+        var root = _temp.Combine("backups");
+        Directory.CreateDirectory(root);
+        using var bundle = TestBundle.Create(1000);
+        var storage = new LocalFolderStorage(root, prefix);
+
+        var fullKey = BundleKey.WithPrefix(prefix, key);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => storage.UploadAsync(bundle.Upload(key), CancellationToken.None));
+        Assert.StartsWith($"The key '{fullKey}' points outside the storage directory.", error.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ArgumentException>(() => storage.DeleteAsync(fullKey, CancellationToken.None));
+
+        Assert.False(File.Exists(_temp.Combine("outside.tar.zst")));
+        Assert.False(File.Exists("/tmp/outside.tar.zst"));
+        Assert.Equal([root], Directory.EnumerateFileSystemEntries(_temp.Path));
+    }
+}
