@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the README's test command the way a new user (and CI) does: a clone of this checkout's
-# HEAD in a temp dir, with no .tools/ and, unless --keep-caches, empty NuGet and npm caches, so
-# that every pinned tool and package is fetched again. Reports the result and how long it took.
+# HEAD in a temp dir, with no .tools/ and, unless --keep-caches, empty NuGet, .NET tool and npm
+# caches, so that every pinned tool and package is fetched again. (Debian packages already
+# installed stay; the install script still checks their series.) Reports the result and how long it took.
 # Run it before pushing a change to set-up: ops/install-test-deps.sh, ops/test-deps/,
 # .config/dotnet-tools.json, Directory.Packages.props, global.json or ops/test.sh.
 #   ops/check-fresh-setup.sh [--keep-caches] [--keep]
@@ -24,14 +25,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ -n "$(git -C "$repo" status --porcelain --untracked-files=no)" ]; then
+if [ -n "$(git -C "$repo" status --porcelain)" ]; then
   echo "note: uncommitted changes are not in the clone; it tests HEAD ($(git -C "$repo" rev-parse --short HEAD))"
 fi
 git clone --quiet --no-hardlinks "$repo" "$work/clone"
 
 if [ "$fresh_caches" -eq 1 ]; then
-  export NUGET_PACKAGES="$work/nuget-packages" npm_config_cache="$work/npm-cache"
-  echo "==> fresh clone of $(git -C "$work/clone" rev-parse --short HEAD) in $work/clone, empty NuGet and npm caches"
+  # The SDK remembers where it restored each .NET tool (in its home's tool cache), and NuGet keeps
+  # downloads apart from packages: all of them start empty, as on a new machine.
+  export NUGET_PACKAGES="$work/nuget-packages" NUGET_HTTP_CACHE_PATH="$work/nuget-http" \
+    DOTNET_CLI_HOME="$work/dotnet-home" npm_config_cache="$work/npm-cache"
+  echo "==> fresh clone of $(git -C "$work/clone" rev-parse --short HEAD) in $work/clone, empty NuGet, .NET tool and npm caches"
 else
   echo "==> fresh clone of $(git -C "$work/clone" rev-parse --short HEAD) in $work/clone"
 fi

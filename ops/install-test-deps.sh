@@ -10,6 +10,9 @@ set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools="$repo/.tools"
+# The first dotnet command on a machine prints a welcome banner, which must not end up in what
+# this script reads back from dotnet.
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -59,6 +62,13 @@ declare -A debian_series=(
   [awscli]='2.9.'               # /usr/bin/aws, what ops/bench/s3-upload.sh measures against
 )
 chromium_min_major=156          # the Chromium this machine's browser checks ran against
+# Node.js and npm come with the machine (as the .NET SDK does) or from Debian; s3rver's lock file
+# needs Node.js 18 and npm 9 (lockfileVersion 3) at least, which Debian 12's own packages are.
+node_min_major=18
+npm_min_major=9
+
+# major VERSION: the number before the first dot, after any Debian epoch ("1:156.0" -> 156).
+major() { local v="${1#*:}"; v="${v#v}"; echo "${v%%.*}"; }
 
 missing=()
 for probe in "${!debian[@]}"; do
@@ -85,29 +95,42 @@ for package in "${!debian_series[@]}"; do
   version="$(dpkg-query -W -f '${Version}' "$package" 2>/dev/null || true)"
   case "$version" in
     "$series"*) ;;
-    "") fail "$package" "$series*" "run 'apt-get install $package' by hand to see apt's own error." ;;
+    "") fail "$package" "$series*" \
+          "the Debian package is not installed (what the tests need may have come from elsewhere); run 'apt-get install $package'." ;;
     *) fail "$package" "$series* (found $version)" \
          "the suite is tested with Debian 12's $package $series*; install that series, or test the new one and move its pin in $0." ;;
   esac
 done
 chromium_version="$(dpkg-query -W -f '${Version}' chromium 2>/dev/null || true)"
-if [ -z "$chromium_version" ] || [ "${chromium_version%%.*}" -lt "$chromium_min_major" ]; then
-  fail chromium "$chromium_min_major or newer (found ${chromium_version:-none})" \
-    "apt-get install chromium from Debian 12's security archive."
-fi
+chromium_major="$(major "$chromium_version")"
+case "$chromium_major" in
+  ''|*[!0-9]*) fail chromium "$chromium_min_major or newer (found ${chromium_version:-none})" "apt-get install chromium from Debian 12's security archive." ;;
+esac
+[ "$chromium_major" -ge "$chromium_min_major" ] ||
+  fail chromium "$chromium_min_major or newer (found $chromium_version)" "apt-get install chromium from Debian 12's security archive."
+
+for tool in node npm; do
+  found="$("$tool" --version 2>/dev/null || true)"
+  wanted="$([ "$tool" = node ] && echo "$node_min_major" || echo "$npm_min_major")"
+  found_major="$(major "$found")"
+  case "$found_major" in ''|*[!0-9]*) found_major=0 ;; esac
+  [ "$found_major" -ge "$wanted" ] ||
+    fail "$tool" "$wanted or newer (found ${found:-none})" "install Debian 12's nodejs and npm (apt-get install nodejs npm), or a newer Node.js."
+done
 
 # --- s3rver (npm) ----------------------------------------------------------------------------
 # npm ci installs exactly the lock file's versions, transitive ones included, or fails.
 node_pins="$repo/ops/test-deps/node"
 node_dir="$tools/node"
+s3rver_version="$(sed -n 's/.*"s3rver": *"\([^"]*\)".*/\1/p' "$node_pins/package.json")"
 if ! cmp -s "$node_pins/package-lock.json" "$node_dir/package-lock.json" || [ ! -x "$node_dir/node_modules/.bin/s3rver" ]; then
-  echo "==> installing s3rver 3.7.1 (ops/test-deps/node/package-lock.json) into $node_dir"
+  echo "==> installing s3rver $s3rver_version (ops/test-deps/node/package-lock.json) into $node_dir"
   rm -rf "$node_dir"
   mkdir -p "$node_dir"
   cp "$node_pins/package.json" "$node_pins/package-lock.json" "$node_dir/"
-  npm ci --silent --no-audit --no-fund --prefix "$node_dir" >/dev/null ||
-    fail s3rver "3.7.1 (with the dependencies in ops/test-deps/node/package-lock.json)" \
-      "run 'npm ci --prefix $node_dir' by hand to see npm's own error; Node.js 20 and npm 10 or newer are needed."
+  npm ci --loglevel=error --no-audit --no-fund --prefix "$node_dir" >/dev/null ||
+    fail s3rver "$s3rver_version (with the dependencies in ops/test-deps/node/package-lock.json)" \
+      "npm's own error is above; check that the npm registry is reachable, then run $0 again."
 fi
 
 # --- PowerShell (NuGet, as a .NET tool) --------------------------------------------------------
@@ -117,7 +140,7 @@ pwsh_version="$(sed -n '/"powershell"/,/}/s/.*"version": *"\([^"]*\)".*/\1/p' "$
 [ -n "$pwsh_version" ] || fail PowerShell "(no version)" "give powershell a version in .config/dotnet-tools.json."
 # Where the restored tool lives is the SDK's business (it may reuse a copy it restored before), so
 # ask the tool itself.
-pwsh_home() { (cd "$repo" && dotnet tool run pwsh -- -NoLogo -NoProfile -Command '$PSHOME' 2>/dev/null); }
+pwsh_home() { (cd "$repo" && dotnet tool run pwsh -- -NoLogo -NoProfile -Command '$PSHOME' 2>/dev/null | tail -n 1); }
 if ! pwsh_dir="$(pwsh_home)" || [ ! -f "$pwsh_dir/pwsh.dll" ]; then
   echo "==> installing PowerShell $pwsh_version (.config/dotnet-tools.json)"
   (cd "$repo" && dotnet tool restore >/dev/null) ||

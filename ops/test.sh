@@ -6,9 +6,9 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 "$repo/ops/install-test-deps.sh"
 export PATH="$repo/.tools/bin:$repo/.tools/node/node_modules/.bin:$PATH"
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 echo "==> building"
 # The build uses the compiler server (Directory.Build.props); stop it when the build is done
@@ -38,7 +38,7 @@ awk '/^[[:space:]]+Passed: [0-9]+$/  { passed  += $2 }
 if [ "$status" -eq 0 ] && grep -q "Test Run Aborted" "$results/test.log"; then status=1; fi
 # dotnet test exits 0 when an assembly holds no tests (a broken discovery, a wrong filter):
 # a run that tested nothing must not look green.
-if grep -qE "No test is available|No test matches" "$results/test.log" || ! grep -qE '^[[:space:]]+Passed: [1-9][0-9]*$' "$results/test.log"; then
+if grep -qE "No test is available|No test matches" "$results/test.log" || ! grep -qE '^Total tests: [1-9][0-9]*$' "$results/test.log"; then
   echo "no tests were discovered in at least one test assembly: failing the run" >&2
   status=1
 fi

@@ -69,7 +69,7 @@ public static class MasterHost
         app.MapSecretsApi();
         app.MapSchedulesApi();
 
-        OrleansPorts.EnsureFree(options);
+        ListenEndpoints.EnsureAvailable(options);
         try
         {
             await ((IHost)app).RunAsync(cancellationToken);
@@ -88,7 +88,7 @@ public static class MasterHost
         }
         catch (AddressInUseException ex)
         {
-            throw new StartupFailedException(OrleansPorts.DescribeEither(options), ex);
+            throw new StartupFailedException(ListenEndpoints.DescribeTakenOrleansPort(options), ex);
         }
 
         return 0;

@@ -40,22 +40,24 @@ public sealed class LocalFolderStorage : IBundleStorage
         var destination = PathFor(fullKey);
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
         var partial = $"{destination}.partial-{Guid.NewGuid():N}";
+        long size;
+        string sha256;
         try
         {
             await CopyAsync(upload, partial, cancellationToken);
+            // Checked under the temporary name, so a bad copy never shows, or replaces a bundle, under the real one.
+            (size, sha256) = await DigestAsync(partial, cancellationToken);
+            if (size != upload.Size || !string.Equals(sha256, upload.Sha256Hex, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ModuleFailedException($"The bundle written to {destination} does not match: {size} bytes with SHA-256 {sha256}, expected {upload.Size} bytes with {upload.Sha256Hex}. The disk may be failing or full.");
+            }
+
             File.Move(partial, destination, overwrite: true);
         }
         catch
         {
             File.Delete(partial);
             throw;
-        }
-
-        var (size, sha256) = await DigestAsync(destination, cancellationToken);
-        if (size != upload.Size || !string.Equals(sha256, upload.Sha256Hex, StringComparison.OrdinalIgnoreCase))
-        {
-            File.Delete(destination);
-            throw new ModuleFailedException($"The bundle written to {destination} does not match: {size} bytes with SHA-256 {sha256}, expected {upload.Size} bytes with {upload.Sha256Hex}. The disk may be failing or full.");
         }
 
         return new StoredBundleInfo(fullKey, size, sha256);

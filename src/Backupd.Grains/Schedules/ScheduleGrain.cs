@@ -129,7 +129,9 @@ public sealed partial class ScheduleGrain(
         if (state != JobState.Completed)
         {
             // Never prune after a failed or cancelled run: a run that left no bundle must not push a good one out.
-            Record(ScheduleEventKind.RunFailed, null, jobId, $"Job {jobId} ended {state.ToString().ToLowerInvariant()}; no bundle was pruned");
+            Record(ScheduleEventKind.RunFailed, null, jobId, Definition.Retention is null
+                ? $"Job {jobId} ended {state.ToString().ToLowerInvariant()}"
+                : $"Job {jobId} ended {state.ToString().ToLowerInvariant()}; retention waits for a successful run, so no bundle was pruned");
             await schedule.WriteStateAsync();
             return;
         }

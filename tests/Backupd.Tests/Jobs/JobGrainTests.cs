@@ -230,20 +230,5 @@ public sealed class JobGrainTests(FakeClockSiloFixture silo)
         return id;
     }
 
-    private async Task<JobDetails> WaitForStateAsync(string id, JobState state)
-    {
-        // The grain's lease timer runs on the moved clock; the wait is only for the grain to get its turn.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var job = await Job(id).GetAsync();
-            if (job!.State == state || DateTime.UtcNow > deadline)
-            {
-                Assert.Equal(state, job.State);
-                return job;
-            }
-
-            await Task.Delay(200);
-        }
-    }
+    private Task<JobDetails> WaitForStateAsync(string id, JobState state) => silo.WaitForJobAsync(id, job => job.State == state);
 }

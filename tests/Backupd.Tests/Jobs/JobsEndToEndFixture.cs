@@ -19,7 +19,11 @@ public sealed class JobsEndToEndFixture : IAsyncLifetime
 
     public S3rverServer S3 { get; } = new();
 
-    public MasterProcess Master { get; } = new();
+    /// <summary>
+    /// The master. Its job lease is 20 s (ten missed 2-second reports) rather than 60, so that a
+    /// test that kills the node sees the master settle the killed run without a minute's wait.
+    /// </summary>
+    public MasterProcess Master { get; } = new(extraEnvironment: new Dictionary<string, string> { ["BACKUPD_JOB_LEASE"] = "00:00:20" });
 
     public NodeProcess Node { get; private set; } = null!;
 

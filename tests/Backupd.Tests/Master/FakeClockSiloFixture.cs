@@ -1,3 +1,4 @@
+using Backupd.Contracts.Jobs;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Backupd.Tests.Master;
@@ -26,6 +27,29 @@ public sealed class FakeClockSiloFixture : SqliteSiloFixture
 
     /// <summary>Moves the grains' time forward; grain timers that fall due fire.</summary>
     public void Advance(TimeSpan by) => _clock.Advance(by);
+
+    /// <summary>
+    /// Polls a job until <paramref name="done"/> holds, moving the clock a second at each look: a
+    /// grain timer re-arms only when its tick has finished, so one that re-armed after the test's
+    /// last move still comes due.
+    /// </summary>
+    public async Task<JobDetails> WaitForJobAsync(string jobId, Func<JobDetails, bool> done)
+    {
+        var job = Client.GetGrain<IJobGrain>(jobId);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var details = (await job.GetAsync())!;
+            if (done(details))
+            {
+                return details;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"job {jobId} is still {details.State}: {string.Join("; ", details.Log.Select(line => line.Message))}");
+            Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(50);
+        }
+    }
 }
 
 [CollectionDefinition(Name)]

@@ -23,6 +23,7 @@ public sealed class MasterStartupFailureTests
         Assert.Contains(
             $"backupd: Cannot listen on http://127.0.0.1:{master.BaseUrl.Port}: the address is already in use. Stop the other process or set BACKUPD_URLS to a free address.",
             output, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(master.DataDir));
     }
 
     [Theory]
@@ -41,7 +42,21 @@ public sealed class MasterStartupFailureTests
             $"backupd: Cannot listen on 127.0.0.1:{port} ({setting}): the port is already in use, perhaps by another master. Stop the other process or set {setting} to a free port.",
             output, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(master.DataDir, "backupd.db")), "the master opened its database before finding its port taken");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(master.DataDir));
+    }
+
+    [Fact]
+    public async Task A_gateway_address_that_is_not_this_machines_stops_start_up_naming_the_setting()
+    {
+        // 192.0.2.0/24 is reserved for documentation: no machine has it.
+        await using var master = new MasterProcess(extraEnvironment: new Dictionary<string, string> { ["BACKUPD_GATEWAY_HOST"] = "192.0.2.10" });
+
+        var (exitCode, output) = await master.RunUntilExitAsync();
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"backupd: Cannot listen on 192.0.2.10:{master.GatewayPort} (BACKUPD_GATEWAY_HOST and BACKUPD_GATEWAY_PORT): ", output, StringComparison.Ordinal);
+        Assert.Contains("Set BACKUPD_GATEWAY_HOST and BACKUPD_GATEWAY_PORT to an address of this machine and a port this user may open.", output, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(master.DataDir));
     }
 
     [Fact]

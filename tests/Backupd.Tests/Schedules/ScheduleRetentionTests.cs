@@ -54,7 +54,7 @@ public sealed class ScheduleRetentionTests(SqliteSiloFixture silo, S3rverServer 
         await RunOnceAsync(schedule, node, client, s3.BucketName, JobState.Failed);
         var failedJob = (await schedule.GetAsync())!.LastJobId!;
         var failedEvent = await WaitForEventAsync(schedule, ScheduleEventKind.RunFailed, failedJob);
-        Assert.Equal($"Job {failedJob} ended failed; no bundle was pruned", failedEvent.Message);
+        Assert.Equal($"Job {failedJob} ended failed; retention waits for a successful run, so no bundle was pruned", failedEvent.Message);
         Assert.Equal(keys[^2..].Order(StringComparer.Ordinal), await ListKeysAsync(client, s3.BucketName, node));
         Assert.Equal(prunedBefore, (await schedule.GetAsync())!.History.Count(e => e.Kind == ScheduleEventKind.Pruned));
     }

@@ -44,20 +44,24 @@ public sealed class LocalFolderStorageTests : IDisposable
     [Theory]
     [InlineData(0, "0000000000000000000000000000000000000000000000000000000000000000")]
     [InlineData(1, null)]
-    public async Task A_copy_that_does_not_read_back_as_the_bundle_is_deleted_and_the_upload_fails(long sizeOffset, string? sha256)
+    public async Task A_copy_that_does_not_read_back_as_the_bundle_fails_the_upload_and_never_takes_the_keys_place(long sizeOffset, string? sha256)
     {
-        // The bytes on disk are read back and compared with what the bundle writer recorded: a disk
-        // (or NAS) that returns other bytes, or fewer, must not leave a bundle that looks stored.
+        // The copy is read back and compared with what the bundle writer recorded. Read back right
+        // after writing it mostly comes from the page cache: this catches a short or wrong copy (a
+        // full disk, a source changed underneath), not a platter that rots later. Here the record
+        // disagrees with the bytes, which is what such a copy looks like from the check's side.
         var root = _temp.Combine("backups");
-        Directory.CreateDirectory(root);
+        var destination = Path.Combine(root, "n/wordpress/s/b.tar.zst");
+        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+        await File.WriteAllTextAsync(destination, "an earlier, good bundle under the same key");
         using var bundle = TestBundle.Create(64 * 1024);
         var upload = bundle.Upload("n/wordpress/s/b.tar.zst") with { Size = bundle.Size + sizeOffset, Sha256Hex = sha256 ?? bundle.Sha256Hex };
 
         var error = await Assert.ThrowsAsync<ModuleFailedException>(() => new LocalFolderStorage(root, "").UploadAsync(upload, CancellationToken.None));
 
-        var destination = Path.Combine(root, "n/wordpress/s/b.tar.zst");
         Assert.StartsWith($"The bundle written to {destination} does not match: {bundle.Size} bytes with SHA-256 {bundle.Sha256Hex}, expected {upload.Size} bytes with {upload.Sha256Hex}.", error.Message, StringComparison.Ordinal);
-        Assert.Empty(Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories));
+        Assert.Equal([destination], Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories));
+        Assert.Equal("an earlier, good bundle under the same key", await File.ReadAllTextAsync(destination));
     }
 
     [Theory]
