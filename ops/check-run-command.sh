@@ -23,7 +23,7 @@ fail() {
 
 started=$(date +%s%N)
 # Port 0: the master takes a free port and logs it, so this never collides with anything.
-BACKUPD_DATA_DIR="$work/data" BACKUPD_URLS=http://127.0.0.1:0 \
+BACKUPD_DATA_DIR="$work/data" BACKUPD_URLS=http://127.0.0.1:0 BACKUPD_NODE_URLS=https://127.0.0.1:0 \
   "$repo/ops/run-master.sh" >"$log" 2>&1 &
 pid=$!
 

@@ -12,6 +12,7 @@ using Backupd.Master.Apis;
 using Backupd.Master.Auth;
 using Backupd.Master.Health;
 using Backupd.Master.Hosting;
+using Backupd.Master.NodeApi;
 using Backupd.Master.Options;
 using Backupd.Master.Persistence;
 using Microsoft.AspNetCore.Builder;
@@ -37,11 +38,11 @@ public static class MasterHost
 
         var options = builder.AddBackupdSettings<MasterOptions>();
         var database = builder.AddBackupdDatabase(options);
-        builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         builder.Services.AddSingleton(TimeProvider.System);
         // Keys for future cookies and anti-forgery tokens live with the rest of the master's state, so restarts keep sessions.
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, "data-protection-keys")));
         builder.Services.AddBackupdSecrets(options.SecretKey, options.DataDir);
+        builder.AddBackupdEndpoints(options);
         builder.Services.AddSingleton<ISecretCipher, FernetSecretCipher>();
         builder.Services.AddSingleton<IBundlePruner, StorageBundlePruner>();
         builder.Services.AddHostedService<ScheduleActivator>();
@@ -56,6 +57,7 @@ public static class MasterHost
 
         await using var app = builder.Build();
         app.UseExceptionHandler();
+        app.UseNodeApiSeparation();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi().AllowAnonymous();
@@ -68,6 +70,7 @@ public static class MasterHost
         app.MapJobsApi();
         app.MapSecretsApi();
         app.MapSchedulesApi();
+        app.MapNodeApi();
 
         ListenEndpoints.EnsureAvailable(options);
         try
@@ -84,7 +87,8 @@ public static class MasterHost
         }
         catch (IOException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
         {
-            throw new StartupFailedException($"Cannot listen on {options.Urls}: the address is already in use. Stop the other process or set BACKUPD_URLS to a free address.", ex);
+            throw new StartupFailedException(
+                $"Cannot listen on {options.Urls} or {options.NodeUrls}: an address is already in use. Stop the other process or set BACKUPD_URLS and BACKUPD_NODE_URLS to free addresses.", ex);
         }
         catch (AddressInUseException ex)
         {

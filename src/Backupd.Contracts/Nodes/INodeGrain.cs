@@ -12,9 +12,29 @@ public interface INodeGrain : IGrainWithStringKey
     [Alias("Approve")]
     Task<RegistrationResult> ApproveAsync();
 
-    /// <summary>Hands out the API key once, to the holder of the registration secret.</summary>
+    /// <summary>
+    /// Hands out the API key and the node's certificate (issued for the key it registered with)
+    /// once, to the holder of the registration secret.
+    /// </summary>
     [Alias("Claim")]
     Task<RegistrationResult> ClaimAsync(string secret);
+
+    /// <summary>
+    /// Whether a connection may act as this node: true only while the node is active and the
+    /// certificate is its current one (or the one before it, while a renewal settles).
+    /// </summary>
+    /// <param name="serialNumber">The certificate's serial number, in hex.</param>
+    [Alias("AuthenticateCertificate")]
+    Task<bool> AuthenticateCertificateAsync(string serialNumber);
+
+    /// <summary>
+    /// Issues the active node a new certificate for a new key. The one before stays valid until the
+    /// next renewal, so that an answer lost on its way does not lock the node out.
+    /// </summary>
+    /// <exception cref="UnauthorizedAccessException">The node is not active.</exception>
+    /// <exception cref="ArgumentException">The request is not a valid certificate request.</exception>
+    [Alias("RenewCertificate")]
+    Task<NodeCertificate> RenewCertificateAsync(string certificateRequestPem);
 
     /// <summary>Checks an API key; true only for an active node's current key.</summary>
     [Alias("Authenticate")]

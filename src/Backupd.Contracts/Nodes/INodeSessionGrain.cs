@@ -40,4 +40,9 @@ public interface INodeSessionGrain : IGrainWithStringKey
     /// <exception cref="UnauthorizedAccessException">Any of those conditions fails.</exception>
     [Alias("GetJobStorage")]
     Task<StorageTargetSettings> GetJobStorageAsync(string apiKey, string jobId, int attempt, string providerId);
+
+    /// <summary>A new certificate for a new key of this node's (see <see cref="INodeGrain.RenewCertificateAsync"/>).</summary>
+    /// <exception cref="UnauthorizedAccessException">The key is wrong, or the node is disabled or deleted.</exception>
+    [Alias("RenewCertificate")]
+    Task<NodeCertificate> RenewCertificateAsync(string apiKey, string certificateRequestPem);
 }

@@ -17,6 +17,10 @@ public static class NodeApiKeyFormat
     /// <summary>A fresh 256-bit secret, URL-safe base64.</summary>
     public static string NewSecret() => RandomSecret.New();
 
+    /// <summary>Whether <paramref name="value"/> has the shape of a node id ("n" and 16 lower-case hex digits).</summary>
+    public static bool IsNodeId([NotNullWhen(true)] string? value) =>
+        value is { Length: 17 } && value[0] == 'n' && value.AsSpan(1).ContainsAnyExcept("0123456789abcdef") is false;
+
     /// <summary>Joins a node id and a secret into a key.</summary>
     public static string Compose(string nodeId, string secret) => $"{Prefix}{nodeId}_{secret}";
 

@@ -5,9 +5,14 @@ namespace Backupd.Contracts.Nodes;
 /// <param name="Code">The 5-character code the node shows on its console.</param>
 /// <param name="Secret">The node's private registration secret (never displayed).</param>
 /// <param name="IpAddress">The address the request came from.</param>
+/// <param name="CertificateRequestPem">
+/// The node's PKCS #10 request (PEM) for the certificate it will connect with: its public key,
+/// signed with the private key that never leaves the node.
+/// </param>
 [GenerateSerializer, Immutable, Alias("backupd.nodes.RegistrationRequest")]
 public sealed record RegistrationRequest(
     [property: Id(0)] string Hostname,
     [property: Id(1)] string Code,
     [property: Id(2)] string Secret,
-    [property: Id(3)] string IpAddress);
+    [property: Id(3)] string IpAddress,
+    [property: Id(4)] string CertificateRequestPem);

@@ -8,6 +8,7 @@ namespace Backupd.Grains.Nodes;
 /// <inheritdoc cref="INodeGrain"/>
 public sealed partial class NodeGrain(
     [PersistentState("node", StorageNames.Master)] IPersistentState<NodeState> node,
+    INodeCertificateIssuer certificates,
     TimeProvider time,
     ILogger<NodeGrain> logger) : Grain, INodeGrain
 {
@@ -36,6 +37,7 @@ public sealed partial class NodeGrain(
         State.ExpiresAt = expiresAt;
         State.RegistrationSecretHash = SecretHasher.HashToken(request.Secret);
         State.IpAddress = request.IpAddress;
+        State.CertificateRequestPem = request.CertificateRequestPem;
         await node.WriteStateAsync();
         LogRegistered(NodeId, request.Hostname, request.IpAddress);
     }
@@ -85,12 +87,16 @@ public sealed partial class NodeGrain(
                 return new RegistrationResult(RegistrationOutcome.Expired, Summary());
             case NodeStatus.Active when State.KeyClaimedAt is null:
                 var apiKey = NodeApiKeyFormat.Compose(NodeId, NodeApiKeyFormat.NewSecret());
+                var (certificate, serial) = certificates.Issue(NodeId, State.CertificateRequestPem!);
                 State.ApiKeyHash = SecretHasher.HashToken(apiKey);
                 State.KeyClaimedAt = time.GetUtcNow();
+                State.CertificateSerial = serial;
+                State.CertificateNotAfter = certificate.NotAfter;
+                State.CertificateRequestPem = null;
                 await node.WriteStateAsync();
                 _lastSeen = time.GetUtcNow();
-                LogKeyClaimed(NodeId);
-                return new RegistrationResult(RegistrationOutcome.Ok, Summary(), apiKey);
+                LogKeyClaimed(NodeId, serial);
+                return new RegistrationResult(RegistrationOutcome.Ok, Summary(), apiKey, certificate);
             default:
                 return new RegistrationResult(RegistrationOutcome.AlreadyUsed, Summary());
         }
@@ -109,6 +115,34 @@ public sealed partial class NodeGrain(
         }
 
         return Task.FromResult(valid);
+    }
+
+    public Task<bool> AuthenticateCertificateAsync(string serialNumber)
+    {
+        var valid = Exists && State.Status == NodeStatus.Active
+            && (serialNumber == State.CertificateSerial || serialNumber == State.PreviousCertificateSerial);
+        if (!valid)
+        {
+            LogCertificateRefused(NodeId, serialNumber, State.Status);
+        }
+
+        return Task.FromResult(valid);
+    }
+
+    public async Task<NodeCertificate> RenewCertificateAsync(string certificateRequestPem)
+    {
+        if (!Exists || State.Status != NodeStatus.Active)
+        {
+            throw new UnauthorizedAccessException($"Node {NodeId} is not active: it gets no new certificate.");
+        }
+
+        var (certificate, serial) = certificates.Issue(NodeId, certificateRequestPem);
+        State.PreviousCertificateSerial = State.CertificateSerial;
+        State.CertificateSerial = serial;
+        State.CertificateNotAfter = certificate.NotAfter;
+        await node.WriteStateAsync();
+        LogCertificateRenewed(NodeId, serial, certificate.NotAfter);
+        return certificate;
     }
 
     public async Task RecordHeartbeatAsync(NodeCapabilities capabilities)
@@ -160,6 +194,9 @@ public sealed partial class NodeGrain(
         State.Status = NodeStatus.Deleted;
         State.ApiKeyHash = null;
         State.RegistrationSecretHash = null;
+        State.CertificateSerial = null;
+        State.PreviousCertificateSerial = null;
+        State.CertificateRequestPem = null;
         await node.WriteStateAsync();
         await GrainFactory.Of(Directories.Nodes).RemoveAsync(NodeId);
         LogDeleted(NodeId);
@@ -181,8 +218,14 @@ public sealed partial class NodeGrain(
     [LoggerMessage(LogLevel.Information, "Node {NodeId} ({Hostname}, {IpAddress}) approved")]
     private partial void LogApproved(string nodeId, string hostname, string? ipAddress);
 
-    [LoggerMessage(LogLevel.Information, "Node {NodeId} received its API key")]
-    private partial void LogKeyClaimed(string nodeId);
+    [LoggerMessage(LogLevel.Information, "Node {NodeId} received its API key and certificate {SerialNumber}")]
+    private partial void LogKeyClaimed(string nodeId, string serialNumber);
+
+    [LoggerMessage(LogLevel.Warning, "Refused certificate {SerialNumber} of node {NodeId} (status {Status})")]
+    private partial void LogCertificateRefused(string nodeId, string serialNumber, NodeStatus status);
+
+    [LoggerMessage(LogLevel.Information, "Node {NodeId} renewed its certificate: {SerialNumber}, valid until {NotAfter}")]
+    private partial void LogCertificateRenewed(string nodeId, string serialNumber, DateTimeOffset notAfter);
 
     [LoggerMessage(LogLevel.Warning, "Registration status for node {NodeId} asked with a wrong secret")]
     private partial void LogWrongSecret(string nodeId);

@@ -61,6 +61,12 @@ public sealed partial class NodeSessionGrain(ILogger<NodeSessionGrain> logger) :
         return settings;
     }
 
+    public async Task<NodeCertificate> RenewCertificateAsync(string apiKey, string certificateRequestPem)
+    {
+        var node = await AuthenticateAsync(apiKey);
+        return await node.RenewCertificateAsync(certificateRequestPem);
+    }
+
     private string NodeId => this.GetPrimaryKeyString();
 
     private INodeJobQueueGrain Queue => GrainFactory.GetGrain<INodeJobQueueGrain>(NodeId);

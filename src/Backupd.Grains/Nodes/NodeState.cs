@@ -30,4 +30,16 @@ public sealed class NodeState
 
     /// <summary>The last capabilities reported; written only when they change.</summary>
     [Id(10)] public NodeCapabilities? Capabilities { get; set; }
+
+    /// <summary>The certificate request the node registered with: its public key, signed at approval.</summary>
+    [Id(11)] public string? CertificateRequestPem { get; set; }
+
+    /// <summary>Serial number (hex) of the node's current certificate.</summary>
+    [Id(12)] public string? CertificateSerial { get; set; }
+
+    /// <summary>Serial number of the certificate before the current one, valid until the next renewal.</summary>
+    [Id(13)] public string? PreviousCertificateSerial { get; set; }
+
+    /// <summary>When the current certificate expires.</summary>
+    [Id(14)] public DateTimeOffset? CertificateNotAfter { get; set; }
 }

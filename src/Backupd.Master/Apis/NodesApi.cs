@@ -1,14 +1,12 @@
-using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Backupd.Contracts;
 using Backupd.Contracts.Nodes;
-using Backupd.Master.Auth;
-using Backupd.Master.Options;
+using Backupd.Grains.Nodes;
+using Backupd.Master.NodeApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Options;
 using static Backupd.Master.Apis.ApiProblems;
 
 namespace Backupd.Master.Apis;
@@ -24,7 +22,7 @@ public static partial class NodesApi
         group.MapPost("/register", RegisterAsync).AllowAnonymous()
             .WithName("RegisterNode").WithSummary("A node asks to join with its code (no authentication)");
         group.MapPost("/register/status", ClaimAsync).AllowAnonymous()
-            .WithName("GetRegistrationStatus").WithSummary("A node asks, with its registration secret, whether it was approved; the first answer after approval carries its API key");
+            .WithName("GetRegistrationStatus").WithSummary("A node asks, with its registration secret, whether it was approved; the first answer after approval carries its API key and certificate");
         group.MapPost("/approve", ApproveAsync)
             .WithName("ApproveNode").WithSummary("Approve a node by the code on its console");
         group.MapGet("/", ListAsync)
@@ -32,19 +30,16 @@ public static partial class NodesApi
         group.MapGet("/{id}", GetAsync)
             .WithName("GetNode").WithSummary("One node");
         group.MapPost("/{id}/disable", DisableAsync)
-            .WithName("DisableNode").WithSummary("Disable a node: its key stops working at once");
+            .WithName("DisableNode").WithSummary("Disable a node: its certificate and key stop working, and its connections close, at once");
         group.MapDelete("/{id}", DeleteAsync)
-            .WithName("DeleteNode").WithSummary("Delete a node: its key stops working at once");
-        group.MapGet("/self", Self).RequireAuthorization(AuthPolicies.Node)
-            .WithName("GetOwnNode").WithSummary("A node checks its own key (node API key)");
-        group.MapGet("/gateways", Gateways).RequireAuthorization(AuthPolicies.Node)
-            .WithName("GetGateways").WithSummary("Where a node connects as an Orleans client (node API key)");
+            .WithName("DeleteNode").WithSummary("Delete a node: its certificate and key stop working, and its connections close, at once");
         return endpoints;
     }
 
-    private static async Task<Results<Created<RegisterResponse>, ProblemHttpResult>> RegisterAsync(RegisterRequest body, HttpContext context, IGrainFactory grains)
+    private static async Task<Results<Created<RegisterResponse>, ProblemHttpResult>> RegisterAsync(
+        RegisterRequest body, HttpContext context, IGrainFactory grains, INodeCertificateIssuer certificates)
     {
-        var problem = Validate(body);
+        var problem = Validate(body, certificates);
         if (problem is not null)
         {
             return problem;
@@ -53,7 +48,7 @@ public static partial class NodesApi
         var code = body.Code!.ToUpperInvariant();
         var ip = context.Connection.RemoteIpAddress?.MapToIPv4().ToString() ?? "unknown";
         var result = await grains.GetGrain<IRegistrationCodeGrain>(code)
-            .RegisterAsync(new RegistrationRequest(body.Hostname!, code, body.RegistrationSecret!, ip));
+            .RegisterAsync(new RegistrationRequest(body.Hostname!, code, body.RegistrationSecret!, ip, body.CertificateRequest!));
         if (result.Outcome == RegistrationOutcome.CodeInUse)
         {
             return Problem(StatusCodes.Status409Conflict, "Code in use", $"Another pending registration holds the code {code}. Generate a new code and register again.");
@@ -62,7 +57,7 @@ public static partial class NodesApi
         return TypedResults.Created($"/api/v1/nodes/{result.Node!.Id}", new RegisterResponse(result.Node.Id, code, "pending"));
     }
 
-    private static async Task<Results<Ok<RegistrationStatusResponse>, ProblemHttpResult>> ClaimAsync(RegistrationStatusRequest body, IGrainFactory grains)
+    private static async Task<Results<Ok<RegistrationStatusResponse>, ProblemHttpResult>> ClaimAsync(RegistrationStatusRequest body, IGrainFactory grains, NodeApiAddress nodeApi)
     {
         if (!IsCode(body.Code) || string.IsNullOrEmpty(body.RegistrationSecret))
         {
@@ -72,10 +67,10 @@ public static partial class NodesApi
         var result = await grains.GetGrain<IRegistrationCodeGrain>(body.Code!.ToUpperInvariant()).ClaimAsync(body.RegistrationSecret!);
         return result.Outcome switch
         {
-            RegistrationOutcome.Pending => TypedResults.Ok(new RegistrationStatusResponse("pending", result.Node!.Id, null)),
-            RegistrationOutcome.Ok => TypedResults.Ok(new RegistrationStatusResponse("approved", result.Node!.Id, result.ApiKey)),
+            RegistrationOutcome.Pending => TypedResults.Ok(new RegistrationStatusResponse("pending", result.Node!.Id, null, null, null)),
+            RegistrationOutcome.Ok => TypedResults.Ok(new RegistrationStatusResponse("approved", result.Node!.Id, result.ApiKey, result.Certificate, nodeApi.Url)),
             RegistrationOutcome.Expired => Problem(StatusCodes.Status410Gone, "Code expired", "The code expired before it was approved. Register again with a new code."),
-            RegistrationOutcome.AlreadyUsed => Problem(StatusCodes.Status409Conflict, "Key already issued", "This registration's API key was already handed out. Delete the node on the master and register again."),
+            RegistrationOutcome.AlreadyUsed => Problem(StatusCodes.Status409Conflict, "Key already issued", "This registration's API key and certificate were already handed out. Delete the node on the master and register again."),
             // Unknown code and wrong secret answer alike, so the endpoint tells a guesser nothing.
             _ => Problem(StatusCodes.Status404NotFound, "No such registration", "No registration matches this code and secret."),
         };
@@ -109,22 +104,23 @@ public static partial class NodesApi
     private static async Task<Results<Ok<NodeSummary>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains) =>
         await grains.GetGrain<INodeGrain>(id).GetSummaryAsync() is { } node ? TypedResults.Ok(node) : NodeNotFound(id);
 
-    private static async Task<Results<Ok<NodeSummary>, ProblemHttpResult>> DisableAsync(string id, IGrainFactory grains) =>
-        await grains.GetGrain<INodeGrain>(id).DisableAsync() is { } node ? TypedResults.Ok(node) : NodeNotFound(id);
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IGrainFactory grains) =>
-        await grains.GetGrain<INodeGrain>(id).DeleteAsync() ? TypedResults.NoContent() : NodeNotFound(id);
-
-    private static Ok<OwnNodeResponse> Self(ClaimsPrincipal user) =>
-        TypedResults.Ok(new OwnNodeResponse(user.FindFirstValue(ClaimTypes.NameIdentifier)!));
-
-    private static Ok<GatewaysResponse> Gateways(IOptions<MasterOptions> options)
+    // The grain refuses the node's certificate from now on; its open connections are closed too,
+    // so a disabled node cannot go on with a request or a signal stream it had open.
+    private static async Task<Results<Ok<NodeSummary>, ProblemHttpResult>> DisableAsync(string id, IGrainFactory grains, NodeConnections connections)
     {
-        var settings = options.Value;
-        return TypedResults.Ok(new GatewaysResponse(settings.ClusterId, settings.ServiceId, [new GatewayEndpoint(settings.GatewayHost, settings.GatewayPort)]));
+        var node = await grains.GetGrain<INodeGrain>(id).DisableAsync();
+        connections.Close(id);
+        return node is not null ? TypedResults.Ok(node) : NodeNotFound(id);
     }
 
-    private static ProblemHttpResult? Validate(RegisterRequest body)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IGrainFactory grains, NodeConnections connections)
+    {
+        var deleted = await grains.GetGrain<INodeGrain>(id).DeleteAsync();
+        connections.Close(id);
+        return deleted ? TypedResults.NoContent() : NodeNotFound(id);
+    }
+
+    private static ProblemHttpResult? Validate(RegisterRequest body, INodeCertificateIssuer certificates)
     {
         if (!IsCode(body.Code))
         {
@@ -141,6 +137,16 @@ public static partial class NodesApi
             return Problem(StatusCodes.Status400BadRequest, "Invalid registration secret", "\"registrationSecret\" must be 32 to 256 characters of random data.");
         }
 
+        if (body.CertificateRequest is not { Length: > 0 and <= 16_384 } request)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid certificate request", "\"certificateRequest\" must be the node's PEM PKCS #10 request for its ECDSA P-256 key.");
+        }
+
+        if (certificates.Check(request) is { } wrong)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid certificate request", $"\"certificateRequest\": {wrong}");
+        }
+
         return null;
     }
 
@@ -153,8 +159,8 @@ public static partial class NodesApi
     private static partial Regex CodePattern();
 }
 
-/// <summary>A node's registration.</summary>
-public sealed record RegisterRequest(string? Hostname, string? Code, string? RegistrationSecret);
+/// <summary>A node's registration, with the PKCS #10 request for its certificate.</summary>
+public sealed record RegisterRequest(string? Hostname, string? Code, string? RegistrationSecret, string? CertificateRequest);
 
 /// <summary>The pending node created for a registration.</summary>
 public sealed record RegisterResponse(string NodeId, string Code, string Status);
@@ -162,8 +168,8 @@ public sealed record RegisterResponse(string NodeId, string Code, string Status)
 /// <summary>A node asking about its registration.</summary>
 public sealed record RegistrationStatusRequest(string? Code, string? RegistrationSecret);
 
-/// <summary><c>pending</c>, or <c>approved</c> with the API key (once).</summary>
-public sealed record RegistrationStatusResponse(string Status, string NodeId, string? ApiKey);
+/// <summary><c>pending</c>, or <c>approved</c> with the API key, the certificate and where the node API is (once).</summary>
+public sealed record RegistrationStatusResponse(string Status, string NodeId, string? ApiKey, NodeCertificate? Certificate, string? NodeApiUrl);
 
 /// <summary>An admin approving a code.</summary>
 public sealed record ApproveRequest(string? Code);
@@ -171,11 +177,3 @@ public sealed record ApproveRequest(string? Code);
 /// <summary>The node an approval activated.</summary>
 public sealed record ApprovedNodeResponse(string Id, string Hostname, string? IpAddress);
 
-/// <summary>The Orleans cluster a node joins as a client.</summary>
-public sealed record GatewaysResponse(string ClusterId, string ServiceId, IReadOnlyList<GatewayEndpoint> Gateways);
-
-/// <summary>One silo gateway.</summary>
-public sealed record GatewayEndpoint(string Host, int Port);
-
-/// <summary>Who a node key belongs to.</summary>
-public sealed record OwnNodeResponse(string NodeId);

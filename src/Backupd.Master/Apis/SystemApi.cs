@@ -1,4 +1,5 @@
 using System.Reflection;
+using Backupd.Master.NodeApi;
 using Backupd.Master.Options;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -21,11 +22,11 @@ public static class SystemApi
         return endpoints;
     }
 
-    private static Ok<SystemInfo> GetInfo(IOptions<MasterOptions> options, TimeProvider time)
+    private static Ok<SystemInfo> GetInfo(IOptions<MasterOptions> options, NodeApiAddress nodeApi, NodeCertificateAuthority authority, TimeProvider time)
     {
         var settings = options.Value;
         var version = Assembly.GetEntryAssembly()?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-        return TypedResults.Ok(new SystemInfo(version, settings.ClusterId, settings.ServiceId, settings.GatewayPort, time.GetUtcNow()));
+        return TypedResults.Ok(new SystemInfo(version, settings.ClusterId, settings.ServiceId, nodeApi.Url, authority.Fingerprint, time.GetUtcNow()));
     }
 }
 
@@ -33,6 +34,7 @@ public static class SystemApi
 /// <param name="Version">backupd version.</param>
 /// <param name="ClusterId">Orleans cluster id.</param>
 /// <param name="ServiceId">Orleans service id.</param>
-/// <param name="GatewayPort">Port nodes connect to.</param>
+/// <param name="NodeApiUrl">Where nodes connect, with the certificate the master issued them.</param>
+/// <param name="NodeCaFingerprint">SHA-256 of the node CA's certificate, which a node shows when it is approved.</param>
 /// <param name="Now">The master's clock.</param>
-public sealed record SystemInfo(string Version, string ClusterId, string ServiceId, int GatewayPort, DateTimeOffset Now);
+public sealed record SystemInfo(string Version, string ClusterId, string ServiceId, string NodeApiUrl, string NodeCaFingerprint, DateTimeOffset Now);

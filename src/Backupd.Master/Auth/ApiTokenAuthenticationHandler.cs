@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Backupd.Contracts.Auth;
-using Backupd.Contracts.Nodes;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -26,11 +25,6 @@ public sealed class ApiTokenAuthenticationHandler(
         }
 
         var presented = header[BearerPrefix.Length..].Trim();
-        if (NodeApiKeyFormat.TryParse(presented, out var nodeId))
-        {
-            return await AuthenticateNodeAsync(nodeId, presented);
-        }
-
         if (!ApiTokenFormat.TryParse(presented, out var id, out var secret))
         {
             return AuthenticateResult.Fail("The bearer token is not a backupd API token.");
@@ -43,16 +37,6 @@ public sealed class ApiTokenAuthenticationHandler(
         }
 
         return Success(new Claim(ClaimTypes.Name, userName), new Claim(ClaimTypes.Role, AuthSchemes.AdminRole), new Claim(AuthSchemes.TokenIdClaim, id));
-    }
-
-    private async Task<AuthenticateResult> AuthenticateNodeAsync(string nodeId, string apiKey)
-    {
-        if (!await grains.GetGrain<INodeGrain>(nodeId).AuthenticateAsync(apiKey))
-        {
-            return AuthenticateResult.Fail("The node API key is unknown, or its node is disabled or deleted.");
-        }
-
-        return Success(new Claim(ClaimTypes.Name, nodeId), new Claim(ClaimTypes.NameIdentifier, nodeId), new Claim(ClaimTypes.Role, AuthSchemes.NodeRole));
     }
 
     private AuthenticateResult Success(params Claim[] claims) =>

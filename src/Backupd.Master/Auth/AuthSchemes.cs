@@ -12,7 +12,10 @@ public static class AuthSchemes
     /// <summary>Role of a caller holding an admin API token.</summary>
     public const string AdminRole = "admin";
 
-    /// <summary>Role of a caller holding a node API key.</summary>
+    /// <summary>The node API: the caller is the node its client certificate names.</summary>
+    public const string NodeCertificate = "NodeCertificate";
+
+    /// <summary>Role of a node on the node API.</summary>
     public const string NodeRole = "node";
 
     /// <summary>The claim that carries an API token's id, so a caller can revoke its own token.</summary>

@@ -12,14 +12,15 @@ public static class AuthenticationExtensions
     {
         services.AddAuthentication(AuthSchemes.ApiToken)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(AuthSchemes.ApiToken, null)
-            .AddScheme<AuthenticationSchemeOptions, AdminPasswordAuthenticationHandler>(AuthSchemes.AdminPassword, null);
+            .AddScheme<AuthenticationSchemeOptions, AdminPasswordAuthenticationHandler>(AuthSchemes.AdminPassword, null)
+            .AddScheme<AuthenticationSchemeOptions, NodeApi.NodeCertificateAuthenticationHandler>(AuthSchemes.NodeCertificate, null);
 
         // Deny by default: a route (or an unknown path) is open only where it says AllowAnonymous,
-        // and only to admins; a node's key reaches nothing but the routes that ask for the node policy.
+        // and only to admins; a node reaches nothing but the node API, and only with its certificate.
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(AuthSchemes.ApiToken).RequireRole(AuthSchemes.AdminRole).Build())
             .AddPolicy(AuthPolicies.AdminPassword, policy => policy.AddAuthenticationSchemes(AuthSchemes.AdminPassword).RequireAuthenticatedUser())
-            .AddPolicy(AuthPolicies.Node, policy => policy.AddAuthenticationSchemes(AuthSchemes.ApiToken).RequireRole(AuthSchemes.NodeRole));
+            .AddPolicy(AuthPolicies.Node, policy => policy.AddAuthenticationSchemes(AuthSchemes.NodeCertificate).RequireRole(AuthSchemes.NodeRole));
 
         services.AddHostedService<AdminAccountBootstrapper>();
         return services;

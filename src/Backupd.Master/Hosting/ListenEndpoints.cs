@@ -2,15 +2,13 @@ using System.Net;
 using System.Net.Sockets;
 using Backupd.Hosting;
 using Backupd.Master.Options;
-using Microsoft.AspNetCore.Http;
 
 namespace Backupd.Master.Hosting;
 
 /// <summary>
-/// Where the master listens: its HTTP URLs, the silo port and the gateway port. It looks at all
-/// of them before it starts, so that a taken port stops it before it opens its database (Kestrel
-/// binds last), and so that the message can name the setting (Orleans does not say which of its
-/// two ports was taken).
+/// Where the master listens: its admin and node API URLs and the silo port. It looks at all of
+/// them before it starts, so that a taken port stops it before it opens its database (Kestrel
+/// binds last), and so that the message can name the setting (Orleans does not name its port).
 /// </summary>
 internal static class ListenEndpoints
 {
@@ -29,47 +27,44 @@ internal static class ListenEndpoints
         }
     }
 
-    /// <summary>The message for an Orleans port taken after <see cref="EnsureAvailable"/> looked: either may be it.</summary>
+    /// <summary>The message for the silo port taken after <see cref="EnsureAvailable"/> looked.</summary>
     public static string DescribeTakenOrleansPort(MasterOptions options)
     {
-        var ports = OrleansEndpoints(options).ToList();
-        return $"Cannot listen on {string.Join(" or ", ports.Select(port => $"{port.Shown} ({port.Setting})"))}: another process took one of them "
-            + $"as the master started. Stop it or set {string.Join(" or ", ports.Select(port => port.Setting))} to a free port.";
+        var silo = SiloEndpoint(options);
+        return $"Cannot listen on {silo.Shown} ({silo.Setting}): another process took it as the master started. Stop it or set {silo.Setting} to a free port.";
     }
 
-    /// <param name="Setting">The setting that moves the port.</param>
-    /// <param name="Settings">The settings that choose the address and port together.</param>
+    /// <param name="Setting">The setting that chooses it.</param>
     /// <param name="Shown">How the message names it: the URL as configured, or address:port.</param>
     /// <param name="Address">What to bind.</param>
-    private sealed record Endpoint(string Setting, string Settings, string Shown, IPEndPoint Address);
+    private sealed record Endpoint(string Setting, string Shown, IPEndPoint Address);
 
-    private static IEnumerable<Endpoint> All(MasterOptions options) => HttpEndpoints(options).Concat(OrleansEndpoints(options));
+    private static IEnumerable<Endpoint> All(MasterOptions options) =>
+        UrlEndpoints(options.Urls, "BACKUPD_URLS").Concat(UrlEndpoints(options.NodeUrls, "BACKUPD_NODE_URLS")).Append(SiloEndpoint(options));
 
-    private static IEnumerable<Endpoint> OrleansEndpoints(MasterOptions options)
+    private static Endpoint SiloEndpoint(MasterOptions options)
     {
-        var gatewayAddress = IPAddress.TryParse(options.GatewayHost, out var parsed) ? parsed : IPAddress.Loopback;
         var silo = new IPEndPoint(IPAddress.Loopback, options.SiloPort);
-        var gateway = new IPEndPoint(gatewayAddress, options.GatewayPort);
-        yield return new Endpoint("BACKUPD_SILO_PORT", "BACKUPD_SILO_PORT", silo.ToString(), silo);
-        yield return new Endpoint("BACKUPD_GATEWAY_PORT", "BACKUPD_GATEWAY_HOST and BACKUPD_GATEWAY_PORT", gateway.ToString(), gateway);
+        return new Endpoint("BACKUPD_SILO_PORT", silo.ToString(), silo);
     }
 
     // Port 0 (any free port) and host names other than localhost, which Kestrel binds to every
     // address, are left for Kestrel to report.
-    private static IEnumerable<Endpoint> HttpEndpoints(MasterOptions options)
+    private static IEnumerable<Endpoint> UrlEndpoints(string urls, string setting)
     {
-        foreach (var url in options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var url in MasterOptions.ListOf(urls))
         {
-            var binding = BindingAddress.Parse(url);
-            IPAddress? address = binding.Host switch
+            var binding = MasterOptions.Binding(url);
+            IPAddress? address = binding?.Host switch
             {
+                null => null,
                 "localhost" => IPAddress.Loopback,
                 "*" or "+" => IPAddress.Any,
                 var host => IPAddress.TryParse(host.Trim('[', ']'), out var ip) ? ip : null,
             };
-            if (address is not null && binding.Port > 0)
+            if (address is not null && binding!.Port > 0)
             {
-                yield return new Endpoint("BACKUPD_URLS", "BACKUPD_URLS", url, new IPEndPoint(address, binding.Port));
+                yield return new Endpoint(setting, url, new IPEndPoint(address, binding.Port));
             }
         }
     }
@@ -90,11 +85,11 @@ internal static class ListenEndpoints
 
     private static string Describe(Endpoint endpoint, SocketException error) => (endpoint.Setting, error.SocketErrorCode) switch
     {
-        ("BACKUPD_URLS", SocketError.AddressAlreadyInUse) =>
-            $"Cannot listen on {endpoint.Shown}: the address is already in use. Stop the other process or set BACKUPD_URLS to a free address.",
+        ("BACKUPD_URLS" or "BACKUPD_NODE_URLS", SocketError.AddressAlreadyInUse) =>
+            $"Cannot listen on {endpoint.Shown}: the address is already in use. Stop the other process or set {endpoint.Setting} to a free address.",
         (_, SocketError.AddressAlreadyInUse) =>
             $"Cannot listen on {endpoint.Shown} ({endpoint.Setting}): the port is already in use, perhaps by another master. Stop the other process or set {endpoint.Setting} to a free port.",
-        _ => $"Cannot listen on {endpoint.Shown} ({endpoint.Settings}): {StartupFailedException.Reason(error)}. "
-            + $"Set {endpoint.Settings} to an address of this machine and a port this user may open.",
+        _ => $"Cannot listen on {endpoint.Shown} ({endpoint.Setting}): {StartupFailedException.Reason(error)}. "
+            + $"Set {endpoint.Setting} to an address of this machine and a port this user may open.",
     };
 }

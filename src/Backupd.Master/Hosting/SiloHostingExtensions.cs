@@ -1,4 +1,3 @@
-using System.Net;
 using Backupd.Master.Options;
 using Backupd.Master.Persistence;
 using Backupd.Master.Security;
@@ -19,18 +18,13 @@ public static class SiloHostingExtensions
     {
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            // Gateway port 0: no gateway. Nodes use the node API; Orleans' gateway trusts whoever connects.
+            silo.UseLocalhostClustering(options.SiloPort, gatewayPort: 0, serviceId: options.ServiceId, clusterId: options.ClusterId);
             silo.Configure<ClusterOptions>(cluster =>
             {
                 cluster.ClusterId = options.ClusterId;
                 cluster.ServiceId = options.ServiceId;
             });
-            // Nodes on other hosts reach the gateway at BACKUPD_GATEWAY_HOST; the silo port stays on loopback.
-            if (IPAddress.TryParse(options.GatewayHost, out var gatewayAddress) && !gatewayAddress.Equals(IPAddress.Loopback))
-            {
-                silo.Configure<EndpointOptions>(endpoints => endpoints.GatewayListeningEndpoint = new IPEndPoint(gatewayAddress, options.GatewayPort));
-            }
-
             silo.AddBackupdSqliteStorage(database);
             silo.AddBackupdCallGuard();
         });

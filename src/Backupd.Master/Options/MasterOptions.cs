@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Backupd.Hosting;
+using Microsoft.AspNetCore.Http;
 
 namespace Backupd.Master.Options;
 
@@ -21,19 +22,33 @@ public sealed class MasterOptions : IValidatableObject
     [Range(1, 65535, ErrorMessage = "must be a TCP port from {1} to {2}")]
     public int SiloPort { get; set; } = 11111;
 
-    /// <summary>Port nodes connect to as Orleans clients.</summary>
-    [Setting("GATEWAY_PORT")]
-    [Range(1, 65535, ErrorMessage = "must be a TCP port from {1} to {2}")]
-    public int GatewayPort { get; set; } = 30000;
+    /// <summary>
+    /// Where the node API listens: semicolon-separated https:// URLs. Nodes connect here with the
+    /// certificate the master issued them; nothing else is served on these endpoints.
+    /// </summary>
+    [Setting("NODE_URLS")]
+    [Required(ErrorMessage = "must list at least one https:// URL")]
+    public string NodeUrls { get; set; } = "https://127.0.0.1:5443";
 
     /// <summary>
-    /// The IP address the gateway listens on and that the master tells nodes to connect to.
-    /// Loopback by default; set it to an address of this host that nodes can reach.
+    /// The URL nodes are given for the node API, when it differs from <see cref="NodeUrls"/> (a
+    /// master listening on 0.0.0.0, or behind NAT). Its host goes into the master's certificate.
     /// </summary>
-    [Setting("GATEWAY_HOST")]
-    [Required(ErrorMessage = "must be an IP address of this host")]
-    [RegularExpression(@"^[0-9a-fA-F:.]+$", ErrorMessage = "must be an IP address of this host, e.g. 192.0.2.10")]
-    public string GatewayHost { get; set; } = "127.0.0.1";
+    [Setting("NODE_API_URL")]
+    public string? NodeApiUrl { get; set; }
+
+    /// <summary>
+    /// How many node API connections one address may hold open at once. A node needs two (its
+    /// signal stream and its calls); a NAT in front of many nodes needs more.
+    /// </summary>
+    [Setting("NODE_MAX_CONNECTIONS_PER_ADDRESS")]
+    [Range(2, 10_000, ErrorMessage = "must be a whole number from {1} to {2}")]
+    public int NodeMaxConnectionsPerAddress { get; set; } = 32;
+
+    /// <summary>How long a node certificate is valid; nodes renew when a third of it is left.</summary>
+    [Setting("NODE_CERTIFICATE_LIFETIME")]
+    [Range(typeof(TimeSpan), "01:00:00", "397.00:00:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 90.00:00:00")]
+    public TimeSpan NodeCertificateLifetime { get; set; } = TimeSpan.FromDays(90);
 
     /// <summary>Orleans cluster id: silos with the same id form one cluster.</summary>
     [Setting("CLUSTER_ID")]
@@ -60,10 +75,6 @@ public sealed class MasterOptions : IValidatableObject
     public TimeSpan RegistrationCodeLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
-    /// How long a running job stays with its node without a report from it. Nodes report every
-    /// few seconds; after a lapse the job goes back to its queue (or fails when out of attempts).
-    /// </summary>
-    /// <summary>
     /// Fernet keys that encrypt stored secrets (provider credentials, passwords in job
     /// configs), comma-separated: the first encrypts, all decrypt. Unset: <c>&lt;data dir&gt;/secret.key</c>,
     /// generated at first start.
@@ -71,6 +82,10 @@ public sealed class MasterOptions : IValidatableObject
     [Setting("SECRET_KEY", Secret = true)]
     public string? SecretKey { get; set; }
 
+    /// <summary>
+    /// How long a running job stays with its node without a report from it. Nodes report every
+    /// few seconds; after a lapse the job goes back to its queue (or fails when out of attempts).
+    /// </summary>
     [Setting("JOB_LEASE")]
     [Range(typeof(TimeSpan), "00:00:03", "01:00:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 00:01:00")]
     public TimeSpan JobLease { get; set; } = TimeSpan.FromSeconds(60);
@@ -88,17 +103,54 @@ public sealed class MasterOptions : IValidatableObject
             yield return new ValidationResult("must be at least 12 characters long", [nameof(AdminPassword)]);
         }
 
-        if (SiloPort == GatewayPort)
+        foreach (var url in ListOf(Urls))
         {
-            yield return new ValidationResult("must differ from BACKUPD_SILO_PORT", [nameof(GatewayPort)]);
-        }
-
-        foreach (var url in Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+            if (Binding(url) is not { Scheme: "http" })
             {
-                yield return new ValidationResult($"must hold http:// or https:// URLs such as http://127.0.0.1:5080; '{url}' is not one", [nameof(Urls)]);
+                yield return new ValidationResult(
+                    $"must hold http:// URLs such as http://127.0.0.1:5080 (put a TLS proxy in front for https); '{url}' is not one", [nameof(Urls)]);
             }
         }
+
+        foreach (var url in ListOf(NodeUrls))
+        {
+            if (Binding(url) is not { Scheme: "https" })
+            {
+                yield return new ValidationResult($"must hold https:// URLs such as https://0.0.0.0:5443; '{url}' is not one", [nameof(NodeUrls)]);
+            }
+        }
+
+        if (NodeApiUrl is { Length: > 0 } advertised)
+        {
+            if (!Uri.TryCreate(advertised, UriKind.Absolute, out var api) || api.Scheme != "https" || IsWildcard(api.Host))
+            {
+                yield return new ValidationResult($"must be the https:// URL nodes reach the master at, such as https://backups.example.com:5443, not '{advertised}'", [nameof(NodeApiUrl)]);
+            }
+        }
+        else if (ListOf(NodeUrls).FirstOrDefault() is { } first && Binding(first) is { } bound && IsWildcard(bound.Host))
+        {
+            yield return new ValidationResult(
+                $"must be set when BACKUPD_NODE_URLS listens on every address ('{first}'): give the https:// URL nodes reach the master at", [nameof(NodeApiUrl)]);
+        }
     }
+
+    /// <summary>A URL as Kestrel reads it (it takes hosts such as '*' that <see cref="Uri"/> refuses); null when it is not one.</summary>
+    public static BindingAddress? Binding(string url)
+    {
+        try
+        {
+            return BindingAddress.Parse(url);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The entries of a semicolon-separated list of URLs.</summary>
+    public static IReadOnlyList<string> ListOf(string urls) =>
+        urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>Whether a URL's host means "every address" to Kestrel.</summary>
+    public static bool IsWildcard(string host) => host is "*" or "+" or "0.0.0.0" or "[::]" or "::";
 }

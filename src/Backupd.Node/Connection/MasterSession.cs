@@ -1,24 +1,16 @@
-using System.Net;
-using Backupd.Contracts.Nodes;
-using Backupd.Hosting;
-using Backupd.Contracts.Jobs;
 using Backupd.Node.Identity;
 using Backupd.Node.Jobs;
-using Backupd.Node.Registration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
 
 namespace Backupd.Node.Connection;
 
 /// <summary>
-/// Keeps this node connected to the master as an Orleans client and sends heartbeats. The
-/// gateways come from the master's REST API, so <c>BACKUPD_MASTER_URL</c> is all a node needs.
-/// After a master restart or a network cut the client is rebuilt until it connects again.
+/// Keeps this node connected to the master's node API: heartbeats, the signal stream that brings
+/// "work available" and cancels, and the renewal of the node's certificate before it expires.
+/// After a master restart or a network cut it starts over until the master answers again.
 /// </summary>
 public sealed partial class MasterSession(
-    MasterRegistrationClient master,
+    NodeIdentityStore identities,
     CapabilityProbe capabilities,
     MasterLink link,
     JobSignal jobSignal,
@@ -28,6 +20,9 @@ public sealed partial class MasterSession(
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan RefusedRetryInterval = TimeSpan.FromSeconds(30);
+
+    // The master writes to the stream at least every 15 s.
+    private static readonly TimeSpan SignalIdleTimeout = TimeSpan.FromSeconds(45);
 
     private SessionState _state = SessionState.Starting;
 
@@ -47,20 +42,16 @@ public sealed partial class MasterSession(
             var wait = RetryInterval;
             try
             {
-                var gateways = await master.GetGatewaysAsync(identity.ApiKey, cancellationToken);
-                if (gateways is null)
-                {
-                    Refused(identity);
-                    wait = RefusedRetryInterval;
-                }
-                else
-                {
-                    await RunConnectedAsync(identity, gateways, cancellationToken);
-                }
+                identity = await RunConnectedAsync(identity, cancellationToken);
             }
-            catch (UnauthorizedAccessException)
+            catch (UnauthorizedAccessException ex)
             {
-                Refused(identity);
+                if (_state != SessionState.Refused)
+                {
+                    _state = SessionState.Refused;
+                    LogRefused(identity.NodeId, ex.Message);
+                }
+
                 wait = RefusedRetryInterval;
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsConnectionFailure(ex))
@@ -76,86 +67,82 @@ public sealed partial class MasterSession(
         }
     }
 
-    private async Task RunConnectedAsync(NodeIdentity identity, GatewaysInfo gateways, CancellationToken cancellationToken)
+    // Returns the identity to go on with when the certificate was renewed; throws when the connection is lost.
+    private async Task<NodeIdentity> RunConnectedAsync(NodeIdentity identity, CancellationToken cancellationToken)
     {
-        var endpoints = new List<IPEndPoint>();
-        foreach (var gateway in gateways.Gateways)
+        using var api = NodeApiClient.Create(identity);
+        await api.HeartbeatAsync(capabilities.Probe(), cancellationToken);
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var signals = ReadSignalsAsync(api, session.Token);
+        link.Connected(new MasterLink.Connection(api, identity.NodeId));
+        if (_state != SessionState.Connected)
         {
-            var address = IPAddress.TryParse(gateway.Host, out var ip) ? ip : (await Dns.GetHostAddressesAsync(gateway.Host, cancellationToken))[0];
-            endpoints.Add(new IPEndPoint(address, gateway.Port));
+            _state = SessionState.Connected;
+            LogConnected(identity.NodeId, identity.NodeApiUrl);
         }
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.AddBackupdLogging();
-        // This session reports connection changes in one line each; the client's own retries would repeat them with stack traces.
-        builder.Logging.AddFilter("Orleans", LogLevel.Error);
-        builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
-        builder.UseOrleansClient(client =>
-        {
-            client.UseStaticClustering([.. endpoints]);
-            client.Configure<ClusterOptions>(cluster =>
-            {
-                cluster.ClusterId = gateways.ClusterId;
-                cluster.ServiceId = gateways.ServiceId;
-            });
-            // A heartbeat that hangs should fail fast enough to reconnect within a minute.
-            client.Configure<MessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromSeconds(10));
-        });
-
-        using var host = builder.Build();
-        await host.StartAsync(cancellationToken);
         try
         {
-            var client = host.Services.GetRequiredService<IClusterClient>();
-            var session = client.GetGrain<INodeSessionGrain>(identity.NodeId);
-            var observer = client.CreateObjectReference<INodeJobObserver>(jobSignal);
-            var linked = false;
-            while (!cancellationToken.IsCancellationRequested)
+            while (true)
             {
-                await session.HeartbeatAsync(identity.ApiKey, capabilities.Probe());
-                // Renewed with every heartbeat: the master keeps it in memory only.
-                await session.SubscribeJobsAsync(identity.ApiKey, observer);
-                if (!linked)
+                if (NeedsRenewal(api))
                 {
-                    linked = true;
-                    link.Connected(new MasterLink.Connection(session, identity.ApiKey, identity.NodeId));
+                    return await RenewAsync(api, identity, cancellationToken);
                 }
 
-                if (_state != SessionState.Connected)
+                var beat = Task.Delay(HeartbeatInterval, time, session.Token);
+                if (await Task.WhenAny(beat, signals) == signals)
                 {
-                    _state = SessionState.Connected;
-                    LogConnected(identity.NodeId, string.Join(", ", endpoints));
+                    await signals;
+                    throw new IOException("The master closed the signal stream.");
                 }
 
-                await Task.Delay(HeartbeatInterval, time, cancellationToken);
+                await beat;
+                await api.HeartbeatAsync(capabilities.Probe(), cancellationToken);
             }
         }
         finally
         {
             link.Disconnected();
-            using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await host.StopAsync(stopping.Token);
+            await session.CancelAsync();
+            await signals.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
-    private void Refused(NodeIdentity identity)
+    private Task ReadSignalsAsync(NodeApiClient api, CancellationToken cancellationToken) =>
+        api.ReadSignalsAsync((name, data) => jobSignal.Receive(name, data), SignalIdleTimeout, cancellationToken);
+
+    // Renewed when a third of its life is left: weeks of margin at the default 90 days, for a
+    // node that is down or cut off for a while.
+    private bool NeedsRenewal(NodeApiClient api)
     {
-        if (_state != SessionState.Refused)
-        {
-            _state = SessionState.Refused;
-            LogRefused(identity.NodeId);
-        }
+        var lifetime = api.CertificateNotAfter - api.CertificateNotBefore;
+        return time.GetUtcNow().UtcDateTime >= api.CertificateNotAfter - lifetime / 3;
+    }
+
+    private async Task<NodeIdentity> RenewAsync(NodeApiClient api, NodeIdentity identity, CancellationToken cancellationToken)
+    {
+        var key = NodeKey.Create();
+        var certificate = await api.RenewCertificateAsync(key.CertificateRequestPem, cancellationToken);
+        var renewed = identity with { CertificatePem = certificate.CertificatePem, PrivateKeyPem = key.PrivateKeyPem, AuthorityPem = certificate.AuthorityPem };
+        await identities.SaveAsync(renewed, cancellationToken);
+        LogRenewed(identity.NodeId, certificate.NotAfter);
+        return renewed;
     }
 
     private static bool IsConnectionFailure(Exception ex) =>
-        ex is HttpRequestException or TimeoutException or OrleansException or IOException or System.Net.Sockets.SocketException or OperationCanceledException;
+        ex is HttpRequestException or TimeoutException or IOException or System.Net.Sockets.SocketException
+            or System.Security.Authentication.AuthenticationException or OperationCanceledException;
 
-    [LoggerMessage(LogLevel.Information, "Connected to the master as node {NodeId} through {Gateways}")]
-    private partial void LogConnected(string nodeId, string gateways);
+    [LoggerMessage(LogLevel.Information, "Connected to the master as node {NodeId} at {NodeApiUrl}")]
+    private partial void LogConnected(string nodeId, string nodeApiUrl);
 
-    [LoggerMessage(LogLevel.Error, "The master refused this node's API key: node {NodeId} was disabled or deleted. Ask an admin to re-enable it, or delete the identity file to register again")]
-    private partial void LogRefused(string nodeId);
+    [LoggerMessage(LogLevel.Error, "The master refused node {NodeId}: {Reason}")]
+    private partial void LogRefused(string nodeId, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Lost the master ({ErrorType}: {Reason}); reconnecting")]
     private partial void LogUnreachable(string errorType, string reason);
+
+    [LoggerMessage(LogLevel.Information, "Node {NodeId} renewed its certificate, now valid until {NotAfter}")]
+    private partial void LogRenewed(string nodeId, DateTimeOffset notAfter);
 }

@@ -6,8 +6,9 @@ using Microsoft.Extensions.Options;
 namespace Backupd.Node.Identity;
 
 /// <summary>
-/// The node's identity: <c>BACKUPD_API_KEY</c> + <c>BACKUPD_NODE_ID</c> when set, otherwise
-/// <c>&lt;data dir&gt;/node-identity.json</c> (mode 0600), written once after approval.
+/// The node's identity in <c>&lt;data dir&gt;/node-identity.json</c> (mode 0600): written after
+/// approval and again at each certificate renewal, in one piece, so that the certificate and its
+/// private key never disagree.
 /// </summary>
 public sealed class NodeIdentityStore(IOptions<NodeOptions> options)
 {
@@ -16,15 +17,9 @@ public sealed class NodeIdentityStore(IOptions<NodeOptions> options)
     /// <summary>Path of the identity file.</summary>
     public string FilePath => Path.Combine(options.Value.DataDir, "node-identity.json");
 
-    /// <summary>The identity from the settings or the file, or null if this node never registered.</summary>
+    /// <summary>The identity from the file, or null if this node never registered.</summary>
     public async Task<NodeIdentity?> LoadAsync(CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        if (settings is { ApiKey: { Length: > 0 } key, NodeId: { Length: > 0 } id })
-        {
-            return new NodeIdentity(id, key);
-        }
-
         if (!File.Exists(FilePath))
         {
             return null;
@@ -34,9 +29,13 @@ public sealed class NodeIdentityStore(IOptions<NodeOptions> options)
         {
             await using var stream = File.OpenRead(FilePath);
             var stored = await JsonSerializer.DeserializeAsync<NodeIdentity>(stream, Json, cancellationToken);
-            return stored is { NodeId.Length: > 0, ApiKey.Length: > 0 }
-                ? stored
-                : throw new InvalidDataException("it lacks nodeId or apiKey");
+            return stored switch
+            {
+                { NodeId.Length: > 0, ApiKey.Length: > 0, NodeApiUrl.Length: > 0, CertificatePem.Length: > 0, PrivateKeyPem.Length: > 0, AuthorityPem.Length: > 0 } => stored,
+                { NodeId.Length: > 0, ApiKey.Length: > 0 } => throw new InvalidDataException(
+                    "it was written before nodes had certificates. Delete the node on the master and this file, and register again"),
+                _ => throw new InvalidDataException("it lacks nodeId or apiKey"),
+            };
         }
         catch (Exception ex) when (ex is JsonException or InvalidDataException)
         {

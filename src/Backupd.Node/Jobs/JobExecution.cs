@@ -143,7 +143,7 @@ public sealed partial class JobExecution(
     private async Task<IBundleStorage> OpenStorageAsync(CancellationToken cancellationToken)
     {
         var link = await master.WaitAsync(cancellationToken);
-        var settings = await link.Session.GetJobStorageAsync(link.ApiKey, assignment.JobId, assignment.Attempt, assignment.ProviderId);
+        var settings = await link.Api.GetJobStorageAsync(assignment.JobId, assignment.Attempt, assignment.ProviderId, cancellationToken);
         return storageFactory.Create(settings);
     }
 
@@ -165,7 +165,7 @@ public sealed partial class JobExecution(
             try
             {
                 var link = await master.WaitAsync(cancellationToken).WaitAsync(interval, time, cancellationToken);
-                var status = await link.Session.ReportJobAsync(link.ApiKey, assignment.JobId, assignment.Attempt, report);
+                var status = await link.Api.ReportJobAsync(assignment.JobId, assignment.Attempt, report, cancellationToken);
                 if (status == LeaseStatus.CancelRequested && !_cancelRequested)
                 {
                     RequestCancel();
@@ -200,7 +200,7 @@ public sealed partial class JobExecution(
             try
             {
                 var link = await master.WaitAsync(nodeStopping).WaitAsync(assignment.LeaseDuration, time, nodeStopping);
-                if (await link.Session.FinishJobAsync(link.ApiKey, assignment.JobId, assignment.Attempt, outcome) == LeaseStatus.Lost)
+                if (await link.Api.FinishJobAsync(assignment.JobId, assignment.Attempt, outcome, nodeStopping) == LeaseStatus.Lost)
                 {
                     LogLeaseLost(assignment.JobId);
                 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Backupd.Contracts.Jobs;
+using Backupd.Contracts.NodeApi;
 using Backupd.Modules;
 using Backupd.Modules.Resources;
 using Backupd.Node.Options;
@@ -69,7 +70,7 @@ public sealed partial class JobRunner(
         try
         {
             var link = await master.WaitAsync(stoppingToken);
-            return (await link.Session.TakeJobAsync(link.ApiKey), link.NodeId);
+            return (await link.Api.TakeJobAsync(stoppingToken), link.NodeId);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -103,7 +104,7 @@ public sealed partial class JobRunner(
             }
 
             // A slot is free: look for more work at once.
-            await signal.JobsAvailable();
+            signal.Receive(NodeSignals.Work, string.Empty);
         }
     }
 
@@ -112,7 +113,7 @@ public sealed partial class JobRunner(
         var error = $"This node has no module named '{assignment.Module}' (it has: {string.Join(", ", modules.All.Select(m => m.Name))}). Upgrade backupd on the node.";
         LogUnknownModule(assignment.JobId, assignment.Module);
         var link = await master.WaitAsync(stoppingToken);
-        await link.Session.FinishJobAsync(link.ApiKey, assignment.JobId, assignment.Attempt, new JobOutcome(JobState.Failed, null, error, new JobProgressReport([], [])));
+        await link.Api.FinishJobAsync(assignment.JobId, assignment.Attempt, new JobOutcome(JobState.Failed, null, error, new JobProgressReport([], [])), stoppingToken);
     }
 
     private void OnCancelled(string jobId)

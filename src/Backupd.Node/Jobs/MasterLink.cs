@@ -1,4 +1,4 @@
-using Backupd.Contracts.Nodes;
+using Backupd.Node.Connection;
 
 namespace Backupd.Node.Jobs;
 
@@ -12,8 +12,8 @@ public sealed class MasterLink
     private readonly Lock _gate = new();
     private TaskCompletionSource<Connection> _connected = NewWaiter();
 
-    /// <summary>A live session grain and the key to present to it.</summary>
-    public sealed record Connection(INodeSessionGrain Session, string ApiKey, string NodeId);
+    /// <summary>A live connection to the node API, and the node it speaks for.</summary>
+    public sealed record Connection(NodeApiClient Api, string NodeId);
 
     /// <summary>Whether the node is connected now.</summary>
     public bool IsConnected

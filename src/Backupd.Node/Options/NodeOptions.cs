@@ -17,14 +17,6 @@ public sealed class NodeOptions : IValidatableObject
     [Required(ErrorMessage = "must name a directory")]
     public string DataDir { get; set; } = DataDirectories.Default();
 
-    /// <summary>An API key issued by the master; replaces the stored identity.</summary>
-    [Setting("API_KEY", Secret = true)]
-    public string? ApiKey { get; set; }
-
-    /// <summary>The node id that goes with <see cref="ApiKey"/>.</summary>
-    [Setting("NODE_ID")]
-    public string? NodeId { get; set; }
-
     /// <summary>How many heavy I/O stages (dumps, archiving) may run at once. Two keeps a small host responsive.</summary>
     [Setting("MAX_IO")]
     [Range(1, 64, ErrorMessage = "must be a whole number from {1} to {2}")]
@@ -70,11 +62,6 @@ public sealed class NodeOptions : IValidatableObject
         if (MasterUrl is { } url && url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)
         {
             yield return new ValidationResult("must be an http:// or https:// URL", [nameof(MasterUrl)]);
-        }
-
-        if (string.IsNullOrEmpty(ApiKey) != string.IsNullOrEmpty(NodeId))
-        {
-            yield return new ValidationResult("and BACKUPD_API_KEY must be set together (or neither, to register with a code)", [nameof(NodeId)]);
         }
     }
 }

@@ -1,15 +1,17 @@
 using System.Net;
 using System.Net.Http.Json;
+using Backupd.Contracts.Nodes;
 
 namespace Backupd.Node.Registration;
 
 /// <summary>The master's registration endpoints, as the node calls them.</summary>
 public sealed class MasterRegistrationClient(HttpClient http)
 {
-    /// <summary>Registers a code; false when another pending registration holds it.</summary>
-    public async Task<bool> RegisterAsync(string hostname, string code, string secret, CancellationToken cancellationToken)
+    /// <summary>Registers a code with the request for the node's certificate; false when another pending registration holds the code.</summary>
+    public async Task<bool> RegisterAsync(string hostname, string code, string secret, string certificateRequestPem, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync("/api/v1/nodes/register", new { hostname, code, registrationSecret = secret }, cancellationToken);
+        using var response = await http.PostAsJsonAsync(
+            "/api/v1/nodes/register", new { hostname, code, registrationSecret = secret, certificateRequest = certificateRequestPem }, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Conflict)
         {
             return false;
@@ -19,7 +21,7 @@ public sealed class MasterRegistrationClient(HttpClient http)
         return true;
     }
 
-    /// <summary>Asks whether the code was approved; returns the node id and key once it was.</summary>
+    /// <summary>Asks whether the code was approved; returns the node id, key, certificate and node API URL once it was.</summary>
     public async Task<RegistrationPoll> PollAsync(string code, string secret, CancellationToken cancellationToken)
     {
         using var response = await http.PostAsJsonAsync("/api/v1/nodes/register/status", new { code, registrationSecret = secret }, cancellationToken);
@@ -35,25 +37,9 @@ public sealed class MasterRegistrationClient(HttpClient http)
         await EnsureSuccessAsync(response, cancellationToken);
         var body = await response.Content.ReadFromJsonAsync<StatusBody>(cancellationToken)
             ?? throw new HttpRequestException("The master sent an empty registration status.");
-        return body is { Status: "approved", ApiKey: { Length: > 0 } key }
-            ? new RegistrationPoll(RegistrationPollState.Approved, body.NodeId, key)
+        return body is { Status: "approved", ApiKey: { Length: > 0 }, Certificate: not null, NodeApiUrl: { Length: > 0 } }
+            ? new RegistrationPoll(RegistrationPollState.Approved, body.NodeId, new Approval(body.ApiKey, body.Certificate, body.NodeApiUrl))
             : new RegistrationPoll(RegistrationPollState.Pending, body.NodeId, null);
-    }
-
-    /// <summary>Where to connect as an Orleans client; null when the master refuses the key.</summary>
-    public async Task<GatewaysInfo?> GetGatewaysAsync(string apiKey, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/nodes/gateways");
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
-        using var response = await http.SendAsync(request, cancellationToken);
-        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-        {
-            return null;
-        }
-
-        await EnsureSuccessAsync(response, cancellationToken);
-        return await response.Content.ReadFromJsonAsync<GatewaysInfo>(cancellationToken)
-            ?? throw new HttpRequestException("The master sent no gateways.");
     }
 
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -65,14 +51,18 @@ public sealed class MasterRegistrationClient(HttpClient http)
         }
     }
 
-    private sealed record StatusBody(string Status, string NodeId, string? ApiKey);
+    private sealed record StatusBody(string Status, string NodeId, string? ApiKey, NodeCertificate? Certificate, string? NodeApiUrl);
 }
 
-/// <summary>The cluster a node connects to.</summary>
-public sealed record GatewaysInfo(string ClusterId, string ServiceId, IReadOnlyList<GatewayInfo> Gateways);
-
-/// <summary>One gateway.</summary>
-public sealed record GatewayInfo(string Host, int Port);
+/// <summary>What the master hands a node once, when it was approved.</summary>
+/// <param name="ApiKey">The node's API key.</param>
+/// <param name="Certificate">The node's certificate and the CA that issued it.</param>
+/// <param name="NodeApiUrl">Where the node API is.</param>
+public sealed record Approval(string ApiKey, NodeCertificate Certificate, string NodeApiUrl)
+{
+    /// <summary>Keeps the key out of logs.</summary>
+    public override string ToString() => $"Approval {{ NodeApiUrl = {NodeApiUrl} }}";
+}
 
 /// <summary>Where a registration stands.</summary>
 public enum RegistrationPollState
@@ -84,4 +74,4 @@ public enum RegistrationPollState
 }
 
 /// <summary>One answer of the registration status endpoint.</summary>
-public sealed record RegistrationPoll(RegistrationPollState State, string? NodeId, string? ApiKey);
+public sealed record RegistrationPoll(RegistrationPollState State, string? NodeId, Approval? Approval);

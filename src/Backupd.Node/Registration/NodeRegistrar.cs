@@ -4,8 +4,9 @@ using Microsoft.Extensions.Logging;
 namespace Backupd.Node.Registration;
 
 /// <summary>
-/// Registers a node that has no identity: shows a code, waits for an admin to approve it,
-/// and stores the API key it then receives. A code that expires is replaced by a new one.
+/// Registers a node that has no identity: makes its key, shows a code, waits for an admin to
+/// approve it, and stores the API key and certificate it then receives (the private key never
+/// leaves the node). A code that expires is replaced by a new one.
 /// </summary>
 public sealed partial class NodeRegistrar(
     MasterRegistrationClient master,
@@ -19,9 +20,10 @@ public sealed partial class NodeRegistrar(
     public async Task<NodeIdentity> RegisterAsync(CancellationToken cancellationToken)
     {
         var hostname = Environment.MachineName;
+        var key = NodeKey.Create();
         while (true)
         {
-            var (code, secret) = await ReserveCodeAsync(hostname, cancellationToken);
+            var (code, secret) = await ReserveCodeAsync(hostname, key, cancellationToken);
             await Console.Out.WriteLineAsync($"Registration code: {code} — approve it on the master (Nodes → Approve, or POST /api/v1/nodes/approve).");
             LogWaiting(code);
 
@@ -29,18 +31,20 @@ public sealed partial class NodeRegistrar(
             {
                 await Task.Delay(PollInterval, time, cancellationToken);
                 var poll = await master.PollAsync(code, secret, cancellationToken);
-                if (poll.State == RegistrationPollState.Approved)
+                if (poll is { State: RegistrationPollState.Approved, Approval: { } approval })
                 {
-                    var identity = new NodeIdentity(poll.NodeId!, poll.ApiKey!);
+                    var identity = new NodeIdentity(poll.NodeId!, approval.ApiKey, approval.NodeApiUrl,
+                        approval.Certificate.CertificatePem, key.PrivateKeyPem, approval.Certificate.AuthorityPem);
                     await store.SaveAsync(identity, cancellationToken);
-                    LogApproved(identity.NodeId, store.FilePath);
+                    using var authority = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(identity.AuthorityPem);
+                    LogApproved(identity.NodeId, store.FilePath, authority.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256));
                     return identity;
                 }
 
                 if (poll.State == RegistrationPollState.AlreadyClaimed)
                 {
                     throw new InvalidOperationException(
-                        $"The master already handed out the API key for code {code}, but this node did not store it. Delete the node on the master and restart this node.");
+                        $"The master already handed out the API key and certificate for code {code}, but this node did not store them. Delete the node on the master and restart this node.");
                 }
 
                 if (poll.State == RegistrationPollState.Expired)
@@ -52,13 +56,13 @@ public sealed partial class NodeRegistrar(
         }
     }
 
-    private async Task<(string Code, string Secret)> ReserveCodeAsync(string hostname, CancellationToken cancellationToken)
+    private async Task<(string Code, string Secret)> ReserveCodeAsync(string hostname, NodeKey key, CancellationToken cancellationToken)
     {
         while (true)
         {
             var code = RegistrationCode.New();
             var secret = RegistrationCode.NewSecret();
-            if (await master.RegisterAsync(hostname, code, secret, cancellationToken))
+            if (await master.RegisterAsync(hostname, code, secret, key.CertificateRequestPem, cancellationToken))
             {
                 return (code, secret);
             }
@@ -68,8 +72,8 @@ public sealed partial class NodeRegistrar(
     [LoggerMessage(LogLevel.Information, "Waiting for an admin to approve registration code {Code}")]
     private partial void LogWaiting(string code);
 
-    [LoggerMessage(LogLevel.Information, "Approved as node {NodeId}; identity stored in {IdentityFile}")]
-    private partial void LogApproved(string nodeId, string identityFile);
+    [LoggerMessage(LogLevel.Information, "Approved as node {NodeId}; identity stored in {IdentityFile}. The master's node CA is {CaFingerprint} (SHA-256; GET /api/v1/system on the master shows its own)")]
+    private partial void LogApproved(string nodeId, string identityFile, string caFingerprint);
 
     [LoggerMessage(LogLevel.Warning, "Registration code {Code} expired before approval; registering a new one")]
     private partial void LogExpired(string code);

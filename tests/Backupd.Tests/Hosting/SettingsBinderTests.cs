@@ -52,27 +52,23 @@ public sealed class SettingsBinderTests
     }
 
     [Fact]
-    public void Api_key_without_node_id_is_refused()
-    {
-        var error = Assert.Throws<InvalidSettingsException>(() =>
-            SettingsBinder.BindValidated<NodeOptions>(Config(MasterUrl, ("API_KEY", "s3cr3t-key-value"))));
-        Assert.Contains("BACKUPD_NODE_ID", Assert.Single(error.Errors));
-        Assert.DoesNotContain("s3cr3t-key-value", error.Message);
-    }
-
-    [Fact]
     public void Master_defaults_listen_on_loopback_5080()
     {
         var options = SettingsBinder.BindValidated<MasterOptions>(Config());
         Assert.Equal("http://127.0.0.1:5080", options.Urls);
+        Assert.Equal("https://127.0.0.1:5443", options.NodeUrls);
         Assert.Equal("backupd", options.ServiceId);
         Assert.EndsWith("backupd", options.DataDir);
     }
 
     [Theory]
     [InlineData("SILO_PORT", "70000", "BACKUPD_SILO_PORT")]
-    [InlineData("GATEWAY_PORT", "11111", "BACKUPD_GATEWAY_PORT")]
     [InlineData("URLS", "127.0.0.1:5080", "BACKUPD_URLS")]
+    [InlineData("URLS", "https://127.0.0.1:5080", "BACKUPD_URLS")]
+    [InlineData("NODE_URLS", "http://127.0.0.1:5443", "BACKUPD_NODE_URLS")]
+    [InlineData("NODE_URLS", "https://0.0.0.0:5443", "BACKUPD_NODE_API_URL")]
+    [InlineData("NODE_API_URL", "http://backups.example.com:5443", "BACKUPD_NODE_API_URL")]
+    [InlineData("NODE_CERTIFICATE_LIFETIME", "00:10:00", "BACKUPD_NODE_CERTIFICATE_LIFETIME")]
     [InlineData("SERVICE_ID", "has space", "BACKUPD_SERVICE_ID")]
     [InlineData("JOB_LEASE", "00:00:01", "BACKUPD_JOB_LEASE")]
     [InlineData("JOB_LEASE", "soon", "BACKUPD_JOB_LEASE")]

@@ -2,30 +2,26 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Backupd.Contracts.Jobs;
-using Backupd.Contracts.Nodes;
+using Backupd.Node.Connection;
 using Backupd.Tests.Processes;
 
 namespace Backupd.Tests.Jobs;
 
 /// <summary>
-/// A node asks the master, through the gateway as a real node does, for the storage
-/// credentials of a job: only the node running that job, in that attempt, for that job's
+/// A node asks the master, over the node API with its certificate as a real node does, for the
+/// storage credentials of a job: only the node running that job, in that attempt, for that job's
 /// provider, gets them.
 /// </summary>
 [Collection(SharedMasterCollection.Name)]
 public sealed class CredentialReleaseTests(SharedMasterFixture fixture) : IAsyncLifetime
 {
     private const string Secret = "release-test-secret-Zq81";
-    private GatewayClient _gateway = null!;
+    private static readonly CancellationToken None = CancellationToken.None;
     private MasterApi _api = null!;
 
-    public async Task InitializeAsync()
-    {
-        _gateway = await GatewayClient.ConnectAsync(fixture.Master.GatewayPort);
-        _api = new MasterApi(fixture.Master.Http, await fixture.Master.IssueTokenAsync());
-    }
+    public async Task InitializeAsync() => _api = new MasterApi(fixture.Master.Http, await fixture.Master.IssueTokenAsync());
 
-    public async Task DisposeAsync() => await _gateway.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task Only_the_node_running_the_job_gets_its_providers_credentials_and_only_while_it_runs()
@@ -35,35 +31,34 @@ public sealed class CredentialReleaseTests(SharedMasterFixture fixture) : IAsync
         var provider = await CreateS3ProviderAsync("release-a");
         var otherProvider = await CreateS3ProviderAsync("release-b");
         var jobId = await CreateJobAsync(nodeA.NodeId, provider);
-        var a = Session(nodeA);
-        var b = Session(nodeB);
+        using var a = nodeA.Connect();
+        using var b = nodeB.Connect();
+        // A's certificate with B's key, and with a key that is nobody's.
+        using var aWithBsKey = NodeApiClient.Create(nodeA.Identity with { ApiKey = nodeB.ApiKey });
+        using var aWithAWrongKey = NodeApiClient.Create(nodeA.Identity with { ApiKey = nodeA.ApiKey + "x" });
 
         // Pending: nobody gets anything.
-        await Refused(() => a.GetJobStorageAsync(nodeA.ApiKey, jobId, 1, provider));
+        await Refused(() => a.GetJobStorageAsync(jobId, 1, provider, None));
 
-        var assignment = await a.TakeJobAsync(nodeA.ApiKey);
+        var assignment = await a.TakeJobAsync(None);
         Assert.Equal(jobId, assignment!.JobId);
 
-        var settings = await a.GetJobStorageAsync(nodeA.ApiKey, jobId, assignment.Attempt, provider);
+        var settings = await a.GetJobStorageAsync(jobId, assignment.Attempt, provider, None);
         Assert.Equal(Secret, settings.S3!.SecretAccessKey);
         Assert.Equal("release-a", settings.S3.Bucket);
 
-        await Refused(() => b.GetJobStorageAsync(nodeB.ApiKey, jobId, assignment.Attempt, provider));
-        await Refused(() => Session(nodeA.NodeId).GetJobStorageAsync(nodeB.ApiKey, jobId, assignment.Attempt, provider));
-        await Refused(() => a.GetJobStorageAsync(nodeA.ApiKey, jobId, assignment.Attempt, otherProvider));
-        await Refused(() => a.GetJobStorageAsync(nodeA.ApiKey, jobId, assignment.Attempt + 1, provider));
-        await Refused(() => a.GetJobStorageAsync(nodeA.ApiKey + "x", jobId, assignment.Attempt, provider));
+        await Refused(() => b.GetJobStorageAsync(jobId, assignment.Attempt, provider, None));
+        await Refused(() => aWithBsKey.GetJobStorageAsync(jobId, assignment.Attempt, provider, None));
+        await Refused(() => a.GetJobStorageAsync(jobId, assignment.Attempt, otherProvider, None));
+        await Refused(() => a.GetJobStorageAsync(jobId, assignment.Attempt + 1, provider, None));
+        await Refused(() => aWithAWrongKey.GetJobStorageAsync(jobId, assignment.Attempt, provider, None));
 
-        await a.FinishJobAsync(nodeA.ApiKey, jobId, assignment.Attempt, new JobOutcome(JobState.Failed, null, "test", new JobProgressReport([], [])));
-        await Refused(() => a.GetJobStorageAsync(nodeA.ApiKey, jobId, assignment.Attempt, provider));
+        await a.FinishJobAsync(jobId, assignment.Attempt, new JobOutcome(JobState.Failed, null, "test", new JobProgressReport([], [])), None);
+        await Refused(() => a.GetJobStorageAsync(jobId, assignment.Attempt, provider, None));
 
         Assert.Contains($"Refused node {nodeB.NodeId} the storage settings of provider {provider} for job {jobId}", fixture.Master.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, fixture.Master.Output, StringComparison.Ordinal);
     }
-
-    private INodeSessionGrain Session(NodeEnrolment node) => Session(node.NodeId);
-
-    private INodeSessionGrain Session(string nodeId) => _gateway.Client.GetGrain<INodeSessionGrain>(nodeId);
 
     private static async Task Refused(Func<Task> call) => await Assert.ThrowsAsync<UnauthorizedAccessException>(call);
 

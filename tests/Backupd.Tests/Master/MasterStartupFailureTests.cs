@@ -26,36 +26,49 @@ public sealed class MasterStartupFailureTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(master.DataDir));
     }
 
-    [Theory]
-    [InlineData("BACKUPD_GATEWAY_PORT")]
-    [InlineData("BACKUPD_SILO_PORT")]
-    public async Task A_taken_orleans_port_stops_start_up_naming_the_port_and_its_setting(string setting)
+    [Fact]
+    public async Task A_taken_node_api_port_stops_start_up_naming_the_address_and_BACKUPD_NODE_URLS()
     {
         await using var master = new MasterProcess();
-        var port = setting == "BACKUPD_GATEWAY_PORT" ? master.GatewayPort : master.SiloPort;
-        using var squatter = Listen(port);
+        using var squatter = Listen(master.NodeApiUrl.Port);
 
         var (exitCode, output) = await master.RunUntilExitAsync();
 
         Assert.Equal(1, exitCode);
         Assert.Contains(
-            $"backupd: Cannot listen on 127.0.0.1:{port} ({setting}): the port is already in use, perhaps by another master. Stop the other process or set {setting} to a free port.",
+            $"backupd: Cannot listen on https://127.0.0.1:{master.NodeApiUrl.Port}: the address is already in use. Stop the other process or set BACKUPD_NODE_URLS to a free address.",
+            output, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(master.DataDir));
+    }
+
+    [Fact]
+    public async Task A_taken_silo_port_stops_start_up_naming_the_port_and_its_setting()
+    {
+        await using var master = new MasterProcess();
+        using var squatter = Listen(master.SiloPort);
+
+        var (exitCode, output) = await master.RunUntilExitAsync();
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(
+            $"backupd: Cannot listen on 127.0.0.1:{master.SiloPort} (BACKUPD_SILO_PORT): the port is already in use, perhaps by another master. Stop the other process or set BACKUPD_SILO_PORT to a free port.",
             output, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(master.DataDir));
     }
 
     [Fact]
-    public async Task A_gateway_address_that_is_not_this_machines_stops_start_up_naming_the_setting()
+    public async Task A_node_api_address_that_is_not_this_machines_stops_start_up_naming_the_setting()
     {
         // 192.0.2.0/24 is reserved for documentation: no machine has it.
-        await using var master = new MasterProcess(extraEnvironment: new Dictionary<string, string> { ["BACKUPD_GATEWAY_HOST"] = "192.0.2.10" });
+        var port = Backupd.TestBed.FreePort.Next();
+        await using var master = new MasterProcess(extraEnvironment: new Dictionary<string, string> { ["BACKUPD_NODE_URLS"] = $"https://192.0.2.10:{port}" });
 
         var (exitCode, output) = await master.RunUntilExitAsync();
 
         Assert.Equal(1, exitCode);
-        Assert.Contains($"backupd: Cannot listen on 192.0.2.10:{master.GatewayPort} (BACKUPD_GATEWAY_HOST and BACKUPD_GATEWAY_PORT): ", output, StringComparison.Ordinal);
-        Assert.Contains("Set BACKUPD_GATEWAY_HOST and BACKUPD_GATEWAY_PORT to an address of this machine and a port this user may open.", output, StringComparison.Ordinal);
+        Assert.Contains($"backupd: Cannot listen on https://192.0.2.10:{port} (BACKUPD_NODE_URLS): ", output, StringComparison.Ordinal);
+        Assert.Contains("Set BACKUPD_NODE_URLS to an address of this machine and a port this user may open.", output, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(master.DataDir));
     }
 

@@ -42,8 +42,8 @@ public sealed class SecretRotationTests
 
         // With the old key gone, the job's password still reaches its node.
         await RestartAsync(master, newKey);
-        await using var gateway = await GatewayClient.ConnectAsync(master.GatewayPort);
-        var assignment = await gateway.Client.GetGrain<INodeSessionGrain>(node.NodeId).TakeJobAsync(node.ApiKey);
+        using var nodeApi = node.Connect();
+        var assignment = await nodeApi.TakeJobAsync(CancellationToken.None);
         Assert.Contains(dbPassword, assignment!.ConfigJson, StringComparison.Ordinal);
         SecretScan.AssertNotInFiles(master.DataDir, dbPassword);
         Assert.DoesNotContain(newKey, master.Output, StringComparison.Ordinal);

@@ -6,7 +6,10 @@ using Backupd.Modules.WordPress;
 using Backupd.Secrets;
 using Backupd.Master.Hosting;
 using Backupd.Master.Persistence;
+using Backupd.Master.NodeApi;
+using Backupd.Master.Options;
 using Backupd.Master.Security;
+using Backupd.Grains.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.TestingHost;
@@ -50,6 +53,10 @@ public class SqliteSiloFixture : IAsyncLifetime
         var migrator = new SqliteSchemaMigrator(Database, SchemaMigration.LoadEmbedded("sqlite"), TimeProvider.System, NullLogger<SqliteSchemaMigrator>.Instance);
         await migrator.ApplyAsync(CancellationToken.None);
 
+        // The master's node CA, on files in this silo's directory, as the master loads it at start.
+        var authority = new NodeCertificateAuthority(new MasterOptions { DataDir = _dir }, TimeProvider.System, NullLogger<NodeCertificateAuthority>.Instance);
+        await authority.StartingAsync(CancellationToken.None);
+
         var database = Database;
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) => silo.AddBackupdSqliteStorage(database).AddBackupdCallGuard());
@@ -73,13 +80,14 @@ public class SqliteSiloFixture : IAsyncLifetime
             host.Services.AddSingleton<ISecretCipher, FernetSecretCipher>();
             host.Services.AddSingleton<IBundlePruner, StorageBundlePruner>();
             host.Services.AddWordPressModule();
+            host.Services.AddSingleton<INodeCertificateIssuer>(authority);
             if (leaseDuration is { } lease)
             {
                 host.Services.Configure<JobOptions>(jobs => jobs.LeaseDuration = lease);
             }
         });
         // The test client stands in for code inside the silo (as the REST API is), so it
-        // presents the silo's proof; GatewayAttackerTests covers clients that cannot.
+        // presents the silo's proof; GatewayCallGuardTests covers callers that cannot.
         builder.ConfigureClient(client => client.AddOutgoingGrainCallFilter(async call =>
         {
             RequestContext.Set(InSiloCallProof.RequestContextKey, SiloServices.GetRequiredService<InSiloCallProof>().Token);

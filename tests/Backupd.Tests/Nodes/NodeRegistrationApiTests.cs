@@ -29,38 +29,19 @@ public sealed class NodeRegistrationApiTests(SharedMasterFixture fixture)
     }
 
     [Fact]
-    public async Task Node_given_its_key_in_the_environment_connects_without_registering()
+    public async Task Node_reaches_the_node_api_at_the_address_the_master_listens_on_and_its_certificate_names()
     {
-        var api = await AdminAsync();
-        var (nodeId, apiKey) = await EnrolAsync(api);
-        await using var node = new NodeProcess(Master.BaseUrl, new Dictionary<string, string>
-        {
-            ["BACKUPD_API_KEY"] = apiKey,
-            ["BACKUPD_NODE_ID"] = nodeId,
-        });
-        node.Start();
-
-        await node.Process.WaitForOutputAsync($"Connected to the master as node {nodeId}", TimeSpan.FromSeconds(60));
-        Assert.DoesNotContain("Registration code:", node.Process.Output);
-        Assert.False(File.Exists(node.IdentityFile));
-        Assert.DoesNotContain(apiKey, node.Process.Output);
-    }
-
-    [Fact]
-    public async Task Node_reaches_a_gateway_on_the_address_the_master_advertises()
-    {
-        await using var master = new MasterProcess(extraEnvironment: new Dictionary<string, string> { ["BACKUPD_GATEWAY_HOST"] = "127.0.0.2" });
+        var port = Backupd.TestBed.FreePort.Next();
+        await using var master = new MasterProcess(extraEnvironment: new Dictionary<string, string> { ["BACKUPD_NODE_URLS"] = $"https://127.0.0.2:{port}" });
         await master.StartAsync();
         var api = new MasterApi(master.Http, await master.IssueTokenAsync());
-        var (nodeId, apiKey) = await EnrolAsync(api);
-        await using var node = new NodeProcess(master.BaseUrl, new Dictionary<string, string>
-        {
-            ["BACKUPD_API_KEY"] = apiKey,
-            ["BACKUPD_NODE_ID"] = nodeId,
-        });
+        await using var node = new NodeProcess(master.BaseUrl);
         node.Start();
+        using var approve = await api.ApproveAsync(await node.WaitForCodeAsync());
+        var nodeId = (await approve.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
 
-        await node.Process.WaitForOutputAsync($"Connected to the master as node {nodeId} through 127.0.0.2:{master.GatewayPort}", TimeSpan.FromSeconds(60));
+        await node.Process.WaitForOutputAsync($"Connected to the master as node {nodeId} at https://127.0.0.2:{port}", TimeSpan.FromSeconds(60));
+        Assert.Equal($"https://127.0.0.2:{port}", (await api.GetJsonAsync("/api/v1/system")).GetProperty("nodeApiUrl").GetString());
     }
 
     [Fact]
@@ -96,10 +77,15 @@ public sealed class NodeRegistrationApiTests(SharedMasterFixture fixture)
         Assert.DoesNotContain("bkdn_", await wrongSecret.Content.ReadAsStringAsync());
 
         using var first = await api.PollAsync(code, secret);
-        Assert.StartsWith("bkdn_", (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("apiKey").GetString());
+        var approved = await first.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.StartsWith("bkdn_", approved.GetProperty("apiKey").GetString());
+        Assert.StartsWith("-----BEGIN CERTIFICATE-----", approved.GetProperty("certificate").GetProperty("certificatePem").GetString());
+        Assert.Equal(Master.NodeApiUrl.ToString().TrimEnd('/'), approved.GetProperty("nodeApiUrl").GetString());
         using var second = await api.PollAsync(code, secret);
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
-        Assert.DoesNotContain("bkdn_", await second.Content.ReadAsStringAsync());
+        var again = await second.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("bkdn_", again);
+        Assert.DoesNotContain("CERTIFICATE", again);
     }
 
     [Fact]
@@ -159,6 +145,28 @@ public sealed class NodeRegistrationApiTests(SharedMasterFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("not a certificate request")]
+    [InlineData("-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----")]
+    [InlineData("rsa")]
+    public async Task Registration_with_a_certificate_request_the_master_will_not_sign_is_400(string request)
+    {
+        if (request == "rsa")
+        {
+            // A well-formed request for a key the node agent never makes.
+            using var rsa = System.Security.Cryptography.RSA.Create(2048);
+            request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=x", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256,
+                System.Security.Cryptography.RSASignaturePadding.Pkcs1).CreateSigningRequestPem();
+        }
+
+        var api = await AdminAsync();
+        using var response = await api.RegisterAsync(RegistrationCodes.NewCode(), RegistrationCodes.NewSecret(), certificateRequest: request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!;
+        Assert.StartsWith("\"certificateRequest\": ", detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Approval_needs_an_admin_token()
     {
@@ -169,57 +177,21 @@ public sealed class NodeRegistrationApiTests(SharedMasterFixture fixture)
     }
 
     [Fact]
-    public async Task Node_key_cannot_reach_admin_routes_or_other_nodes()
+    public async Task Node_key_reaches_nothing_on_the_admin_api()
     {
         var api = await AdminAsync();
         var (nodeA, keyA) = await EnrolAsync(api);
         var (nodeB, _) = await EnrolAsync(api);
 
-        using var self = await api.SendAsync(HttpMethod.Get, "/api/v1/nodes/self", bearerOverride: keyA);
-        Assert.Equal(HttpStatusCode.OK, self.StatusCode);
-        Assert.Equal(nodeA, (await self.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("nodeId").GetString());
-
-        using var otherNode = await api.SendAsync(HttpMethod.Get, $"/api/v1/nodes/{nodeB}", bearerOverride: keyA);
-        Assert.Equal(HttpStatusCode.Forbidden, otherNode.StatusCode);
-        using var list = await api.SendAsync(HttpMethod.Get, "/api/v1/nodes", bearerOverride: keyA);
-        Assert.Equal(HttpStatusCode.Forbidden, list.StatusCode);
-        using var approve = await api.SendAsync(HttpMethod.Post, "/api/v1/nodes/approve", new { code = "ABCDE" }, bearerOverride: keyA);
-        Assert.Equal(HttpStatusCode.Forbidden, approve.StatusCode);
-        using var disableOther = await api.SendAsync(HttpMethod.Post, $"/api/v1/nodes/{nodeB}/disable", bearerOverride: keyA);
-        Assert.Equal(HttpStatusCode.Forbidden, disableOther.StatusCode);
-    }
-
-    [Fact]
-    public async Task Key_with_another_nodes_id_or_a_changed_secret_is_refused()
-    {
-        var api = await AdminAsync();
-        var (nodeA, keyA) = await EnrolAsync(api);
-        var (nodeB, _) = await EnrolAsync(api);
-
-        using var forged = await api.SendAsync(HttpMethod.Get, "/api/v1/nodes/self", bearerOverride: keyA.Replace(nodeA, nodeB));
-        Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
-        using var changed = await api.SendAsync(HttpMethod.Get, "/api/v1/nodes/self", bearerOverride: keyA[..^1] + (keyA[^1] == 'A' ? 'B' : 'A'));
-        Assert.Equal(HttpStatusCode.Unauthorized, changed.StatusCode);
-    }
-
-    [Fact]
-    public async Task Disabled_and_deleted_nodes_keys_stop_working_at_once()
-    {
-        var api = await AdminAsync();
-        var (disabledId, disabledKey) = await EnrolAsync(api);
-        var (deletedId, deletedKey) = await EnrolAsync(api);
-
-        using var disable = await api.SendAsync(HttpMethod.Post, $"/api/v1/nodes/{disabledId}/disable");
-        Assert.Equal(HttpStatusCode.OK, disable.StatusCode);
-        using var afterDisable = await api.SendAsync(HttpMethod.Get, "/api/v1/nodes/self", bearerOverride: disabledKey);
-        Assert.Equal(HttpStatusCode.Unauthorized, afterDisable.StatusCode);
-
-        using var delete = await api.SendAsync(HttpMethod.Delete, $"/api/v1/nodes/{deletedId}");
-        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
-        using var afterDelete = await api.SendAsync(HttpMethod.Get, "/api/v1/nodes/self", bearerOverride: deletedKey);
-        Assert.Equal(HttpStatusCode.Unauthorized, afterDelete.StatusCode);
-        using var gone = await api.SendAsync(HttpMethod.Get, $"/api/v1/nodes/{deletedId}");
-        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
-        Assert.DoesNotContain((await api.GetJsonAsync("/api/v1/nodes")).EnumerateArray(), n => n.GetProperty("id").GetString() == deletedId);
+        foreach (var (method, path) in new[]
+        {
+            (HttpMethod.Get, "/api/v1/nodes/self"), (HttpMethod.Get, $"/api/v1/nodes/{nodeA}"), (HttpMethod.Get, $"/api/v1/nodes/{nodeB}"),
+            (HttpMethod.Get, "/api/v1/nodes"), (HttpMethod.Post, "/api/v1/nodes/approve"), (HttpMethod.Post, $"/api/v1/nodes/{nodeB}/disable"),
+            (HttpMethod.Get, "/api/v1/providers"), (HttpMethod.Get, "/api/v1/jobs"),
+        })
+        {
+            using var response = await api.SendAsync(method, path, new { code = "ABCDE" }, bearerOverride: keyA);
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {path}: {response.StatusCode}");
+        }
     }
 }

@@ -52,11 +52,17 @@ public sealed class NodeRegistrationFlowTests
 
         using var disable = await api.SendAsync(HttpMethod.Post, $"/api/v1/nodes/{nodeId}/disable");
         Assert.Equal(HttpStatusCode.OK, disable.StatusCode);
-        await node.Process.WaitForOutputAsync("The master refused this node's API key", TimeSpan.FromSeconds(30));
+        await node.Process.WaitForOutputAsync($"The master refused node {nodeId}: .*Node {nodeId} is disabled or deleted", TimeSpan.FromSeconds(30));
         Assert.Equal("disabled", (await api.GetJsonAsync($"/api/v1/nodes/{nodeId}")).GetProperty("status").GetString());
 
-        var apiKey = JsonDocument.Parse(await File.ReadAllTextAsync(node.IdentityFile)).RootElement.GetProperty("apiKey").GetString()!;
+        var identity = JsonDocument.Parse(await File.ReadAllTextAsync(node.IdentityFile)).RootElement;
+        var apiKey = identity.GetProperty("apiKey").GetString()!;
         Assert.DoesNotContain(apiKey, master.Output);
         Assert.DoesNotContain(apiKey, node.Process.Output);
+        // The certificate's private key was made on the node and never left it.
+        var privateKey = identity.GetProperty("privateKeyPem").GetString()!.Split('\n')[1];
+        Assert.DoesNotContain(privateKey, master.Output);
+        Assert.DoesNotContain(privateKey, node.Process.Output);
+        SecretScan.AssertNotInFiles(master.DataDir, privateKey);
     }
 }

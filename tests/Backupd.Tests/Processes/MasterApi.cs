@@ -1,10 +1,11 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Backupd.Node.Identity;
 
 namespace Backupd.Tests.Processes;
 
-/// <summary>Small typed calls against a master's REST API, as an admin or as a node.</summary>
+/// <summary>Small typed calls against a master's REST API, as an admin or as a registering node.</summary>
 public sealed class MasterApi(HttpClient http, string bearer)
 {
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null, string? bearerOverride = null)
@@ -33,10 +34,10 @@ public sealed class MasterApi(HttpClient http, string bearer)
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    /// <summary>Registers like a node would, without authentication.</summary>
-    public async Task<HttpResponseMessage> RegisterAsync(string code, string secret, string hostname = "web-01")
+    /// <summary>Registers like a node would, without authentication, with a request for a certificate (a new key's when none is given).</summary>
+    public async Task<HttpResponseMessage> RegisterAsync(string code, string secret, string hostname = "web-01", string? certificateRequest = null)
     {
-        return await http.PostAsJsonAsync("/api/v1/nodes/register", new { hostname, code, registrationSecret = secret });
+        return await http.PostAsJsonAsync("/api/v1/nodes/register", new { hostname, code, registrationSecret = secret, certificateRequest = certificateRequest ?? NodeKey.Create().CertificateRequestPem });
     }
 
     /// <summary>Asks for the registration status like a node would.</summary>

@@ -28,7 +28,7 @@ public sealed class MasterProcess : IAsyncDisposable
             ["BACKUPD_DATA_DIR"] = DataDir,
             ["BACKUPD_URLS"] = BaseUrl.ToString().TrimEnd('/'),
             ["BACKUPD_SILO_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["BACKUPD_GATEWAY_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["BACKUPD_NODE_URLS"] = $"https://127.0.0.1:{FreePort.Next()}",
         };
         if (adminPassword is not null)
         {
@@ -45,8 +45,8 @@ public sealed class MasterProcess : IAsyncDisposable
 
     public string DataDir { get; }
 
-    /// <summary>The Orleans gateway port nodes connect to.</summary>
-    public int GatewayPort => int.Parse(_environment["BACKUPD_GATEWAY_PORT"], System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The node API nodes connect to, with their certificates.</summary>
+    public Uri NodeApiUrl => new(_environment["BACKUPD_NODE_URLS"]);
 
     /// <summary>The Orleans port silos talk to each other on.</summary>
     public int SiloPort => int.Parse(_environment["BACKUPD_SILO_PORT"], System.Globalization.CultureInfo.InvariantCulture);

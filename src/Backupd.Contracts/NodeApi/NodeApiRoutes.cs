@@ -1,0 +1,32 @@
+namespace Backupd.Contracts.NodeApi;
+
+/// <summary>
+/// The node API: what a node may ask of the master, over HTTPS with its certificate. The master
+/// serves these routes on <c>BACKUPD_NODE_URLS</c> only, and nothing else there.
+/// </summary>
+public static class NodeApiRoutes
+{
+    /// <summary>Every route starts with this.</summary>
+    public const string Prefix = "/node/v1";
+
+    /// <summary><c>POST</c> the node's <see cref="Nodes.NodeCapabilities"/>: it is alive.</summary>
+    public const string Heartbeat = Prefix + "/heartbeat";
+
+    /// <summary><c>POST</c>: take the next job (200 with a <see cref="Jobs.JobAssignment"/>, 204 when there is none).</summary>
+    public const string NextJob = Prefix + "/jobs/next";
+
+    /// <summary><c>GET</c>: a server-sent event stream of <see cref="NodeSignals"/>.</summary>
+    public const string Signals = Prefix + "/signals";
+
+    /// <summary><c>POST</c> a <see cref="CertificateRenewalRequest"/>: a new certificate for a new key.</summary>
+    public const string Certificate = Prefix + "/certificate";
+
+    /// <summary><c>POST</c> a <see cref="JobReportRequest"/>; answers a <see cref="LeaseResponse"/>.</summary>
+    public static string Report(string jobId) => $"{Prefix}/jobs/{Uri.EscapeDataString(jobId)}/report";
+
+    /// <summary><c>POST</c> a <see cref="JobFinishRequest"/>; answers a <see cref="LeaseResponse"/>.</summary>
+    public static string Finish(string jobId) => $"{Prefix}/jobs/{Uri.EscapeDataString(jobId)}/finish";
+
+    /// <summary><c>POST</c> a <see cref="JobStorageRequest"/>; answers the job's <see cref="Storage.StorageTargetSettings"/>.</summary>
+    public static string Storage(string jobId) => $"{Prefix}/jobs/{Uri.EscapeDataString(jobId)}/storage";
+}

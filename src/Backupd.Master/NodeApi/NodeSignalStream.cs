@@ -1,0 +1,89 @@
+using System.Threading.Channels;
+using Backupd.Contracts.Jobs;
+using Backupd.Contracts.NodeApi;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace Backupd.Master.NodeApi;
+
+/// <summary>
+/// <c>GET /node/v1/signals</c>: the node's queue pushes "work available" and "cancel" through an
+/// observer made here, in the master, and this writes them to the node as server-sent events.
+/// The observer is the master's own object, so no caller can hand the queue a reference to
+/// anything else.
+/// </summary>
+internal static class NodeSignalStream
+{
+    // A comment line this often keeps proxies from closing the stream and lets either end notice a dead one.
+    private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
+
+    // The queue grain keeps its observer in memory: renewing it now and then restores it after the grain moved or restarted.
+    private static readonly TimeSpan ResubscribeInterval = TimeSpan.FromMinutes(1);
+
+    public static async Task RunAsync(HttpContext context, IGrainFactory grains, TimeProvider time)
+    {
+        var (session, apiKey) = NodeApiEndpoints.Caller(context, grains);
+        var signals = Channel.CreateBounded<(string Event, string Data)>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest });
+        var observer = new Observer(signals.Writer);
+        var reference = grains.CreateObjectReference<INodeJobObserver>(observer);
+        try
+        {
+            // Refused here (a wrong key, a disabled node) it is still an ordinary 403, before any event is sent.
+            await session.SubscribeJobsAsync(apiKey, reference);
+            context.Response.Headers.ContentType = "text/event-stream";
+            context.Response.Headers.CacheControl = "no-cache";
+            await WriteAsync(context, ": connected\n\n");
+            var ct = context.RequestAborted;
+            var resubscribeAt = time.GetUtcNow() + ResubscribeInterval;
+            while (!ct.IsCancellationRequested)
+            {
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                wait.CancelAfter(KeepAliveInterval);
+                try
+                {
+                    var (name, data) = await signals.Reader.ReadAsync(wait.Token);
+                    await WriteAsync(context, $"event: {name}\ndata: {data}\n\n");
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    await WriteAsync(context, ": ping\n\n");
+                }
+
+                if (time.GetUtcNow() >= resubscribeAt)
+                {
+                    await session.SubscribeJobsAsync(apiKey, reference);
+                    resubscribeAt = time.GetUtcNow() + ResubscribeInterval;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The node went away, or its connection was closed because it was disabled.
+        }
+        finally
+        {
+            grains.DeleteObjectReference<INodeJobObserver>(reference);
+        }
+    }
+
+    private static async Task WriteAsync(HttpContext context, string text)
+    {
+        await context.Response.WriteAsync(text, context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+    }
+
+    private sealed class Observer(ChannelWriter<(string Event, string Data)> signals) : INodeJobObserver
+    {
+        public Task JobsAvailable()
+        {
+            signals.TryWrite((NodeSignals.Work, string.Empty));
+            return Task.CompletedTask;
+        }
+
+        public Task CancelRequested(string jobId)
+        {
+            signals.TryWrite((NodeSignals.Cancel, jobId));
+            return Task.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,218 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Backupd.Contracts.Jobs;
+using Backupd.Contracts.NodeApi;
+using Backupd.Contracts.Nodes;
+using Backupd.Contracts.Storage;
+using Backupd.Node.Identity;
+
+namespace Backupd.Node.Connection;
+
+/// <summary>
+/// The master's node API as this node calls it: HTTPS with the node's certificate, trusting only
+/// the master's node CA (not the machine's CAs), with the API key on every call as a second proof.
+/// </summary>
+public sealed class NodeApiClient : IDisposable
+{
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
+    private readonly HttpClient _http;
+    private readonly X509Certificate2 _certificate;
+    private readonly X509Certificate2 _authority;
+
+    private NodeApiClient(NodeIdentity identity)
+    {
+        NodeId = identity.NodeId;
+        _certificate = X509Certificate2.CreateFromPem(identity.CertificatePem, identity.PrivateKeyPem);
+        _authority = X509Certificate2.CreateFromPem(identity.AuthorityPem);
+        CertificateNotAfter = _certificate.NotAfter.ToUniversalTime();
+        CertificateNotBefore = _certificate.NotBefore.ToUniversalTime();
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(50),
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                ClientCertificates = [_certificate],
+                RemoteCertificateValidationCallback = (_, certificate, _, errors) => IsTheMaster(certificate, errors),
+            },
+        };
+        _http = new HttpClient(handler) { BaseAddress = new Uri(identity.NodeApiUrl), Timeout = Timeout.InfiniteTimeSpan };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", identity.ApiKey);
+    }
+
+    /// <summary>The node this client speaks for.</summary>
+    public string NodeId { get; }
+
+    /// <summary>When the node's certificate stops being valid.</summary>
+    public DateTime CertificateNotAfter { get; }
+
+    /// <summary>When the node's certificate started being valid.</summary>
+    public DateTime CertificateNotBefore { get; }
+
+    /// <summary>A client for <paramref name="identity"/>.</summary>
+    public static NodeApiClient Create(NodeIdentity identity) => new(identity);
+
+    /// <summary>Reports the node alive.</summary>
+    public Task HeartbeatAsync(NodeCapabilities capabilities, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, NodeApiRoutes.Heartbeat, capabilities, cancellationToken);
+
+    /// <summary>Takes the next job; null when the queue is empty.</summary>
+    public async Task<JobAssignment?> TakeJobAsync(CancellationToken cancellationToken)
+    {
+        using var response = await CallAsync(HttpMethod.Post, NodeApiRoutes.NextJob, null, cancellationToken);
+        return response.StatusCode == HttpStatusCode.NoContent ? null : await ReadAsync<JobAssignment>(response, cancellationToken);
+    }
+
+    /// <summary>Reports progress; the answer says whether the node still holds the job.</summary>
+    public async Task<LeaseStatus> ReportJobAsync(string jobId, int attempt, JobProgressReport report, CancellationToken cancellationToken) =>
+        (await SendAsync<LeaseResponse>(HttpMethod.Post, NodeApiRoutes.Report(jobId), new JobReportRequest(attempt, report), cancellationToken)).Status;
+
+    /// <summary>Reports how a run ended.</summary>
+    public async Task<LeaseStatus> FinishJobAsync(string jobId, int attempt, JobOutcome outcome, CancellationToken cancellationToken) =>
+        (await SendAsync<LeaseResponse>(HttpMethod.Post, NodeApiRoutes.Finish(jobId), new JobFinishRequest(attempt, outcome), cancellationToken)).Status;
+
+    /// <summary>The storage of a job this node runs in this attempt.</summary>
+    public Task<StorageTargetSettings> GetJobStorageAsync(string jobId, int attempt, string providerId, CancellationToken cancellationToken) =>
+        SendAsync<StorageTargetSettings>(HttpMethod.Post, NodeApiRoutes.Storage(jobId), new JobStorageRequest(attempt, providerId), cancellationToken);
+
+    /// <summary>A new certificate for the key in <paramref name="certificateRequestPem"/>.</summary>
+    public Task<NodeCertificate> RenewCertificateAsync(string certificateRequestPem, CancellationToken cancellationToken) =>
+        SendAsync<NodeCertificate>(HttpMethod.Post, NodeApiRoutes.Certificate, new CertificateRenewalRequest(certificateRequestPem), cancellationToken);
+
+    /// <summary>
+    /// Reads the master's signal stream, calling <paramref name="signal"/> with each event's name
+    /// and data, until the stream ends or <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    /// <param name="signal">Called with the event name and its data.</param>
+    /// <param name="idleTimeout">The master writes at least this often; silence this long means the stream is dead.</param>
+    /// <param name="cancellationToken">Stops reading.</param>
+    public async Task ReadSignalsAsync(Action<string, string> signal, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, NodeApiRoutes.Signals);
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var reader = new StreamReader(body);
+        string? name = null;
+        var data = string.Empty;
+        while (true)
+        {
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            idle.CancelAfter(idleTimeout);
+            string? line;
+            try
+            {
+                line = await reader.ReadLineAsync(idle.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"The master's signal stream was silent for {idleTimeout.TotalSeconds:0} s.");
+            }
+
+            switch (line)
+            {
+                case null:
+                    return;
+                case "":
+                    if (name is not null)
+                    {
+                        signal(name, data);
+                    }
+
+                    (name, data) = (null, string.Empty);
+                    break;
+                case var _ when line.StartsWith("event: ", StringComparison.Ordinal):
+                    name = line["event: ".Length..];
+                    break;
+                case var _ when line.StartsWith("data: ", StringComparison.Ordinal):
+                    data = line["data: ".Length..];
+                    break;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _certificate.Dispose();
+        _authority.Dispose();
+    }
+
+    // Only a certificate from the master's node CA, for the name the node dialled: a machine CA,
+    // however trusted elsewhere, cannot stand in for the master.
+    private bool IsTheMaster(X509Certificate? presented, SslPolicyErrors errors)
+    {
+        if (presented is null || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0)
+        {
+            return false;
+        }
+
+        using var certificate = X509CertificateLoader.LoadCertificate(presented.GetRawCertData());
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(_authority);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(certificate) && chain.ChainElements[^1].Certificate.Thumbprint == _authority.Thumbprint;
+    }
+
+    private async Task SendAsync(HttpMethod method, string path, object body, CancellationToken cancellationToken)
+    {
+        using var response = await CallAsync(method, path, body, cancellationToken);
+    }
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object body, CancellationToken cancellationToken)
+    {
+        using var response = await CallAsync(method, path, body, cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> CallAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(CallTimeout);
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, body.GetType(), options: NodeApiJson.Options) };
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The master did not answer {method} {path} within {CallTimeout.TotalSeconds:0} s.");
+        }
+
+        try
+        {
+            await EnsureSuccessAsync(response, cancellationToken);
+            return response;
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        await response.Content.ReadFromJsonAsync<T>(NodeApiJson.Options, cancellationToken)
+        ?? throw new HttpRequestException($"The master sent an empty answer to {response.RequestMessage?.RequestUri?.AbsolutePath}.");
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        var detail = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            throw new UnauthorizedAccessException($"The master refused this node ({(int)response.StatusCode}): {detail}");
+        }
+
+        throw new HttpRequestException($"The master answered {(int)response.StatusCode} {response.ReasonPhrase}: {detail}", null, response.StatusCode);
+    }
+}

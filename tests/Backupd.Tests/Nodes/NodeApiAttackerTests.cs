@@ -1,0 +1,260 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Backupd.Contracts.Jobs;
+using Backupd.Contracts.NodeApi;
+using Backupd.Node.Connection;
+using Backupd.Node.Identity;
+using Backupd.Tests.Processes;
+
+namespace Backupd.Tests.Nodes;
+
+/// <summary>
+/// The node API against someone who is not the node they claim to be: no certificate, a forged
+/// one, a real node's certificate with another node's key or jobs, a disabled node, and the
+/// admin API from the node port. Each is refused with nothing released and nothing changed,
+/// while a real node goes on working.
+/// </summary>
+[Collection(SharedMasterCollection.Name)]
+public sealed class NodeApiAttackerTests(SharedMasterFixture fixture) : IAsyncLifetime
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private static readonly Backupd.Contracts.Nodes.NodeCapabilities Capabilities = new("0.0.0-test", "test", [], 1);
+    private MasterApi _api = null!;
+
+    private MasterProcess Master => fixture.Master;
+
+    public async Task InitializeAsync() => _api = new MasterApi(Master.Http, await Master.IssueTokenAsync());
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_node_with_its_certificate_and_key_is_heard()
+    {
+        var node = await NodeEnrolment.EnrolAsync(_api);
+        using var api = node.Connect();
+
+        await api.HeartbeatAsync(Capabilities, None);
+
+        Assert.True((await _api.GetJsonAsync($"/api/v1/nodes/{node.NodeId}")).GetProperty("online").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_connection_without_a_certificate_is_refused_in_the_handshake()
+    {
+        var node = await NodeEnrolment.EnrolAsync(_api);
+        var seen = await LastSeenAsync(node.NodeId);
+        using var rogue = RogueNode.Client(Master.NodeApiUrl, certificate: null, bearer: node.ApiKey);
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => RogueNode.HeartbeatAsync(rogue));
+
+        Assert.Equal(seen, await LastSeenAsync(node.NodeId));
+    }
+
+    [Fact]
+    public async Task A_self_signed_certificate_naming_a_real_node_is_refused_in_the_handshake()
+    {
+        var node = await NodeEnrolment.EnrolAsync(_api);
+        var seen = await LastSeenAsync(node.NodeId);
+        using var forged = RogueNode.SelfSigned(node.NodeId);
+        using var rogue = RogueNode.Client(Master.NodeApiUrl, forged, bearer: node.ApiKey);
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => RogueNode.HeartbeatAsync(rogue));
+
+        Assert.Equal(seen, await LastSeenAsync(node.NodeId));
+    }
+
+    [Fact]
+    public async Task A_certificate_from_a_ca_with_the_real_cas_name_is_refused_in_the_handshake()
+    {
+        var node = await NodeEnrolment.EnrolAsync(_api);
+        var seen = await LastSeenAsync(node.NodeId);
+        using var server = await RogueNode.ServerCertificateAsync(Master.NodeApiUrl);
+        using var forged = RogueNode.SignedByLookAlike(server.IssuerName, node.NodeId);
+        Assert.Equal(X509CertificateLoader.LoadCertificate(System.Text.Encoding.ASCII.GetBytes(node.Identity.AuthorityPem)).Subject, forged.Issuer);
+        using var rogue = RogueNode.Client(Master.NodeApiUrl, forged, bearer: node.ApiKey);
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => RogueNode.HeartbeatAsync(rogue));
+
+        Assert.Equal(seen, await LastSeenAsync(node.NodeId));
+    }
+
+    [Fact]
+    public async Task A_nodes_certificate_with_another_nodes_key_a_wrong_key_or_none_is_refused()
+    {
+        var a = await NodeEnrolment.EnrolAsync(_api);
+        var b = await NodeEnrolment.EnrolAsync(_api);
+        var (seenA, seenB) = (await LastSeenAsync(a.NodeId), await LastSeenAsync(b.NodeId));
+
+        foreach (var key in new[] { b.ApiKey, a.ApiKey[..^2] + "zz", "", a.ApiKey.Replace(a.NodeId, b.NodeId, StringComparison.Ordinal) })
+        {
+            using var api = NodeApiClient.Create(a.Identity with { ApiKey = key });
+            await Assert.ThrowsAsync<UnauthorizedAccessException>(() => api.HeartbeatAsync(Capabilities, None));
+        }
+
+        Assert.Equal(seenA, await LastSeenAsync(a.NodeId));
+        Assert.Equal(seenB, await LastSeenAsync(b.NodeId));
+    }
+
+    [Fact]
+    public async Task A_node_cannot_take_report_on_finish_or_open_the_storage_of_another_nodes_job()
+    {
+        var a = await NodeEnrolment.EnrolAsync(_api);
+        var b = await NodeEnrolment.EnrolAsync(_api);
+        var provider = await CreateProviderAsync();
+        var jobId = await CreateJobAsync(b.NodeId, provider);
+        using var nodeA = a.Connect();
+        using var nodeB = b.Connect();
+
+        Assert.Null(await nodeA.TakeJobAsync(None));
+        var assignment = (await nodeB.TakeJobAsync(None))!;
+        Assert.Equal(jobId, assignment.JobId);
+
+        var report = new JobProgressReport([new JobStageInfo("backup_db", StageStatus.Completed)], [new JobLogEntry(DateTimeOffset.UtcNow, JobLogLevel.Info, "written by node A")]);
+        Assert.Equal(LeaseStatus.Lost, await nodeA.ReportJobAsync(jobId, assignment.Attempt, report, None));
+        Assert.Equal(LeaseStatus.Lost, await nodeA.FinishJobAsync(jobId, assignment.Attempt, new JobOutcome(JobState.Completed, new JobResult("forged.tar.zst", 1, new string('0', 64)), null, report), None));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => nodeA.GetJobStorageAsync(jobId, assignment.Attempt, provider, None));
+
+        var job = await _api.GetJsonAsync($"/api/v1/jobs/{jobId}");
+        Assert.Equal("running", job.GetProperty("state").GetString());
+        Assert.DoesNotContain("written by node A", job.ToString(), StringComparison.Ordinal);
+        Assert.Equal(LeaseStatus.Active, await nodeB.ReportJobAsync(jobId, assignment.Attempt, new JobProgressReport([], []), None));
+        Assert.DoesNotContain(ProviderSecret, Master.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("disable")]
+    [InlineData("delete")]
+    public async Task A_disabled_or_deleted_nodes_open_connection_is_closed_at_once_and_new_ones_are_refused(string action)
+    {
+        var node = await NodeEnrolment.EnrolAsync(_api);
+        using var certificate = X509Certificate2.CreateFromPem(node.Identity.CertificatePem, node.Identity.PrivateKeyPem);
+        using var http = RogueNode.Client(Master.NodeApiUrl, certificate, bearer: node.ApiKey);
+        http.Timeout = Timeout.InfiniteTimeSpan;
+        using var signals = await http.GetAsync(NodeApiRoutes.Signals, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, signals.StatusCode);
+        using var stream = new StreamReader(await signals.Content.ReadAsStreamAsync());
+        Assert.Equal(": connected", await stream.ReadLineAsync());
+
+        using var removed = action == "disable"
+            ? await _api.SendAsync(HttpMethod.Post, $"/api/v1/nodes/{node.NodeId}/disable")
+            : await _api.SendAsync(HttpMethod.Delete, $"/api/v1/nodes/{node.NodeId}");
+        Assert.True(removed.IsSuccessStatusCode);
+
+        // The open stream ends within seconds: not at the next keep-alive, not never.
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await Assert.ThrowsAnyAsync<IOException>(async () =>
+        {
+            while (await stream.ReadLineAsync(patience.Token) is { } line)
+            {
+                Assert.True(line.Length == 0 || line.StartsWith(':'), $"an event reached a removed node: {line}");
+            }
+
+            throw new EndOfStreamException("the master ended the stream");
+        });
+        Assert.False(patience.IsCancellationRequested, "the stream was still open 10 s after the node was removed");
+
+        using var api = node.Connect();
+        var refused = await Assert.ThrowsAsync<UnauthorizedAccessException>(() => api.HeartbeatAsync(Capabilities, None));
+        Assert.Contains($"Node {node.NodeId} is disabled or deleted", refused.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => api.TakeJobAsync(None));
+    }
+
+    [Fact]
+    public async Task A_certificate_two_renewals_old_is_refused_and_the_newest_works()
+    {
+        var node = await NodeEnrolment.EnrolAsync(_api);
+        using var first = node.Connect();
+        var secondKey = NodeKey.Create();
+        var second = await first.RenewCertificateAsync(secondKey.CertificateRequestPem, None);
+        var secondIdentity = node.Identity with { CertificatePem = second.CertificatePem, PrivateKeyPem = secondKey.PrivateKeyPem };
+        using var secondApi = NodeApiClient.Create(secondIdentity);
+        await secondApi.HeartbeatAsync(Capabilities, None);
+        // The one before stays valid until the next renewal, so a lost answer does not lock the node out.
+        await first.HeartbeatAsync(Capabilities, None);
+
+        var thirdKey = NodeKey.Create();
+        var third = await secondApi.RenewCertificateAsync(thirdKey.CertificateRequestPem, None);
+        using var thirdApi = NodeApiClient.Create(node.Identity with { CertificatePem = third.CertificatePem, PrivateKeyPem = thirdKey.PrivateKeyPem });
+        using var stale = NodeApiClient.Create(node.Identity);
+
+        await thirdApi.HeartbeatAsync(Capabilities, None);
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => stale.HeartbeatAsync(Capabilities, None));
+    }
+
+    [Fact]
+    public async Task The_admin_api_is_not_on_the_node_port_and_the_node_api_is_not_on_the_admin_port()
+    {
+        var node = await NodeEnrolment.EnrolAsync(_api);
+        var seen = await LastSeenAsync(node.NodeId);
+        var adminToken = await Master.IssueTokenAsync();
+        using var certificate = X509Certificate2.CreateFromPem(node.Identity.CertificatePem, node.Identity.PrivateKeyPem);
+        using var onNodePort = RogueNode.Client(Master.NodeApiUrl, certificate, bearer: adminToken);
+
+        foreach (var path in new[] { "/api/v1/nodes", "/api/v1/providers", "/healthz", "/openapi/v1.json", "/" })
+        {
+            using var response = await onNodePort.GetAsync(path);
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{path} on the node port: {response.StatusCode}");
+        }
+
+        using var nodeRouteOnAdminPort = await Master.Http.PostAsJsonAsync(NodeApiRoutes.Heartbeat, Capabilities);
+        Assert.Equal(HttpStatusCode.NotFound, nodeRouteOnAdminPort.StatusCode);
+        Assert.Equal(seen, await LastSeenAsync(node.NodeId));
+    }
+
+    [Fact]
+    public async Task Nothing_speaks_orleans_to_the_outside()
+    {
+        var node = await NodeEnrolment.EnrolAsync(_api);
+        var seen = await LastSeenAsync(node.NodeId);
+        // Whatever the master listens on: a gateway turned back on, on any port, would show here.
+        var ports = ListeningPorts.Of(Master.Process.Id);
+        Assert.Equal(new SortedSet<int> { Master.BaseUrl.Port, Master.NodeApiUrl.Port, Master.SiloPort }, new SortedSet<int>(ports));
+        foreach (var port in ports)
+        {
+            Assert.False(await OrleansClientProbe.ConnectsAsync(port), $"an Orleans client connected through port {port}");
+        }
+
+        Assert.Equal(seen, await LastSeenAsync(node.NodeId));
+    }
+
+    [Fact]
+    public async Task A_flood_of_forged_certificates_activates_no_node()
+    {
+        var ids = Enumerable.Range(0, 40).Select(_ => Backupd.Contracts.Nodes.NodeApiKeyFormat.NewNodeId()).ToList();
+        foreach (var id in ids)
+        {
+            using var forged = RogueNode.SelfSigned(id);
+            using var rogue = RogueNode.Client(Master.NodeApiUrl, forged);
+            await Assert.ThrowsAsync<HttpRequestException>(() => RogueNode.HeartbeatAsync(rogue));
+        }
+
+        // A node grain that is asked about a certificate logs its refusal; none was asked.
+        Assert.DoesNotContain(ids, id => Master.Output.Contains(id, StringComparison.Ordinal));
+    }
+
+    private const string ProviderSecret = "attacker-test-secret-8Kq";
+
+    // Claiming its key and certificate is a node's first contact; a heartbeat that got through would be the next.
+    private async Task<string?> LastSeenAsync(string nodeId) =>
+        (await _api.GetJsonAsync($"/api/v1/nodes/{nodeId}")).GetProperty("lastSeenAt").ToString();
+
+    private async Task<string> CreateProviderAsync()
+    {
+        using var response = await _api.SendAsync(HttpMethod.Post, "/api/v1/providers", new
+        {
+            name = "attacker", type = "s3", endpoint = "http://127.0.0.1:9", region = "us-east-1", bucket = "attacker", forcePathStyle = true,
+            accessKeyId = "AKIATEST", secretAccessKey = ProviderSecret,
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    private async Task<string> CreateJobAsync(string nodeId, string providerId)
+    {
+        using var response = await _api.SendAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId, module = "wordpress", config = new { path = "/srv/www/attacked" }, providerId });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+}

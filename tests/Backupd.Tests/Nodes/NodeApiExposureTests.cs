@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Backupd.Tests.Processes;
+
+namespace Backupd.Tests.Nodes;
+
+/// <summary>
+/// The node API on the network, with a master of its own whose per-address limit is small: what
+/// an eavesdropper sees, and what idle or piled-up connections cost the master.
+/// </summary>
+public sealed class NodeApiExposureTests : IAsyncLifetime
+{
+    private const int PerAddressLimit = 4;
+    private const string ProviderSecret = "wire-test-secret-Pq42";
+    private static readonly Backupd.Contracts.Nodes.NodeCapabilities Capabilities = new("0.0.0-test", "test", [], 1);
+
+    private readonly MasterProcess _master = new(extraEnvironment: new Dictionary<string, string>
+    {
+        ["BACKUPD_NODE_MAX_CONNECTIONS_PER_ADDRESS"] = PerAddressLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    });
+
+    private MasterApi _api = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _master.StartAsync();
+        _api = new MasterApi(_master.Http, await _master.IssueTokenAsync());
+    }
+
+    public async Task DisposeAsync() => await _master.DisposeAsync();
+
+    [Fact]
+    public async Task Someone_on_the_wire_sees_neither_the_key_nor_a_released_credential()
+    {
+        var node = await NodeEnrolment.EnrolAsync(_api);
+        await using var relay = new CapturingRelay(new IPEndPoint(IPAddress.Loopback, _master.NodeApiUrl.Port));
+        // The node reaches the master through the relay; its certificate names 127.0.0.1, which the relay is too.
+        using var api = Backupd.Node.Connection.NodeApiClient.Create(node.Identity with { NodeApiUrl = $"https://127.0.0.1:{relay.Port}" });
+        var provider = await CreateProviderAsync();
+        using var job = await _api.SendAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId = node.NodeId, module = "wordpress", config = new { path = "/srv/www/wire", db = new { password = "site-db-password-Wq7" } }, providerId = provider });
+        Assert.Equal(HttpStatusCode.Created, job.StatusCode);
+
+        await api.HeartbeatAsync(Capabilities, CancellationToken.None);
+        var assignment = (await api.TakeJobAsync(CancellationToken.None))!;
+        var storage = await api.GetJobStorageAsync(assignment.JobId, assignment.Attempt, provider, CancellationToken.None);
+        Assert.Equal(ProviderSecret, storage.S3!.SecretAccessKey);
+        Assert.Contains("site-db-password-Wq7", assignment.ConfigJson, StringComparison.Ordinal);
+
+        var wire = relay.Captured;
+        Assert.NotEmpty(wire);
+        foreach (var plain in new[] { node.ApiKey, ProviderSecret, "site-db-password-Wq7", "bkdn_", "/node/v1/", "HTTP/1.1" })
+        {
+            Assert.True(wire.AsSpan().IndexOf(Encoding.UTF8.GetBytes(plain)) < 0, $"'{plain}' crossed the wire in clear");
+        }
+    }
+
+    [Fact]
+    public async Task A_connection_that_never_starts_its_handshake_is_closed_and_one_address_cannot_pile_them_up()
+    {
+        // The piled-up connections come from 127.0.0.3; a real node on 127.0.0.1 keeps working meanwhile.
+        var node = await NodeEnrolment.EnrolAsync(_api);
+        var attacker = IPAddress.Parse("127.0.0.3");
+        var silent = new List<System.Net.Sockets.Socket>();
+        try
+        {
+            for (var i = 0; i < PerAddressLimit; i++)
+            {
+                silent.Add(await RogueNode.SilentConnectionAsync(_master.NodeApiUrl, attacker));
+            }
+
+            using var overLimit = await RogueNode.SilentConnectionAsync(_master.NodeApiUrl, attacker);
+            Assert.True(await RogueNode.ClosedByServerAsync(overLimit, TimeSpan.FromSeconds(5)), "a connection over the per-address limit stayed open");
+
+            using (var api = node.Connect())
+            {
+                await api.HeartbeatAsync(Capabilities, CancellationToken.None);
+            }
+
+            // The handshake timeout is 10 s: the silent ones are closed by the master, not left open.
+            foreach (var socket in silent)
+            {
+                Assert.True(await RogueNode.ClosedByServerAsync(socket, TimeSpan.FromSeconds(30)), "a connection that never started its handshake stayed open");
+            }
+
+            // Once they are gone the address may connect again (the master counts a closed
+            // connection off just after closing it, so allow it a moment).
+            var acceptedAgain = false;
+            for (var attempt = 0; attempt < 10 && !acceptedAgain; attempt++)
+            {
+                using var again = await RogueNode.SilentConnectionAsync(_master.NodeApiUrl, attacker);
+                acceptedAgain = !await RogueNode.ClosedByServerAsync(again, TimeSpan.FromSeconds(1));
+            }
+
+            Assert.True(acceptedAgain, "the address was still held at its limit after its connections closed");
+        }
+        finally
+        {
+            silent.ForEach(socket => socket.Dispose());
+        }
+
+        Assert.Contains($"Closed a node API connection from {attacker}: it already has {PerAddressLimit} open", _master.Output, StringComparison.Ordinal);
+    }
+
+    private async Task<string> CreateProviderAsync()
+    {
+        using var response = await _api.SendAsync(HttpMethod.Post, "/api/v1/providers", new
+        {
+            name = "wire", type = "s3", endpoint = "http://127.0.0.1:9", region = "us-east-1", bucket = "wire", forcePathStyle = true,
+            accessKeyId = "AKIATEST", secretAccessKey = ProviderSecret,
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+}
