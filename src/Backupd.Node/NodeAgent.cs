@@ -35,7 +35,16 @@ public sealed partial class NodeAgent(
         }
 
         LogIdentity(identity.NodeId);
-        await session.RunAsync(identity, stoppingToken);
+        try
+        {
+            await session.RunAsync(identity, stoppingToken);
+        }
+        catch (NodeCannotContinueException ex)
+        {
+            LogCannotGoOn(ex.Message);
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
+        }
     }
 
     private async Task<NodeIdentity> RegisterWithRetriesAsync(CancellationToken stoppingToken)
@@ -62,4 +71,7 @@ public sealed partial class NodeAgent(
 
     [LoggerMessage(LogLevel.Critical, "The node cannot start: {Reason}")]
     private partial void LogCannotStart(string reason);
+
+    [LoggerMessage(LogLevel.Critical, "The node stops: {Reason}")]
+    private partial void LogCannotGoOn(string reason);
 }

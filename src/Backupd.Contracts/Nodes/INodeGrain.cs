@@ -28,13 +28,16 @@ public interface INodeGrain : IGrainWithStringKey
     Task<bool> AuthenticateCertificateAsync(string serialNumber);
 
     /// <summary>
-    /// Issues the active node a new certificate for a new key. The one before stays valid until the
-    /// next renewal, so that an answer lost on its way does not lock the node out.
+    /// Issues the active node a new certificate for a new key, asked with its current certificate
+    /// (not the previous one, which may connect but not renew). The one it was asked with stays
+    /// valid until the next renewal, so that an answer lost on its way does not lock the node out.
     /// </summary>
-    /// <exception cref="UnauthorizedAccessException">The node is not active.</exception>
+    /// <param name="callerSerialNumber">The serial number of the certificate the request came with.</param>
+    /// <param name="certificateRequestPem">The request for the new key.</param>
+    /// <exception cref="UnauthorizedAccessException">The node is not active, or the caller's certificate is not its current one.</exception>
     /// <exception cref="ArgumentException">The request is not a valid certificate request.</exception>
     [Alias("RenewCertificate")]
-    Task<NodeCertificate> RenewCertificateAsync(string certificateRequestPem);
+    Task<NodeCertificate> RenewCertificateAsync(string callerSerialNumber, string certificateRequestPem);
 
     /// <summary>Checks an API key; true only for an active node's current key.</summary>
     [Alias("Authenticate")]

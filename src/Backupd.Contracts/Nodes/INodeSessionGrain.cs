@@ -42,7 +42,10 @@ public interface INodeSessionGrain : IGrainWithStringKey
     Task<StorageTargetSettings> GetJobStorageAsync(string apiKey, string jobId, int attempt, string providerId);
 
     /// <summary>A new certificate for a new key of this node's (see <see cref="INodeGrain.RenewCertificateAsync"/>).</summary>
-    /// <exception cref="UnauthorizedAccessException">The key is wrong, or the node is disabled or deleted.</exception>
+    /// <param name="apiKey">The node's API key.</param>
+    /// <param name="callerSerialNumber">The serial number of the certificate the caller connected with.</param>
+    /// <param name="certificateRequestPem">The request for the new key.</param>
+    /// <exception cref="UnauthorizedAccessException">The key is wrong, the node is disabled or deleted, or the caller's certificate is not the current one.</exception>
     [Alias("RenewCertificate")]
-    Task<NodeCertificate> RenewCertificateAsync(string apiKey, string certificateRequestPem);
+    Task<NodeCertificate> RenewCertificateAsync(string apiKey, string callerSerialNumber, string certificateRequestPem);
 }

@@ -129,11 +129,18 @@ public sealed partial class NodeGrain(
         return Task.FromResult(valid);
     }
 
-    public async Task<NodeCertificate> RenewCertificateAsync(string certificateRequestPem)
+    public async Task<NodeCertificate> RenewCertificateAsync(string callerSerialNumber, string certificateRequestPem)
     {
         if (!Exists || State.Status != NodeStatus.Active)
         {
             throw new UnauthorizedAccessException($"Node {NodeId} is not active: it gets no new certificate.");
+        }
+
+        // Only the current certificate renews: one that was replaced, by the node or by whoever
+        // else held it, cannot get another and push the current one out.
+        if (callerSerialNumber != State.CertificateSerial)
+        {
+            throw new UnauthorizedAccessException($"Node {NodeId}'s certificate {callerSerialNumber} is not its current one: only the current certificate renews.");
         }
 
         var (certificate, serial) = certificates.Issue(NodeId, certificateRequestPem);
@@ -221,7 +228,8 @@ public sealed partial class NodeGrain(
     [LoggerMessage(LogLevel.Information, "Node {NodeId} received its API key and certificate {SerialNumber}")]
     private partial void LogKeyClaimed(string nodeId, string serialNumber);
 
-    [LoggerMessage(LogLevel.Warning, "Refused certificate {SerialNumber} of node {NodeId} (status {Status})")]
+    // Debug: the connection gate logs refusals, at a bounded rate; this runs for each one.
+    [LoggerMessage(LogLevel.Debug, "Refused certificate {SerialNumber} of node {NodeId} (status {Status})")]
     private partial void LogCertificateRefused(string nodeId, string serialNumber, NodeStatus status);
 
     [LoggerMessage(LogLevel.Information, "Node {NodeId} renewed its certificate: {SerialNumber}, valid until {NotAfter}")]

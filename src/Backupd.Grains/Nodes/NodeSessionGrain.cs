@@ -61,10 +61,10 @@ public sealed partial class NodeSessionGrain(ILogger<NodeSessionGrain> logger) :
         return settings;
     }
 
-    public async Task<NodeCertificate> RenewCertificateAsync(string apiKey, string certificateRequestPem)
+    public async Task<NodeCertificate> RenewCertificateAsync(string apiKey, string callerSerialNumber, string certificateRequestPem)
     {
         var node = await AuthenticateAsync(apiKey);
-        return await node.RenewCertificateAsync(certificateRequestPem);
+        return await node.RenewCertificateAsync(callerSerialNumber, certificateRequestPem);
     }
 
     private string NodeId => this.GetPrimaryKeyString();

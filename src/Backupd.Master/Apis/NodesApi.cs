@@ -137,7 +137,7 @@ public static partial class NodesApi
             return Problem(StatusCodes.Status400BadRequest, "Invalid registration secret", "\"registrationSecret\" must be 32 to 256 characters of random data.");
         }
 
-        if (body.CertificateRequest is not { Length: > 0 and <= 16_384 } request)
+        if (body.CertificateRequest is not { Length: > 0 and <= MaxCertificateRequestLength } request)
         {
             return Problem(StatusCodes.Status400BadRequest, "Invalid certificate request", "\"certificateRequest\" must be the node's PEM PKCS #10 request for its ECDSA P-256 key.");
         }
@@ -149,6 +149,9 @@ public static partial class NodesApi
 
         return null;
     }
+
+    // A P-256 request is about 450 characters of PEM: nothing larger is stored.
+    private const int MaxCertificateRequestLength = 2048;
 
     private static bool IsCode(string? code) => code is not null && CodePattern().IsMatch(code.ToUpperInvariant());
 

@@ -58,7 +58,7 @@ internal static class ListenEndpoints
             IPAddress? address = binding?.Host switch
             {
                 null => null,
-                "localhost" => IPAddress.Loopback,
+                var host when host.Equals("localhost", StringComparison.OrdinalIgnoreCase) => IPAddress.Loopback,
                 "*" or "+" => IPAddress.Any,
                 var host => IPAddress.TryParse(host.Trim('[', ']'), out var ip) ? ip : null,
             };

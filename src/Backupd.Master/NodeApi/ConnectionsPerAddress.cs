@@ -1,28 +1,31 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 
 namespace Backupd.Master.NodeApi;
 
 /// <summary>
-/// Connection middleware in front of TLS on the node endpoints: each remote address gets at most
-/// so many connections at once, so that nobody can tie up the master with sockets that never
-/// finish a handshake (which also times out on its own).
+/// Connection middleware in front of TLS on the node endpoints: so many connections at once from
+/// one address (an IPv6 /64 counts as one, since whoever has one address there has them all),
+/// and so many in all, so that nobody can tie up the master with sockets that never finish a
+/// handshake (which also times out on its own).
 /// </summary>
-internal sealed partial class ConnectionsPerAddress(int limit, RefusalLog refusals, ILogger logger)
+internal sealed partial class ConnectionsPerAddress(int perAddress, int total, RefusalLog refusals, ILogger logger)
 {
     private readonly ConcurrentDictionary<IPAddress, int> _open = new();
+    private int _total;
 
     public ConnectionDelegate Wrap(ConnectionDelegate next) => async connection =>
     {
-        var address = (connection.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
-        if (_open.AddOrUpdate(address, 1, (_, count) => count + 1) > limit)
+        var address = Source(connection.RemoteEndPoint);
+        if (Interlocked.Increment(ref _total) > total)
         {
-            Release(address);
+            Interlocked.Decrement(ref _total);
             if (refusals.ShouldLog())
             {
-                LogTooMany(address, limit);
+                LogTooManyInAll(address, total);
             }
 
             return;
@@ -30,13 +33,49 @@ internal sealed partial class ConnectionsPerAddress(int limit, RefusalLog refusa
 
         try
         {
-            await next(connection);
+            if (_open.AddOrUpdate(address, 1, (_, count) => count + 1) > perAddress)
+            {
+                Release(address);
+                if (refusals.ShouldLog())
+                {
+                    LogTooMany(address, perAddress);
+                }
+
+                return;
+            }
+
+            try
+            {
+                await next(connection);
+            }
+            finally
+            {
+                Release(address);
+            }
         }
         finally
         {
-            Release(address);
+            Interlocked.Decrement(ref _total);
         }
     };
+
+    private static IPAddress Source(EndPoint? remote)
+    {
+        var address = (remote as IPEndPoint)?.Address ?? IPAddress.None;
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address;
+        }
+
+        var prefix = address.GetAddressBytes();
+        Array.Clear(prefix, 8, 8);
+        return new IPAddress(prefix);
+    }
 
     private void Release(IPAddress address)
     {
@@ -48,4 +87,7 @@ internal sealed partial class ConnectionsPerAddress(int limit, RefusalLog refusa
 
     [LoggerMessage(LogLevel.Warning, "Closed a node API connection from {Address}: it already has {Limit} open (BACKUPD_NODE_MAX_CONNECTIONS_PER_ADDRESS)")]
     private partial void LogTooMany(IPAddress address, int limit);
+
+    [LoggerMessage(LogLevel.Warning, "Closed a node API connection from {Address}: the node API already has {Limit} open (BACKUPD_NODE_MAX_CONNECTIONS)")]
+    private partial void LogTooManyInAll(IPAddress address, int limit);
 }

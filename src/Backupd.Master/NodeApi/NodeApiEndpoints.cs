@@ -78,17 +78,25 @@ public static class NodeApiEndpoints
         return TypedResults.Ok(await session.GetJobStorageAsync(apiKey, jobId, body.Attempt, body.ProviderId));
     }
 
-    private static async Task<Results<Ok<NodeCertificate>, ProblemHttpResult>> RenewCertificateAsync(CertificateRenewalRequest body, HttpContext context, IGrainFactory grains)
+    private static async Task<Results<Ok<NodeCertificate>, ProblemHttpResult>> RenewCertificateAsync(
+        CertificateRenewalRequest body, HttpContext context, IGrainFactory grains, NodeConnections connections)
     {
         var (session, apiKey) = Caller(context, grains);
+        var serial = context.User.FindFirstValue(NodeCertificateAuthenticationHandler.CertificateSerialClaim)!;
+        NodeCertificate renewed;
         try
         {
-            return TypedResults.Ok(await session.RenewCertificateAsync(apiKey, body.CertificateRequestPem));
+            renewed = await session.RenewCertificateAsync(apiKey, serial, body.CertificateRequestPem);
         }
         catch (ArgumentException ex)
         {
             return Problem(StatusCodes.Status400BadRequest, "Invalid certificate request", ex.Message);
         }
+
+        // The renewing certificate becomes the previous one; any older one is valid no more, nor are its connections.
+        using var issued = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(renewed.CertificatePem);
+        connections.Close(context.User.FindFirstValue(ClaimTypes.NameIdentifier)!, new HashSet<string>(StringComparer.Ordinal) { serial, issued.SerialNumber });
+        return TypedResults.Ok(renewed);
     }
 
     // The session refuses a wrong key, a disabled node, another node's job: all one answer, 403.

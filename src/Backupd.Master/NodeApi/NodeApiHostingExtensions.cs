@@ -4,7 +4,9 @@ using Backupd.Grains.Nodes;
 using Backupd.Master.Options;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,15 +35,20 @@ public static class NodeApiHostingExtensions
         builder.Services.AddHostedService(provider => provider.GetRequiredService<NodeCertificateAuthority>());
         builder.Services.AddSingleton<NodeConnections>();
         builder.Services.AddSingleton<NodeApiAddress>();
+        builder.Services.AddSingleton<NodeSignalStreams>();
         builder.Services.AddSingleton<RefusalLog>();
 
+        // The endpoints below are the only ones: no other source of URLs (ASPNETCORE_URLS, a "urls" key) adds to them.
+        builder.WebHost.UseUrls();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             var services = kestrel.ApplicationServices;
             var authority = services.GetRequiredService<NodeCertificateAuthority>();
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(NodeApiHostingExtensions).FullName!);
             var refusals = services.GetRequiredService<RefusalLog>();
-            var perAddress = new ConnectionsPerAddress(options.NodeMaxConnectionsPerAddress, refusals, logger);
+            var perAddress = new ConnectionsPerAddress(options.NodeMaxConnectionsPerAddress, options.NodeMaxConnections, refusals, logger);
+            // A node makes a few calls at a time; HTTP/2's default of 100 streams per connection would let one connection count as many.
+            kestrel.Limits.Http2.MaxStreamsPerConnection = 8;
             var gate = new NodeConnectionGate(services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<NodeConnections>(), refusals, logger);
 
             foreach (var url in MasterOptions.ListOf(options.Urls))
@@ -59,6 +66,9 @@ public static class NodeApiHostingExtensions
                         ServerCertificateSelector = (_, _) => authority.ServerCertificate,
                         ClientCertificateMode = ClientCertificateMode.RequireCertificate,
                         ClientCertificateValidation = (certificate, _, _) => authority.IssuedToNode(certificate),
+                        // The chain TLS builds itself, too, goes to the node CA only and fetches nothing.
+                        OnAuthenticate = (_, ssl) => ssl.CertificateChainPolicy = authority.NodeChainPolicy(),
+                        CheckCertificateRevocation = false,
                         SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                         HandshakeTimeout = HandshakeTimeout,
                     });
@@ -78,20 +88,35 @@ public static class NodeApiHostingExtensions
     public static IApplicationBuilder UseNodeApiSeparation(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var node = context.Features.Get<NodeConnectionFeature>();
-        var forNodeApi = context.Request.Path.StartsWithSegments(Contracts.NodeApi.NodeApiRoutes.Prefix, StringComparison.Ordinal);
+        // Routing ignores case, so this must too: /NODE/v1 is the node API as much as /node/v1.
+        var forNodeApi = context.Request.Path.StartsWithSegments(Contracts.NodeApi.NodeApiRoutes.Prefix, StringComparison.OrdinalIgnoreCase);
         if ((node is not null) != forNodeApi)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
 
-        if (node is { Accepted: false })
+        if (node is null)
         {
-            context.Response.Headers.Connection = "close";
+            await next(context);
+            return;
+        }
+
+        // Nothing a node sends is large: capabilities, progress, a certificate request.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = MaxNodeRequestBytes;
+        }
+
+        if (!node.Accepted)
+        {
+            // HTTP/2 ignores "Connection: close"; this asks either protocol to close after the answer.
+            context.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose();
             await Results.Problem(
                 statusCode: StatusCodes.Status403Forbidden,
                 title: "Certificate refused",
-                detail: $"Node {node.NodeId} is disabled or deleted, or this certificate is no longer its own. Ask an admin to re-enable the node, or delete the node's identity file and register it again.")
+                detail: $"Node {node.NodeId} is disabled or deleted, or this certificate is no longer its own. "
+                    + "Delete the node's identity file and register it again, or ask an admin which it is.")
                 .ExecuteAsync(context);
             return;
         }
@@ -99,12 +124,14 @@ public static class NodeApiHostingExtensions
         await next(context);
     });
 
+    private const long MaxNodeRequestBytes = 256 * 1024;
+
     // What Kestrel itself makes of a URL: localhost is both loopbacks, an address is that address,
     // and '*', '+' and host names are every address.
     private static void Listen(KestrelServerOptions kestrel, string url, Action<ListenOptions> configure)
     {
         var binding = MasterOptions.Binding(url)!;
-        if (binding.Host == "localhost")
+        if (binding.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
         {
             kestrel.ListenLocalhost(binding.Port, configure);
         }

@@ -30,6 +30,10 @@ public sealed partial class NodeCertificateAuthority(MasterOptions options, Time
     // does not see them as not yet valid.
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(10);
 
+    // The master's own certificate is made anew this long before it expires, for a master that runs for a year.
+    private static readonly TimeSpan ServerCertificateRenewal = TimeSpan.FromDays(30);
+
+    private readonly Lock _serverGate = new();
     private X509Certificate2? _authority;
     private X509Certificate2? _server;
 
@@ -40,8 +44,26 @@ public sealed partial class NodeCertificateAuthority(MasterOptions options, Time
     /// <summary>SHA-256 of the CA certificate, in hex: what a node shows when it is approved, to compare with the master's.</summary>
     public string Fingerprint => Authority.GetCertHashString(HashAlgorithmName.SHA256);
 
-    /// <summary>The master's certificate for the node API, with its private key; made anew at each start.</summary>
-    public X509Certificate2 ServerCertificate => _server ?? throw NotLoaded();
+    /// <summary>The master's certificate for the node API, with its private key; made at start and again before it expires.</summary>
+    public X509Certificate2 ServerCertificate
+    {
+        get
+        {
+            lock (_serverGate)
+            {
+                var current = _server ?? throw NotLoaded();
+                if (time.GetUtcNow() < new DateTimeOffset(current.NotAfter.ToUniversalTime()) - ServerCertificateRenewal)
+                {
+                    return current;
+                }
+
+                // Handshakes in progress may still use the old one: it is left to the collector, not disposed.
+                using var authorityKey = LoadKey();
+                using var authority = Authority.CopyWithPrivateKey(authorityKey);
+                return _server = IssueServerCertificate(authority);
+            }
+        }
+    }
 
     private string CertificatePath => Path.Combine(options.DataDir, "node-ca.pem");
 
@@ -93,13 +115,29 @@ public sealed partial class NodeCertificateAuthority(MasterOptions options, Time
     public bool IssuedToNode(X509Certificate2 certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(Authority);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.VerificationTime = time.GetUtcNow().UtcDateTime;
-        chain.ChainPolicy.ApplicationPolicy.Add(new Oid(ClientAuthenticationOid));
+        using var chain = new X509Chain { ChainPolicy = NodeChainPolicy() };
         return chain.Build(certificate) && chain.ChainElements.Count == 2 && chain.ChainElements[1].Certificate.Thumbprint == Authority.Thumbprint;
+    }
+
+    /// <summary>
+    /// How a node's certificate chain is built: to this CA only, for client authentication, with
+    /// nothing fetched from the network. A certificate can name URLs to fetch issuers or
+    /// revocation lists from; following them would let anyone make the master connect where
+    /// they like, before proving anything.
+    /// </summary>
+    public X509ChainPolicy NodeChainPolicy()
+    {
+        var policy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+            DisableCertificateDownloads = true,
+            VerificationTime = time.GetUtcNow().UtcDateTime,
+            VerificationTimeIgnored = false,
+        };
+        policy.CustomTrustStore.Add(Authority);
+        policy.ApplicationPolicy.Add(new Oid(ClientAuthenticationOid));
+        return policy;
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -114,6 +152,16 @@ public sealed partial class NodeCertificateAuthority(MasterOptions options, Time
 
     private async Task<ECDsa> LoadOrCreateAsync(CancellationToken cancellationToken)
     {
+        if (File.Exists(CertificatePath) && !File.Exists(KeyPath))
+        {
+            // The certificate alone still vouches for every node certificate already issued, so
+            // it is never replaced behind the admin's back. (The key is written last: a master
+            // stopped between the two writes at its very first start never approved a node.)
+            throw new StartupFailedException(
+                $"'{CertificatePath}' exists but '{KeyPath}' does not. Restore the key from the backup made with the database; "
+                + $"if this master never approved a node, delete '{CertificatePath}' and a new CA is made.");
+        }
+
         if (File.Exists(CertificatePath) && File.Exists(KeyPath))
         {
             try
@@ -128,11 +176,11 @@ public sealed partial class NodeCertificateAuthority(MasterOptions options, Time
             }
         }
 
-        if (File.Exists(CertificatePath) || File.Exists(KeyPath))
+        if (File.Exists(KeyPath))
         {
-            // Never replace half a CA: every node certificate it signed would stop working.
+            // Never replace a CA whose key exists: every node certificate it signed would stop working.
             throw new StartupFailedException(
-                $"Only one of '{CertificatePath}' and '{KeyPath}' exists. Restore the other from the backup made with the database; without both no node can connect.");
+                $"'{KeyPath}' exists but '{CertificatePath}' does not. Restore the certificate from the backup made with the database; without both no node can connect.");
         }
 
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -149,8 +197,8 @@ public sealed partial class NodeCertificateAuthority(MasterOptions options, Time
         try
         {
             DataDirectories.Create(options.DataDir);
-            await PrivateFile.WriteAsync(KeyPath, (stream, ct) => WriteTextAsync(stream, key.ExportPkcs8PrivateKeyPem(), ct), cancellationToken);
             await PrivateFile.WriteAsync(CertificatePath, (stream, ct) => WriteTextAsync(stream, _authority.ExportCertificatePem(), ct), cancellationToken);
+            await PrivateFile.WriteAsync(KeyPath, (stream, ct) => WriteTextAsync(stream, key.ExportPkcs8PrivateKeyPem(), ct), cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

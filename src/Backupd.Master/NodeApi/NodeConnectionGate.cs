@@ -25,24 +25,42 @@ internal sealed partial class NodeConnectionGate(IGrainFactory grains, NodeConne
             return;
         }
 
-        if (!await grains.GetGrain<INodeGrain>(nodeId).AuthenticateCertificateAsync(certificate.SerialNumber))
+        var node = grains.GetGrain<INodeGrain>(nodeId);
+        var serial = certificate.SerialNumber;
+        var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime());
+        if (!await node.AuthenticateCertificateAsync(serial))
         {
-            if (refusals.ShouldLog())
-            {
-                LogRefused(connection.RemoteEndPoint?.ToString() ?? "?", nodeId, certificate.SerialNumber);
-            }
-
-            connection.Features.Set(new NodeConnectionFeature(nodeId, Accepted: false));
+            Refuse(connection, nodeId, serial, notAfter);
             await next(connection);
             return;
         }
 
-        connection.Features.Set(new NodeConnectionFeature(nodeId, Accepted: true));
-        using (connections.Add(nodeId, connection))
+        using (connections.Add(nodeId, serial, connection))
         {
+            // Asked again once recorded: a disable that came between the first answer and the
+            // recording closed the node's connections without this one.
+            if (!await node.AuthenticateCertificateAsync(serial))
+            {
+                Refuse(connection, nodeId, serial, notAfter);
+            }
+            else
+            {
+                connection.Features.Set(new NodeConnectionFeature(nodeId, serial, notAfter, Accepted: true));
+            }
+
             await next(connection);
         }
     };
+
+    private void Refuse(ConnectionContext connection, string nodeId, string serial, DateTimeOffset notAfter)
+    {
+        if (refusals.ShouldLog())
+        {
+            LogRefused(connection.RemoteEndPoint?.ToString() ?? "?", nodeId, serial);
+        }
+
+        connection.Features.Set(new NodeConnectionFeature(nodeId, serial, notAfter, Accepted: false));
+    }
 
     [LoggerMessage(LogLevel.Warning, "Refused a node API connection from {Remote}: certificate {SerialNumber} of node {NodeId} is not that node's, or the node is not active")]
     private partial void LogRefused(string remote, string nodeId, string serialNumber);

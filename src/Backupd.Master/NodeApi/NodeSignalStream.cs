@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Threading.Channels;
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.NodeApi;
@@ -20,9 +21,11 @@ internal static class NodeSignalStream
     // The queue grain keeps its observer in memory: renewing it now and then restores it after the grain moved or restarted.
     private static readonly TimeSpan ResubscribeInterval = TimeSpan.FromMinutes(1);
 
-    public static async Task RunAsync(HttpContext context, IGrainFactory grains, TimeProvider time)
+    public static async Task RunAsync(HttpContext context, IGrainFactory grains, NodeSignalStreams streams, TimeProvider time)
     {
         var (session, apiKey) = NodeApiEndpoints.Caller(context, grains);
+        using var stream = streams.Open(context.User.FindFirstValue(ClaimTypes.NameIdentifier)!, out var replaced);
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, replaced);
         var signals = Channel.CreateBounded<(string Event, string Data)>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest });
         var observer = new Observer(signals.Writer);
         var reference = grains.CreateObjectReference<INodeJobObserver>(observer);
@@ -33,7 +36,7 @@ internal static class NodeSignalStream
             context.Response.Headers.ContentType = "text/event-stream";
             context.Response.Headers.CacheControl = "no-cache";
             await WriteAsync(context, ": connected\n\n");
-            var ct = context.RequestAborted;
+            var ct = ended.Token;
             var resubscribeAt = time.GetUtcNow() + ResubscribeInterval;
             while (!ct.IsCancellationRequested)
             {
@@ -56,9 +59,13 @@ internal static class NodeSignalStream
                 }
             }
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (ended.IsCancellationRequested)
         {
-            // The node went away, or its connection was closed because it was disabled.
+            // The node went away, its connection was closed because it was disabled, or it opened a newer stream.
+        }
+        catch (UnauthorizedAccessException) when (context.Response.HasStarted)
+        {
+            // Refused at a renewal of the subscription: the stream just ends; the node's next call hears why.
         }
         finally
         {

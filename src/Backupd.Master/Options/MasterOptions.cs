@@ -45,6 +45,11 @@ public sealed class MasterOptions : IValidatableObject
     [Range(2, 10_000, ErrorMessage = "must be a whole number from {1} to {2}")]
     public int NodeMaxConnectionsPerAddress { get; set; } = 32;
 
+    /// <summary>How many node API connections may be open at once, from everywhere together.</summary>
+    [Setting("NODE_MAX_CONNECTIONS")]
+    [Range(2, 1_000_000, ErrorMessage = "must be a whole number from {1} to {2}")]
+    public int NodeMaxConnections { get; set; } = 4096;
+
     /// <summary>How long a node certificate is valid; nodes renew when a third of it is left.</summary>
     [Setting("NODE_CERTIFICATE_LIFETIME")]
     [Range(typeof(TimeSpan), "01:00:00", "397.00:00:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 90.00:00:00")]
@@ -127,10 +132,10 @@ public sealed class MasterOptions : IValidatableObject
                 yield return new ValidationResult($"must be the https:// URL nodes reach the master at, such as https://backups.example.com:5443, not '{advertised}'", [nameof(NodeApiUrl)]);
             }
         }
-        else if (ListOf(NodeUrls).FirstOrDefault() is { } first && Binding(first) is { } bound && IsWildcard(bound.Host))
+        else if (ListOf(NodeUrls).FirstOrDefault() is { } first && Binding(first) is { } bound && !IsAddressOrLocalhost(bound.Host))
         {
             yield return new ValidationResult(
-                $"must be set when BACKUPD_NODE_URLS listens on every address ('{first}'): give the https:// URL nodes reach the master at", [nameof(NodeApiUrl)]);
+                $"must be set when BACKUPD_NODE_URLS does not start with a plain address ('{first}'): give the https:// URL nodes reach the master at", [nameof(NodeApiUrl)]);
         }
     }
 
@@ -150,6 +155,11 @@ public sealed class MasterOptions : IValidatableObject
     /// <summary>The entries of a semicolon-separated list of URLs.</summary>
     public static IReadOnlyList<string> ListOf(string urls) =>
         urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>Whether a URL's host is one address nodes can be told as it is: an IP (not a wildcard) or localhost.</summary>
+    public static bool IsAddressOrLocalhost(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+        || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && !IsWildcard(host) && !address.Equals(System.Net.IPAddress.Any) && !address.Equals(System.Net.IPAddress.IPv6Any));
 
     /// <summary>Whether a URL's host means "every address" to Kestrel.</summary>
     public static bool IsWildcard(string host) => host is "*" or "+" or "0.0.0.0" or "[::]" or "::";

@@ -12,8 +12,11 @@ public sealed class InSiloCallStamp(InSiloCallProof proof, ILocalSiloDetails sil
     {
         RequestContext.Remove(InSiloCallProof.RequestContextKey);
         var target = context.TargetId;
-        // Request context travels with calls to client observers: the proof must never reach a node.
-        if (!GrainTypePrefix.IsClient(target) || target.Key.ToString() == _hostedClientKey)
+        // Request context travels with calls to client observers: the proof must never leave the
+        // process. An observer's key is its client's key, '+', and the observer's own id; the
+        // node API's signal streams are observers of the co-hosted client, inside this process.
+        var client = GrainTypePrefix.IsClient(target) ? target.Key.ToString().Split('+')[0] : null;
+        if (client is null || client == _hostedClientKey)
         {
             RequestContext.Set(InSiloCallProof.RequestContextKey, proof.Token);
         }

@@ -71,6 +71,13 @@ public sealed partial class MasterSession(
     private async Task<NodeIdentity> RunConnectedAsync(NodeIdentity identity, CancellationToken cancellationToken)
     {
         using var api = NodeApiClient.Create(identity);
+        if (time.GetUtcNow().UtcDateTime >= api.CertificateNotAfter)
+        {
+            throw new NodeCannotContinueException(
+                $"This node's certificate expired at {api.CertificateNotAfter:u}, so the master no longer accepts it (the node was off for longer than it could renew). "
+                + $"Delete the node on the master and {identities.FilePath}, and start the node again to register it anew.");
+        }
+
         await api.HeartbeatAsync(capabilities.Probe(), cancellationToken);
         using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var signals = ReadSignalsAsync(api, session.Token);
@@ -125,7 +132,18 @@ public sealed partial class MasterSession(
         var key = NodeKey.Create();
         var certificate = await api.RenewCertificateAsync(key.CertificateRequestPem, cancellationToken);
         var renewed = identity with { CertificatePem = certificate.CertificatePem, PrivateKeyPem = key.PrivateKeyPem, AuthorityPem = certificate.AuthorityPem };
-        await identities.SaveAsync(renewed, cancellationToken);
+        try
+        {
+            await identities.SaveAsync(NodeIdentityStore.Checked(renewed), cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            // The master now counts the old certificate as the previous one: one more renewal
+            // would make it worthless. Stop while the one on disk still works.
+            throw new NodeCannotContinueException(
+                $"The renewed certificate could not be saved to {identities.FilePath} ({ex.Message}). The stored one still works until the next renewal: make the data dir writable and restart the node.", ex);
+        }
+
         LogRenewed(identity.NodeId, certificate.NotAfter);
         return renewed;
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Security;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.NodeApi;
@@ -36,6 +37,8 @@ public sealed class NodeApiClient : IDisposable
             SslOptions = new SslClientAuthenticationOptions
             {
                 ClientCertificates = [_certificate],
+                // The chain TLS builds goes to the node CA only, and fetches nothing the master's certificate points at.
+                CertificateChainPolicy = MasterChainPolicy(_authority),
                 RemoteCertificateValidationCallback = (_, certificate, _, errors) => IsTheMaster(certificate, errors),
             },
         };
@@ -151,11 +154,22 @@ public sealed class NodeApiClient : IDisposable
         }
 
         using var certificate = X509CertificateLoader.LoadCertificate(presented.GetRawCertData());
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(_authority);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate) && chain.ChainElements[^1].Certificate.Thumbprint == _authority.Thumbprint;
+        using var chain = new X509Chain { ChainPolicy = MasterChainPolicy(_authority) };
+        return chain.Build(certificate) && chain.ChainElements.Count == 2 && chain.ChainElements[1].Certificate.Thumbprint == _authority.Thumbprint;
+    }
+
+    // Issued by the node CA for server authentication: a node certificate from the same CA is not the master.
+    private static X509ChainPolicy MasterChainPolicy(X509Certificate2 authority)
+    {
+        var policy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+            DisableCertificateDownloads = true,
+        };
+        policy.CustomTrustStore.Add(authority);
+        policy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.1"));
+        return policy;
     }
 
     private async Task SendAsync(HttpMethod method, string path, object body, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Backupd.Hosting;
 using Backupd.Node.Options;
@@ -31,16 +32,39 @@ public sealed class NodeIdentityStore(IOptions<NodeOptions> options)
             var stored = await JsonSerializer.DeserializeAsync<NodeIdentity>(stream, Json, cancellationToken);
             return stored switch
             {
-                { NodeId.Length: > 0, ApiKey.Length: > 0, NodeApiUrl.Length: > 0, CertificatePem.Length: > 0, PrivateKeyPem.Length: > 0, AuthorityPem.Length: > 0 } => stored,
+                { NodeId.Length: > 0, ApiKey.Length: > 0, NodeApiUrl.Length: > 0, CertificatePem.Length: > 0, PrivateKeyPem.Length: > 0, AuthorityPem.Length: > 0 } => Checked(stored),
                 { NodeId.Length: > 0, ApiKey.Length: > 0 } => throw new InvalidDataException(
                     "it was written before nodes had certificates. Delete the node on the master and this file, and register again"),
                 _ => throw new InvalidDataException("it lacks nodeId or apiKey"),
             };
         }
-        catch (Exception ex) when (ex is JsonException or InvalidDataException)
+        catch (Exception ex) when (ex is JsonException or InvalidDataException or System.Security.Cryptography.CryptographicException)
         {
             throw new InvalidDataException($"The node identity file '{FilePath}' is damaged ({ex.Message}). Delete it to register again with a new code.", ex);
         }
+    }
+
+    /// <summary>
+    /// The identity, once its certificate is shown to belong to this node, to hold the private
+    /// key beside it and to come from the CA beside it: what the master said at approval.
+    /// </summary>
+    /// <exception cref="InvalidDataException">It does not.</exception>
+    public static NodeIdentity Checked(NodeIdentity identity)
+    {
+        using var certificate = X509Certificate2.CreateFromPem(identity.CertificatePem, identity.PrivateKeyPem);
+        using var authority = X509Certificate2.CreateFromPem(identity.AuthorityPem);
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(authority);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.DisableCertificateDownloads = true;
+        chain.ChainPolicy.VerificationTimeIgnored = true;
+        if (certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false) != identity.NodeId || !chain.Build(certificate))
+        {
+            throw new InvalidDataException($"the certificate does not name node {identity.NodeId}, or was not issued by the CA stored with it");
+        }
+
+        return identity;
     }
 
     /// <summary>Writes the identity so that only this user can read it.</summary>

@@ -33,8 +33,18 @@ public sealed partial class NodeRegistrar(
                 var poll = await master.PollAsync(code, secret, cancellationToken);
                 if (poll is { State: RegistrationPollState.Approved, Approval: { } approval })
                 {
-                    var identity = new NodeIdentity(poll.NodeId!, approval.ApiKey, approval.NodeApiUrl,
-                        approval.Certificate.CertificatePem, key.PrivateKeyPem, approval.Certificate.AuthorityPem);
+                    NodeIdentity identity;
+                    try
+                    {
+                        identity = NodeIdentityStore.Checked(new NodeIdentity(poll.NodeId!, approval.ApiKey, approval.NodeApiUrl,
+                            approval.Certificate.CertificatePem, key.PrivateKeyPem, approval.Certificate.AuthorityPem));
+                    }
+                    catch (Exception ex) when (ex is InvalidDataException or System.Security.Cryptography.CryptographicException)
+                    {
+                        throw new InvalidOperationException(
+                            $"The master approved code {code}, but the certificate it sent is not one for this node's key ({ex.Message}). Delete the node on the master and restart this node.", ex);
+                    }
+
                     await store.SaveAsync(identity, cancellationToken);
                     using var authority = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(identity.AuthorityPem);
                     LogApproved(identity.NodeId, store.FilePath, authority.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256));

@@ -67,6 +67,7 @@ public sealed class SettingsBinderTests
     [InlineData("URLS", "https://127.0.0.1:5080", "BACKUPD_URLS")]
     [InlineData("NODE_URLS", "http://127.0.0.1:5443", "BACKUPD_NODE_URLS")]
     [InlineData("NODE_URLS", "https://0.0.0.0:5443", "BACKUPD_NODE_API_URL")]
+    [InlineData("NODE_URLS", "https://backups.example.com:5443", "BACKUPD_NODE_API_URL")]
     [InlineData("NODE_API_URL", "http://backups.example.com:5443", "BACKUPD_NODE_API_URL")]
     [InlineData("NODE_CERTIFICATE_LIFETIME", "00:10:00", "BACKUPD_NODE_CERTIFICATE_LIFETIME")]
     [InlineData("SERVICE_ID", "has space", "BACKUPD_SERVICE_ID")]

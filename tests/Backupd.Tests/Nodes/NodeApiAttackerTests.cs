@@ -142,18 +142,7 @@ public sealed class NodeApiAttackerTests(SharedMasterFixture fixture) : IAsyncLi
             : await _api.SendAsync(HttpMethod.Delete, $"/api/v1/nodes/{node.NodeId}");
         Assert.True(removed.IsSuccessStatusCode);
 
-        // The open stream ends within seconds: not at the next keep-alive, not never.
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await Assert.ThrowsAnyAsync<IOException>(async () =>
-        {
-            while (await stream.ReadLineAsync(patience.Token) is { } line)
-            {
-                Assert.True(line.Length == 0 || line.StartsWith(':'), $"an event reached a removed node: {line}");
-            }
-
-            throw new EndOfStreamException("the master ended the stream");
-        });
-        Assert.False(patience.IsCancellationRequested, "the stream was still open 10 s after the node was removed");
+        await AssertStreamEndsAsync(stream, "the stream of a removed node");
 
         using var api = node.Connect();
         var refused = await Assert.ThrowsAsync<UnauthorizedAccessException>(() => api.HeartbeatAsync(Capabilities, None));
@@ -171,8 +160,10 @@ public sealed class NodeApiAttackerTests(SharedMasterFixture fixture) : IAsyncLi
         var secondIdentity = node.Identity with { CertificatePem = second.CertificatePem, PrivateKeyPem = secondKey.PrivateKeyPem };
         using var secondApi = NodeApiClient.Create(secondIdentity);
         await secondApi.HeartbeatAsync(Capabilities, None);
-        // The one before stays valid until the next renewal, so a lost answer does not lock the node out.
+        // The one before stays valid until the next renewal, so a lost answer does not lock the node out,
+        // but it cannot renew: whoever else holds it cannot push the current one out.
         await first.HeartbeatAsync(Capabilities, None);
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => first.RenewCertificateAsync(NodeKey.Create().CertificateRequestPem, None));
 
         var thirdKey = NodeKey.Create();
         var third = await secondApi.RenewCertificateAsync(thirdKey.CertificateRequestPem, None);
@@ -184,6 +175,85 @@ public sealed class NodeApiAttackerTests(SharedMasterFixture fixture) : IAsyncLi
     }
 
     [Fact]
+    public async Task A_connection_made_with_a_certificate_that_two_renewals_replaced_is_closed()
+    {
+        var node = await NodeEnrolment.EnrolAsync(_api);
+        using var stale = X509Certificate2.CreateFromPem(node.Identity.CertificatePem, node.Identity.PrivateKeyPem);
+        using var staleHttp = RogueNode.Client(Master.NodeApiUrl, stale, bearer: node.ApiKey);
+        staleHttp.Timeout = Timeout.InfiniteTimeSpan;
+        using var signals = await staleHttp.GetAsync(NodeApiRoutes.Signals, HttpCompletionOption.ResponseHeadersRead);
+        using var stream = new StreamReader(await signals.Content.ReadAsStreamAsync());
+        Assert.Equal(": connected", await stream.ReadLineAsync());
+
+        using var first = node.Connect();
+        var secondKey = NodeKey.Create();
+        var second = await first.RenewCertificateAsync(secondKey.CertificateRequestPem, None);
+        using var secondApi = NodeApiClient.Create(node.Identity with { CertificatePem = second.CertificatePem, PrivateKeyPem = secondKey.PrivateKeyPem });
+        await secondApi.RenewCertificateAsync(NodeKey.Create().CertificateRequestPem, None);
+
+        await AssertStreamEndsAsync(stream, "a stream opened with a certificate two renewals old");
+    }
+
+    [Fact]
+    public async Task A_second_signal_stream_of_a_node_ends_the_first()
+    {
+        var node = await NodeEnrolment.EnrolAsync(_api);
+        using var certificate = X509Certificate2.CreateFromPem(node.Identity.CertificatePem, node.Identity.PrivateKeyPem);
+        using var one = RogueNode.Client(Master.NodeApiUrl, certificate, bearer: node.ApiKey);
+        using var two = RogueNode.Client(Master.NodeApiUrl, certificate, bearer: node.ApiKey);
+        one.Timeout = two.Timeout = Timeout.InfiniteTimeSpan;
+        using var firstSignals = await one.GetAsync(NodeApiRoutes.Signals, HttpCompletionOption.ResponseHeadersRead);
+        using var firstStream = new StreamReader(await firstSignals.Content.ReadAsStreamAsync());
+        Assert.Equal(": connected", await firstStream.ReadLineAsync());
+
+        using var secondSignals = await two.GetAsync(NodeApiRoutes.Signals, HttpCompletionOption.ResponseHeadersRead);
+        using var secondStream = new StreamReader(await secondSignals.Content.ReadAsStreamAsync());
+        Assert.Equal(": connected", await secondStream.ReadLineAsync());
+
+        await AssertStreamEndsAsync(firstStream, "the first of two signal streams");
+        using var job = await _api.SendAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId = node.NodeId, module = "wordpress", config = new { path = "/srv/www/signalled" }, providerId = await CreateProviderAsync() });
+        Assert.Equal(HttpStatusCode.Created, job.StatusCode);
+        Assert.Equal("event: work", await ReadEventAsync(secondStream));
+    }
+
+    [Fact]
+    public async Task A_body_larger_than_anything_a_node_sends_is_refused()
+    {
+        var node = await NodeEnrolment.EnrolAsync(_api);
+        using var certificate = X509Certificate2.CreateFromPem(node.Identity.CertificatePem, node.Identity.PrivateKeyPem);
+        using var http = RogueNode.Client(Master.NodeApiUrl, certificate, bearer: node.ApiKey);
+        var huge = $$"""{"version":"0","operatingSystem":"{{new string('x', 1024 * 1024)}}","modules":[],"freeDiskBytes":1}""";
+
+        using var response = await http.PostAsync(NodeApiRoutes.Heartbeat, new StringContent(huge, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_certificate_that_points_at_urls_makes_the_master_fetch_nothing()
+    {
+        var node = await NodeEnrolment.EnrolAsync(_api);
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var fetch = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/";
+        var knocked = listener.AcceptTcpClientAsync();
+        using var server = await RogueNode.ServerCertificateAsync(Master.NodeApiUrl);
+
+        // Neither a certificate the CA never saw nor one claiming that CA as issuer may send the master anywhere.
+        foreach (var forged in new[] { RogueNode.PointingAt(fetch, issuer: null, node.NodeId), RogueNode.PointingAt(fetch, server.IssuerName, node.NodeId) })
+        {
+            using (forged)
+            {
+                using var rogue = RogueNode.Client(Master.NodeApiUrl, forged, bearer: node.ApiKey);
+                await Assert.ThrowsAsync<HttpRequestException>(() => RogueNode.HeartbeatAsync(rogue));
+            }
+        }
+
+        // The fetch, had there been one, was made during the handshakes that just failed.
+        Assert.NotSame(knocked, await Task.WhenAny(knocked, Task.Delay(TimeSpan.FromSeconds(2))));
+    }
+
+    [Fact]
     public async Task The_admin_api_is_not_on_the_node_port_and_the_node_api_is_not_on_the_admin_port()
     {
         var node = await NodeEnrolment.EnrolAsync(_api);
@@ -192,14 +262,18 @@ public sealed class NodeApiAttackerTests(SharedMasterFixture fixture) : IAsyncLi
         using var certificate = X509Certificate2.CreateFromPem(node.Identity.CertificatePem, node.Identity.PrivateKeyPem);
         using var onNodePort = RogueNode.Client(Master.NodeApiUrl, certificate, bearer: adminToken);
 
-        foreach (var path in new[] { "/api/v1/nodes", "/api/v1/providers", "/healthz", "/openapi/v1.json", "/" })
+        foreach (var path in new[] { "/api/v1/nodes", "/API/V1/PROVIDERS", "/healthz", "/openapi/v1.json", "/" })
         {
             using var response = await onNodePort.GetAsync(path);
             Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{path} on the node port: {response.StatusCode}");
         }
 
-        using var nodeRouteOnAdminPort = await Master.Http.PostAsJsonAsync(NodeApiRoutes.Heartbeat, Capabilities);
-        Assert.Equal(HttpStatusCode.NotFound, nodeRouteOnAdminPort.StatusCode);
+        foreach (var path in new[] { NodeApiRoutes.Heartbeat, NodeApiRoutes.Heartbeat.ToUpperInvariant() })
+        {
+            using var nodeRouteOnAdminPort = await Master.Http.PostAsJsonAsync(path, Capabilities);
+            Assert.True(nodeRouteOnAdminPort.StatusCode == HttpStatusCode.NotFound, $"{path} on the admin port: {nodeRouteOnAdminPort.StatusCode}");
+        }
+
         Assert.Equal(seen, await LastSeenAsync(node.NodeId));
     }
 
@@ -230,11 +304,48 @@ public sealed class NodeApiAttackerTests(SharedMasterFixture fixture) : IAsyncLi
             await Assert.ThrowsAsync<HttpRequestException>(() => RogueNode.HeartbeatAsync(rogue));
         }
 
-        // A node grain that is asked about a certificate logs its refusal; none was asked.
+        // A node grain asked about a certificate, and the connection gate, log what they refuse.
+        // The log is written in order: once a later line is there, any about the flood would be too.
+        var marker = "after-the-flood-" + Guid.NewGuid().ToString("N")[..8];
+        using (await _api.RegisterAsync(RegistrationCodes.NewCode(), RegistrationCodes.NewSecret(), hostname: marker))
+        {
+        }
+
+        await Master.Process.WaitForOutputAsync(marker, TimeSpan.FromSeconds(30));
         Assert.DoesNotContain(ids, id => Master.Output.Contains(id, StringComparison.Ordinal));
     }
 
     private const string ProviderSecret = "attacker-test-secret-8Kq";
+
+    // Ends within seconds: not at the next keep-alive, not never. Comments (keep-alives) may come first.
+    private static async Task AssertStreamEndsAsync(StreamReader stream, string what)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await Assert.ThrowsAnyAsync<IOException>(async () =>
+        {
+            while (await stream.ReadLineAsync(patience.Token) is { } line)
+            {
+                Assert.True(line.Length == 0 || line.StartsWith(':'), $"an event reached {what}: {line}");
+            }
+
+            throw new EndOfStreamException("the master ended the stream");
+        });
+        Assert.False(patience.IsCancellationRequested, $"{what} was still open 10 s later");
+    }
+
+    private static async Task<string> ReadEventAsync(StreamReader stream)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (await stream.ReadLineAsync(patience.Token) is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                return line;
+            }
+        }
+
+        throw new EndOfStreamException("the stream ended before an event");
+    }
 
     // Claiming its key and certificate is a node's first contact; a heartbeat that got through would be the next.
     private async Task<string?> LastSeenAsync(string nodeId) =>

@@ -21,7 +21,8 @@ internal static class RogueNode
             ConnectTimeout = TimeSpan.FromSeconds(10),
             SslOptions = new SslClientAuthenticationOptions
             {
-                ClientCertificates = certificate is null ? null : [certificate],
+                // Offline: this side must fetch nothing either, so that whatever a test's listener hears came from the master.
+                ClientCertificateContext = certificate is null ? null : SslStreamCertificateContext.Create(certificate, null, offline: true),
                 RemoteCertificateValidationCallback = (_, _, _, _) => true,
             },
         };
@@ -60,6 +61,30 @@ internal static class RogueNode
         using var authority = authorityRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(1));
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var certificate = ClientRequest(nodeId, key).Create(authority, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), RandomNumberGenerator.GetBytes(16));
+        using var withKey = certificate.CopyWithPrivateKey(key);
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+    }
+
+    /// <summary>
+    /// A client certificate for <paramref name="nodeId"/> whose issuer and revocation list, it
+    /// says, are to be fetched from <paramref name="url"/>: self-signed, or signed by a key of
+    /// the attacker's under the name <paramref name="issuer"/>.
+    /// </summary>
+    public static X509Certificate2 PointingAt(string url, X500DistinguishedName? issuer, string nodeId)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = ClientRequest(nodeId, key);
+        request.CertificateExtensions.Add(new X509AuthorityInformationAccessExtension(null, [url + "issuer.cer"]));
+        request.CertificateExtensions.Add(CertificateRevocationListBuilder.BuildCrlDistributionPointExtension([url + "revoked.crl"]));
+        if (issuer is null)
+        {
+            using var selfSigned = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+            return X509CertificateLoader.LoadPkcs12(selfSigned.Export(X509ContentType.Pkcs12), null);
+        }
+
+        using var issuerKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var generator = X509SignatureGenerator.CreateForECDsa(issuerKey);
+        using var certificate = request.Create(issuer, generator, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), RandomNumberGenerator.GetBytes(16));
         using var withKey = certificate.CopyWithPrivateKey(key);
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
     }

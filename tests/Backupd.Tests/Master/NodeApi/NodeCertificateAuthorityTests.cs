@@ -87,15 +87,42 @@ public sealed class NodeCertificateAuthorityTests : IDisposable
     }
 
     [Fact]
-    public async Task Half_a_ca_stops_start_up_instead_of_being_replaced()
+    public async Task A_ca_whose_certificate_is_lost_stops_start_up_instead_of_being_replaced()
     {
         await StartAsync();
         File.Delete(_dataDir.Combine("node-ca.pem"));
 
         var error = await Assert.ThrowsAsync<StartupFailedException>(StartAsync);
 
-        Assert.Contains("Restore the other from the backup made with the database", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Restore the certificate from the backup made with the database", error.Message, StringComparison.Ordinal);
         Assert.True(File.Exists(_dataDir.Combine("node-ca.key")));
+    }
+
+    [Fact]
+    public async Task A_ca_whose_key_is_lost_stops_start_up_and_says_how_to_go_on()
+    {
+        var first = await StartAsync();
+        File.Delete(_dataDir.Combine("node-ca.key"));
+
+        var error = await Assert.ThrowsAsync<StartupFailedException>(StartAsync);
+
+        Assert.Contains("Restore the key from the backup made with the database; if this master never approved a node, delete", error.Message, StringComparison.Ordinal);
+        Assert.Equal(first.Authority.ExportCertificatePem(), await File.ReadAllTextAsync(_dataDir.Combine("node-ca.pem")));
+    }
+
+    [Fact]
+    public async Task The_masters_own_certificate_is_made_again_a_month_before_it_expires()
+    {
+        var authority = await StartAsync();
+        var first = authority.ServerCertificate;
+        _clock.Advance(TimeSpan.FromDays(300));
+        Assert.Same(first, authority.ServerCertificate);
+
+        _clock.Advance(TimeSpan.FromDays(70));
+        var renewed = authority.ServerCertificate;
+
+        Assert.NotEqual(first.Thumbprint, renewed.Thumbprint);
+        Assert.True(renewed.NotAfter.ToUniversalTime() > _clock.GetUtcNow().UtcDateTime.AddDays(300));
     }
 
     private async Task<NodeCertificateAuthority> StartAsync()
