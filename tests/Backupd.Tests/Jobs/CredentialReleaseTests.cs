@@ -28,9 +28,9 @@ public sealed class CredentialReleaseTests(SharedMasterFixture fixture) : IAsync
     {
         var nodeA = await NodeEnrolment.EnrolAsync(_api);
         var nodeB = await NodeEnrolment.EnrolAsync(_api);
-        var provider = await CreateS3ProviderAsync("release-a");
-        var otherProvider = await CreateS3ProviderAsync("release-b");
-        var jobId = await CreateJobAsync(nodeA.NodeId, provider);
+        var provider = await _api.CreateUnreachableS3ProviderAsync("release-a", Secret);
+        var otherProvider = await _api.CreateUnreachableS3ProviderAsync("release-b", Secret);
+        var jobId = await _api.CreateJobAsync(nodeA.NodeId, provider, new { path = "/srv/www/release" });
         using var a = nodeA.Connect();
         using var b = nodeB.Connect();
         // A's certificate with B's key, and with a key that is nobody's.
@@ -61,21 +61,4 @@ public sealed class CredentialReleaseTests(SharedMasterFixture fixture) : IAsync
     }
 
     private static async Task Refused(Func<Task> call) => await Assert.ThrowsAsync<UnauthorizedAccessException>(call);
-
-    private async Task<string> CreateS3ProviderAsync(string bucket)
-    {
-        using var response = await _api.SendAsync(HttpMethod.Post, "/api/v1/providers", new
-        {
-            name = bucket, type = "s3", endpoint = "http://127.0.0.1:9", region = "us-east-1", bucket, forcePathStyle = true, accessKeyId = "AKIATEST", secretAccessKey = Secret,
-        });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-    }
-
-    private async Task<string> CreateJobAsync(string nodeId, string providerId)
-    {
-        using var response = await _api.SendAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId, module = "wordpress", config = new { path = "/srv/www/release" }, providerId });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-    }
 }

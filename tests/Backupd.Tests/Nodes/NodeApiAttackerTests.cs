@@ -102,8 +102,8 @@ public sealed class NodeApiAttackerTests(SharedMasterFixture fixture) : IAsyncLi
     {
         var a = await NodeEnrolment.EnrolAsync(_api);
         var b = await NodeEnrolment.EnrolAsync(_api);
-        var provider = await CreateProviderAsync();
-        var jobId = await CreateJobAsync(b.NodeId, provider);
+        var provider = await _api.CreateUnreachableS3ProviderAsync("attacker", ProviderSecret);
+        var jobId = await _api.CreateJobAsync(b.NodeId, provider, new { path = "/srv/www/attacked" });
         using var nodeA = a.Connect();
         using var nodeB = b.Connect();
 
@@ -211,8 +211,7 @@ public sealed class NodeApiAttackerTests(SharedMasterFixture fixture) : IAsyncLi
         Assert.Equal(": connected", await secondStream.ReadLineAsync());
 
         await AssertStreamEndsAsync(firstStream, "the first of two signal streams");
-        using var job = await _api.SendAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId = node.NodeId, module = "wordpress", config = new { path = "/srv/www/signalled" }, providerId = await CreateProviderAsync() });
-        Assert.Equal(HttpStatusCode.Created, job.StatusCode);
+        await _api.CreateJobAsync(node.NodeId, await _api.CreateUnreachableS3ProviderAsync("attacker", ProviderSecret), new { path = "/srv/www/signalled" });
         Assert.Equal("event: work", await ReadEventAsync(secondStream));
     }
 
@@ -350,22 +349,4 @@ public sealed class NodeApiAttackerTests(SharedMasterFixture fixture) : IAsyncLi
     // Claiming its key and certificate is a node's first contact; a heartbeat that got through would be the next.
     private async Task<string?> LastSeenAsync(string nodeId) =>
         (await _api.GetJsonAsync($"/api/v1/nodes/{nodeId}")).GetProperty("lastSeenAt").ToString();
-
-    private async Task<string> CreateProviderAsync()
-    {
-        using var response = await _api.SendAsync(HttpMethod.Post, "/api/v1/providers", new
-        {
-            name = "attacker", type = "s3", endpoint = "http://127.0.0.1:9", region = "us-east-1", bucket = "attacker", forcePathStyle = true,
-            accessKeyId = "AKIATEST", secretAccessKey = ProviderSecret,
-        });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-    }
-
-    private async Task<string> CreateJobAsync(string nodeId, string providerId)
-    {
-        using var response = await _api.SendAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId, module = "wordpress", config = new { path = "/srv/www/attacked" }, providerId });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-    }
 }

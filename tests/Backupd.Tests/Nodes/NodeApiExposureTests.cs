@@ -38,9 +38,8 @@ public sealed class NodeApiExposureTests : IAsyncLifetime
         await using var relay = new CapturingRelay(new IPEndPoint(IPAddress.Loopback, _master.NodeApiUrl.Port));
         // The node reaches the master through the relay; its certificate names 127.0.0.1, which the relay is too.
         using var api = Backupd.Node.Connection.NodeApiClient.Create(node.Identity with { NodeApiUrl = $"https://127.0.0.1:{relay.Port}" });
-        var provider = await CreateProviderAsync();
-        using var job = await _api.SendAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId = node.NodeId, module = "wordpress", config = new { path = "/srv/www/wire", db = new { password = "site-db-password-Wq7" } }, providerId = provider });
-        Assert.Equal(HttpStatusCode.Created, job.StatusCode);
+        var provider = await _api.CreateUnreachableS3ProviderAsync("wire", ProviderSecret);
+        await _api.CreateJobAsync(node.NodeId, provider, new { path = "/srv/www/wire", db = new { password = "site-db-password-Wq7" } });
 
         await api.HeartbeatAsync(Capabilities, CancellationToken.None);
         var assignment = (await api.TakeJobAsync(CancellationToken.None))!;
@@ -101,16 +100,5 @@ public sealed class NodeApiExposureTests : IAsyncLifetime
         }
 
         Assert.Contains($"Closed a node API connection from {attacker}: it already has {PerAddressLimit} open", _master.Output, StringComparison.Ordinal);
-    }
-
-    private async Task<string> CreateProviderAsync()
-    {
-        using var response = await _api.SendAsync(HttpMethod.Post, "/api/v1/providers", new
-        {
-            name = "wire", type = "s3", endpoint = "http://127.0.0.1:9", region = "us-east-1", bucket = "wire", forcePathStyle = true,
-            accessKeyId = "AKIATEST", secretAccessKey = ProviderSecret,
-        });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 }

@@ -45,4 +45,23 @@ public sealed class MasterApi(HttpClient http, string bearer)
         await http.PostAsJsonAsync("/api/v1/nodes/register/status", new { code, registrationSecret = secret });
 
     public Task<HttpResponseMessage> ApproveAsync(string code) => SendAsync(HttpMethod.Post, "/api/v1/nodes/approve", new { code });
+
+    /// <summary>An S3 provider that nothing listens behind (127.0.0.1:9), for tests of who gets its <paramref name="secret"/>.</summary>
+    public async Task<string> CreateUnreachableS3ProviderAsync(string bucket, string secret)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/api/v1/providers", new
+        {
+            name = bucket, type = "s3", endpoint = "http://127.0.0.1:9", region = "us-east-1", bucket, forcePathStyle = true, accessKeyId = "AKIATEST", secretAccessKey = secret,
+        });
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    /// <summary>Queues a WordPress job on <paramref name="nodeId"/> and returns its id.</summary>
+    public async Task<string> CreateJobAsync(string nodeId, string providerId, object config)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId, module = "wordpress", config, providerId });
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
 }
