@@ -3,6 +3,7 @@ using Backupd.Grains.Jobs;
 using Backupd.Grains.Secrets;
 using Backupd.Master.Security;
 using Backupd.Master.Schedules;
+using Backupd.Master.Secrets;
 using Backupd.Grains.Storage;
 using Backupd.Secrets;
 using Backupd.Grains.Nodes;
@@ -46,6 +47,8 @@ public static class MasterHost
         builder.Services.AddSingleton<ISecretCipher, FernetSecretCipher>();
         builder.Services.AddSingleton<IBundlePruner, StorageBundlePruner>();
         builder.Services.AddHostedService<ScheduleActivator>();
+        builder.Services.AddSingleton<SecretHolders>();
+        builder.Services.AddHostedService<SecretsStartupCheck>();
         builder.AddBackupdSilo(options, database);
         builder.Services.AddBackupdAuthentication();
         builder.Services.Configure<RegistrationOptions>(registration => registration.CodeLifetime = options.RegistrationCodeLifetime);

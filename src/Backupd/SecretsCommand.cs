@@ -52,8 +52,23 @@ internal static class SecretsCommand
             }
 
             var result = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-            Console.WriteLine($"Re-encrypted the secrets of {result.GetProperty("providers").GetInt32()} provider(s) and {result.GetProperty("jobs").GetInt32()} job(s) with the first key.");
-            return 0;
+            var counts = result.GetProperty("reencrypted").EnumerateObject().Select(kind => $"{kind.Value.GetInt32()} {kind.Name}(s)").ToList();
+            Console.WriteLine($"Re-encrypted the secrets of {string.Join(", ", counts[..^1])} and {counts[^1]} with the first key.");
+            var unreadable = result.GetProperty("unreadable").EnumerateArray().ToList();
+            if (unreadable.Count == 0)
+            {
+                return 0;
+            }
+
+            // The rotation is not finished: dropping the old key now would lose these.
+            await Console.Error.WriteLineAsync($"backupd: {unreadable.Count} item(s) hold secrets that no configured key opens, and were left as they were:");
+            foreach (var item in unreadable)
+            {
+                await Console.Error.WriteLineAsync($"  {item.GetProperty("kind").GetString()} {item.GetProperty("id").GetString()}: {item.GetProperty("secrets").GetInt32()} secret(s)");
+            }
+
+            await Console.Error.WriteLineAsync("backupd: add the key they were encrypted with to BACKUPD_SECRET_KEY (after the current one), restart the master and rotate again; keep every old key until this says nothing.");
+            return 1;
         }
         catch (HttpRequestException ex)
         {

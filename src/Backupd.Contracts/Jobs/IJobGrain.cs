@@ -2,7 +2,7 @@ namespace Backupd.Contracts.Jobs;
 
 /// <summary>One job, keyed by job id. Reached only inside the master: nodes go through their session.</summary>
 [Alias("backupd.jobs.IJobGrain")]
-public interface IJobGrain : IGrainWithStringKey
+public interface IJobGrain : IGrainWithStringKey, Secrets.ISecretHolder
 {
     /// <summary>Records a new pending job and queues it on its node.</summary>
     [Alias("Create")]
@@ -34,10 +34,6 @@ public interface IJobGrain : IGrainWithStringKey
     /// </summary>
     [Alias("MayReleaseStorage")]
     Task<bool> MayReleaseStorageAsync(string nodeId, int attempt, string providerId);
-
-    /// <summary>Re-encrypts the config's stored secrets with the current key; true when anything changed.</summary>
-    [Alias("ReencryptSecrets")]
-    Task<bool> ReencryptSecretsAsync();
 
     /// <summary>Records that retention deleted this job's bundle.</summary>
     [Alias("MarkPruned")]

@@ -5,7 +5,7 @@ namespace Backupd.Contracts.Schedules;
 
 /// <summary>One schedule, keyed by schedule id. Reached only inside the master.</summary>
 [Alias("backupd.schedules.IScheduleGrain")]
-public interface IScheduleGrain : IGrainWithStringKey
+public interface IScheduleGrain : IGrainWithStringKey, Secrets.ISecretHolder
 {
     /// <summary>Records a new schedule (definition already validated).</summary>
     [Alias("Create")]
@@ -27,9 +27,12 @@ public interface IScheduleGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<ScheduleDetails?> GetAsync();
 
-    /// <summary>Creates a job now, outside the cron times; null when none exists.</summary>
+    /// <summary>
+    /// Creates a job now, outside the cron times: the job, or why none could be made (the
+    /// schedule's secrets cannot be opened); null when the schedule does not exist.
+    /// </summary>
     [Alias("RunNow")]
-    Task<string?> RunNowAsync();
+    Task<ScheduleRun?> RunNowAsync();
 
     /// <summary>The next occurrences in the schedule's time zone.</summary>
     [Alias("Next")]

@@ -11,4 +11,5 @@ public sealed record ScheduleDetails(
     [property: Id(3)] string? LastJobId,
     [property: Id(4)] JobState? LastJobState,
     [property: Id(5)] IReadOnlyList<ScheduleEvent> History,
-    [property: Id(6)] DateTimeOffset CreatedAt);
+    [property: Id(6)] DateTimeOffset CreatedAt,
+    [property: Id(7)] string? LastResult = null);

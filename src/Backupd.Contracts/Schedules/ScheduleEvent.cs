@@ -26,6 +26,9 @@ public enum ScheduleEventKind
 
     /// <summary>A run ended failed or cancelled; nothing was pruned after it.</summary>
     RunFailed,
+
+    /// <summary>An occurrence, or a run by hand, could not create its job; the message says why.</summary>
+    NotRun,
 }
 
 /// <summary>One line of a schedule's history.</summary>

@@ -2,7 +2,7 @@ namespace Backupd.Contracts.Storage;
 
 /// <summary>One storage provider, keyed by provider id. Reached only inside the master.</summary>
 [Alias("backupd.storage.IStorageProviderGrain")]
-public interface IStorageProviderGrain : IGrainWithStringKey
+public interface IStorageProviderGrain : IGrainWithStringKey, Secrets.ISecretHolder
 {
     /// <summary>Records a new provider (definition already validated); secrets are encrypted before they are stored.</summary>
     [Alias("Create")]
@@ -26,8 +26,4 @@ public interface IStorageProviderGrain : IGrainWithStringKey
     /// <summary>Everything a node needs to write to it, secrets decrypted; null when none exists.</summary>
     [Alias("GetTargetSettings")]
     Task<StorageTargetSettings?> GetTargetSettingsAsync();
-
-    /// <summary>Re-encrypts stored secrets with the current primary key; true when anything changed.</summary>
-    [Alias("ReencryptSecrets")]
-    Task<bool> ReencryptSecretsAsync();
 }

@@ -1,5 +1,7 @@
+using System.Security.Cryptography;
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Schedules;
+using Backupd.Contracts.Secrets;
 using Backupd.Grains.Secrets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,6 +24,10 @@ public sealed partial class JobGrain(
     private const string LeaseReminder = "lease";
     // Progress counters change with every report; the stored copy needs refreshing only now and then.
     private static readonly TimeSpan ProgressWriteInterval = TimeSpan.FromSeconds(10);
+
+    private const string UnreadableSecrets =
+        "Its config's secrets cannot be opened with any key in BACKUPD_SECRET_KEY (the key they were encrypted with is missing). "
+        + "Restore that key, or create the job again.";
 
     private IGrainTimer? _leaseTimer;
     private bool _reminderMayExist;
@@ -107,6 +113,23 @@ public sealed partial class JobGrain(
             return null;
         }
 
+        // Opened before the job starts: a config no configured key opens fails the job with that
+        // reason, here, instead of a node that cannot take its work.
+        string config;
+        try
+        {
+            config = SecretConfigMask.Transform(State.Spec.ConfigJson, cipher.Decrypt);
+        }
+        catch (CryptographicException)
+        {
+            AddLog(JobLogLevel.Error, UnreadableSecrets);
+            End(JobState.Failed, UnreadableSecrets);
+            await SaveAsync();
+            await NotifyScheduleAsync();
+            LogUnreadable(JobId);
+            return null;
+        }
+
         var now = time.GetUtcNow();
         State.State = JobState.Running;
         State.Attempts++;
@@ -119,7 +142,7 @@ public sealed partial class JobGrain(
         await WatchLeaseAsync();
         LogStarted(JobId, nodeId, State.Attempts);
         var spec = State.Spec;
-        return new JobAssignment(JobId, State.Attempts, spec.Module, SecretConfigMask.Transform(spec.ConfigJson, cipher.Decrypt), spec.ProviderId, LeaseDuration, State.CreatedAt);
+        return new JobAssignment(JobId, State.Attempts, spec.Module, config, spec.ProviderId, LeaseDuration, State.CreatedAt);
     }
 
     public async Task<LeaseStatus> ReportAsync(string nodeId, int attempt, JobProgressReport report)
@@ -178,31 +201,35 @@ public sealed partial class JobGrain(
         }
     }
 
-    public async Task<bool> ReencryptSecretsAsync()
+    public async Task<SecretsReencryption> ReencryptSecretsAsync()
     {
+        // A finished job keeps no secrets (End masks its config).
         if (!Exists || State.State.IsFinished())
         {
-            return false;
+            return SecretsReencryption.None;
         }
 
-        var changed = false;
-        var config = SecretConfigMask.Transform(State.Spec!.ConfigJson, token =>
-        {
-            if (cipher.IsCurrent(token))
-            {
-                return token;
-            }
-
-            changed = true;
-            return cipher.Encrypt(cipher.Decrypt(token));
-        });
-        if (changed)
+        var tokens = new SecretTokens(cipher);
+        var config = SecretConfigMask.Transform(State.Spec!.ConfigJson, token => tokens.Reencrypt(token)!);
+        if (tokens.Reencrypted > 0)
         {
             State.Spec = State.Spec with { ConfigJson = config };
             await job.WriteStateAsync();
         }
 
-        return changed;
+        return new SecretsReencryption(tokens.Reencrypted, tokens.Unreadable);
+    }
+
+    public Task<int> CountUnreadableSecretsAsync()
+    {
+        if (!Exists || State.State.IsFinished())
+        {
+            return Task.FromResult(0);
+        }
+
+        var tokens = new SecretTokens(cipher);
+        SecretConfigMask.Transform(State.Spec!.ConfigJson, token => tokens.Check(token)!);
+        return Task.FromResult(tokens.Unreadable);
     }
 
     public Task<bool> MayReleaseStorageAsync(string nodeId, int attempt, string providerId) =>
@@ -382,6 +409,9 @@ public sealed partial class JobGrain(
 
     [LoggerMessage(LogLevel.Information, "Job {JobId} cancelled while {Phase}")]
     private partial void LogCancelled(string jobId, string phase);
+
+    [LoggerMessage(LogLevel.Error, "Job {JobId} failed before it started: no configured key opens its config's secrets")]
+    private partial void LogUnreadable(string jobId);
 
     [LoggerMessage(LogLevel.Information, "Job {JobId} ended {State} on node {NodeId}")]
     private partial void LogFinished(string jobId, JobState state, string nodeId);

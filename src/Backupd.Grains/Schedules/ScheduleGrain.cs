@@ -1,7 +1,9 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using Backupd.Contracts;
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Schedules;
+using Backupd.Contracts.Secrets;
 using Backupd.Contracts.Storage;
 using Backupd.Grains.Jobs;
 using Backupd.Grains.Secrets;
@@ -97,17 +99,50 @@ public sealed partial class ScheduleGrain(
 
     public async Task<ScheduleDetails?> GetAsync() => Definition is null ? null : await DetailsAsync();
 
-    public async Task<string?> RunNowAsync()
+    public async Task<ScheduleRun?> RunNowAsync()
     {
         if (Definition is null)
         {
             return null;
         }
 
-        var jobId = await CreateJobAsync();
-        Record(ScheduleEventKind.RanNow, null, jobId, "Run by hand");
+        var run = await TryCreateJobAsync(null);
+        if (run.JobId is { } jobId)
+        {
+            Record(ScheduleEventKind.RanNow, null, jobId, "Run by hand");
+        }
+
         await schedule.WriteStateAsync();
-        return jobId;
+        return run;
+    }
+
+    public async Task<SecretsReencryption> ReencryptSecretsAsync()
+    {
+        if (Definition is not { } definition)
+        {
+            return SecretsReencryption.None;
+        }
+
+        var tokens = new SecretTokens(cipher);
+        var config = SecretConfigMask.Transform(definition.ConfigJson, token => tokens.Reencrypt(token)!);
+        if (tokens.Reencrypted > 0)
+        {
+            State.Definition = definition with { ConfigJson = config };
+            await schedule.WriteStateAsync();
+        }
+
+        return new SecretsReencryption(tokens.Reencrypted, tokens.Unreadable);
+    }
+
+    public Task<int> CountUnreadableSecretsAsync()
+    {
+        var tokens = new SecretTokens(cipher);
+        if (Definition is { } definition)
+        {
+            SecretConfigMask.Transform(definition.ConfigJson, token => tokens.Check(token)!);
+        }
+
+        return Task.FromResult(tokens.Unreadable);
     }
 
     public Task<IReadOnlyList<DateTimeOffset>> NextAsync(int count) =>
@@ -208,10 +243,14 @@ public sealed partial class ScheduleGrain(
         {
             case ScheduleDecision.RunNow run:
                 RecordMissed(run.EarlierMissed);
-                var jobId = await CreateJobAsync();
+                // Handled whether or not a job came of it: an occurrence that cannot run is recorded once, not retried every second.
                 State.LastDueHandled = run.Due;
-                Record(run.Late ? ScheduleEventKind.RanLate : ScheduleEventKind.Ran, run.Due, jobId,
-                    run.Late ? $"Missed at {run.Due:u} while the master was down; run {(now - run.Due).TotalMinutes:0} min late" : null);
+                if ((await TryCreateJobAsync(run.Due)).JobId is { } jobId)
+                {
+                    Record(run.Late ? ScheduleEventKind.RanLate : ScheduleEventKind.Ran, run.Due, jobId,
+                        run.Late ? $"Missed at {run.Due:u} while the master was down; run {(now - run.Due).TotalMinutes:0} min late" : null);
+                }
+
                 break;
             case ScheduleDecision.Skip skip:
                 RecordMissed(skip.EarlierMissed);
@@ -232,6 +271,27 @@ public sealed partial class ScheduleGrain(
     private async Task<bool> PreviousJobActiveAsync() =>
         State.LastJobId is { } last
         && await GrainFactory.GetGrain<IJobGrain>(last).GetAsync() is { State: JobState.Pending or JobState.Running };
+
+    // A config no configured key opens makes no job: that is recorded on the schedule (history and
+    // last result), where an admin sees it, instead of failing the tick or the request.
+    private async Task<ScheduleRun> TryCreateJobAsync(DateTimeOffset? due)
+    {
+        try
+        {
+            var jobId = await CreateJobAsync();
+            State.LastResult = $"Created job {jobId} at {time.GetUtcNow():u}";
+            return new ScheduleRun(jobId, null);
+        }
+        catch (CryptographicException)
+        {
+            var problem = "The schedule's config holds secrets that no key in BACKUPD_SECRET_KEY opens (the key they were encrypted with is missing). "
+                + $"Restore that key, or enter the secrets again with PUT /api/v1/schedules/{ScheduleId}.";
+            State.LastResult = $"Not run at {time.GetUtcNow():u}: {problem}";
+            Record(ScheduleEventKind.NotRun, due, null, problem);
+            LogNotRun(ScheduleId);
+            return new ScheduleRun(null, problem);
+        }
+    }
 
     private async Task<string> CreateJobAsync()
     {
@@ -348,7 +408,7 @@ public sealed partial class ScheduleGrain(
         var lastJob = State.LastJobId is { } last ? await GrainFactory.GetGrain<IJobGrain>(last).GetAsync() : null;
         DateTimeOffset? next = definition.Enabled ? Cron.NextAfter(Max(State.LastDueHandled, time.GetUtcNow())) : null;
         return new ScheduleDetails(ScheduleId, definition with { ConfigJson = SecretConfigMask.Apply(definition.ConfigJson) },
-            next, State.LastJobId, lastJob?.State, [.. State.History], State.CreatedAt);
+            next, State.LastJobId, lastJob?.State, [.. State.History], State.CreatedAt, State.LastResult);
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
@@ -364,6 +424,9 @@ public sealed partial class ScheduleGrain(
 
     [LoggerMessage(LogLevel.Information, "Schedule {ScheduleId} pruned {Deleted} bundle(s), kept {Kept}")]
     private partial void LogPruned(string scheduleId, int deleted, int kept);
+
+    [LoggerMessage(LogLevel.Error, "Schedule {ScheduleId} made no job: no configured key opens its config's secrets")]
+    private partial void LogNotRun(string scheduleId);
 
     [LoggerMessage(LogLevel.Warning, "Schedule {ScheduleId}: pruning failed; the backup stands")]
     private partial void LogPruneFailed(Exception exception, string scheduleId);

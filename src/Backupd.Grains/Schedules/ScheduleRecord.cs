@@ -16,4 +16,7 @@ public sealed class ScheduleRecord
     [Id(3)] public string? LastJobId { get; set; }
 
     [Id(4)] public List<ScheduleEvent> History { get; set; } = [];
+
+    /// <summary>What the last run (on time, late or by hand) came to, in words: the job it made, or why it made none.</summary>
+    [Id(5)] public string? LastResult { get; set; }
 }

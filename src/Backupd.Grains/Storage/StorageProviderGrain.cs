@@ -1,3 +1,4 @@
+using Backupd.Contracts.Secrets;
 using Backupd.Contracts;
 using Backupd.Contracts.Storage;
 using Backupd.Grains.Secrets;
@@ -70,17 +71,25 @@ public sealed class StorageProviderGrain(
         return Task.FromResult<StorageTargetSettings?>(new StorageTargetSettings(ProviderId, d.Type, d.Path, d.Prefix, s3));
     }
 
-    public async Task<bool> ReencryptSecretsAsync()
+    public async Task<SecretsReencryption> ReencryptSecretsAsync()
     {
-        var changed = false;
-        State.EncryptedAccessKeyId = Reencrypt(State.EncryptedAccessKeyId, ref changed);
-        State.EncryptedSecretAccessKey = Reencrypt(State.EncryptedSecretAccessKey, ref changed);
-        if (changed)
+        var tokens = new SecretTokens(cipher);
+        State.EncryptedAccessKeyId = tokens.Reencrypt(State.EncryptedAccessKeyId);
+        State.EncryptedSecretAccessKey = tokens.Reencrypt(State.EncryptedSecretAccessKey);
+        if (tokens.Reencrypted > 0)
         {
             await provider.WriteStateAsync();
         }
 
-        return changed;
+        return new SecretsReencryption(tokens.Reencrypted, tokens.Unreadable);
+    }
+
+    public Task<int> CountUnreadableSecretsAsync()
+    {
+        var tokens = new SecretTokens(cipher);
+        tokens.Check(State.EncryptedAccessKeyId);
+        tokens.Check(State.EncryptedSecretAccessKey);
+        return Task.FromResult(tokens.Unreadable);
     }
 
     private void Store(StorageProviderDefinition definition, bool keepMissingCredentials)
@@ -101,17 +110,6 @@ public sealed class StorageProviderGrain(
     }
 
     private string? Open(string? token) => token is null ? null : cipher.Decrypt(token);
-
-    private string? Reencrypt(string? token, ref bool changed)
-    {
-        if (token is null || cipher.IsCurrent(token))
-        {
-            return token;
-        }
-
-        changed = true;
-        return cipher.Encrypt(cipher.Decrypt(token));
-    }
 
     private StorageProviderSummary Summary()
     {

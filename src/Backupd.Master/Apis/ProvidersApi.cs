@@ -101,7 +101,19 @@ public static partial class ProvidersApi
 
     private static async Task<Results<Ok<ProviderTestResult>, ProblemHttpResult>> TestAsync(string id, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        if (await grains.GetGrain<IStorageProviderGrain>(id).GetTargetSettingsAsync() is not { } settings)
+        StorageTargetSettings? settings;
+        try
+        {
+            settings = await grains.GetGrain<IStorageProviderGrain>(id).GetTargetSettingsAsync();
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return TypedResults.Ok(new ProviderTestResult(false, "credentials",
+                "The provider's credentials cannot be opened with any key in BACKUPD_SECRET_KEY (the key they were encrypted with is missing). "
+                + $"Restore that key, or enter them again with PUT /api/v1/providers/{id}."));
+        }
+
+        if (settings is null)
         {
             return NotFound(id);
         }

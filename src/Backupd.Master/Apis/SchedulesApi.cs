@@ -67,9 +67,12 @@ public static class SchedulesApi
         await grains.GetGrain<IScheduleGrain>(id).DeleteAsync() ? TypedResults.NoContent() : NotFound(id);
 
     private static async Task<Results<Created<CreatedJobResponse>, ProblemHttpResult>> RunAsync(string id, IGrainFactory grains) =>
-        await grains.GetGrain<IScheduleGrain>(id).RunNowAsync() is { } jobId
-            ? TypedResults.Created($"/api/v1/jobs/{jobId}", new CreatedJobResponse(jobId, JobState.Pending))
-            : NotFound(id);
+        await grains.GetGrain<IScheduleGrain>(id).RunNowAsync() switch
+        {
+            null => NotFound(id),
+            { JobId: { } jobId } => TypedResults.Created($"/api/v1/jobs/{jobId}", new CreatedJobResponse(jobId, JobState.Pending)),
+            { Problem: var problem } => Problem(StatusCodes.Status409Conflict, "Schedule cannot run", problem ?? "The schedule made no job."),
+        };
 
     private static async Task<Results<Ok<NextRunsResponse>, ProblemHttpResult, ValidationProblem>> NextAsync(string id, IGrainFactory grains, int count = 5)
     {

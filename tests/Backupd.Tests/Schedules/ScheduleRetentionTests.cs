@@ -118,7 +118,7 @@ public sealed class ScheduleRetentionTests(SqliteSiloFixture silo, S3rverServer 
 
     private async Task<string> RunOnceAsync(IScheduleGrain schedule, string node, Amazon.S3.IAmazonS3 client, string bucket, JobState outcome)
     {
-        var jobId = await schedule.RunNowAsync();
+        var jobId = (await schedule.RunNowAsync())!.JobId;
         Assert.Equal(jobId, await Grains.GetGrain<INodeJobQueueGrain>(node).TakeNextAsync());
         var assignment = await Grains.GetGrain<IJobGrain>(jobId!).StartAsync(node);
         var key = $"{node}/wordpress/site/{DateTime.UtcNow:yyyyMMddTHHmmssfff}-{jobId}.tar.zst";
