@@ -1,21 +1,18 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Backupd.Hosting;
 
-/// <summary>Console logging shared by both modes' hosts: one line per event, UTC timestamps.</summary>
+/// <summary>Console logging shared by both modes' hosts: one line per event, UTC timestamps, control characters escaped.</summary>
 public static class LoggingExtensions
 {
     /// <summary>Replaces the default providers with a single-line console logger.</summary>
     public static IHostApplicationBuilder AddBackupdLogging(this IHostApplicationBuilder builder)
     {
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.UseUtcTimestamp = true;
-            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-        });
+        builder.Logging.AddConsole(console => console.FormatterName = BackupdConsoleFormatter.FormatterName);
+        builder.Logging.AddConsoleFormatter<BackupdConsoleFormatter, ConsoleFormatterOptions>();
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // One line per request and handler is noise; failures surface as exceptions we log ourselves.

@@ -60,6 +60,7 @@ public static class MasterHost
 
         await using var app = builder.Build();
         app.UseExceptionHandler();
+        app.UseRequestHardening();
         app.UseNodeApiSeparation();
         app.UseAuthentication();
         app.UseAuthorization();

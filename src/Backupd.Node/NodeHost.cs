@@ -24,6 +24,7 @@ public static class NodeHost
         builder.AddBackupdLogging();
         var options = builder.AddBackupdSettings<NodeOptions>();
         DataDirectories.Create(options.DataDir);
+        DataDirPermissions.Add(builder.Services, options.DataDir, "node-identity.json");
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeIdentityStore>();

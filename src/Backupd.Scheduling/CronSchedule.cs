@@ -102,6 +102,17 @@ public sealed class CronSchedule
     }
 
     /// <summary>
+    /// The shortest time between two of the next <paramref name="occurrences"/> occurrences after
+    /// <paramref name="from"/>: how often the schedule can fire. <see cref="TimeSpan.MaxValue"/>
+    /// when it fires fewer than twice.
+    /// </summary>
+    public TimeSpan ShortestInterval(DateTimeOffset from, int occurrences = 500)
+    {
+        var next = Next(from, occurrences);
+        return next.Count < 2 ? TimeSpan.MaxValue : next.Zip(next.Skip(1), (a, b) => b - a).Min();
+    }
+
+    /// <summary>
     /// The latest occurrence in (<paramref name="notBefore"/>, <paramref name="instant"/>]: the
     /// one a schedule that was last handled at <paramref name="notBefore"/> has most recently missed.
     /// </summary>

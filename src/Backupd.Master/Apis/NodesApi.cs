@@ -39,6 +39,8 @@ public static partial class NodesApi
     private static async Task<Results<Created<RegisterResponse>, ProblemHttpResult>> RegisterAsync(
         RegisterRequest body, HttpContext context, IGrainFactory grains, INodeCertificateIssuer certificates)
     {
+        // Reading the JSON already dropped every other control character; a hostname is one line.
+        body = body with { Hostname = body.Hostname?.Replace("\n", string.Empty, StringComparison.Ordinal).Replace("\t", " ", StringComparison.Ordinal) };
         var problem = Validate(body, certificates);
         if (problem is not null)
         {

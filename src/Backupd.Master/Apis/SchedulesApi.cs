@@ -2,6 +2,7 @@ using System.Text.Json;
 using Backupd.Contracts;
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Schedules;
+using Backupd.Master.Options;
 using Backupd.Modules;
 using Backupd.Scheduling;
 using Microsoft.AspNetCore.Builder;
@@ -29,9 +30,10 @@ public static class SchedulesApi
         return endpoints;
     }
 
-    private static async Task<Results<Created<ScheduleDetails>, ValidationProblem>> CreateAsync(ScheduleRequest body, IGrainFactory grains, ModuleRegistry modules)
+    private static async Task<Results<Created<ScheduleDetails>, ValidationProblem>> CreateAsync(
+        ScheduleRequest body, IGrainFactory grains, ModuleRegistry modules, MasterOptions options, TimeProvider time)
     {
-        var (definition, errors) = await ValidateAsync(body, grains, modules);
+        var (definition, errors) = await ValidateAsync(body, grains, modules, options, time);
         if (definition is null)
         {
             return Invalid("Invalid schedule", errors);
@@ -42,9 +44,10 @@ public static class SchedulesApi
         return TypedResults.Created($"/api/v1/schedules/{id}", created);
     }
 
-    private static async Task<Results<Ok<ScheduleDetails>, ValidationProblem, ProblemHttpResult>> UpdateAsync(string id, ScheduleRequest body, IGrainFactory grains, ModuleRegistry modules)
+    private static async Task<Results<Ok<ScheduleDetails>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        string id, ScheduleRequest body, IGrainFactory grains, ModuleRegistry modules, MasterOptions options, TimeProvider time)
     {
-        var (definition, errors) = await ValidateAsync(body, grains, modules);
+        var (definition, errors) = await ValidateAsync(body, grains, modules, options, time);
         if (definition is null)
         {
             return Invalid("Invalid schedule", errors);
@@ -90,7 +93,8 @@ public static class SchedulesApi
         return TypedResults.Ok(new NextRunsResponse(schedule.Definition.TimeZone, await grain.NextAsync(count)));
     }
 
-    private static async Task<(ScheduleDefinition? Definition, List<(string, string)> Errors)> ValidateAsync(ScheduleRequest body, IGrainFactory grains, ModuleRegistry modules)
+    private static async Task<(ScheduleDefinition? Definition, List<(string, string)> Errors)> ValidateAsync(
+        ScheduleRequest body, IGrainFactory grains, ModuleRegistry modules, MasterOptions options, TimeProvider time)
     {
         var errors = new List<(string, string)>();
         if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 100)
@@ -99,10 +103,14 @@ public static class SchedulesApi
         }
 
         var timeZone = string.IsNullOrWhiteSpace(body.TimeZone) ? CronSchedule.DefaultTimeZoneId : body.TimeZone;
-        if (!CronSchedule.TryParse(body.Cron, timeZone, out _, out var cronError))
+        if (!CronSchedule.TryParse(body.Cron, timeZone, out var cron, out var cronError))
         {
             // The parser names the field ('cron' or 'timeZone') at the start of its message.
             errors.Add((cronError.Contains("'timeZone'", StringComparison.Ordinal) ? "timeZone" : "cron", cronError));
+        }
+        else if (cron.ShortestInterval(time.GetUtcNow()) is var shortest && shortest < options.ScheduleMinInterval)
+        {
+            errors.Add(("cron", $"'{body.Cron}' fires as often as every {shortest.TotalSeconds:0} s; schedules may fire at most every {options.ScheduleMinInterval.TotalSeconds:0} s (BACKUPD_SCHEDULE_MIN_INTERVAL)"));
         }
 
         var module = JobsApi.ValidateWork(body.Module, body.Config, body.Priority, modules, errors);

@@ -49,6 +49,8 @@ public static class NodeApiHostingExtensions
             var perAddress = new ConnectionsPerAddress(options.NodeMaxConnectionsPerAddress, options.NodeMaxConnections, refusals, logger);
             // A node makes a few calls at a time; HTTP/2's default of 100 streams per connection would let one connection count as many.
             kestrel.Limits.Http2.MaxStreamsPerConnection = 8;
+            // "Server: Kestrel" tells a stranger what to try first.
+            kestrel.AddServerHeader = false;
             var gate = new NodeConnectionGate(services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<NodeConnections>(), refusals, logger);
 
             foreach (var url in MasterOptions.ListOf(options.Urls))

@@ -95,6 +95,14 @@ public sealed class MasterOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:03", "01:00:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 00:01:00")]
     public TimeSpan JobLease { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How often a schedule may fire at most. Six-field cron expressions can fire every second;
+    /// allow that only on purpose.
+    /// </summary>
+    [Setting("SCHEDULE_MIN_INTERVAL")]
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 00:01:00")]
+    public TimeSpan ScheduleMinInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Path of the embedded SQLite database.</summary>
     public string DatabasePath => Path.Combine(DataDir, "backupd.db");
 

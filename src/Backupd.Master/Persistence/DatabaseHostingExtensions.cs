@@ -12,6 +12,7 @@ public static class DatabaseHostingExtensions
     public static SqliteDatabase AddBackupdDatabase(this IHostApplicationBuilder builder, MasterOptions options)
     {
         var database = new SqliteDatabase(Path.Combine(DataDirectories.Create(options.DataDir), "backupd.db"));
+        DataDirPermissions.Add(builder.Services, options.DataDir, "backupd.db", "backupd.db-wal", "backupd.db-shm", "secret.key", "node-ca.key", "node-ca.pem", "initial-admin-password");
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(SchemaMigration.LoadEmbedded("sqlite"));
         builder.Services.AddSingleton<SqliteSchemaMigrator>();

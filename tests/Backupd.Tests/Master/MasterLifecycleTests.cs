@@ -58,6 +58,29 @@ public sealed class MasterLifecycleTests
     }
 
     [Fact]
+    public async Task A_data_dir_others_can_read_is_made_the_owners_alone_at_start_with_a_warning()
+    {
+        await using var master = new MasterProcess();
+        await master.StartAsync();
+        Assert.Equal(0, await master.StopAsync());
+        var database = Path.Combine(master.DataDir, "backupd.db");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(database));
+        // As a restore or a hand-made directory might leave them.
+        const UnixFileMode everyoneReads = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        File.SetUnixFileMode(master.DataDir, everyoneReads | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        File.SetUnixFileMode(database, everyoneReads);
+        File.SetUnixFileMode(Path.Combine(master.DataDir, "node-ca.key"), everyoneReads);
+
+        await master.StartAsync();
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(master.DataDir));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(database));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(master.DataDir, "node-ca.key")));
+        Assert.Contains($"{database} was readable by others (mode 0644); set it to 0600", master.Output, StringComparison.Ordinal);
+        Assert.Contains($"{master.DataDir} was readable by others (mode 0755); set it to 0700", master.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Data_dir_that_cannot_be_created_stops_start_up_naming_BACKUPD_DATA_DIR()
     {
         var file = Path.GetTempFileName();

@@ -11,7 +11,8 @@ public sealed class ScheduleRestartTests
     [Fact]
     public async Task A_schedule_fires_survives_a_master_restart_and_fires_again()
     {
-        await using var master = new MasterProcess();
+        // Every five seconds: far more often than a real schedule may (BACKUPD_SCHEDULE_MIN_INTERVAL), so that the test takes seconds.
+        await using var master = new MasterProcess(extraEnvironment: new Dictionary<string, string> { ["BACKUPD_SCHEDULE_MIN_INTERVAL"] = "00:00:05" });
         await master.StartAsync();
         var api = new MasterApi(master.Http, await master.IssueTokenAsync());
         var nodeId = (await NodeEnrolment.EnrolAsync(api)).NodeId;
