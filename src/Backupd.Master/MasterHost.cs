@@ -4,6 +4,7 @@ using Backupd.Grains.Secrets;
 using Backupd.Master.Security;
 using Backupd.Master.Schedules;
 using Backupd.Master.Secrets;
+using Backupd.Master.Storage;
 using Backupd.Grains.Storage;
 using Backupd.Secrets;
 using Backupd.Grains.Nodes;
@@ -11,11 +12,13 @@ using Backupd.Modules.WordPress;
 using Backupd.Hosting;
 using Backupd.Master.Apis;
 using Backupd.Master.Auth;
+using Backupd.Master.Brakes;
 using Backupd.Master.Health;
 using Backupd.Master.Hosting;
 using Backupd.Master.NodeApi;
 using Backupd.Master.Options;
 using Backupd.Master.Persistence;
+using Backupd.Master.Registration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -45,13 +48,20 @@ public static class MasterHost
         builder.Services.AddBackupdSecrets(options.SecretKey, options.DataDir);
         builder.AddBackupdEndpoints(options);
         builder.Services.AddSingleton<ISecretCipher, FernetSecretCipher>();
-        builder.Services.AddSingleton<IBundlePruner, StorageBundlePruner>();
+        builder.Services.AddBackupdProviderStorage();
         builder.Services.AddHostedService<ScheduleActivator>();
         builder.Services.AddSingleton<SecretHolders>();
         builder.Services.AddHostedService<SecretsStartupCheck>();
         builder.AddBackupdSilo(options, database);
         builder.Services.AddBackupdAuthentication();
-        builder.Services.Configure<RegistrationOptions>(registration => registration.CodeLifetime = options.RegistrationCodeLifetime);
+        builder.Services.AddBackupdBrakes(options);
+        builder.Services.Configure<RegistrationOptions>(registration =>
+        {
+            registration.CodeLifetime = options.RegistrationCodeLifetime;
+            registration.MaxPendingPerAddress = options.RegistrationMaxPendingPerAddress;
+            registration.MaxPending = options.RegistrationMaxPending;
+        });
+        builder.Services.AddHostedService<ExpiredRegistrationSweeper>();
         builder.Services.Configure<JobOptions>(jobs => jobs.LeaseDuration = options.JobLease);
         // The master validates job configs against each module's schema; it never runs them.
         builder.Services.AddWordPressModule();
@@ -62,6 +72,7 @@ public static class MasterHost
         app.UseExceptionHandler();
         app.UseRequestHardening();
         app.UseNodeApiSeparation();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi().AllowAnonymous();

@@ -58,4 +58,8 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>Removes the node: its key stops working at once.</summary>
     [Alias("Delete")]
     Task<bool> DeleteAsync();
+
+    /// <summary>Removes a registration that expired unapproved before <paramref name="expiredBefore"/>; false for any other node.</summary>
+    [Alias("RemoveIfExpired")]
+    Task<bool> RemoveIfExpiredAsync(DateTimeOffset expiredBefore);
 }

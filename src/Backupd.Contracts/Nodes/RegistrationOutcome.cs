@@ -24,4 +24,10 @@ public enum RegistrationOutcome
 
     /// <summary>The registration secret does not match.</summary>
     WrongSecret = 6,
+
+    /// <summary>The address already has as many pending registrations as one address may.</summary>
+    TooManyFromAddress = 7,
+
+    /// <summary>The master already holds as many pending registrations as it takes.</summary>
+    TooManyPending = 8,
 }

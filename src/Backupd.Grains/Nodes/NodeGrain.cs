@@ -206,7 +206,25 @@ public sealed partial class NodeGrain(
         State.CertificateRequestPem = null;
         await node.WriteStateAsync();
         await GrainFactory.Of(Directories.Nodes).RemoveAsync(NodeId);
+        await GrainFactory.GetGrain<IPendingRegistrationsGrain>(0).ReleaseAsync(NodeId);
         LogDeleted(NodeId);
+        return true;
+    }
+
+    public async Task<bool> RemoveIfExpiredAsync(DateTimeOffset expiredBefore)
+    {
+        if (!Exists || State.Status != NodeStatus.Pending || State.ExpiresAt > expiredBefore)
+        {
+            return false;
+        }
+
+        // Nothing of an unapproved registration is worth keeping: no key was issued, no job ran.
+        var hostname = State.Hostname!;
+        var expiredAt = State.ExpiresAt;
+        await node.ClearStateAsync();
+        await GrainFactory.Of(Directories.Nodes).RemoveAsync(NodeId);
+        LogExpiredRemoved(NodeId, hostname, expiredAt);
+        DeactivateOnIdle();
         return true;
     }
 
@@ -243,6 +261,9 @@ public sealed partial class NodeGrain(
 
     [LoggerMessage(LogLevel.Information, "Node {NodeId} disabled")]
     private partial void LogDisabled(string nodeId);
+
+    [LoggerMessage(LogLevel.Information, "Removed node {NodeId} ({Hostname}): its registration expired at {ExpiredAt} without approval")]
+    private partial void LogExpiredRemoved(string nodeId, string hostname, DateTimeOffset expiredAt);
 
     [LoggerMessage(LogLevel.Information, "Node {NodeId} deleted")]
     private partial void LogDeleted(string nodeId);

@@ -12,6 +12,8 @@ public sealed class RegistrationCodeGrain(
 {
     private RegistrationCodeState State => code.State;
 
+    private IPendingRegistrationsGrain Pending => GrainFactory.GetGrain<IPendingRegistrationsGrain>(0);
+
     private bool HeldByPending => State.NodeId is not null && State.ApprovedAt is null && time.GetUtcNow() < State.ExpiresAt;
 
     public async Task<RegistrationResult> RegisterAsync(RegistrationRequest request)
@@ -23,6 +25,12 @@ public sealed class RegistrationCodeGrain(
 
         var nodeId = NodeApiKeyFormat.NewNodeId();
         var expiresAt = time.GetUtcNow() + options.Value.CodeLifetime;
+        var place = await Pending.TryReserveAsync(nodeId, request.AddressGroup, expiresAt);
+        if (place.Outcome != RegistrationOutcome.Ok)
+        {
+            return new RegistrationResult(place.Outcome, RetryAfter: place.RetryAfter);
+        }
+
         var node = GrainFactory.GetGrain<INodeGrain>(nodeId);
         await node.RegisterAsync(request with { Code = this.GetPrimaryKeyString() }, expiresAt);
         await GrainFactory.Of(Directories.Nodes).AddAsync(nodeId);
@@ -51,6 +59,7 @@ public sealed class RegistrationCodeGrain(
         {
             State.ApprovedAt = time.GetUtcNow();
             await code.WriteStateAsync();
+            await Pending.ReleaseAsync(State.NodeId);
         }
 
         return result;

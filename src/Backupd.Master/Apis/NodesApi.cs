@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Backupd.Contracts;
 using Backupd.Contracts.Nodes;
 using Backupd.Grains.Nodes;
+using Backupd.Master.Brakes;
 using Backupd.Master.NodeApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -19,14 +20,14 @@ public static partial class NodesApi
     {
         var group = endpoints.MapGroup("/api/v1/nodes").WithTags("nodes");
 
-        group.MapPost("/register", RegisterAsync).AllowAnonymous()
+        group.MapPost("/register", RegisterAsync).AllowAnonymous().RequireRateLimiting(BrakePolicies.Registration)
             .WithName("RegisterNode").WithSummary("A node asks to join with its code (no authentication)");
-        group.MapPost("/register/status", ClaimAsync).AllowAnonymous()
+        group.MapPost("/register/status", ClaimAsync).AllowAnonymous().RequireRateLimiting(BrakePolicies.RegistrationStatus)
             .WithName("GetRegistrationStatus").WithSummary("A node asks, with its registration secret, whether it was approved; the first answer after approval carries its API key and certificate");
         group.MapPost("/approve", ApproveAsync)
             .WithName("ApproveNode").WithSummary("Approve a node by the code on its console");
         group.MapGet("/", ListAsync)
-            .WithName("ListNodes").WithSummary("All nodes with status, online state and last contact");
+            .WithName("ListNodes").WithSummary("Nodes with status, online state and last contact; ?status=pending|active|disabled|expired for one kind (expired registrations are left out otherwise)");
         group.MapGet("/{id}", GetAsync)
             .WithName("GetNode").WithSummary("One node");
         group.MapPost("/{id}/disable", DisableAsync)
@@ -48,15 +49,28 @@ public static partial class NodesApi
         }
 
         var code = body.Code!.ToUpperInvariant();
-        var ip = context.Connection.RemoteIpAddress?.MapToIPv4().ToString() ?? "unknown";
-        var result = await grains.GetGrain<IRegistrationCodeGrain>(code)
-            .RegisterAsync(new RegistrationRequest(body.Hostname!, code, body.RegistrationSecret!, ip, body.CertificateRequest!));
-        if (result.Outcome == RegistrationOutcome.CodeInUse)
+        var address = context.Connection.RemoteIpAddress;
+        var result = await grains.GetGrain<IRegistrationCodeGrain>(code).RegisterAsync(new RegistrationRequest(
+            body.Hostname!, code, body.RegistrationSecret!, ClientAddress.Display(address), body.CertificateRequest!, ClientAddress.Group(address).ToString()));
+        switch (result.Outcome)
         {
-            return Problem(StatusCodes.Status409Conflict, "Code in use", $"Another pending registration holds the code {code}. Generate a new code and register again.");
+            case RegistrationOutcome.CodeInUse:
+                return Problem(StatusCodes.Status409Conflict, "Code in use", $"Another pending registration holds the code {code}. Generate a new code and register again.");
+            case RegistrationOutcome.TooManyFromAddress:
+                return TooManyPending(context, result.RetryAfter,
+                    "This address already has as many registrations waiting for approval as one address may (BACKUPD_REGISTRATION_MAX_PENDING_PER_ADDRESS). Approve or delete them, or wait until they expire.");
+            case RegistrationOutcome.TooManyPending:
+                return TooManyPending(context, result.RetryAfter,
+                    "The master already has as many registrations waiting for approval as it takes (BACKUPD_REGISTRATION_MAX_PENDING). Approve or delete them, or wait until they expire.");
         }
 
         return TypedResults.Created($"/api/v1/nodes/{result.Node!.Id}", new RegisterResponse(result.Node.Id, code, "pending"));
+    }
+
+    private static ProblemHttpResult TooManyPending(HttpContext context, TimeSpan? retryAfter, string detail)
+    {
+        BrakeProblems.SetRetryAfter(context, retryAfter ?? TimeSpan.FromMinutes(1));
+        return Problem(StatusCodes.Status429TooManyRequests, "Too many pending registrations", detail);
     }
 
     private static async Task<Results<Ok<RegistrationStatusResponse>, ProblemHttpResult>> ClaimAsync(RegistrationStatusRequest body, IGrainFactory grains, NodeApiAddress nodeApi)
@@ -96,11 +110,26 @@ public static partial class NodesApi
         };
     }
 
-    private static async Task<Ok<NodeSummary[]>> ListAsync(IGrainFactory grains)
+    // Registrations that expired unapproved are noise in the everyday list; they stay visible on
+    // request until the sweeper removes them.
+    private static async Task<Results<Ok<NodeSummary[]>, ProblemHttpResult>> ListAsync(IGrainFactory grains, string? status = null)
     {
+        NodeStatus? only = null;
+        if (status is not null)
+        {
+            if (!Enum.TryParse<NodeStatus>(status, ignoreCase: true, out var parsed) || parsed == NodeStatus.Deleted || !Enum.IsDefined(parsed) || int.TryParse(status, out _))
+            {
+                return Problem(StatusCodes.Status400BadRequest, "Invalid status", "\"status\" must be one of pending, active, disabled, expired.");
+            }
+
+            only = parsed;
+        }
+
         var ids = await grains.Of(Directories.Nodes).ListAsync();
         var summaries = await Task.WhenAll(ids.Select(id => grains.GetGrain<INodeGrain>(id).GetSummaryAsync()));
-        return TypedResults.Ok(summaries.OfType<NodeSummary>().ToArray());
+        return TypedResults.Ok(summaries.OfType<NodeSummary>()
+            .Where(node => only is { } wanted ? node.Status == wanted : node.Status != NodeStatus.Expired)
+            .ToArray());
     }
 
     private static async Task<Results<Ok<NodeSummary>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains) =>

@@ -3,7 +3,10 @@ using Backupd.Contracts;
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Schedules;
 using Backupd.Contracts.Storage;
+using Backupd.Master.Options;
 using Backupd.Master.Storage;
+using Backupd.Storage;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -34,9 +37,9 @@ public static partial class ProvidersApi
         return endpoints;
     }
 
-    private static async Task<Results<Created<StorageProviderSummary>, ValidationProblem>> CreateAsync(ProviderRequest body, IGrainFactory grains)
+    private static async Task<Results<Created<StorageProviderSummary>, ValidationProblem>> CreateAsync(ProviderRequest body, IGrainFactory grains, ProviderStorage providers)
     {
-        var errors = Validate(body, requireCredentials: true);
+        var errors = Validate(body, requireCredentials: true, providers.RefusedNetworks);
         if (errors.Count > 0)
         {
             return Invalid("Invalid provider", errors);
@@ -47,7 +50,7 @@ public static partial class ProvidersApi
         return TypedResults.Created($"/api/v1/providers/{id}", provider);
     }
 
-    private static async Task<Results<Ok<StorageProviderSummary>, ValidationProblem, ProblemHttpResult>> UpdateAsync(string id, ProviderRequest body, IGrainFactory grains)
+    private static async Task<Results<Ok<StorageProviderSummary>, ValidationProblem, ProblemHttpResult>> UpdateAsync(string id, ProviderRequest body, IGrainFactory grains, ProviderStorage providers)
     {
         var existing = await grains.GetGrain<IStorageProviderGrain>(id).GetAsync();
         if (existing is null)
@@ -56,7 +59,7 @@ public static partial class ProvidersApi
         }
 
         // Credentials may be left out to keep them, unless the provider becomes an S3 one now.
-        var errors = Validate(body, requireCredentials: existing.Type != StorageTypes.S3);
+        var errors = Validate(body, requireCredentials: existing.Type != StorageTypes.S3, providers.RefusedNetworks);
         if (errors.Count > 0)
         {
             return Invalid("Invalid provider", errors);
@@ -99,7 +102,8 @@ public static partial class ProvidersApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<ProviderTestResult>, ProblemHttpResult>> TestAsync(string id, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ProviderTestResult>, ProblemHttpResult>> TestAsync(
+        string id, IGrainFactory grains, ProviderStorage providers, IOptions<MasterOptions> options, CancellationToken cancellationToken)
     {
         StorageTargetSettings? settings;
         try
@@ -124,9 +128,22 @@ public static partial class ProvidersApi
                 $"Provider '{id}' is a local folder on the nodes, which the master cannot see. Run a job: its upload_remote stage says whether the folder exists and is writable.");
         }
 
-        using var storage = ProviderStorage.OpenS3(settings, s3);
-        var probe = await storage.ProbeAsync(cancellationToken);
-        return TypedResults.Ok(new ProviderTestResult(probe.Succeeded, probe.FailedStep?.ToString().ToLowerInvariant(), probe.Error));
+        // A port that accepts and never answers must not hold the admin (and a connection) for minutes.
+        var timeout = options.Value.ProviderTestTimeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        using var storage = providers.OpenS3(settings, s3);
+        try
+        {
+            var probe = await storage.ProbeAsync(deadline.Token);
+            return TypedResults.Ok(new ProviderTestResult(probe.Succeeded, probe.FailedStep?.ToString().ToLowerInvariant(), probe.Error));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return TypedResults.Ok(new ProviderTestResult(false, "write",
+                $"{s3.Endpoint ?? "The S3 service"} did not finish answering within {timeout.TotalSeconds:0.#} s (BACKUPD_PROVIDER_TEST_TIMEOUT). "
+                + "Check that the endpoint is the S3 service's URL and port, and that nothing between drops the traffic."));
+        }
     }
 
     private static async Task<Ok<StorageProviderSummary[]>> ListAsync(IGrainFactory grains)
@@ -139,7 +156,7 @@ public static partial class ProvidersApi
     private static async Task<Results<Ok<StorageProviderSummary>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains) =>
         await grains.GetGrain<IStorageProviderGrain>(id).GetAsync() is { } provider ? TypedResults.Ok(provider) : NotFound(id);
 
-    private static List<(string, string)> Validate(ProviderRequest body, bool requireCredentials)
+    private static List<(string, string)> Validate(ProviderRequest body, bool requireCredentials, IReadOnlyList<System.Net.IPNetwork> refused)
     {
         var errors = new List<(string, string)>();
         if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 100)
@@ -157,7 +174,7 @@ public static partial class ProvidersApi
 
                 break;
             case StorageTypes.S3:
-                ValidateS3(body, requireCredentials, errors);
+                ValidateS3(body, requireCredentials, refused, errors);
                 break;
             default:
                 errors.Add(("type", $"must be one of: {string.Join(", ", StorageTypes.All)}"));
@@ -172,12 +189,18 @@ public static partial class ProvidersApi
         return errors;
     }
 
-    private static void ValidateS3(ProviderRequest body, bool requireCredentials, List<(string, string)> errors)
+    private static void ValidateS3(ProviderRequest body, bool requireCredentials, IReadOnlyList<System.Net.IPNetwork> refused, List<(string, string)> errors)
     {
+        Uri? endpoint = null;
         if (!string.IsNullOrEmpty(body.Endpoint)
-            && (!Uri.TryCreate(body.Endpoint, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https")))
+            && (!Uri.TryCreate(body.Endpoint, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
         {
             errors.Add(("endpoint", "must be an http:// or https:// URL, e.g. https://s3.us-west-004.backblazeb2.com, or empty for AWS"));
+        }
+        else if (endpoint is not null && System.Net.IPAddress.TryParse(endpoint.IdnHost, out var address) && RefusingConnect.IsRefused(address, refused))
+        {
+            // Host names are checked again at each connection, against what they resolve to then.
+            errors.Add(("endpoint", $"{address} is a link-local or cloud metadata address, which the master does not connect to (BACKUPD_PROVIDER_REFUSED_NETWORKS)"));
         }
 
         if (string.IsNullOrWhiteSpace(body.Region))

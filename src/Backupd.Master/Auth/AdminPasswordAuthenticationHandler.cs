@@ -21,6 +21,7 @@ public sealed class AdminPasswordAuthenticationHandler(
     public const string PasswordItem = "backupd:presented-password";
 
     private const string BasicPrefix = "Basic ";
+    private const int MaxUserNameLength = 64;
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -44,6 +45,12 @@ public sealed class AdminPasswordAuthenticationHandler(
         if (colon <= 0)
         {
             return Task.FromResult(AuthenticateResult.Fail("The Basic credentials must be user:password."));
+        }
+
+        // The user name picks an account grain and reaches the log: a short, printable one only.
+        if (colon > MaxUserNameLength || decoded[..colon].Any(char.IsControl))
+        {
+            return Task.FromResult(AuthenticateResult.Fail($"The user name must be 1 to {MaxUserNameLength} printable characters."));
         }
 
         // The password stays in the request's items, never in a claim that could be logged or serialised.

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
+using Backupd.Master.Brakes;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 
@@ -59,23 +59,7 @@ internal sealed partial class ConnectionsPerAddress(int perAddress, int total, R
         }
     };
 
-    private static IPAddress Source(EndPoint? remote)
-    {
-        var address = (remote as IPEndPoint)?.Address ?? IPAddress.None;
-        if (address.IsIPv4MappedToIPv6)
-        {
-            return address.MapToIPv4();
-        }
-
-        if (address.AddressFamily != AddressFamily.InterNetworkV6)
-        {
-            return address;
-        }
-
-        var prefix = address.GetAddressBytes();
-        Array.Clear(prefix, 8, 8);
-        return new IPAddress(prefix);
-    }
+    private static IPAddress Source(EndPoint? remote) => ClientAddress.Group((remote as IPEndPoint)?.Address);
 
     private void Release(IPAddress address)
     {

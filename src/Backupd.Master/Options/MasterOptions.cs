@@ -79,6 +79,39 @@ public sealed class MasterOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 00:15:00")]
     public TimeSpan RegistrationCodeLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Registrations one address (an IPv6 /64) may make per hour.</summary>
+    [Setting("REGISTRATIONS_PER_HOUR")]
+    [Range(1, 100_000, ErrorMessage = "must be a whole number from {1} to {2}")]
+    public int RegistrationsPerHour { get; set; } = 30;
+
+    /// <summary>Registrations waiting for approval from one address (an IPv6 /64) at once.</summary>
+    [Setting("REGISTRATION_MAX_PENDING_PER_ADDRESS")]
+    [Range(1, 100_000, ErrorMessage = "must be a whole number from {1} to {2}")]
+    public int RegistrationMaxPendingPerAddress { get; set; } = 10;
+
+    /// <summary>Registrations waiting for approval in all.</summary>
+    [Setting("REGISTRATION_MAX_PENDING")]
+    [Range(1, 100_000, ErrorMessage = "must be a whole number from {1} to {2}")]
+    public int RegistrationMaxPending { get; set; } = 200;
+
+    /// <summary>How long a registration that expired unapproved stays listed (under <c>?status=expired</c>) before it is removed.</summary>
+    [Setting("REGISTRATION_EXPIRED_GRACE")]
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 01:00:00")]
+    public TimeSpan RegistrationExpiredGrace { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Admin logins (token requests) one address (an IPv6 /64) may attempt per minute, right or wrong.</summary>
+    [Setting("LOGIN_ATTEMPTS_PER_MINUTE")]
+    [Range(1, 100_000, ErrorMessage = "must be a whole number from {1} to {2}")]
+    public int LoginAttemptsPerMinute { get; set; } = 20;
+
+    /// <summary>
+    /// Wrong passwords in a row from one address before it is locked out: for a minute, doubling
+    /// with each further wrong one up to an hour. A right password from another address still works.
+    /// </summary>
+    [Setting("LOGIN_FAILURES_BEFORE_LOCKOUT")]
+    [Range(1, 1_000, ErrorMessage = "must be a whole number from {1} to {2}")]
+    public int LoginFailuresBeforeLockout { get; set; } = 5;
+
     /// <summary>
     /// Fernet keys that encrypt stored secrets (provider credentials, passwords in job
     /// configs), comma-separated: the first encrypts, all decrypt. Unset: <c>&lt;data dir&gt;/secret.key</c>,
@@ -103,6 +136,28 @@ public sealed class MasterOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 00:01:00")]
     public TimeSpan ScheduleMinInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long testing a provider from the master may take before it is reported as not answering.</summary>
+    [Setting("PROVIDER_TEST_TIMEOUT")]
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 00:00:15")]
+    public TimeSpan ProviderTestTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Networks (CIDR, comma-separated) the master never connects to for a provider, whatever its
+    /// endpoint resolves to: link-local addresses and the cloud metadata services by default.
+    /// <c>none</c> refuses nothing.
+    /// </summary>
+    [Setting("PROVIDER_REFUSED_NETWORKS")]
+    public string ProviderRefusedNetworks { get; set; } = DefaultRefusedNetworks;
+
+    /// <summary>Link-local IPv4 and IPv6 (AWS, GCP and Azure metadata at 169.254.169.254), AWS's IPv6 metadata, Alibaba's.</summary>
+    public const string DefaultRefusedNetworks = "169.254.0.0/16,fe80::/10,fd00:ec2::254/128,100.100.100.200/32";
+
+    /// <summary>The parsed <see cref="ProviderRefusedNetworks"/>.</summary>
+    public IReadOnlyList<System.Net.IPNetwork> RefusedNetworks =>
+        ProviderRefusedNetworks.Trim().Equals("none", StringComparison.OrdinalIgnoreCase)
+            ? []
+            : [.. ProviderRefusedNetworks.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(System.Net.IPNetwork.Parse)];
+
     /// <summary>Path of the embedded SQLite database.</summary>
     public string DatabasePath => Path.Combine(DataDir, "backupd.db");
 
@@ -114,6 +169,13 @@ public sealed class MasterOptions : IValidatableObject
         if (AdminPassword is { Length: > 0 and < 12 })
         {
             yield return new ValidationResult("must be at least 12 characters long", [nameof(AdminPassword)]);
+        }
+
+        if (!ProviderRefusedNetworks.Trim().Equals("none", StringComparison.OrdinalIgnoreCase)
+            && ProviderRefusedNetworks.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .FirstOrDefault(network => !System.Net.IPNetwork.TryParse(network, out _)) is { } wrong)
+        {
+            yield return new ValidationResult($"'{wrong}' is not a network in CIDR notation, e.g. 169.254.0.0/16; use none to refuse nothing", [nameof(ProviderRefusedNetworks)]);
         }
 
         foreach (var url in ListOf(Urls))

@@ -5,14 +5,14 @@ using Backupd.Master.Storage;
 namespace Backupd.Master.Schedules;
 
 /// <summary>Deletes pruned bundles from the master, which holds the providers' credentials.</summary>
-public sealed class StorageBundlePruner : IBundlePruner
+public sealed class StorageBundlePruner(ProviderStorage providers) : IBundlePruner
 {
     public async Task DeleteAsync(StorageTargetSettings target, string fullKey, CancellationToken cancellationToken)
     {
         switch (target.Type)
         {
             case StorageTypes.S3 when target.S3 is { } s3:
-                using (var storage = ProviderStorage.OpenS3(target, s3))
+                using (var storage = providers.OpenS3(target, s3))
                 {
                     await storage.DeleteAsync(fullKey, cancellationToken);
                 }

@@ -44,6 +44,12 @@ public sealed class MasterRegistrationClient(HttpClient http)
 
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            var retryAfter = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(30);
+            throw new RegistrationDeferredException(retryAfter, await ProblemDetailAsync(response, cancellationToken));
+        }
+
         if (!response.IsSuccessStatusCode)
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
@@ -51,7 +57,33 @@ public sealed class MasterRegistrationClient(HttpClient http)
         }
     }
 
+    private static async Task<string> ProblemDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var problem = await response.Content.ReadFromJsonAsync<ProblemBody>(cancellationToken);
+            return problem?.Detail ?? "the master is limiting registrations";
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return "the master is limiting registrations";
+        }
+    }
+
+    private sealed record ProblemBody(string? Detail);
+
     private sealed record StatusBody(string Status, string NodeId, string? ApiKey, NodeCertificate? Certificate, string? NodeApiUrl);
+}
+
+/// <summary>The master's brakes held the registration back (429); ask again after <see cref="RetryAfter"/>.</summary>
+public sealed class RegistrationDeferredException(TimeSpan retryAfter, string detail)
+    : Exception($"The master asks to wait {retryAfter.TotalSeconds:0} s: {detail}")
+{
+    /// <summary>How long the master asked to wait.</summary>
+    public TimeSpan RetryAfter { get; } = retryAfter;
+
+    /// <summary>Why, in the master's words.</summary>
+    public string Detail { get; } = detail;
 }
 
 /// <summary>What the master hands a node once, when it was approved.</summary>

@@ -30,7 +30,7 @@ public sealed partial class NodeRegistrar(
             while (true)
             {
                 await Task.Delay(PollInterval, time, cancellationToken);
-                var poll = await master.PollAsync(code, secret, cancellationToken);
+                var poll = await DeferredAsync(() => master.PollAsync(code, secret, cancellationToken), cancellationToken);
                 if (poll is { State: RegistrationPollState.Approved, Approval: { } approval })
                 {
                     NodeIdentity identity;
@@ -72,12 +72,36 @@ public sealed partial class NodeRegistrar(
         {
             var code = RegistrationCode.New();
             var secret = RegistrationCode.NewSecret();
-            if (await master.RegisterAsync(hostname, code, secret, key.CertificateRequestPem, cancellationToken))
+            if (await DeferredAsync(() => master.RegisterAsync(hostname, code, secret, key.CertificateRequestPem, cancellationToken), cancellationToken))
             {
                 return (code, secret);
             }
         }
     }
+
+    // The master's brakes (too many registrations from this address, or pending in all) are not an
+    // error for a node: it waits as long as asked and tries again, saying why.
+    private async Task<T> DeferredAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (RegistrationDeferredException deferred)
+            {
+                // At most two minutes: an admin who deletes stale registrations frees a place long
+                // before the master's estimate, and 30 tries an hour stay inside the hourly limit.
+                var wait = TimeSpan.FromTicks(Math.Clamp(deferred.RetryAfter.Ticks, TimeSpan.TicksPerSecond, 2 * TimeSpan.TicksPerMinute));
+                LogDeferred(deferred.Detail, (int)wait.TotalSeconds);
+                await Task.Delay(wait, time, cancellationToken);
+            }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "The master held the registration back: {Reason} Trying again in {Seconds} s")]
+    private partial void LogDeferred(string reason, int seconds);
 
     [LoggerMessage(LogLevel.Information, "Waiting for an admin to approve registration code {Code}")]
     private partial void LogWaiting(string code);

@@ -1,9 +1,10 @@
+using System.Net;
 using Amazon.Runtime;
 
 namespace Backupd.Storage;
 
 /// <summary>The S3 client's HTTP stack: the SDK's requests, with upload bodies paced by <see cref="PacingHandler"/>.</summary>
-internal sealed class PacingHttpClientFactory(RequestBodyPacing pacing) : HttpClientFactory
+internal sealed class PacingHttpClientFactory(RequestBodyPacing pacing, IReadOnlyList<IPNetwork> refusedNetworks) : HttpClientFactory
 {
     // A host that drops connection attempts (a firewall) fails after this rather than after the
     // operating system's two minutes; the retry policy then tries again.
@@ -16,6 +17,10 @@ internal sealed class PacingHttpClientFactory(RequestBodyPacing pacing) : HttpCl
             ConnectTimeout = ConnectTimeout,
             AllowAutoRedirect = clientConfig.AllowAutoRedirect,
         };
+        if (refusedNetworks.Count > 0)
+        {
+            transport.ConnectCallback = (context, cancellationToken) => RefusingConnect.ConnectAsync(context.DnsEndPoint, refusedNetworks, cancellationToken);
+        }
 
         // Request timeouts are the retry policy's watchdog: a fixed one would cut off a large
         // part on a slow, bandwidth-limited link.

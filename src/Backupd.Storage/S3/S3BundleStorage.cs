@@ -41,7 +41,7 @@ public sealed class S3BundleStorage : IBundleStorage, IDisposable
         _timeProvider = timeProvider ?? TimeProvider.System;
 
         var pacing = new RequestBodyPacing();
-        _client = S3ClientFactory.Create(settings, pacing);
+        _client = S3ClientFactory.Create(settings, pacing, _options.RefusedNetworks);
         _requests = new S3Requests(settings.Bucket, pacing);
         _errors = new S3ErrorTranslator(settings);
         _retry = new S3RetryPolicy(_options, _timeProvider, _errors);

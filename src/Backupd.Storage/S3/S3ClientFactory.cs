@@ -7,7 +7,7 @@ namespace Backupd.Storage;
 /// <summary>Builds the one S3 client a <see cref="S3BundleStorage"/> uses, set up for AWS and compatible stores alike.</summary>
 internal static class S3ClientFactory
 {
-    public static AmazonS3Client Create(S3StorageSettings settings, RequestBodyPacing pacing)
+    public static AmazonS3Client Create(S3StorageSettings settings, RequestBodyPacing pacing, IReadOnlyList<System.Net.IPNetwork> refusedNetworks)
     {
         var config = new AmazonS3Config
         {
@@ -24,7 +24,7 @@ internal static class S3ClientFactory
             Timeout = Timeout.InfiniteTimeSpan,
             // Where to go is the provider's setting, not an AWS_ENDPOINT_URL in the node's environment.
             IgnoreConfiguredEndpointUrls = true,
-            HttpClientFactory = new PacingHttpClientFactory(pacing),
+            HttpClientFactory = new PacingHttpClientFactory(pacing, refusedNetworks),
         };
 
         if (settings.HasCustomEndpoint)

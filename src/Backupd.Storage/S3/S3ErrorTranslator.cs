@@ -72,6 +72,15 @@ internal sealed class S3ErrorTranslator(S3StorageSettings settings)
 
     private string ExplainNetwork(Exception error) => error switch
     {
+        RefusedAddressException refused =>
+            $"{refused.Host} resolves to {refused.Address}, a link-local or cloud metadata address this service refuses to connect to (BACKUPD_PROVIDER_REFUSED_NETWORKS). Use the storage's public or private address.",
+        // Whatever the other end sent (an SSH or SMTP banner, say) stays out of the message: the
+        // endpoint is the admin's to choose, and its banner is not the admin's to read through us.
+        HttpRequestException { HttpRequestError: HttpRequestError.InvalidResponse or HttpRequestError.ResponseEnded }
+            or HttpIOException { HttpRequestError: HttpRequestError.InvalidResponse or HttpRequestError.ResponseEnded } =>
+            $"{Endpoint} did not answer as an HTTP server. Check that the endpoint is the S3 service's URL, with the right scheme (http:// or https://) and port.",
+        HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } =>
+            $"the TLS handshake with {Endpoint} failed. Check that the endpoint speaks https:// on that port, and that its certificate is valid for its host name and trusted here.",
         SocketException { SocketErrorCode: SocketError.ConnectionRefused } =>
             $"nothing accepts connections at {Endpoint} (connection refused). Check the endpoint's host and port, and that the service is running.",
         SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData } =>
@@ -84,7 +93,7 @@ internal sealed class S3ErrorTranslator(S3StorageSettings settings)
             $"the connection to {Endpoint} was cut ({error.Message}). Check this node's network and any proxy or firewall in between.",
         AuthenticationException =>
             $"the TLS handshake with {Endpoint} failed ({error.Message}). Check that the endpoint's certificate is valid for its host name and trusted by this node.",
-        _ => $"the connection to {Endpoint} failed ({error.Message}).",
+        _ => $"the connection to {Endpoint} failed ({error.GetType().Name}).",
     };
 
     /// <summary>The most specific network failure behind <paramref name="error"/>, if it is one.</summary>
@@ -93,7 +102,7 @@ internal sealed class S3ErrorTranslator(S3StorageSettings settings)
         Exception? found = null;
         for (Exception? current = error; current is not null; current = current.InnerException)
         {
-            if (current is SocketException or TimeoutException or AuthenticationException)
+            if (current is SocketException or TimeoutException or AuthenticationException or RefusedAddressException)
             {
                 return current;
             }

@@ -31,6 +31,13 @@ public sealed class S3UploadOptions
     /// </summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Addresses the client never connects to, whatever the endpoint's host name resolves to at
+    /// the time: the master refuses link-local and cloud metadata addresses, so that a provider
+    /// cannot be pointed at credentials of the machine it runs on.
+    /// </summary>
+    public IReadOnlyList<System.Net.IPNetwork> RefusedNetworks { get; init; } = [];
+
     /// <summary>Refuses options that cannot work, naming the option.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public void Validate()

@@ -73,6 +73,9 @@ public sealed class SettingsBinderTests
     [InlineData("SERVICE_ID", "has space", "BACKUPD_SERVICE_ID")]
     [InlineData("JOB_LEASE", "00:00:01", "BACKUPD_JOB_LEASE")]
     [InlineData("JOB_LEASE", "soon", "BACKUPD_JOB_LEASE")]
+    [InlineData("PROVIDER_REFUSED_NETWORKS", "169.254.0.0/16,metadata", "BACKUPD_PROVIDER_REFUSED_NETWORKS")]
+    [InlineData("LOGIN_ATTEMPTS_PER_MINUTE", "0", "BACKUPD_LOGIN_ATTEMPTS_PER_MINUTE")]
+    [InlineData("SCHEDULE_MIN_INTERVAL", "00:00:00", "BACKUPD_SCHEDULE_MIN_INTERVAL")]
     public void Bad_master_value_names_the_variable(string key, string value, string variable)
     {
         var error = Assert.Throws<InvalidSettingsException>(() => SettingsBinder.BindValidated<MasterOptions>(Config((key, value))));

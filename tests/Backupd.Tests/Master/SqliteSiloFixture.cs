@@ -9,6 +9,7 @@ using Backupd.Master.Persistence;
 using Backupd.Master.NodeApi;
 using Backupd.Master.Options;
 using Backupd.Master.Security;
+using Backupd.Master.Storage;
 using Backupd.Grains.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -78,7 +79,7 @@ public class SqliteSiloFixture : IAsyncLifetime
 
             host.Services.AddSingleton(new FernetKeyRing([FernetKey.Generate()]));
             host.Services.AddSingleton<ISecretCipher, FernetSecretCipher>();
-            host.Services.AddSingleton<IBundlePruner, StorageBundlePruner>();
+            host.Services.AddBackupdProviderStorage();
             host.Services.AddWordPressModule();
             host.Services.AddSingleton<INodeCertificateIssuer>(authority);
             if (leaseDuration is { } lease)

@@ -38,7 +38,7 @@ public sealed class NodeOnlineTests(FakeClockSiloFixture silo)
         var nodeId = "n" + Guid.NewGuid().ToString("N")[..16];
         var secret = RegistrationCodes.NewSecret();
         var node = silo.Client.GetGrain<INodeGrain>(nodeId);
-        await node.RegisterAsync(new RegistrationRequest("web-1", RegistrationCodes.NewCode(), secret, "127.0.0.1", NodeKey.Create().CertificateRequestPem), DateTimeOffset.MaxValue);
+        await node.RegisterAsync(new RegistrationRequest("web-1", RegistrationCodes.NewCode(), secret, "127.0.0.1", NodeKey.Create().CertificateRequestPem, "127.0.0.1"), DateTimeOffset.MaxValue);
         Assert.Equal(RegistrationOutcome.Ok, (await node.ApproveAsync()).Outcome);
         var claimed = await node.ClaimAsync(secret);
         return (nodeId, claimed.ApiKey!);

@@ -30,6 +30,13 @@ public sealed class MasterProcess : IAsyncDisposable
             ["BACKUPD_SILO_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["BACKUPD_NODE_URLS"] = $"https://127.0.0.1:{FreePort.Next()}",
         };
+        // Every test talks from 127.0.0.1: the brakes on anonymous routes would hold a shared master
+        // back after a few dozen tests. BrakesTests runs a master with the shipped defaults.
+        foreach (var (name, value) in Unbraked)
+        {
+            _environment[name] = value;
+        }
+
         if (adminPassword is not null)
         {
             _environment["BACKUPD_ADMIN_PASSWORD"] = adminPassword;
@@ -43,6 +50,16 @@ public sealed class MasterProcess : IAsyncDisposable
         Http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
     }
 
+    /// <summary>Limits far above what any test reaches, for the masters that do not test them.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Unbraked = new Dictionary<string, string>
+    {
+        ["BACKUPD_LOGIN_ATTEMPTS_PER_MINUTE"] = "100000",
+        ["BACKUPD_LOGIN_FAILURES_BEFORE_LOCKOUT"] = "1000",
+        ["BACKUPD_REGISTRATIONS_PER_HOUR"] = "100000",
+        ["BACKUPD_REGISTRATION_MAX_PENDING_PER_ADDRESS"] = "100000",
+        ["BACKUPD_REGISTRATION_MAX_PENDING"] = "100000",
+    };
+
     public string DataDir { get; }
 
     /// <summary>The node API nodes connect to, with their certificates.</summary>
@@ -54,6 +71,34 @@ public sealed class MasterProcess : IAsyncDisposable
     public Uri BaseUrl { get; }
 
     public HttpClient Http { get; }
+
+    /// <summary>
+    /// A client whose connections come from <paramref name="source"/> (any 127.0.0.0/8 address
+    /// works on loopback), so that a test can be two clients the master tells apart by address.
+    /// </summary>
+    public HttpClient HttpFrom(string source)
+    {
+        var local = IPAddress.Parse(source);
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new IPEndPoint(local, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
+    }
 
     /// <summary>Sets a variable for the next start, as an operator editing the unit file would.</summary>
     public void SetEnvironment(string name, string value) => _environment[name] = value;

@@ -111,6 +111,18 @@ public sealed class AdminSurfaceTests(SharedMasterFixture fixture)
     }
 
     [Fact]
+    public async Task A_node_list_filter_that_is_not_a_status_is_refused_naming_the_statuses()
+    {
+        var api = new MasterApi(Master.Http, await Master.IssueTokenAsync());
+
+        using var response = await api.SendAsync(HttpMethod.Get, "/api/v1/nodes?status=deleted");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("\"status\" must be one of pending, active, disabled, expired.",
+            (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task A_schedule_that_fires_more_often_than_allowed_is_refused_naming_the_setting()
     {
         var api = new MasterApi(Master.Http, await Master.IssueTokenAsync());
