@@ -17,6 +17,7 @@ var root = new RootCommand("backupd: centrally managed backups. The master keeps
     modeOption,
     configOption,
     SecretsCommand.Create(),
+    IndexCommand.Create(),
 };
 root.SetAction((parse, cancellation) =>
     BackupdLauncher.RunAsync(ModeResolver.FromProcess(), parse.GetValue(modeOption), parse.GetValue(configOption), cancellation));

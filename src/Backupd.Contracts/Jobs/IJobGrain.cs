@@ -38,4 +38,8 @@ public interface IJobGrain : IGrainWithStringKey, Secrets.ISecretHolder
     /// <summary>Records that retention deleted this job's bundle.</summary>
     [Alias("MarkPruned")]
     Task MarkPrunedAsync();
+
+    /// <summary>Writes the job's row in the job index from its stored state (or removes the row of a job without state).</summary>
+    [Alias("Reindex")]
+    Task ReindexAsync();
 }

@@ -17,6 +17,7 @@ namespace Backupd.Grains.Jobs;
 public sealed partial class JobGrain(
     [PersistentState("job", StorageNames.Master)] IPersistentState<JobRecord> job,
     ISecretCipher cipher,
+    IJobIndex index,
     IOptions<JobOptions> options,
     TimeProvider time,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IRemindable
@@ -34,6 +35,9 @@ public sealed partial class JobGrain(
     private DateTimeOffset _lastWrite;
 
     private JobRecord State => job.State;
+
+    // ADO.NET grain storage counts versions from 1; the etag is that number.
+    private long StateVersion => long.TryParse(job.Etag, System.Globalization.CultureInfo.InvariantCulture, out var version) ? version : 0;
 
     private bool Exists => job.RecordExists && State.Spec is not null;
 
@@ -214,7 +218,7 @@ public sealed partial class JobGrain(
         if (tokens.Reencrypted > 0)
         {
             State.Spec = State.Spec with { ConfigJson = config };
-            await job.WriteStateAsync();
+            await SaveAsync();
         }
 
         return new SecretsReencryption(tokens.Reencrypted, tokens.Unreadable);
@@ -363,11 +367,15 @@ public sealed partial class JobGrain(
             : stage)];
     }
 
+    public Task ReindexAsync() => Exists ? index.UpsertAsync(Summary(), StateVersion) : index.RemoveAsync(JobId);
+
+    // The state first, then its row: a crash in between leaves the row one version behind, which
+    // JobIndexReconciler finds at the next start by comparing versions, and re-indexes.
     private async Task SaveAsync()
     {
         await job.WriteStateAsync();
         _lastWrite = time.GetUtcNow();
-        await GrainFactory.GetGrain<IJobIndexGrain>(0).UpsertAsync(Summary());
+        await index.UpsertAsync(Summary(), StateVersion);
         if (State.State != JobState.Running)
         {
             await StopWatchingLeaseAsync();

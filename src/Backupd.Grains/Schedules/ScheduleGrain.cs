@@ -26,6 +26,7 @@ public sealed partial class ScheduleGrain(
     ModuleRegistry modules,
     ISecretCipher cipher,
     IBundlePruner pruner,
+    IJobIndex jobs,
     TimeProvider time,
     ILogger<ScheduleGrain> logger) : Grain, IScheduleGrain, IRemindable
 {
@@ -314,8 +315,7 @@ public sealed partial class ScheduleGrain(
             throw new InvalidOperationException(error);
         }
 
-        var index = GrainFactory.GetGrain<IJobIndexGrain>(0);
-        var completed = await GrainFactory.GetGrain<IJobIndexGrain>(0).QueryAllAsync(new JobQuery(State: JobState.Completed, ScheduleId: ScheduleId));
+        var completed = await jobs.QueryAllAsync(new JobQuery(State: JobState.Completed, ScheduleId: ScheduleId));
         var bundles = completed.Where(job => job.PrunedAt is null && job.Result is not null)
             .Select(job => new RetainedBundle(job.Id, job.Result!.ObjectKey, job.CreatedAt)).ToList();
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Nodes;
 using Backupd.Contracts.Storage;
+using Backupd.Grains.Jobs;
 using Backupd.Modules;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -114,7 +115,7 @@ public static class JobsApi
     }
 
     private static async Task<Results<Ok<JobPage>, ValidationProblem>> ListAsync(
-        IGrainFactory grains, string? state = null, string? nodeId = null, string? module = null,
+        IJobIndex jobs, string? state = null, string? nodeId = null, string? module = null,
         DateTimeOffset? from = null, DateTimeOffset? to = null, int offset = 0, int limit = 50, string? scheduleId = null, string? providerId = null)
     {
         JobState? parsedState = null;
@@ -133,7 +134,7 @@ public static class JobsApi
             return Invalid("Invalid query", [("limit", "offset must be 0 or more and limit from 1 to 500")]);
         }
 
-        var page = await grains.GetGrain<IJobIndexGrain>(0).QueryAsync(new JobQuery(parsedState, nodeId, module, from, to, offset, limit, scheduleId, providerId));
+        var page = await jobs.QueryAsync(new JobQuery(parsedState, nodeId, module, from, to, offset, limit, scheduleId, providerId));
         return TypedResults.Ok(page);
     }
 

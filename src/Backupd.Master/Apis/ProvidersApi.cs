@@ -3,6 +3,7 @@ using Backupd.Contracts;
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Schedules;
 using Backupd.Contracts.Storage;
+using Backupd.Grains.Jobs;
 using Backupd.Master.Options;
 using Backupd.Master.Storage;
 using Backupd.Storage;
@@ -69,18 +70,17 @@ public static partial class ProvidersApi
         return updated is null ? NotFound(id) : TypedResults.Ok(updated);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IGrainFactory grains)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IGrainFactory grains, IJobIndex jobs)
     {
         if (await grains.GetGrain<IStorageProviderGrain>(id).GetAsync() is null)
         {
             return NotFound(id);
         }
 
-        var index = grains.GetGrain<IJobIndexGrain>(0);
         var inUse = 0;
         foreach (var state in new[] { JobState.Pending, JobState.Running })
         {
-            inUse += (await index.QueryAsync(new JobQuery(State: state, ProviderId: id, Limit: 1))).Total;
+            inUse += await jobs.CountAsync(new JobQuery(State: state, ProviderId: id));
         }
 
         var schedules = await grains.Of(Directories.Schedules).ListAsync();

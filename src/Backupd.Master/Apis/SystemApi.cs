@@ -1,5 +1,7 @@
 using System.Reflection;
+using Backupd.Grains.Jobs;
 using Backupd.Master.NodeApi;
+using Backupd.Master.Persistence;
 using Backupd.Master.Options;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -19,8 +21,16 @@ public static class SystemApi
             .WithTags("system")
             .WithName("GetSystemInfo")
             .WithSummary("Version and cluster identity of this master");
+        endpoints.MapPost("/api/v1/system/index/rebuild", RebuildIndexAsync)
+            .WithTags("system")
+            .WithName("RebuildIndex")
+            .WithSummary("Rewrite every row of the job index from the jobs' own state (backupd index rebuild)");
         return endpoints;
     }
+
+    // The grains' state is the truth; the index is derived from it and can always be made again.
+    private static async Task<Ok<IndexRebuildResult>> RebuildIndexAsync(IJobIndex jobs, IGrainFactory grains, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new IndexRebuildResult(await JobIndexReconciler.ReindexAsync(grains, await jobs.ListStoredAsync(cancellationToken), cancellationToken)));
 
     private static Ok<SystemInfo> GetInfo(IOptions<MasterOptions> options, NodeApiAddress nodeApi, NodeCertificateAuthority authority, TimeProvider time)
     {
@@ -29,6 +39,10 @@ public static class SystemApi
         return TypedResults.Ok(new SystemInfo(version, settings.ClusterId, settings.ServiceId, nodeApi.Url, authority.Fingerprint, time.GetUtcNow()));
     }
 }
+
+/// <summary>What <c>POST /api/v1/system/index/rebuild</c> answers.</summary>
+/// <param name="Jobs">Jobs re-indexed from their state.</param>
+public sealed record IndexRebuildResult(int Jobs);
 
 /// <summary>What <c>GET /api/v1/system</c> answers.</summary>
 /// <param name="Version">backupd version.</param>

@@ -1,6 +1,8 @@
 using Backupd.Hosting;
 using Backupd.Master.Options;
+using Backupd.Grains.Jobs;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace Backupd.Master.Persistence;
@@ -17,6 +19,16 @@ public static class DatabaseHostingExtensions
         builder.Services.AddSingleton(SchemaMigration.LoadEmbedded("sqlite"));
         builder.Services.AddSingleton<SqliteSchemaMigrator>();
         builder.Services.AddHostedService<SchemaMigrationService>();
+        builder.Services.AddBackupdIndexes(database);
+        builder.Services.AddHostedService<JobIndexReconciler>();
         return database;
+    }
+
+    /// <summary>Registers the index tables the grains keep in <paramref name="database"/>.</summary>
+    public static IServiceCollection AddBackupdIndexes(this IServiceCollection services, SqliteDatabase database)
+    {
+        services.TryAddSingleton(database);
+        services.AddSingleton<IJobIndex, SqliteJobIndex>();
+        return services;
     }
 }

@@ -3,6 +3,7 @@ using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Schedules;
 using Backupd.Contracts.Secrets;
 using Backupd.Contracts.Storage;
+using Backupd.Grains.Jobs;
 
 namespace Backupd.Master.Secrets;
 
@@ -12,7 +13,7 @@ namespace Backupd.Master.Secrets;
 /// secrets that rotation leaves behind, so a test checks that every grain that encrypts is of
 /// one of <see cref="Kinds"/>.
 /// </summary>
-public sealed class SecretHolders(IGrainFactory grains)
+public sealed class SecretHolders(IGrainFactory grains, IJobIndex jobIndex)
 {
     /// <summary>The kinds, by name and grain interface.</summary>
     public static IReadOnlyList<(string Name, Type Interface)> Kinds { get; } =
@@ -43,11 +44,10 @@ public sealed class SecretHolders(IGrainFactory grains)
 
     private async Task<IEnumerable<SecretHolder>> ActiveJobsAsync(string kind)
     {
-        var index = grains.GetGrain<IJobIndexGrain>(0);
         var jobs = new List<SecretHolder>();
         foreach (var state in new[] { JobState.Pending, JobState.Running })
         {
-            jobs.AddRange((await index.QueryAllAsync(new JobQuery(State: state))).Select(job => new SecretHolder(kind, job.Id, grains.GetGrain<IJobGrain>(job.Id))));
+            jobs.AddRange((await jobIndex.QueryAllAsync(new JobQuery(State: state))).Select(job => new SecretHolder(kind, job.Id, grains.GetGrain<IJobGrain>(job.Id))));
         }
 
         return jobs;

@@ -135,7 +135,7 @@ public sealed class JobGrainTests(FakeClockSiloFixture silo)
         }
 
         await Job(ids[1]).CancelAsync();
-        var index = Grains.GetGrain<IJobIndexGrain>(0);
+        var index = silo.JobIndex;
 
         var all = await index.QueryAsync(new JobQuery(NodeId: node));
         Assert.Equal(5, all.Total);

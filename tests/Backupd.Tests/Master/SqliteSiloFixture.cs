@@ -48,6 +48,9 @@ public class SqliteSiloFixture : IAsyncLifetime
 
     public IServiceProvider SiloServices => Cluster.Silos[0].ServiceProvider;
 
+    /// <summary>The job index the silo's grains keep, in the same database.</summary>
+    public IJobIndex JobIndex => SiloServices.GetRequiredService<IJobIndex>();
+
     public virtual async Task InitializeAsync()
     {
         Database = new SqliteDatabase(Path.Combine(_dir, "backupd.db"));
@@ -80,6 +83,7 @@ public class SqliteSiloFixture : IAsyncLifetime
             host.Services.AddSingleton(new FernetKeyRing([FernetKey.Generate()]));
             host.Services.AddSingleton<ISecretCipher, FernetSecretCipher>();
             host.Services.AddBackupdProviderStorage();
+            host.Services.AddBackupdIndexes(database);
             host.Services.AddWordPressModule();
             host.Services.AddSingleton<INodeCertificateIssuer>(authority);
             if (leaseDuration is { } lease)

@@ -31,7 +31,7 @@ public sealed class ScheduleGrainTests(SqliteSiloFixture silo)
         var skipped = details.History.First(e => e.Kind == ScheduleEventKind.Skipped);
         Assert.Contains("still pending or running", skipped.Message, StringComparison.Ordinal);
         Assert.Equal(ran.JobId, skipped.JobId);
-        Assert.Single((await Grains.GetGrain<IJobIndexGrain>(0).QueryAsync(new JobQuery(ScheduleId: id))).Items);
+        Assert.Single((await silo.JobIndex.QueryAsync(new JobQuery(ScheduleId: id))).Items);
         Assert.Contains("\"password\":\"********\"", details.Definition.ConfigJson, StringComparison.Ordinal);
 
         await schedule.DeleteAsync();

@@ -36,7 +36,7 @@ public sealed class ScheduleRetentionTests(SqliteSiloFixture silo, S3rverServer 
         await WaitForKeysAsync(client, s3.BucketName, node, keys[^2..]);
         var deadline = DateTime.UtcNow.AddSeconds(15);
         int pruned;
-        while ((pruned = (await Grains.GetGrain<IJobIndexGrain>(0).QueryAsync(new JobQuery(ScheduleId: scheduleId))).Items.Count(j => j.PrunedAt is not null)) < 2
+        while ((pruned = (await silo.JobIndex.QueryAsync(new JobQuery(ScheduleId: scheduleId))).Items.Count(j => j.PrunedAt is not null)) < 2
             && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);

@@ -1,0 +1,53 @@
+using Backupd.Contracts.Jobs;
+
+namespace Backupd.Grains.Jobs;
+
+/// <summary>
+/// The job index: one row per job in the master database, written by <see cref="JobGrain"/>
+/// after each write of its state, read by every list, filter and count of jobs.
+/// </summary>
+public interface IJobIndex
+{
+    /// <summary>The largest page a query returns.</summary>
+    const int MaxLimit = 500;
+
+    /// <summary>
+    /// Writes the row of <paramref name="job"/>, made from the grain state of version
+    /// <paramref name="stateVersion"/>; a row made from a newer state is kept.
+    /// </summary>
+    Task UpsertAsync(JobSummary job, long stateVersion, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the row of a job that has no state.</summary>
+    Task RemoveAsync(string jobId, CancellationToken cancellationToken = default);
+
+    /// <summary>One page of the jobs matching <paramref name="query"/>, newest first, and how many match.</summary>
+    Task<JobPage> QueryAsync(JobQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>How many jobs match <paramref name="query"/> (its offset and limit ignored).</summary>
+    Task<int> CountAsync(JobQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>The jobs whose row is missing or older than their stored state, which a re-index brings up to date.</summary>
+    Task<IReadOnlyList<string>> FindStaleAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Every job with stored state, for a rebuild of the whole index.</summary>
+    Task<IReadOnlyList<string>> ListStoredAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>Queries over the job index beyond one page.</summary>
+public static class JobIndexExtensions
+{
+    /// <summary>Every job matching <paramref name="query"/> (its offset and limit ignored), newest first, a page at a time.</summary>
+    public static async Task<List<JobSummary>> QueryAllAsync(this IJobIndex index, JobQuery query, CancellationToken cancellationToken = default)
+    {
+        var all = new List<JobSummary>();
+        while (true)
+        {
+            var page = await index.QueryAsync(query with { Offset = all.Count, Limit = IJobIndex.MaxLimit }, cancellationToken);
+            all.AddRange(page.Items);
+            if (page.Items.Count < IJobIndex.MaxLimit)
+            {
+                return all;
+            }
+        }
+    }
+}

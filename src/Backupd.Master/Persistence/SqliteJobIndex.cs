@@ -1,0 +1,235 @@
+using System.Text;
+using System.Text.Json;
+using Backupd.Contracts.Jobs;
+using Backupd.Grains.Jobs;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace Backupd.Master.Persistence;
+
+/// <summary>The job index in the SQLite file: table <c>BackupdJobs</c> (0003-job-index.sql).</summary>
+public sealed class SqliteJobIndex(SqliteDatabase database, IOptions<ClusterOptions> cluster) : IJobIndex
+{
+    private const string Columns = "Id, NodeId, Module, ProviderId, ScheduleId, Priority, State, CreatedAt, StartedAt, EndedAt, PrunedAt, Error, ResultJson";
+
+    // JobGrain's state name: its rows in OrleansStorage carry it as the grain type.
+    private const string JobStateName = "job";
+
+    public async Task UpsertAsync(JobSummary job, long stateVersion, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO BackupdJobs (Id, NodeId, Module, ProviderId, ScheduleId, Priority, State, CreatedAt, StartedAt, EndedAt, PrunedAt, Error, ResultKey, ResultSize, ResultJson, StateVersion)
+            VALUES ($id, $node, $module, $provider, $schedule, $priority, $state, $created, $started, $ended, $pruned, $error, $resultKey, $resultSize, $resultJson, $version)
+            ON CONFLICT (Id) DO UPDATE SET
+                NodeId = excluded.NodeId, Module = excluded.Module, ProviderId = excluded.ProviderId, ScheduleId = excluded.ScheduleId,
+                Priority = excluded.Priority, State = excluded.State, CreatedAt = excluded.CreatedAt, StartedAt = excluded.StartedAt,
+                EndedAt = excluded.EndedAt, PrunedAt = excluded.PrunedAt, Error = excluded.Error, ResultKey = excluded.ResultKey,
+                ResultSize = excluded.ResultSize, ResultJson = excluded.ResultJson, StateVersion = excluded.StateVersion
+            WHERE excluded.StateVersion >= BackupdJobs.StateVersion;
+            """;
+        var parameters = command.Parameters;
+        parameters.AddWithValue("$id", job.Id);
+        parameters.AddWithValue("$node", job.NodeId);
+        parameters.AddWithValue("$module", job.Module);
+        parameters.AddWithValue("$provider", job.ProviderId);
+        parameters.AddWithValue("$schedule", (object?)job.ScheduleId ?? DBNull.Value);
+        parameters.AddWithValue("$priority", job.Priority);
+        parameters.AddWithValue("$state", (int)job.State);
+        parameters.AddWithValue("$created", job.CreatedAt.UtcTicks);
+        parameters.AddWithValue("$started", Ticks(job.StartedAt));
+        parameters.AddWithValue("$ended", Ticks(job.EndedAt));
+        parameters.AddWithValue("$pruned", Ticks(job.PrunedAt));
+        parameters.AddWithValue("$error", (object?)job.Error ?? DBNull.Value);
+        parameters.AddWithValue("$resultKey", (object?)job.Result?.ObjectKey ?? DBNull.Value);
+        parameters.AddWithValue("$resultSize", (object?)job.Result?.Size ?? DBNull.Value);
+        parameters.AddWithValue("$resultJson", job.Result is { } result ? JsonSerializer.Serialize(result) : DBNull.Value);
+        parameters.AddWithValue("$version", stateVersion);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task RemoveAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM BackupdJobs WHERE Id = $id;";
+        command.Parameters.AddWithValue("$id", jobId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<JobPage> QueryAsync(JobQuery query, CancellationToken cancellationToken = default)
+    {
+        var limit = Math.Clamp(query.Limit, 1, IJobIndex.MaxLimit);
+        var offset = Math.Max(0, query.Offset);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var where = Where(query, command);
+        command.CommandText = $"SELECT {Columns} FROM BackupdJobs{where} ORDER BY CreatedAt DESC, Id DESC LIMIT $limit OFFSET $offset;";
+        command.Parameters.AddWithValue("$limit", limit);
+        command.Parameters.AddWithValue("$offset", offset);
+        var items = new List<JobSummary>(limit);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                items.Add(Read(reader));
+            }
+        }
+
+        // A short first page is the whole answer; otherwise count, with the same filter.
+        var total = offset == 0 && items.Count < limit ? items.Count : await CountAsync(connection, query, cancellationToken);
+        return new JobPage(items, total, offset, limit);
+    }
+
+    public async Task<int> CountAsync(JobQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await CountAsync(connection, query, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> FindStaleAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var stored = await ReadStoredVersionsAsync(connection, cancellationToken);
+        var indexed = await ReadIndexedVersionsAsync(connection, cancellationToken);
+        return
+        [
+            .. stored.Where(job => !indexed.TryGetValue(job.Key, out var version) || version < job.Value).Select(job => job.Key),
+            .. indexed.Keys.Where(id => !stored.ContainsKey(id)),
+        ];
+    }
+
+    public async Task<IReadOnlyList<string>> ListStoredAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var stored = await ReadStoredVersionsAsync(connection, cancellationToken);
+        var indexed = await ReadIndexedVersionsAsync(connection, cancellationToken);
+        return [.. stored.Keys.Union(indexed.Keys)];
+    }
+
+    // Orleans' ADO.NET storage keeps a key that reads as a GUID (every job id does) as two
+    // 64-bit halves rather than as text, so ids are put back together here, not in SQL.
+    private async Task<Dictionary<string, long>> ReadStoredVersionsAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT GrainIdN0, GrainIdN1, GrainIdExtensionString, Version FROM OrleansStorage
+            WHERE GrainTypeString = $type AND ServiceId = $service AND PayloadBinary IS NOT NULL;
+            """;
+        command.Parameters.AddWithValue("$type", JobStateName);
+        command.Parameters.AddWithValue("$service", cluster.Value.ServiceId);
+        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            versions[StoredKey(reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2))] = reader.GetInt64(3);
+        }
+
+        return versions;
+    }
+
+    private static async Task<Dictionary<string, long>> ReadIndexedVersionsAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT Id, StateVersion FROM BackupdJobs;";
+        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            versions[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return versions;
+    }
+
+    /// <summary>The string key of a grain as Orleans' ADO.NET storage keeps it (see its <c>AdoGrainKey</c>).</summary>
+    internal static string StoredKey(long n0, long n1, string? extension)
+    {
+        if (n0 == 0 && n1 == 0 && extension is not null)
+        {
+            return extension;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        BitConverter.TryWriteBytes(bytes, n0);
+        BitConverter.TryWriteBytes(bytes[8..], n1);
+        var guid = new Guid(bytes).ToString("N");
+        return extension is null ? guid : $"{guid}+{extension}";
+    }
+
+    private static async Task<int> CountAsync(SqliteConnection connection, JobQuery query, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM BackupdJobs{Where(query, command)};";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    // Only the filters given become conditions, so SQLite can pick the index that fits them.
+    private static string Where(JobQuery query, SqliteCommand command)
+    {
+        var conditions = new StringBuilder();
+        void Add(string condition, string name, object value)
+        {
+            conditions.Append(conditions.Length == 0 ? " WHERE " : " AND ").Append(condition);
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        if (query.State is { } state)
+        {
+            Add("State = $state", "$state", (int)state);
+        }
+
+        if (query.NodeId is { } node)
+        {
+            Add("NodeId = $node", "$node", node);
+        }
+
+        if (query.Module is { } module)
+        {
+            Add("Module = $module", "$module", module);
+        }
+
+        if (query.ScheduleId is { } schedule)
+        {
+            Add("ScheduleId = $schedule", "$schedule", schedule);
+        }
+
+        if (query.ProviderId is { } provider)
+        {
+            Add("ProviderId = $provider", "$provider", provider);
+        }
+
+        if (query.CreatedFrom is { } from)
+        {
+            Add("CreatedAt >= $from", "$from", from.UtcTicks);
+        }
+
+        if (query.CreatedTo is { } to)
+        {
+            Add("CreatedAt < $to", "$to", to.UtcTicks);
+        }
+
+        return conditions.ToString();
+    }
+
+    private static JobSummary Read(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        (int)reader.GetInt64(5),
+        (JobState)reader.GetInt64(6),
+        Time(reader.GetInt64(7)),
+        reader.IsDBNull(8) ? null : Time(reader.GetInt64(8)),
+        reader.IsDBNull(9) ? null : Time(reader.GetInt64(9)),
+        reader.IsDBNull(11) ? null : reader.GetString(11),
+        reader.IsDBNull(12) ? null : JsonSerializer.Deserialize<JobResult>(reader.GetString(12)),
+        reader.IsDBNull(4) ? null : reader.GetString(4),
+        reader.IsDBNull(10) ? null : Time(reader.GetInt64(10)));
+
+    private static object Ticks(DateTimeOffset? time) => time is { } value ? value.UtcTicks : DBNull.Value;
+
+    private static DateTimeOffset Time(long ticks) => new(ticks, TimeSpan.Zero);
+}
