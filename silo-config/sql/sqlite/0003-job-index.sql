@@ -8,6 +8,8 @@
 --    The grain writes its state first and the row after, so a crash in between leaves the row
 --    behind; at start the master re-indexes every job whose row is missing or older than its
 --    state (JobIndexReconciler), and POST /api/v1/system/index/rebuild re-indexes them all.
+--    A write that changes nothing the row shows (progress) does not rewrite it, so a running
+--    job's row may trail its state by such writes; re-indexing it at start costs one row.
 --  * ResultKey and ResultSize repeat ResultJson's object key and size for retention queries.
 
 CREATE TABLE IF NOT EXISTS BackupdJobs
@@ -37,5 +39,9 @@ CREATE INDEX IF NOT EXISTS IX_BackupdJobs_Node ON BackupdJobs (NodeId, CreatedAt
 CREATE INDEX IF NOT EXISTS IX_BackupdJobs_Schedule ON BackupdJobs (ScheduleId, State, CreatedAt, Id);
 CREATE INDEX IF NOT EXISTS IX_BackupdJobs_Provider ON BackupdJobs (ProviderId, State, CreatedAt, Id);
 
--- The index this table replaces: one grain state holding every job's summary.
-DELETE FROM OrleansStorage WHERE GrainTypeString = 'jobs';
+-- A node's queue: its pending jobs in run order (higher priority first, then oldest, then id).
+CREATE INDEX IF NOT EXISTS IX_BackupdJobs_Queue ON BackupdJobs (NodeId, State, Priority DESC, CreatedAt, Id);
+
+-- What this table replaces: one grain state holding every job's summary, and per node a
+-- stored list of its pending jobs.
+DELETE FROM OrleansStorage WHERE GrainTypeString IN ('jobs', 'queue');

@@ -23,6 +23,9 @@ public interface IJobIndex
     /// <summary>One page of the jobs matching <paramref name="query"/>, newest first, and how many match.</summary>
     Task<JobPage> QueryAsync(JobQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>The first <paramref name="limit"/> pending jobs of <paramref name="nodeId"/> in run order: priority, then age, then id.</summary>
+    Task<IReadOnlyList<string>> PendingAsync(string nodeId, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>How many jobs match <paramref name="query"/> (its offset and limit ignored).</summary>
     Task<int> CountAsync(JobQuery query, CancellationToken cancellationToken = default);
 

@@ -33,6 +33,7 @@ public sealed partial class JobGrain(
     private IGrainTimer? _leaseTimer;
     private bool _reminderMayExist;
     private DateTimeOffset _lastWrite;
+    private JobSummary? _indexed;
 
     private JobRecord State => job.State;
 
@@ -91,7 +92,6 @@ public sealed partial class JobGrain(
         switch (State.State)
         {
             case JobState.Pending:
-                await Queue.RemoveAsync(JobId);
                 AddLog(JobLogLevel.Warning, "Cancelled before it started");
                 End(JobState.Cancelled, error: null);
                 await SaveAsync();
@@ -367,7 +367,17 @@ public sealed partial class JobGrain(
             : stage)];
     }
 
-    public Task ReindexAsync() => Exists ? index.UpsertAsync(Summary(), StateVersion) : index.RemoveAsync(JobId);
+    public async Task ReindexAsync()
+    {
+        if (Exists)
+        {
+            await index.UpsertAsync(_indexed = Summary(), StateVersion);
+        }
+        else
+        {
+            await index.RemoveAsync(JobId);
+        }
+    }
 
     // The state first, then its row: a crash in between leaves the row one version behind, which
     // JobIndexReconciler finds at the next start by comparing versions, and re-indexes.
@@ -375,7 +385,14 @@ public sealed partial class JobGrain(
     {
         await job.WriteStateAsync();
         _lastWrite = time.GetUtcNow();
-        await index.UpsertAsync(Summary(), StateVersion);
+        // Progress alone (stages, log lines) changes nothing the index shows: no row to write.
+        var summary = Summary();
+        if (summary != _indexed)
+        {
+            await index.UpsertAsync(summary, StateVersion);
+            _indexed = summary;
+        }
+
         if (State.State != JobState.Running)
         {
             await StopWatchingLeaseAsync();

@@ -4,65 +4,60 @@ using Microsoft.Extensions.Logging;
 namespace Backupd.Grains.Jobs;
 
 /// <inheritdoc cref="INodeJobQueueGrain"/>
-public sealed partial class NodeJobQueueGrain(
-    [PersistentState("queue", StorageNames.Master)] IPersistentState<NodeJobQueueState> queue,
-    ILogger<NodeJobQueueGrain> logger) : Grain, INodeJobQueueGrain
+/// <remarks>
+/// It keeps no state: the queue is the node's pending rows in the job index, in run order. A
+/// stored list would be rewritten whole on every job created or taken, and grow with the queue.
+/// </remarks>
+public sealed partial class NodeJobQueueGrain(IJobIndex index, ILogger<NodeJobQueueGrain> logger) : Grain, INodeJobQueueGrain
 {
-    // Higher priority first; among equals the oldest, then the id so the order is total.
-    private static readonly Comparison<QueuedJob> RunOrder = (a, b) =>
-        b.Priority != a.Priority ? b.Priority.CompareTo(a.Priority)
-        : a.CreatedAt != b.CreatedAt ? a.CreatedAt.CompareTo(b.CreatedAt)
-        : string.CompareOrdinal(a.JobId, b.JobId);
+    // Enough candidates that a few rows behind their job's state do not end a take early.
+    private const int Candidates = 16;
 
     // In memory only: the node renews it with every heartbeat, and polling covers the gap after a restart.
     private INodeJobObserver? _observer;
 
-    private List<QueuedJob> Jobs => queue.State.Jobs;
+    private string NodeId => this.GetPrimaryKeyString();
 
-    public async Task EnqueueAsync(string jobId, int priority, DateTimeOffset createdAt)
+    public Task EnqueueAsync(string jobId, int priority, DateTimeOffset createdAt)
     {
-        if (Jobs.All(job => job.JobId != jobId))
-        {
-            Jobs.Add(new QueuedJob(jobId, priority, createdAt));
-            Jobs.Sort(RunOrder);
-            await queue.WriteStateAsync();
-        }
-
         Signal(observer => observer.JobsAvailable());
+        return Task.CompletedTask;
     }
 
-    public async Task RemoveAsync(string jobId)
+    public async Task<JobAssignment?> StartNextAsync()
     {
-        if (Jobs.RemoveAll(job => job.JobId == jobId) > 0)
+        var tried = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
         {
-            await queue.WriteStateAsync();
+            var candidates = (await index.PendingAsync(NodeId, Candidates + tried.Count)).Where(tried.Add).ToList();
+            if (candidates.Count == 0)
+            {
+                return null;
+            }
+
+            foreach (var jobId in candidates)
+            {
+                var job = GrainFactory.GetGrain<IJobGrain>(jobId);
+                if (await job.StartAsync(NodeId) is { } assignment)
+                {
+                    return assignment;
+                }
+
+                // Its row said pending but the job is not: put the row right so it is not offered again.
+                await job.ReindexAsync();
+            }
         }
     }
 
-    public async Task<string?> TakeNextAsync()
-    {
-        if (Jobs.Count == 0)
-        {
-            return null;
-        }
+    public async Task<IReadOnlyList<string>> ListAsync() => await index.PendingAsync(NodeId, int.MaxValue);
 
-        var next = Jobs[0];
-        Jobs.RemoveAt(0);
-        await queue.WriteStateAsync();
-        return next.JobId;
-    }
-
-    public Task<IReadOnlyList<string>> ListAsync() => Task.FromResult<IReadOnlyList<string>>([.. Jobs.Select(job => job.JobId)]);
-
-    public Task SubscribeAsync(INodeJobObserver observer)
+    public async Task SubscribeAsync(INodeJobObserver observer)
     {
         _observer = observer;
-        if (Jobs.Count > 0)
+        if ((await index.PendingAsync(NodeId, 1)).Count > 0)
         {
             Signal(o => o.JobsAvailable());
         }
-
-        return Task.CompletedTask;
     }
 
     public Task SignalCancelAsync(string jobId)
@@ -86,7 +81,7 @@ public sealed partial class NodeJobQueueGrain(
         catch (Exception ex)
         {
             _observer = null;
-            LogSignalFailed(this.GetPrimaryKeyString(), ex.Message);
+            LogSignalFailed(NodeId, ex.Message);
         }
     }
 

@@ -23,16 +23,7 @@ public sealed partial class NodeSessionGrain(ILogger<NodeSessionGrain> logger) :
     public async Task<JobAssignment?> TakeJobAsync(string apiKey)
     {
         await AuthenticateAsync(apiKey);
-        // A queued job may have been cancelled or started meanwhile; such ids are skipped.
-        while (await Queue.TakeNextAsync() is { } jobId)
-        {
-            if (await GrainFactory.GetGrain<IJobGrain>(jobId).StartAsync(NodeId) is { } assignment)
-            {
-                return assignment;
-            }
-        }
-
-        return null;
+        return await Queue.StartNextAsync();
     }
 
     public async Task<LeaseStatus> ReportJobAsync(string apiKey, string jobId, int attempt, JobProgressReport report)

@@ -37,12 +37,12 @@ public static class SiloHostingExtensions
         silo.AddAdoNetGrainStorage(Grains.StorageNames.Master, storage =>
         {
             storage.Invariant = SqliteDatabase.OrleansInvariant;
-            storage.ConnectionString = database.ConnectionString;
+            storage.DataSource = database.Connections;
         });
         silo.UseAdoNetReminderService(reminders =>
         {
             reminders.Invariant = SqliteDatabase.OrleansInvariant;
-            reminders.ConnectionString = database.ConnectionString;
+            reminders.DataSource = database.Connections;
         });
         return silo;
     }

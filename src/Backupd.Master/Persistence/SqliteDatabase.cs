@@ -8,6 +8,11 @@ public sealed class SqliteDatabase(string path)
     /// <summary>Orleans' ADO.NET invariant that loads Microsoft.Data.Sqlite.</summary>
     public const string OrleansInvariant = "System.Data.SQLite";
 
+    // As long as the command timeout: a writer waits up to 30 s for another to finish.
+    private const int BusyTimeoutMilliseconds = 30_000;
+
+    private SqliteConnections? _connections;
+
     /// <summary>Path of the database file.</summary>
     public string Path { get; } = path;
 
@@ -23,11 +28,10 @@ public sealed class SqliteDatabase(string path)
         DefaultTimeout = 30,
     }.ToString();
 
+    /// <summary>Opens every connection to the file, ours and Orleans' alike.</summary>
+    public SqliteConnections Connections => _connections ??= new SqliteConnections(ConnectionString, BusyTimeoutMilliseconds);
+
     /// <summary>Opens a connection.</summary>
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        return connection;
-    }
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) =>
+        (SqliteConnection)await Connections.OpenConnectionAsync(cancellationToken);
 }

@@ -83,6 +83,24 @@ public sealed class SqliteJobIndex(SqliteDatabase database, IOptions<ClusterOpti
         return new JobPage(items, total, offset, limit);
     }
 
+    public async Task<IReadOnlyList<string>> PendingAsync(string nodeId, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT Id FROM BackupdJobs WHERE NodeId = $node AND State = $pending ORDER BY Priority DESC, CreatedAt, Id LIMIT $limit;";
+        command.Parameters.AddWithValue("$node", nodeId);
+        command.Parameters.AddWithValue("$pending", (int)JobState.Pending);
+        command.Parameters.AddWithValue("$limit", limit);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
     public async Task<int> CountAsync(JobQuery query, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -26,12 +26,35 @@ public sealed class JobGrainTests(FakeClockSiloFixture silo)
         var queue = Grains.GetGrain<INodeJobQueueGrain>(node);
         Assert.Equal([top, urgent, normalOld, normalNew, low], await queue.ListAsync());
         var taken = new List<string>();
-        while (await queue.TakeNextAsync() is { } id)
+        while (await queue.StartNextAsync() is { } assignment)
         {
-            taken.Add(id);
+            taken.Add(assignment.JobId);
         }
 
         Assert.Equal([top, urgent, normalOld, normalNew, low], taken);
+    }
+
+    [Fact]
+    public async Task A_queue_row_left_pending_by_a_crash_is_skipped_and_put_right_and_the_next_job_starts()
+    {
+        var node = NewNodeId();
+        var cancelled = await CreateAsync(node, priority: 9);
+        var next = await CreateAsync(node, priority: 1);
+        await Job(cancelled).CancelAsync();
+        // What a crash between the job's state write and its row's write leaves: the row still pending.
+        await using (var connection = await silo.Database.OpenAsync(CancellationToken.None))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"UPDATE BackupdJobs SET State = 0, EndedAt = NULL, StateVersion = StateVersion - 1 WHERE Id = '{cancelled}';";
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        var queue = Grains.GetGrain<INodeJobQueueGrain>(node);
+        Assert.Equal([cancelled, next], await queue.ListAsync());
+
+        Assert.Equal(next, (await queue.StartNextAsync())!.JobId);
+        Assert.Equal(JobState.Cancelled, (await silo.JobIndex.QueryAsync(new JobQuery(NodeId: node, State: JobState.Cancelled))).Items.Single().State);
+        Assert.Empty(await queue.ListAsync());
     }
 
     [Fact]
@@ -106,9 +129,9 @@ public sealed class JobGrainTests(FakeClockSiloFixture silo)
         // The node that lost the lease is told so if it comes back.
         Assert.Equal(LeaseStatus.Lost, await Job(id).ReportAsync(node, first!.Attempt, NoProgress));
 
-        Assert.Equal(id, await Grains.GetGrain<INodeJobQueueGrain>(node).TakeNextAsync());
-        var second = await Job(id).StartAsync(node);
-        Assert.Equal(2, second!.Attempt);
+        var second = await Grains.GetGrain<INodeJobQueueGrain>(node).StartNextAsync();
+        Assert.Equal(id, second!.JobId);
+        Assert.Equal(2, second.Attempt);
         // Reports keep the lease alive past its duration.
         for (var i = 0; i < 4; i++)
         {

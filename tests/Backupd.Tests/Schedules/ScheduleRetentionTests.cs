@@ -87,8 +87,8 @@ public sealed class ScheduleRetentionTests(SqliteSiloFixture silo, S3rverServer 
         Assert.DoesNotContain(jobIds[1], prune.ConfigJson, StringComparison.Ordinal);
 
         // The node fails to delete: recorded, and the backups stand.
-        Assert.Equal(pruneJobId, await Grains.GetGrain<INodeJobQueueGrain>(node).TakeNextAsync());
-        var assignment = await Grains.GetGrain<IJobGrain>(pruneJobId).StartAsync(node);
+        var assignment = await Grains.GetGrain<INodeJobQueueGrain>(node).StartNextAsync();
+        Assert.Equal(pruneJobId, assignment!.JobId);
         await Grains.GetGrain<IJobGrain>(pruneJobId).FinishAsync(node, assignment!.Attempt, new JobOutcome(JobState.Failed, null, "disk gone", new JobProgressReport([], [])));
         var failure = await WaitForEventAsync(schedule, ScheduleEventKind.PruneFailed);
         Assert.Contains("disk gone", failure.Message, StringComparison.Ordinal);
@@ -119,8 +119,8 @@ public sealed class ScheduleRetentionTests(SqliteSiloFixture silo, S3rverServer 
     private async Task<string> RunOnceAsync(IScheduleGrain schedule, string node, Amazon.S3.IAmazonS3 client, string bucket, JobState outcome)
     {
         var jobId = (await schedule.RunNowAsync())!.JobId;
-        Assert.Equal(jobId, await Grains.GetGrain<INodeJobQueueGrain>(node).TakeNextAsync());
-        var assignment = await Grains.GetGrain<IJobGrain>(jobId!).StartAsync(node);
+        var assignment = await Grains.GetGrain<INodeJobQueueGrain>(node).StartNextAsync();
+        Assert.Equal(jobId, assignment!.JobId);
         var key = $"{node}/wordpress/site/{DateTime.UtcNow:yyyyMMddTHHmmssfff}-{jobId}.tar.zst";
         JobResult? result = null;
         if (outcome == JobState.Completed)
