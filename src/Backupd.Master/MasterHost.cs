@@ -1,3 +1,5 @@
+using Backupd.Master.Jobs;
+using Backupd.Master.Application;
 using System.Net.Sockets;
 using Backupd.Grains.Jobs;
 using Backupd.Grains.Secrets;
@@ -49,6 +51,7 @@ public static class MasterHost
         builder.AddBackupdEndpoints(options);
         builder.Services.AddSingleton<ISecretCipher, FernetSecretCipher>();
         builder.Services.AddBackupdProviderStorage();
+        builder.Services.AddBackupdApplication();
         builder.Services.AddHostedService<ScheduleActivator>();
         builder.Services.AddSingleton<SecretHolders>();
         builder.Services.AddHostedService<SecretsStartupCheck>();
@@ -62,6 +65,7 @@ public static class MasterHost
             registration.MaxPending = options.RegistrationMaxPending;
         });
         builder.Services.AddHostedService<ExpiredRegistrationSweeper>();
+        builder.Services.AddHostedService<JobHistoryPruner>();
         builder.Services.Configure<JobOptions>(jobs => jobs.LeaseDuration = options.JobLease);
         // The master validates job configs against each module's schema; it never runs them.
         builder.Services.AddWordPressModule();

@@ -6,7 +6,7 @@ namespace Backupd;
 /// <summary>
 /// <c>backupd index rebuild</c>: asks a running master to rewrite its index tables from the
 /// grains' own state, for when the index was lost or damaged (a restored database copy, a
-/// hand-edited table). The jobs themselves are never touched.
+/// hand-edited table). The jobs, nodes, providers and schedules themselves are never touched.
 /// </summary>
 internal static class IndexCommand
 {
@@ -14,7 +14,7 @@ internal static class IndexCommand
     {
         var masterUrl = new Option<string?>("--master-url") { Description = MasterClient.MasterUrlHelp, HelpName = "URL" };
         var token = new Option<string?>("--token") { Description = MasterClient.TokenHelp, HelpName = "TOKEN" };
-        var rebuild = new Command("rebuild", "Rewrite every row of the master's job index from the jobs' stored state. Safe to run at any time.")
+        var rebuild = new Command("rebuild", "Rewrite every row of the master's index tables (jobs, nodes, providers, schedules) from their stored state. Safe to run at any time.")
         {
             masterUrl,
             token,
@@ -26,7 +26,10 @@ internal static class IndexCommand
 
     private static Task<int> Report(JsonElement result)
     {
-        Console.WriteLine($"Re-indexed {result.GetProperty("jobs").GetInt32()} job(s) from their stored state.");
+        Console.WriteLine($"Re-indexed from their stored state: {Count(result, "jobs")} job(s), {Count(result, "nodes")} node(s), "
+            + $"{Count(result, "providers")} provider(s), {Count(result, "schedules")} schedule(s).");
         return Task.FromResult(0);
     }
+
+    private static int Count(JsonElement result, string kind) => result.GetProperty(kind).GetInt32();
 }

@@ -2,7 +2,7 @@ namespace Backupd.Contracts.Jobs;
 
 /// <summary>One job, keyed by job id. Reached only inside the master: nodes go through their session.</summary>
 [Alias("backupd.jobs.IJobGrain")]
-public interface IJobGrain : IGrainWithStringKey, Secrets.ISecretHolder
+public interface IJobGrain : IIndexedGrain, Secrets.ISecretHolder
 {
     /// <summary>Records a new pending job and queues it on its node.</summary>
     [Alias("Create")]
@@ -39,7 +39,10 @@ public interface IJobGrain : IGrainWithStringKey, Secrets.ISecretHolder
     [Alias("MarkPruned")]
     Task MarkPrunedAsync();
 
-    /// <summary>Writes the job's row in the job index from its stored state (or removes the row of a job without state).</summary>
-    [Alias("Reindex")]
-    Task ReindexAsync();
+    /// <summary>
+    /// Removes the job's record (its state and its index row) when it ended before
+    /// <paramref name="endedBefore"/> and holds no stored bundle; returns whether it did.
+    /// </summary>
+    [Alias("Forget")]
+    Task<bool> ForgetAsync(DateTimeOffset endedBefore);
 }

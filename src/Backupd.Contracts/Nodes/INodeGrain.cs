@@ -2,7 +2,7 @@ namespace Backupd.Contracts.Nodes;
 
 /// <summary>A registered host, keyed by node id. Holds only a hash of its API key.</summary>
 [Alias("backupd.nodes.INodeGrain")]
-public interface INodeGrain : IGrainWithStringKey
+public interface INodeGrain : IIndexedGrain
 {
     /// <summary>Records a new pending registration.</summary>
     [Alias("Register")]

@@ -5,7 +5,7 @@ namespace Backupd.Contracts.Schedules;
 
 /// <summary>One schedule, keyed by schedule id. Reached only inside the master.</summary>
 [Alias("backupd.schedules.IScheduleGrain")]
-public interface IScheduleGrain : IGrainWithStringKey, Secrets.ISecretHolder
+public interface IScheduleGrain : IIndexedGrain, Secrets.ISecretHolder
 {
     /// <summary>Records a new schedule (definition already validated).</summary>
     [Alias("Create")]

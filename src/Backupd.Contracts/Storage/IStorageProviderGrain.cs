@@ -2,7 +2,7 @@ namespace Backupd.Contracts.Storage;
 
 /// <summary>One storage provider, keyed by provider id. Reached only inside the master.</summary>
 [Alias("backupd.storage.IStorageProviderGrain")]
-public interface IStorageProviderGrain : IGrainWithStringKey, Secrets.ISecretHolder
+public interface IStorageProviderGrain : IIndexedGrain, Secrets.ISecretHolder
 {
     /// <summary>Records a new provider (definition already validated); secrets are encrypted before they are stored.</summary>
     [Alias("Create")]

@@ -26,14 +26,15 @@ public interface IJobIndex
     /// <summary>The first <paramref name="limit"/> pending jobs of <paramref name="nodeId"/> in run order: priority, then age, then id.</summary>
     Task<IReadOnlyList<string>> PendingAsync(string nodeId, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Up to <paramref name="limit"/> jobs that ended before <paramref name="endedBefore"/> and
+    /// hold no stored bundle (none was made, or retention deleted it), oldest first: the
+    /// records job-history retention may remove.
+    /// </summary>
+    Task<IReadOnlyList<string>> ExpiredAsync(DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>How many jobs match <paramref name="query"/> (its offset and limit ignored).</summary>
     Task<int> CountAsync(JobQuery query, CancellationToken cancellationToken = default);
-
-    /// <summary>The jobs whose row is missing or older than their stored state, which a re-index brings up to date.</summary>
-    Task<IReadOnlyList<string>> FindStaleAsync(CancellationToken cancellationToken = default);
-
-    /// <summary>Every job with stored state, for a rebuild of the whole index.</summary>
-    Task<IReadOnlyList<string>> ListStoredAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>Queries over the job index beyond one page.</summary>

@@ -14,6 +14,9 @@ namespace Backupd.Grains.Jobs;
 /// timer notices a lapse within seconds; a reminder wakes the grain after a master restart so a
 /// job whose node vanished meanwhile is not left running forever.
 /// </remarks>
+// A job is read now and then once it is queued or has ended; a running one stays active through
+// its lease timer. Left to the default (15 min), a burst of jobs would hold every grain in memory.
+[CollectionAgeLimit(Minutes = 2)]
 public sealed partial class JobGrain(
     [PersistentState("job", StorageNames.Master)] IPersistentState<JobRecord> job,
     ISecretCipher cipher,
@@ -38,7 +41,7 @@ public sealed partial class JobGrain(
     private JobRecord State => job.State;
 
     // ADO.NET grain storage counts versions from 1; the etag is that number.
-    private long StateVersion => long.TryParse(job.Etag, System.Globalization.CultureInfo.InvariantCulture, out var version) ? version : 0;
+    private long StateVersion => Indexing.StateVersion.Of(job);
 
     private bool Exists => job.RecordExists && State.Spec is not null;
 
@@ -203,6 +206,22 @@ public sealed partial class JobGrain(
             AddLog(JobLogLevel.Info, $"Bundle deleted by its schedule's retention: {State.Result?.ObjectKey}");
             await SaveAsync();
         }
+    }
+
+    public async Task<bool> ForgetAsync(DateTimeOffset endedBefore)
+    {
+        // Checked here, on the state itself, whatever the index said: a bundle still stored keeps its record.
+        if (!Exists || State.State is JobState.Pending or JobState.Running || State.EndedAt is not { } ended || ended >= endedBefore
+            || (State.Result is not null && State.PrunedAt is null))
+        {
+            return false;
+        }
+
+        await job.ClearStateAsync();
+        await index.RemoveAsync(JobId);
+        _indexed = null;
+        DeactivateOnIdle();
+        return true;
     }
 
     public async Task<SecretsReencryption> ReencryptSecretsAsync()

@@ -9,14 +9,14 @@ namespace Backupd.Grains.Nodes;
 public sealed partial class NodeGrain(
     [PersistentState("node", StorageNames.Master)] IPersistentState<NodeState> node,
     INodeCertificateIssuer certificates,
+    INodeIndex index,
     TimeProvider time,
     ILogger<NodeGrain> logger) : Grain, INodeGrain
 {
-    /// <summary>A node not heard from for this long shows as offline.</summary>
-    public static readonly TimeSpan OnlineWindow = TimeSpan.FromSeconds(90);
-
-    // Kept in memory only: writing every heartbeat to the database would cost more than it is worth.
+    // Kept in memory; the index gets it every SeenInterval, the grain state never (a write of
+    // the whole state per heartbeat would cost more than it is worth).
     private DateTimeOffset? _lastSeen;
+    private DateTimeOffset? _lastSeenIndexed;
 
     private NodeState State => node.State;
 
@@ -38,7 +38,7 @@ public sealed partial class NodeGrain(
         State.RegistrationSecretHash = SecretHasher.HashToken(request.Secret);
         State.IpAddress = request.IpAddress;
         State.CertificateRequestPem = request.CertificateRequestPem;
-        await node.WriteStateAsync();
+        await SaveAsync();
         LogRegistered(NodeId, request.Hostname, request.IpAddress);
     }
 
@@ -61,7 +61,7 @@ public sealed partial class NodeGrain(
 
         State.Status = NodeStatus.Active;
         State.ApprovedAt = time.GetUtcNow();
-        await node.WriteStateAsync();
+        await SaveAsync();
         LogApproved(NodeId, State.Hostname!, State.IpAddress);
         return new RegistrationResult(RegistrationOutcome.Ok, Summary());
     }
@@ -93,8 +93,8 @@ public sealed partial class NodeGrain(
                 State.CertificateSerial = serial;
                 State.CertificateNotAfter = certificate.NotAfter;
                 State.CertificateRequestPem = null;
-                await node.WriteStateAsync();
                 _lastSeen = time.GetUtcNow();
+                await SaveAsync();
                 LogKeyClaimed(NodeId, serial);
                 return new RegistrationResult(RegistrationOutcome.Ok, Summary(), apiKey, certificate);
             default:
@@ -147,7 +147,7 @@ public sealed partial class NodeGrain(
         State.PreviousCertificateSerial = State.CertificateSerial;
         State.CertificateSerial = serial;
         State.CertificateNotAfter = certificate.NotAfter;
-        await node.WriteStateAsync();
+        await SaveAsync();
         LogCertificateRenewed(NodeId, serial, certificate.NotAfter);
         return certificate;
     }
@@ -158,9 +158,37 @@ public sealed partial class NodeGrain(
         if (!SameCapabilities(State.Capabilities, capabilities))
         {
             State.Capabilities = capabilities;
-            await node.WriteStateAsync();
+            await SaveAsync();
+        }
+        else if (_lastSeenIndexed is not { } indexed || _lastSeen - indexed >= NodeIndexRow.SeenInterval)
+        {
+            await index.SeenAsync(NodeId, _lastSeen.Value);
+            _lastSeenIndexed = _lastSeen;
         }
     }
+
+    public async Task ReindexAsync()
+    {
+        if (node.RecordExists && State.Hostname is not null)
+        {
+            await index.UpsertAsync(Row(), StateVersion);
+        }
+        else
+        {
+            await index.RemoveAsync(NodeId);
+        }
+    }
+
+    // The state first, then its index row: a crash between the two leaves a row older than the
+    // state, which the master re-indexes at its next start (IndexReconciler).
+    private async Task SaveAsync()
+    {
+        await node.WriteStateAsync();
+        await index.UpsertAsync(Row(), StateVersion);
+        _lastSeenIndexed = _lastSeen;
+    }
+
+    private long StateVersion => Indexing.StateVersion.Of(node);
 
     // Free disk changes with every heartbeat; only a change in what the node can do is worth a write.
     private static bool SameCapabilities(NodeCapabilities? stored, NodeCapabilities reported) =>
@@ -184,7 +212,7 @@ public sealed partial class NodeGrain(
         {
             State.Status = NodeStatus.Disabled;
             State.DisabledAt = time.GetUtcNow();
-            await node.WriteStateAsync();
+            await SaveAsync();
             LogDisabled(NodeId);
         }
 
@@ -204,8 +232,7 @@ public sealed partial class NodeGrain(
         State.CertificateSerial = null;
         State.PreviousCertificateSerial = null;
         State.CertificateRequestPem = null;
-        await node.WriteStateAsync();
-        await GrainFactory.Of(Directories.Nodes).RemoveAsync(NodeId);
+        await SaveAsync();
         await GrainFactory.GetGrain<IPendingRegistrationsGrain>(0).ReleaseAsync(NodeId);
         LogDeleted(NodeId);
         return true;
@@ -222,20 +249,18 @@ public sealed partial class NodeGrain(
         var hostname = State.Hostname!;
         var expiredAt = State.ExpiresAt;
         await node.ClearStateAsync();
-        await GrainFactory.Of(Directories.Nodes).RemoveAsync(NodeId);
+        await index.RemoveAsync(NodeId);
         LogExpiredRemoved(NodeId, hostname, expiredAt);
         DeactivateOnIdle();
         return true;
     }
 
-    private NodeStatus EffectiveStatus() =>
-        State.Status == NodeStatus.Pending && time.GetUtcNow() >= State.ExpiresAt ? NodeStatus.Expired : State.Status;
+    private NodeStatus EffectiveStatus() => Summary().Status;
 
-    private NodeSummary Summary()
-    {
-        var online = State.Status == NodeStatus.Active && _lastSeen is { } seen && time.GetUtcNow() - seen < OnlineWindow;
-        return new NodeSummary(NodeId, State.Hostname!, EffectiveStatus(), State.IpAddress, State.RegisteredAt, State.ApprovedAt, _lastSeen, online, State.Capabilities);
-    }
+    private NodeIndexRow Row() => new(NodeId, State.Hostname!, State.Status, State.IpAddress, State.RegisteredAt, State.ApprovedAt,
+        State.ExpiresAt, _lastSeen, State.Capabilities);
+
+    private NodeSummary Summary() => Row().ToSummary(time.GetUtcNow());
 
     [LoggerMessage(LogLevel.Information, "Node {NodeId} ({Hostname}) registered from {IpAddress}, waiting for approval")]
     private partial void LogRegistered(string nodeId, string hostname, string ipAddress);

@@ -33,7 +33,6 @@ public sealed class RegistrationCodeGrain(
 
         var node = GrainFactory.GetGrain<INodeGrain>(nodeId);
         await node.RegisterAsync(request with { Code = this.GetPrimaryKeyString() }, expiresAt);
-        await GrainFactory.Of(Directories.Nodes).AddAsync(nodeId);
 
         State.NodeId = nodeId;
         State.ExpiresAt = expiresAt;

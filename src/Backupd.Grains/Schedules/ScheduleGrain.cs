@@ -23,10 +23,11 @@ namespace Backupd.Grains.Schedules;
 /// </remarks>
 public sealed partial class ScheduleGrain(
     [PersistentState("schedule", StorageNames.Master)] IPersistentState<ScheduleRecord> schedule,
-    ModuleRegistry modules,
     ISecretCipher cipher,
     IBundlePruner pruner,
     IJobIndex jobs,
+    IScheduleIndex index,
+    JobLauncher launcher,
     TimeProvider time,
     ILogger<ScheduleGrain> logger) : Grain, IScheduleGrain, IRemindable
 {
@@ -65,7 +66,6 @@ public sealed partial class ScheduleGrain(
         State.CreatedAt = time.GetUtcNow();
         State.LastDueHandled = State.CreatedAt;
         await StoreAsync(definition);
-        await GrainFactory.Of(Directories.Schedules).AddAsync(ScheduleId);
         LogCreated(ScheduleId, definition.Name, definition.Cron, definition.TimeZone);
         return await DetailsAsync();
     }
@@ -92,7 +92,7 @@ public sealed partial class ScheduleGrain(
 
         await StopTickingAsync();
         await schedule.ClearStateAsync();
-        await GrainFactory.Of(Directories.Schedules).RemoveAsync(ScheduleId);
+        await index.RemoveAsync(ScheduleId);
         return true;
     }
 
@@ -113,7 +113,7 @@ public sealed partial class ScheduleGrain(
             Record(ScheduleEventKind.RanNow, null, jobId, "Run by hand");
         }
 
-        await schedule.WriteStateAsync();
+        await SaveAsync();
         return run;
     }
 
@@ -129,7 +129,7 @@ public sealed partial class ScheduleGrain(
         if (tokens.Reencrypted > 0)
         {
             State.Definition = definition with { ConfigJson = config };
-            await schedule.WriteStateAsync();
+            await SaveAsync();
         }
 
         return new SecretsReencryption(tokens.Reencrypted, tokens.Unreadable);
@@ -168,7 +168,7 @@ public sealed partial class ScheduleGrain(
             Record(ScheduleEventKind.RunFailed, null, jobId, Definition.Retention is null
                 ? $"Job {jobId} ended {state.ToString().ToLowerInvariant()}"
                 : $"Job {jobId} ended {state.ToString().ToLowerInvariant()}; retention waits for a successful run, so no bundle was pruned");
-            await schedule.WriteStateAsync();
+            await SaveAsync();
             return;
         }
 
@@ -184,7 +184,7 @@ public sealed partial class ScheduleGrain(
         catch (Exception ex)
         {
             Record(ScheduleEventKind.PruneFailed, null, jobId, ex.Message);
-            await schedule.WriteStateAsync();
+            await SaveAsync();
             LogPruneFailed(ex, ScheduleId);
         }
     }
@@ -195,11 +195,33 @@ public sealed partial class ScheduleGrain(
         return Definition is { Enabled: true } ? Task.CompletedTask : StopTickingAsync();
     }
 
+    public async Task ReindexAsync()
+    {
+        if (Definition is null)
+        {
+            await index.RemoveAsync(ScheduleId);
+        }
+        else
+        {
+            await index.UpsertAsync(Row(), Indexing.StateVersion.Of(schedule));
+        }
+    }
+
+    // The state first, then its index row: a crash between the two leaves a row older than the
+    // state, which the master re-indexes at its next start.
+    private async Task SaveAsync()
+    {
+        await schedule.WriteStateAsync();
+        await index.UpsertAsync(Row(), Indexing.StateVersion.Of(schedule));
+    }
+
+    private ScheduleIndexRow Row() => new(Details(lastJobState: null, nextRunAt: null), State.LastDueHandled);
+
     private async Task StoreAsync(ScheduleDefinition definition)
     {
         State.Definition = definition with { ConfigJson = SecretConfigMask.Transform(definition.ConfigJson, cipher.Encrypt) };
         _cron = null;
-        await schedule.WriteStateAsync();
+        await SaveAsync();
         if (definition.Enabled)
         {
             StartTicker();
@@ -266,7 +288,7 @@ public sealed partial class ScheduleGrain(
                 break;
         }
 
-        await schedule.WriteStateAsync();
+        await SaveAsync();
     }
 
     private async Task<bool> PreviousJobActiveAsync() =>
@@ -297,12 +319,9 @@ public sealed partial class ScheduleGrain(
     private async Task<string> CreateJobAsync()
     {
         var definition = Definition!;
-        var module = modules.Get(definition.Module);
-        var id = Guid.CreateVersion7().ToString("N");
         var config = SecretConfigMask.Transform(definition.ConfigJson, cipher.Decrypt);
-        await GrainFactory.GetGrain<IJobGrain>(id).CreateAsync(
-            new JobSpec(definition.NodeId, definition.Module, config, definition.ProviderId, definition.Priority, JobSpec.DefaultMaxAttempts, ScheduleId),
-            [.. module.Stages.Select(stage => stage.Name)]);
+        var id = (await launcher.LaunchAsync(
+            new JobSpec(definition.NodeId, definition.Module, config, definition.ProviderId, definition.Priority, JobSpec.DefaultMaxAttempts, ScheduleId))).Id;
         State.LastJobId = id;
         LogJobCreated(ScheduleId, id);
         return id;
@@ -327,12 +346,12 @@ public sealed partial class ScheduleGrain(
 
         var target = await GrainFactory.GetGrain<IStorageProviderGrain>(Definition!.ProviderId).GetTargetSettingsAsync()
             ?? throw new InvalidOperationException($"Provider {Definition.ProviderId} no longer exists; nothing was pruned.");
-        if (target.Type == StorageTypes.Local)
+        if (!pruner.DeletesFromMaster(target))
         {
             // A local folder lives on the node: the node deletes, as a job of its own.
             var pruneJob = await CreatePruneJobAsync(plan.Prune);
             Record(ScheduleEventKind.Pruned, null, pruneJob, $"Kept {plan.Keep.Count} bundle(s); job {pruneJob} deletes {plan.Prune.Count} on node {Definition.NodeId}");
-            await schedule.WriteStateAsync();
+            await SaveAsync();
             return;
         }
 
@@ -345,22 +364,19 @@ public sealed partial class ScheduleGrain(
         }
 
         Record(ScheduleEventKind.Pruned, null, null, $"Kept {plan.Keep.Count} bundle(s); deleted {deleted.Count}: {string.Join(", ", deleted)}");
-        await schedule.WriteStateAsync();
+        await SaveAsync();
         LogPruned(ScheduleId, deleted.Count, plan.Keep.Count);
     }
 
     private async Task<string> CreatePruneJobAsync(IReadOnlyList<RetainedBundle> bundles)
     {
         var definition = Definition!;
-        var module = modules.Get(ModuleNames.Prune);
-        var id = Guid.CreateVersion7().ToString("N");
         // The prune module's own config type, so the shape is written and read back in one place.
         var config = JsonSerializer.Serialize(
             new BundlePruneConfig([.. bundles.Select(b => b.ObjectKey)], [.. bundles.Select(b => b.JobId)]), JsonSerializerOptions.Web);
-        await GrainFactory.GetGrain<IJobGrain>(id).CreateAsync(
-            new JobSpec(definition.NodeId, module.Name, config, definition.ProviderId, JobSpec.MaxPriority, JobSpec.DefaultMaxAttempts, ScheduleId),
-            [.. module.Stages.Select(stage => stage.Name)]);
-        return id;
+        var job = await launcher.LaunchAsync(
+            new JobSpec(definition.NodeId, ModuleNames.Prune, config, definition.ProviderId, JobSpec.MaxPriority, JobSpec.DefaultMaxAttempts, ScheduleId));
+        return job.Id;
     }
 
     private async Task PruneJobFinishedAsync(JobDetails job)
@@ -368,7 +384,7 @@ public sealed partial class ScheduleGrain(
         if (job.State != JobState.Completed)
         {
             Record(ScheduleEventKind.PruneFailed, null, job.Id, $"Prune job {job.Id} ended {job.State.ToString().ToLowerInvariant()}: {job.Error}");
-            await schedule.WriteStateAsync();
+            await SaveAsync();
             return;
         }
 
@@ -379,7 +395,7 @@ public sealed partial class ScheduleGrain(
         }
 
         Record(ScheduleEventKind.Pruned, null, job.Id, $"Prune job {job.Id} deleted {jobIds.Count} bundle(s) on node {job.NodeId}");
-        await schedule.WriteStateAsync();
+        await SaveAsync();
     }
 
     private void RecordMissed(MissedOccurrences? missed)
@@ -404,12 +420,13 @@ public sealed partial class ScheduleGrain(
 
     private async Task<ScheduleDetails> DetailsAsync()
     {
-        var definition = Definition!;
         var lastJob = State.LastJobId is { } last ? await GrainFactory.GetGrain<IJobGrain>(last).GetAsync() : null;
-        DateTimeOffset? next = definition.Enabled ? Cron.NextAfter(Max(State.LastDueHandled, time.GetUtcNow())) : null;
-        return new ScheduleDetails(ScheduleId, definition with { ConfigJson = SecretConfigMask.Apply(definition.ConfigJson) },
-            next, State.LastJobId, lastJob?.State, [.. State.History], State.CreatedAt, State.LastResult);
+        return Details(lastJob?.State, ScheduleIndexRow.NextRun(Definition!, Cron, State.LastDueHandled, time.GetUtcNow()));
     }
+
+    private ScheduleDetails Details(JobState? lastJobState, DateTimeOffset? nextRunAt) =>
+        new(ScheduleId, Definition! with { ConfigJson = SecretConfigMask.Apply(Definition!.ConfigJson) },
+            nextRunAt, State.LastJobId, lastJobState, [.. State.History], State.CreatedAt, State.LastResult);
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 

@@ -9,6 +9,7 @@ namespace Backupd.Grains.Storage;
 public sealed class StorageProviderGrain(
     [PersistentState("provider", StorageNames.Master)] IPersistentState<StorageProviderState> provider,
     ISecretCipher cipher,
+    IProviderIndex index,
     TimeProvider time) : Grain, IStorageProviderGrain
 {
     private StorageProviderState State => provider.State;
@@ -26,8 +27,7 @@ public sealed class StorageProviderGrain(
 
         State.CreatedAt = time.GetUtcNow();
         Store(definition, keepMissingCredentials: false);
-        await provider.WriteStateAsync();
-        await GrainFactory.Of(Directories.Providers).AddAsync(ProviderId);
+        await SaveAsync();
         return Summary();
     }
 
@@ -40,7 +40,7 @@ public sealed class StorageProviderGrain(
 
         Store(definition, keepMissingCredentials: definition.Type == Definition.Type);
         State.UpdatedAt = time.GetUtcNow();
-        await provider.WriteStateAsync();
+        await SaveAsync();
         return Summary();
     }
 
@@ -52,7 +52,7 @@ public sealed class StorageProviderGrain(
         }
 
         await provider.ClearStateAsync();
-        await GrainFactory.Of(Directories.Providers).RemoveAsync(ProviderId);
+        await index.RemoveAsync(ProviderId);
         return true;
     }
 
@@ -78,7 +78,7 @@ public sealed class StorageProviderGrain(
         State.EncryptedSecretAccessKey = tokens.Reencrypt(State.EncryptedSecretAccessKey);
         if (tokens.Reencrypted > 0)
         {
-            await provider.WriteStateAsync();
+            await SaveAsync();
         }
 
         return new SecretsReencryption(tokens.Reencrypted, tokens.Unreadable);
@@ -91,6 +91,18 @@ public sealed class StorageProviderGrain(
         tokens.Check(State.EncryptedSecretAccessKey);
         return Task.FromResult(tokens.Unreadable);
     }
+
+    public Task ReindexAsync() => Definition is null ? index.RemoveAsync(ProviderId) : index.UpsertAsync(Summary(), StateVersion);
+
+    // The state first, then its index row: a crash between the two leaves a row older than the
+    // state, which the master re-indexes at its next start.
+    private async Task SaveAsync()
+    {
+        await provider.WriteStateAsync();
+        await index.UpsertAsync(Summary(), StateVersion);
+    }
+
+    private long StateVersion => Indexing.StateVersion.Of(provider);
 
     private void Store(StorageProviderDefinition definition, bool keepMissingCredentials)
     {

@@ -14,9 +14,9 @@ internal static class ApiProblems
     /// A 400 listing every field at fault: <c>errors</c> maps each field to its messages, and
     /// <c>detail</c> repeats them in one line for scripts that print only that.
     /// </summary>
-    public static ValidationProblem Invalid(string title, IReadOnlyList<(string Field, string Message)> errors) =>
+    public static ValidationProblem Invalid(string title, IReadOnlyList<(string Field, string Message)> errors, string? detail = null) =>
         TypedResults.ValidationProblem(
             errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
-            detail: string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")),
+            detail: detail ?? string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")),
             title: title);
 }

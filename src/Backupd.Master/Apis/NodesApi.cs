@@ -1,7 +1,7 @@
-using System.Text.RegularExpressions;
 using Backupd.Contracts;
 using Backupd.Contracts.Nodes;
 using Backupd.Grains.Nodes;
+using Backupd.Master.Application.Nodes;
 using Backupd.Master.Brakes;
 using Backupd.Master.NodeApi;
 using Microsoft.AspNetCore.Builder;
@@ -13,7 +13,7 @@ using static Backupd.Master.Apis.ApiProblems;
 namespace Backupd.Master.Apis;
 
 /// <summary><c>/api/v1/nodes</c>: registration by code, approval, and the nodes an admin manages.</summary>
-public static partial class NodesApi
+public static class NodesApi
 {
     /// <summary>Maps the routes.</summary>
     public static IEndpointRouteBuilder MapNodesApi(this IEndpointRouteBuilder endpoints)
@@ -92,70 +92,26 @@ public static partial class NodesApi
         };
     }
 
-    private static async Task<Results<Ok<ApprovedNodeResponse>, ProblemHttpResult>> ApproveAsync(ApproveRequest body, IGrainFactory grains)
-    {
-        if (!IsCode(body.Code))
-        {
-            return Problem(StatusCodes.Status400BadRequest, "Invalid code", "Send { \"code\": \"XC9D2\" }: the 5 characters the node shows on its console.");
-        }
+    private static async Task<Results<Ok<ApprovedNodeResponse>, ValidationProblem, ProblemHttpResult>> ApproveAsync(ApproveRequest body, NodeService nodes) =>
+        ApiAnswers.Ok(await nodes.ApproveAsync(body.Code), node => new ApprovedNodeResponse(node.Id, node.Hostname, node.IpAddress));
 
-        var code = body.Code!.ToUpperInvariant();
-        var result = await grains.GetGrain<IRegistrationCodeGrain>(code).ApproveAsync();
-        return result.Outcome switch
-        {
-            RegistrationOutcome.Ok => TypedResults.Ok(new ApprovedNodeResponse(result.Node!.Id, result.Node.Hostname, result.Node.IpAddress)),
-            RegistrationOutcome.Expired => Problem(StatusCodes.Status409Conflict, "Code expired", $"The code {code} expired before it was approved. Restart the node to get a new code."),
-            RegistrationOutcome.AlreadyUsed => Problem(StatusCodes.Status409Conflict, "Code already used", $"The code {code} was already approved."),
-            _ => Problem(StatusCodes.Status404NotFound, "Unknown code", $"No node is waiting with the code {code}. Check the code on the node's console."),
-        };
-    }
+    private static async Task<Results<Ok<NodeSummary[]>, ValidationProblem, ProblemHttpResult>> ListAsync(NodeService nodes, string? status = null) =>
+        ApiAnswers.Ok(await nodes.ListAsync(status));
 
-    // Registrations that expired unapproved are noise in the everyday list; they stay visible on
-    // request until the sweeper removes them.
-    private static async Task<Results<Ok<NodeSummary[]>, ProblemHttpResult>> ListAsync(IGrainFactory grains, string? status = null)
-    {
-        NodeStatus? only = null;
-        if (status is not null)
-        {
-            if (!Enum.TryParse<NodeStatus>(status, ignoreCase: true, out var parsed) || parsed == NodeStatus.Deleted || !Enum.IsDefined(parsed) || int.TryParse(status, out _))
-            {
-                return Problem(StatusCodes.Status400BadRequest, "Invalid status", "\"status\" must be one of pending, active, disabled, expired.");
-            }
+    private static async Task<Results<Ok<NodeSummary>, ValidationProblem, ProblemHttpResult>> GetAsync(string id, NodeService nodes) =>
+        ApiAnswers.Ok(await nodes.GetAsync(id));
 
-            only = parsed;
-        }
+    private static async Task<Results<Ok<NodeSummary>, ValidationProblem, ProblemHttpResult>> DisableAsync(string id, NodeService nodes) =>
+        ApiAnswers.Ok(await nodes.DisableAsync(id));
 
-        var ids = await grains.Of(Directories.Nodes).ListAsync();
-        var summaries = await Task.WhenAll(ids.Select(id => grains.GetGrain<INodeGrain>(id).GetSummaryAsync()));
-        return TypedResults.Ok(summaries.OfType<NodeSummary>()
-            .Where(node => only is { } wanted ? node.Status == wanted : node.Status != NodeStatus.Expired)
-            .ToArray());
-    }
-
-    private static async Task<Results<Ok<NodeSummary>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains) =>
-        await grains.GetGrain<INodeGrain>(id).GetSummaryAsync() is { } node ? TypedResults.Ok(node) : NodeNotFound(id);
-
-    // The grain refuses the node's certificate from now on; its open connections are closed too,
-    // so a disabled node cannot go on with a request or a signal stream it had open.
-    private static async Task<Results<Ok<NodeSummary>, ProblemHttpResult>> DisableAsync(string id, IGrainFactory grains, NodeConnections connections)
-    {
-        var node = await grains.GetGrain<INodeGrain>(id).DisableAsync();
-        connections.Close(id);
-        return node is not null ? TypedResults.Ok(node) : NodeNotFound(id);
-    }
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IGrainFactory grains, NodeConnections connections)
-    {
-        var deleted = await grains.GetGrain<INodeGrain>(id).DeleteAsync();
-        connections.Close(id);
-        return deleted ? TypedResults.NoContent() : NodeNotFound(id);
-    }
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteAsync(string id, NodeService nodes) =>
+        ApiAnswers.NoContent(await nodes.DeleteAsync(id));
 
     private static ProblemHttpResult? Validate(RegisterRequest body, INodeCertificateIssuer certificates)
     {
         if (!IsCode(body.Code))
         {
-            return Problem(StatusCodes.Status400BadRequest, "Invalid code", "\"code\" must be 5 characters from 23456789ABCDEFGHJKMNPQRSTUVWXYZ.");
+            return Problem(StatusCodes.Status400BadRequest, "Invalid code", $"\"code\" must be 5 characters from {RegistrationCode.Alphabet}.");
         }
 
         if (string.IsNullOrWhiteSpace(body.Hostname) || body.Hostname.Length > 253)
@@ -184,13 +140,7 @@ public static partial class NodesApi
     // A P-256 request is about 450 characters of PEM: nothing larger is stored.
     private const int MaxCertificateRequestLength = 2048;
 
-    private static bool IsCode(string? code) => code is not null && CodePattern().IsMatch(code.ToUpperInvariant());
-
-    private static ProblemHttpResult NodeNotFound(string id) =>
-        Problem(StatusCodes.Status404NotFound, "No such node", $"No node has the id '{id}'. GET /api/v1/nodes lists them.");
-
-    [GeneratedRegex("^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{5}$")]
-    private static partial Regex CodePattern();
+    private static bool IsCode(string? code) => RegistrationCode.IsValid(code);
 }
 
 /// <summary>A node's registration, with the PKCS #10 request for its certificate.</summary>

@@ -1,5 +1,4 @@
 using System.Reflection;
-using Backupd.Grains.Jobs;
 using Backupd.Master.NodeApi;
 using Backupd.Master.Persistence;
 using Backupd.Master.Options;
@@ -24,13 +23,16 @@ public static class SystemApi
         endpoints.MapPost("/api/v1/system/index/rebuild", RebuildIndexAsync)
             .WithTags("system")
             .WithName("RebuildIndex")
-            .WithSummary("Rewrite every row of the job index from the jobs' own state (backupd index rebuild)");
+            .WithSummary("Rewrite every row of the index tables (jobs, nodes, providers, schedules) from the grains' own state (backupd index rebuild)");
         return endpoints;
     }
 
     // The grains' state is the truth; the index is derived from it and can always be made again.
-    private static async Task<Ok<IndexRebuildResult>> RebuildIndexAsync(IJobIndex jobs, IGrainFactory grains, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new IndexRebuildResult(await JobIndexReconciler.ReindexAsync(grains, await jobs.ListStoredAsync(cancellationToken), cancellationToken)));
+    private static async Task<Ok<IndexRebuildResult>> RebuildIndexAsync(SqliteIndexVersions versions, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var counts = await IndexReconciler.RebuildAsync(versions, grains, cancellationToken);
+        return TypedResults.Ok(new IndexRebuildResult(counts["jobs"], counts["nodes"], counts["providers"], counts["schedules"]));
+    }
 
     private static Ok<SystemInfo> GetInfo(IOptions<MasterOptions> options, NodeApiAddress nodeApi, NodeCertificateAuthority authority, TimeProvider time)
     {
@@ -42,7 +44,10 @@ public static class SystemApi
 
 /// <summary>What <c>POST /api/v1/system/index/rebuild</c> answers.</summary>
 /// <param name="Jobs">Jobs re-indexed from their state.</param>
-public sealed record IndexRebuildResult(int Jobs);
+/// <param name="Nodes">Nodes re-indexed.</param>
+/// <param name="Providers">Storage providers re-indexed.</param>
+/// <param name="Schedules">Schedules re-indexed.</param>
+public sealed record IndexRebuildResult(int Jobs, int Nodes, int Providers, int Schedules);
 
 /// <summary>What <c>GET /api/v1/system</c> answers.</summary>
 /// <param name="Version">backupd version.</param>

@@ -136,6 +136,15 @@ public sealed class MasterOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 00:01:00")]
     public TimeSpan ScheduleMinInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long the record of a job that ended is kept: older ones are removed, except those
+    /// whose bundle is still stored (a completed job whose bundle retention has not deleted).
+    /// <c>0.00:00:00</c> keeps every record.
+    /// </summary>
+    [Setting("JOB_HISTORY")]
+    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 180.00:00:00 (180 days); 0 keeps every record")]
+    public TimeSpan JobHistory { get; set; } = TimeSpan.FromDays(180);
+
     /// <summary>How long testing a provider from the master may take before it is reported as not answering.</summary>
     [Setting("PROVIDER_TEST_TIMEOUT")]
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 00:00:15")]

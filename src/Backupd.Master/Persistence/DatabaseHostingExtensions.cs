@@ -1,6 +1,9 @@
 using Backupd.Hosting;
 using Backupd.Master.Options;
 using Backupd.Grains.Jobs;
+using Backupd.Grains.Nodes;
+using Backupd.Grains.Schedules;
+using Backupd.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -20,7 +23,7 @@ public static class DatabaseHostingExtensions
         builder.Services.AddSingleton<SqliteSchemaMigrator>();
         builder.Services.AddHostedService<SchemaMigrationService>();
         builder.Services.AddBackupdIndexes(database);
-        builder.Services.AddHostedService<JobIndexReconciler>();
+        builder.Services.AddHostedService<IndexReconciler>();
         return database;
     }
 
@@ -29,6 +32,10 @@ public static class DatabaseHostingExtensions
     {
         services.TryAddSingleton(database);
         services.AddSingleton<IJobIndex, SqliteJobIndex>();
+        services.AddSingleton<INodeIndex, SqliteNodeIndex>();
+        services.AddSingleton<IProviderIndex, SqliteProviderIndex>();
+        services.AddSingleton<IScheduleIndex, SqliteScheduleIndex>();
+        services.AddSingleton<SqliteIndexVersions>();
         return services;
     }
 }

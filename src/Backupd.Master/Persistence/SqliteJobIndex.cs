@@ -3,18 +3,13 @@ using System.Text.Json;
 using Backupd.Contracts.Jobs;
 using Backupd.Grains.Jobs;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
-using Orleans.Configuration;
 
 namespace Backupd.Master.Persistence;
 
 /// <summary>The job index in the SQLite file: table <c>BackupdJobs</c> (0003-job-index.sql).</summary>
-public sealed class SqliteJobIndex(SqliteDatabase database, IOptions<ClusterOptions> cluster) : IJobIndex
+public sealed class SqliteJobIndex(SqliteDatabase database) : IJobIndex
 {
     private const string Columns = "Id, NodeId, Module, ProviderId, ScheduleId, Priority, State, CreatedAt, StartedAt, EndedAt, PrunedAt, Error, ResultJson";
-
-    // JobGrain's state name: its rows in OrleansStorage carry it as the grain type.
-    private const string JobStateName = "job";
 
     public async Task UpsertAsync(JobSummary job, long stateVersion, CancellationToken cancellationToken = default)
     {
@@ -101,80 +96,35 @@ public sealed class SqliteJobIndex(SqliteDatabase database, IOptions<ClusterOpti
         return ids;
     }
 
+    public async Task<IReadOnlyList<string>> ExpiredAsync(DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // EndedAt is set only on jobs that ended; a result not marked pruned is a bundle still stored.
+        command.CommandText = """
+            SELECT Id FROM BackupdJobs
+            WHERE EndedAt < $before AND State IN ($completed, $failed, $cancelled) AND (ResultKey IS NULL OR PrunedAt IS NOT NULL)
+            ORDER BY EndedAt LIMIT $limit;
+            """;
+        command.Parameters.AddWithValue("$before", endedBefore.UtcTicks);
+        command.Parameters.AddWithValue("$completed", (int)JobState.Completed);
+        command.Parameters.AddWithValue("$failed", (int)JobState.Failed);
+        command.Parameters.AddWithValue("$cancelled", (int)JobState.Cancelled);
+        command.Parameters.AddWithValue("$limit", limit);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
     public async Task<int> CountAsync(JobQuery query, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await CountAsync(connection, query, cancellationToken);
-    }
-
-    public async Task<IReadOnlyList<string>> FindStaleAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var stored = await ReadStoredVersionsAsync(connection, cancellationToken);
-        var indexed = await ReadIndexedVersionsAsync(connection, cancellationToken);
-        return
-        [
-            .. stored.Where(job => !indexed.TryGetValue(job.Key, out var version) || version < job.Value).Select(job => job.Key),
-            .. indexed.Keys.Where(id => !stored.ContainsKey(id)),
-        ];
-    }
-
-    public async Task<IReadOnlyList<string>> ListStoredAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var stored = await ReadStoredVersionsAsync(connection, cancellationToken);
-        var indexed = await ReadIndexedVersionsAsync(connection, cancellationToken);
-        return [.. stored.Keys.Union(indexed.Keys)];
-    }
-
-    // Orleans' ADO.NET storage keeps a key that reads as a GUID (every job id does) as two
-    // 64-bit halves rather than as text, so ids are put back together here, not in SQL.
-    private async Task<Dictionary<string, long>> ReadStoredVersionsAsync(SqliteConnection connection, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT GrainIdN0, GrainIdN1, GrainIdExtensionString, Version FROM OrleansStorage
-            WHERE GrainTypeString = $type AND ServiceId = $service AND PayloadBinary IS NOT NULL;
-            """;
-        command.Parameters.AddWithValue("$type", JobStateName);
-        command.Parameters.AddWithValue("$service", cluster.Value.ServiceId);
-        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            versions[StoredKey(reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2))] = reader.GetInt64(3);
-        }
-
-        return versions;
-    }
-
-    private static async Task<Dictionary<string, long>> ReadIndexedVersionsAsync(SqliteConnection connection, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT Id, StateVersion FROM BackupdJobs;";
-        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            versions[reader.GetString(0)] = reader.GetInt64(1);
-        }
-
-        return versions;
-    }
-
-    /// <summary>The string key of a grain as Orleans' ADO.NET storage keeps it (see its <c>AdoGrainKey</c>).</summary>
-    internal static string StoredKey(long n0, long n1, string? extension)
-    {
-        if (n0 == 0 && n1 == 0 && extension is not null)
-        {
-            return extension;
-        }
-
-        Span<byte> bytes = stackalloc byte[16];
-        BitConverter.TryWriteBytes(bytes, n0);
-        BitConverter.TryWriteBytes(bytes[8..], n1);
-        var guid = new Guid(bytes).ToString("N");
-        return extension is null ? guid : $"{guid}+{extension}";
     }
 
     private static async Task<int> CountAsync(SqliteConnection connection, JobQuery query, CancellationToken cancellationToken)

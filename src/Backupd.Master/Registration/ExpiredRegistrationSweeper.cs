@@ -1,4 +1,4 @@
-using Backupd.Contracts;
+using Backupd.Grains.Nodes;
 using Backupd.Contracts.Nodes;
 using Backupd.Master.Options;
 using Microsoft.Extensions.Hosting;
@@ -14,6 +14,7 @@ namespace Backupd.Master.Registration;
 /// </summary>
 public sealed partial class ExpiredRegistrationSweeper(
     IGrainFactory grains,
+    INodeIndex nodes,
     IOptions<MasterOptions> options,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
@@ -48,9 +49,9 @@ public sealed partial class ExpiredRegistrationSweeper(
         {
             var expiredBefore = time.GetUtcNow() - options.Value.RegistrationExpiredGrace;
             var removed = 0;
-            foreach (var id in await grains.Of(Directories.Nodes).ListAsync())
+            foreach (var node in await nodes.ListAsync(NodeStatus.Expired))
             {
-                removed += await grains.GetGrain<INodeGrain>(id).RemoveIfExpiredAsync(expiredBefore) ? 1 : 0;
+                removed += await grains.GetGrain<INodeGrain>(node.Id).RemoveIfExpiredAsync(expiredBefore) ? 1 : 0;
             }
 
             if (removed > 0)

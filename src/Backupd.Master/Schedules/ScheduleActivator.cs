@@ -1,4 +1,4 @@
-using Backupd.Contracts;
+using Backupd.Grains.Schedules;
 using Backupd.Contracts.Schedules;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,7 +9,7 @@ namespace Backupd.Master.Schedules;
 /// Wakes every schedule once the silo is up, so a schedule catches up on a missed run at once
 /// after a restart instead of when its reminder next fires (up to a minute later).
 /// </summary>
-public sealed partial class ScheduleActivator(IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<ScheduleActivator> logger) : BackgroundService
+public sealed partial class ScheduleActivator(IGrainFactory grains, IScheduleIndex schedules, IHostApplicationLifetime lifetime, ILogger<ScheduleActivator> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -25,7 +25,19 @@ public sealed partial class ScheduleActivator(IGrainFactory grains, IHostApplica
             return;
         }
 
-        var ids = await grains.Of(Directories.Schedules).ListAsync();
+        IReadOnlyList<string> ids;
+        try
+        {
+            // Disabled schedules have no timer to start.
+            ids = [.. (await schedules.ListAsync(new ScheduleFilter(Enabled: true), stoppingToken)).Select(s => s.Id)];
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Each enabled schedule's reminder wakes it within a minute anyway.
+            LogListFailed(ex);
+            return;
+        }
+
         foreach (var id in ids)
         {
             try
@@ -42,8 +54,11 @@ public sealed partial class ScheduleActivator(IGrainFactory grains, IHostApplica
         LogWoken(ids.Count);
     }
 
-    [LoggerMessage(LogLevel.Information, "Woke {Count} schedule(s)")]
+    [LoggerMessage(LogLevel.Information, "Woke {Count} enabled schedule(s)")]
     private partial void LogWoken(int count);
+
+    [LoggerMessage(LogLevel.Warning, "Could not list the enabled schedules to wake them; their reminders wake them within a minute")]
+    private partial void LogListFailed(Exception exception);
 
     [LoggerMessage(LogLevel.Warning, "Could not wake schedule {ScheduleId}")]
     private partial void LogWakeFailed(Exception exception, string scheduleId);

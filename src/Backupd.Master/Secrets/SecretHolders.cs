@@ -4,6 +4,8 @@ using Backupd.Contracts.Schedules;
 using Backupd.Contracts.Secrets;
 using Backupd.Contracts.Storage;
 using Backupd.Grains.Jobs;
+using Backupd.Grains.Schedules;
+using Backupd.Grains.Storage;
 
 namespace Backupd.Master.Secrets;
 
@@ -13,7 +15,7 @@ namespace Backupd.Master.Secrets;
 /// secrets that rotation leaves behind, so a test checks that every grain that encrypts is of
 /// one of <see cref="Kinds"/>.
 /// </summary>
-public sealed class SecretHolders(IGrainFactory grains, IJobIndex jobIndex)
+public sealed class SecretHolders(IGrainFactory grains, IJobIndex jobIndex, IProviderIndex providers, IScheduleIndex schedules)
 {
     /// <summary>The kinds, by name and grain interface.</summary>
     public static IReadOnlyList<(string Name, Type Interface)> Kinds { get; } =
@@ -31,8 +33,8 @@ public sealed class SecretHolders(IGrainFactory grains, IJobIndex jobIndex)
         {
             holders.AddRange(name switch
             {
-                "provider" => (await grains.Of(Directories.Providers).ListAsync()).Select(id => new SecretHolder(name, id, grains.GetGrain<IStorageProviderGrain>(id))),
-                "schedule" => (await grains.Of(Directories.Schedules).ListAsync()).Select(id => new SecretHolder(name, id, grains.GetGrain<IScheduleGrain>(id))),
+                "provider" => (await providers.ListAsync()).Select(p => new SecretHolder(name, p.Id, grains.GetGrain<IStorageProviderGrain>(p.Id))),
+                "schedule" => (await schedules.ListAsync(ScheduleFilter.All)).Select(s => new SecretHolder(name, s.Id, grains.GetGrain<IScheduleGrain>(s.Id))),
                 // Finished jobs keep no secrets: only pending and running ones can hold any.
                 "job" => await ActiveJobsAsync(name),
                 _ => throw new InvalidOperationException($"Secret holders of kind '{name}' are not listed."),

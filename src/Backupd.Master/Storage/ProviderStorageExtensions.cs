@@ -1,6 +1,7 @@
 using Backupd.Grains.Storage;
 using Backupd.Master.Options;
 using Backupd.Master.Schedules;
+using Backupd.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Backupd.Master.Storage;
@@ -12,6 +13,7 @@ public static class ProviderStorageExtensions
     public static IServiceCollection AddBackupdProviderStorage(this IServiceCollection services)
     {
         services.AddOptions<MasterOptions>();
+        services.AddBackupdStorage();
         services.AddSingleton<ProviderStorage>();
         services.AddSingleton<IBundlePruner, StorageBundlePruner>();
         return services;

@@ -1,6 +1,7 @@
 using Backupd.Modules.Resources;
 using Backupd.Modules.WordPress;
 using Backupd.Node.Options;
+using Backupd.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Backupd.Node.Jobs;
@@ -14,6 +15,7 @@ public static class JobServiceCollectionExtensions
         services.AddSingleton<MasterLink>();
         services.AddSingleton<JobSignal>();
         services.AddSingleton(_ => new ResourceManager(options.ResourceLimits));
+        services.AddBackupdStorage();
         services.AddSingleton<BundleStorageFactory>();
         services.AddWordPressModule();
         services.AddHostedService<JobRunner>();

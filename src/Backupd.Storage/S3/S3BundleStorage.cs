@@ -11,7 +11,7 @@ namespace Backupd.Storage;
 /// every byte passes the node's bandwidth limit, transient failures are retried, and the
 /// stored copy is verified before the upload counts as done (see <see cref="S3UploadVerifier"/>).
 /// </summary>
-public sealed class S3BundleStorage : IBundleStorage, IDisposable
+public sealed class S3BundleStorage : IBundleStorage, IStorageProbe, IDisposable
 {
     // S3's most parts per upload; past it the part size grows in whole MiB.
     private const int MaximumParts = 10_000;
@@ -119,12 +119,7 @@ public sealed class S3BundleStorage : IBundleStorage, IDisposable
         while (continuation is not null);
     }
 
-    /// <summary>
-    /// Writes a small object under the prefix, reads it back and deletes it: whether the
-    /// endpoint, the credentials, the bucket and the permissions all work, and if not, which step
-    /// failed and why. Each step is tried once, so the answer comes quickly.
-    /// </summary>
-    public Task<S3ProbeResult> ProbeAsync(CancellationToken cancellationToken) =>
+    public Task<StorageProbeResult> ProbeAsync(CancellationToken cancellationToken) =>
         _probe.RunAsync(BundleKey.WithPrefix(_settings.Prefix, $".backupd-probe-{Guid.NewGuid():N}"), cancellationToken);
 
     /// <summary>Closes the S3 client and its connections.</summary>

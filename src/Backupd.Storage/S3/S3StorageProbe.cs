@@ -6,7 +6,7 @@ namespace Backupd.Storage;
 /// <summary>Write, read back, delete: the provider test behind <see cref="S3BundleStorage.ProbeAsync"/>.</summary>
 internal sealed class S3StorageProbe(IAmazonS3 client, S3Requests requests, S3RetryPolicy retry)
 {
-    public async Task<S3ProbeResult> RunAsync(string key, CancellationToken cancellationToken)
+    public async Task<StorageProbeResult> RunAsync(string key, CancellationToken cancellationToken)
     {
         var content = "backupd storage probe: safe to delete\n"u8.ToArray();
         try
@@ -15,7 +15,7 @@ internal sealed class S3StorageProbe(IAmazonS3 client, S3Requests requests, S3Re
         }
         catch (ModuleFailedException error)
         {
-            return new S3ProbeResult(S3ProbeStep.Write, error.Message);
+            return new StorageProbeResult(StorageProbeStep.Write, error.Message);
         }
 
         var readError = await ReadErrorAsync(key, content, cancellationToken).ConfigureAwait(false);
@@ -26,11 +26,11 @@ internal sealed class S3StorageProbe(IAmazonS3 client, S3Requests requests, S3Re
         catch (ModuleFailedException error)
         {
             return readError is null
-                ? new S3ProbeResult(S3ProbeStep.Delete, error.Message)
-                : new S3ProbeResult(S3ProbeStep.Read, $"{readError} Deleting the probe object failed too: {error.Message}");
+                ? new StorageProbeResult(StorageProbeStep.Delete, error.Message)
+                : new StorageProbeResult(StorageProbeStep.Read, $"{readError} Deleting the probe object failed too: {error.Message}");
         }
 
-        return readError is null ? S3ProbeResult.Passed : new S3ProbeResult(S3ProbeStep.Read, readError);
+        return readError is null ? StorageProbeResult.Passed : new StorageProbeResult(StorageProbeStep.Read, readError);
     }
 
     private async Task<string?> ReadErrorAsync(string key, byte[] expected, CancellationToken cancellationToken)

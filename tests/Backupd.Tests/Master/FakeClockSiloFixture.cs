@@ -28,6 +28,9 @@ public sealed class FakeClockSiloFixture : SqliteSiloFixture
     /// <summary>Moves the grains' time forward; grain timers that fall due fire.</summary>
     public void Advance(TimeSpan by) => _clock.Advance(by);
 
+    /// <summary>The grains' time now.</summary>
+    public DateTimeOffset Now => _clock.GetUtcNow();
+
     /// <summary>
     /// Polls a job until <paramref name="done"/> holds, moving the clock a second at each look: a
     /// grain timer re-arms only when its tick has finished, so one that re-armed after the test's

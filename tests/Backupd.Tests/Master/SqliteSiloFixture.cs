@@ -1,3 +1,4 @@
+using Backupd.Grains;
 using Backupd.Grains.Jobs;
 using Backupd.Grains.Secrets;
 using Backupd.Grains.Storage;
@@ -84,6 +85,7 @@ public class SqliteSiloFixture : IAsyncLifetime
             host.Services.AddSingleton<ISecretCipher, FernetSecretCipher>();
             host.Services.AddBackupdProviderStorage();
             host.Services.AddBackupdIndexes(database);
+            host.Services.AddBackupdGrainServices();
             host.Services.AddWordPressModule();
             host.Services.AddSingleton<INodeCertificateIssuer>(authority);
             if (leaseDuration is { } lease)

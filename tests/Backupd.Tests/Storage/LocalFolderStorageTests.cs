@@ -5,26 +5,15 @@ using Backupd.Tests.Modules.Bundles;
 
 namespace Backupd.Tests.Storage;
 
-/// <summary>The local folder target on a real disk: what it refuses, and what it leaves behind when it does.</summary>
+/// <summary>
+/// The local folder target on a real disk: what it refuses, and what it leaves behind when it does.
+/// What every target promises is in <see cref="Conformance.LocalFolderConformanceTests"/>.
+/// </summary>
 public sealed class LocalFolderStorageTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
-
-    [Fact]
-    public async Task A_bundle_is_stored_under_its_prefixed_key_with_its_size_and_sha256_and_no_partial_file_left()
-    {
-        var root = _temp.Combine("backups");
-        Directory.CreateDirectory(root);
-        using var bundle = TestBundle.Create(3 * 1024 * 1024 + 17);
-
-        var stored = await new LocalFolderStorage(root, "/site-a/").UploadAsync(bundle.Upload("node-1/wordpress/example/b.tar.zst"), CancellationToken.None);
-
-        Assert.Equal(("site-a/node-1/wordpress/example/b.tar.zst", bundle.Size, bundle.Sha256Hex), (stored.Key, stored.Size, stored.Sha256Hex));
-        Assert.Equal(await File.ReadAllBytesAsync(bundle.Path), await File.ReadAllBytesAsync(Path.Combine(root, stored.Key)));
-        Assert.Equal([Path.Combine(root, stored.Key)], Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories));
-    }
 
     [Fact]
     public async Task A_missing_directory_is_refused_with_what_to_do_and_is_not_created()

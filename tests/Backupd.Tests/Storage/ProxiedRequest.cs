@@ -3,7 +3,7 @@ using System.Text;
 namespace Backupd.Tests.Storage;
 
 /// <summary>The head of one HTTP/1.1 request as it reached <see cref="S3FaultProxy"/>.</summary>
-internal sealed class ProxiedRequest
+public sealed class ProxiedRequest
 {
     private ProxiedRequest(string method, string target, Dictionary<string, string> headers)
     {

@@ -30,7 +30,7 @@ public sealed class S3BundleStorageErrorTests(S3rverServer server)
         Assert.Contains("SignatureDoesNotMatch", error.Message, StringComparison.Ordinal);
         Assert.Contains("secret access key", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(WrongSecret, error.Message, StringComparison.Ordinal);
-        Assert.Equal(S3ProbeStep.Write, probe.FailedStep);
+        Assert.Equal(StorageProbeStep.Write, probe.FailedStep);
         Assert.Contains("SignatureDoesNotMatch", probe.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(WrongSecret, probe.Error, StringComparison.Ordinal);
     }
@@ -61,7 +61,7 @@ public sealed class S3BundleStorageErrorTests(S3rverServer server)
 
         Assert.Contains("the bucket 'no-such-bucket' does not exist (NoSuchBucket)", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("after", error.Message, StringComparison.Ordinal);
-        Assert.Equal(S3ProbeStep.Write, probe.FailedStep);
+        Assert.Equal(StorageProbeStep.Write, probe.FailedStep);
         Assert.Contains("NoSuchBucket", probe.Error, StringComparison.Ordinal);
     }
 

@@ -121,5 +121,67 @@ public sealed class JobsApiTests(SharedMasterFixture fixture) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
+    [Fact]
+    public async Task A_job_that_ended_runs_again_as_a_new_job_with_the_same_settings_and_one_still_pending_is_refused()
+    {
+        var first = await _api.CreateJobAsync(_nodeId, _providerId, new { path = "/srv/www/again", compressionLevel = 9 });
+        using (var early = await _api.SendAsync(HttpMethod.Post, $"/api/v1/jobs/{first}/run-again"))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+            Assert.Contains("still pending", (await early.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        using (var cancel = await _api.SendAsync(HttpMethod.Post, $"/api/v1/jobs/{first}/cancel"))
+        {
+            cancel.EnsureSuccessStatusCode();
+        }
+
+        using var again = await _api.SendAsync(HttpMethod.Post, $"/api/v1/jobs/{first}/run-again");
+
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        var second = (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        Assert.NotEqual(first, second);
+        var (original, copy) = (await _api.GetJsonAsync($"/api/v1/jobs/{first}"), await _api.GetJsonAsync($"/api/v1/jobs/{second}"));
+        Assert.Equal("cancelled", original.GetProperty("state").GetString());
+        Assert.Equal("pending", copy.GetProperty("state").GetString());
+        foreach (var field in new[] { "nodeId", "module", "configJson", "providerId", "priority", "maxAttempts" })
+        {
+            Assert.Equal(original.GetProperty(field).GetRawText(), copy.GetProperty(field).GetRawText());
+        }
+    }
+
+    [Fact]
+    public async Task A_job_whose_config_had_secrets_runs_again_only_with_the_config_given_again()
+    {
+        var first = await _api.CreateJobAsync(_nodeId, _providerId, new { path = "/srv/www/secret-again", db = new { password = "first-password" } });
+        using (var cancel = await _api.SendAsync(HttpMethod.Post, $"/api/v1/jobs/{first}/cancel"))
+        {
+            cancel.EnsureSuccessStatusCode();
+        }
+
+        using (var refused = await _api.SendAsync(HttpMethod.Post, $"/api/v1/jobs/{first}/run-again"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Contains("send the config again", problem.GetProperty("errors").GetProperty("config")[0].GetString(), StringComparison.Ordinal);
+        }
+
+        using var again = await _api.SendAsync(HttpMethod.Post, $"/api/v1/jobs/{first}/run-again",
+            new { config = new { path = "/srv/www/secret-again", db = new { password = "second-password" } } });
+
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        var copy = await _api.GetJsonAsync($"/api/v1/jobs/{(await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()}");
+        Assert.Equal("pending", copy.GetProperty("state").GetString());
+        Assert.DoesNotContain("second-password", copy.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Running_again_a_job_that_does_not_exist_answers_404()
+    {
+        using var response = await _api.SendAsync(HttpMethod.Post, $"/api/v1/jobs/{new string('0', 32)}/run-again");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
     private Task<HttpResponseMessage> PostJobAsync(object body) => _api.SendAsync(HttpMethod.Post, "/api/v1/jobs", body);
 }

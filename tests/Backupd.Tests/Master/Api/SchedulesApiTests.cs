@@ -80,6 +80,21 @@ public sealed class SchedulesApiTests(SharedMasterFixture fixture) : IAsyncLifet
         Assert.DoesNotContain("sched-api-secret", listed.ToString(), StringComparison.Ordinal);
 
         (await _api.SendAsync(HttpMethod.Post, $"/api/v1/jobs/{jobId}/cancel")).Dispose();
+        listed = (await _api.GetJsonAsync("/api/v1/schedules")).EnumerateArray().Single(s => s.GetProperty("id").GetString() == id);
+        Assert.Equal("cancelled", listed.GetProperty("lastJobState").GetString());
+
+        // Run again goes through the schedule: its config (secrets and all) as it stands, and its history.
+        using (var again = await _api.SendAsync(HttpMethod.Post, $"/api/v1/jobs/{jobId}/run-again"))
+        {
+            Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+            var againId = (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+            Assert.Equal(id, (await _api.GetJsonAsync($"/api/v1/jobs/{againId}")).GetProperty("scheduleId").GetString());
+            var schedule = await _api.GetJsonAsync($"/api/v1/schedules/{id}");
+            Assert.Equal(againId, schedule.GetProperty("lastJobId").GetString());
+            Assert.Equal("ranNow", schedule.GetProperty("history").EnumerateArray().Last().GetProperty("kind").GetString());
+            (await _api.SendAsync(HttpMethod.Post, $"/api/v1/jobs/{againId}/cancel")).Dispose();
+        }
+
         using var refused = await _api.SendAsync(HttpMethod.Delete, $"/api/v1/providers/{_providerId}");
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Contains("Schedule", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -1,0 +1,26 @@
+using Backupd.Grains;
+using Backupd.Master.Application.Jobs;
+using Backupd.Master.Application.Nodes;
+using Backupd.Master.Application.Providers;
+using Backupd.Master.Application.Schedules;
+using Backupd.Master.Application.Secrets;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Backupd.Master.Application;
+
+/// <summary>Registers the application layer: what the REST API and the dashboard both call.</summary>
+public static class ApplicationServiceCollectionExtensions
+{
+    /// <summary>Adds the services for jobs, schedules, providers, nodes and secrets.</summary>
+    public static IServiceCollection AddBackupdApplication(this IServiceCollection services)
+    {
+        services.AddBackupdGrainServices();
+        services.AddSingleton<WorkChecks>();
+        services.AddSingleton<JobService>();
+        services.AddSingleton<ScheduleService>();
+        services.AddSingleton<ProviderService>();
+        services.AddSingleton<NodeService>();
+        services.AddSingleton<SecretService>();
+        return services;
+    }
+}

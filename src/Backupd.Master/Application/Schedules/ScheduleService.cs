@@ -1,0 +1,146 @@
+using System.Text.Json;
+using Backupd.Contracts.Jobs;
+using Backupd.Contracts.Schedules;
+using Backupd.Grains.Schedules;
+using Backupd.Master.Application.Jobs;
+using Backupd.Master.Options;
+using Backupd.Scheduling;
+using Microsoft.Extensions.Options;
+
+namespace Backupd.Master.Application.Schedules;
+
+/// <summary>Schedules as an admin handles them: create, change, delete, list, run now, and when they run next.</summary>
+public sealed class ScheduleService(IGrainFactory grains, IScheduleIndex index, WorkChecks checks, IOptions<MasterOptions> options, TimeProvider time)
+{
+    /// <summary>Checks the request and creates the schedule.</summary>
+    public async Task<Outcome<ScheduleDetails>> CreateAsync(ScheduleRequest request)
+    {
+        var (definition, errors) = await CheckAsync(request);
+        if (definition is null)
+        {
+            return Problem.Invalid("Invalid schedule", errors);
+        }
+
+        return await grains.GetGrain<IScheduleGrain>(Guid.CreateVersion7().ToString("N")).CreateAsync(definition);
+    }
+
+    /// <summary>Checks the request and replaces the schedule's settings.</summary>
+    public async Task<Outcome<ScheduleDetails>> UpdateAsync(string id, ScheduleRequest request)
+    {
+        var (definition, errors) = await CheckAsync(request);
+        if (definition is null)
+        {
+            return Problem.Invalid("Invalid schedule", errors);
+        }
+
+        return await grains.GetGrain<IScheduleGrain>(id).UpdateAsync(definition) is { } updated ? updated : NotFound(id);
+    }
+
+    /// <summary>Deletes the schedule; its jobs and bundles stay.</summary>
+    public async Task<Outcome<Done>> DeleteAsync(string id) =>
+        await grains.GetGrain<IScheduleGrain>(id).DeleteAsync() ? Done.Value : NotFound(id);
+
+    /// <summary>Every schedule with its next run and its last job's state, from the schedule index.</summary>
+    public Task<IReadOnlyList<ScheduleDetails>> ListAsync(ScheduleFilter? filter = null) => index.ListAsync(filter ?? ScheduleFilter.All);
+
+    /// <summary>One schedule with its history.</summary>
+    public async Task<Outcome<ScheduleDetails>> GetAsync(string id) =>
+        await grains.GetGrain<IScheduleGrain>(id).GetAsync() is { } schedule ? schedule : NotFound(id);
+
+    /// <summary>Runs the schedule's job now; returns the job's id.</summary>
+    public async Task<Outcome<string>> RunNowAsync(string id) =>
+        await grains.GetGrain<IScheduleGrain>(id).RunNowAsync() switch
+        {
+            null => NotFound(id),
+            { JobId: { } jobId } => jobId,
+            { Problem: var problem } => Problem.Conflict("Schedule cannot run", problem ?? "The schedule made no job."),
+        };
+
+    /// <summary>The next <paramref name="count"/> occurrences in the schedule's time zone.</summary>
+    public async Task<Outcome<NextRuns>> NextRunsAsync(string id, int count)
+    {
+        if (count is < 1 or > 100)
+        {
+            return Problem.Invalid("Invalid query", "count", "must be from 1 to 100");
+        }
+
+        var grain = grains.GetGrain<IScheduleGrain>(id);
+        if (await grain.GetAsync() is not { } schedule)
+        {
+            return NotFound(id);
+        }
+
+        return new NextRuns(schedule.Definition.TimeZone, await grain.NextAsync(count));
+    }
+
+    private async Task<(ScheduleDefinition? Definition, List<FieldError> Errors)> CheckAsync(ScheduleRequest request)
+    {
+        var errors = new List<FieldError>();
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 100)
+        {
+            errors.Add(new("name", "is required: 1 to 100 characters"));
+        }
+
+        var minInterval = options.Value.ScheduleMinInterval;
+        var timeZone = string.IsNullOrWhiteSpace(request.TimeZone) ? CronSchedule.DefaultTimeZoneId : request.TimeZone;
+        if (!CronSchedule.TryParse(request.Cron, timeZone, out var cron, out var cronError))
+        {
+            // The parser names the field ('cron' or 'timeZone') at the start of its message.
+            errors.Add(new(cronError.Contains("'timeZone'", StringComparison.Ordinal) ? "timeZone" : "cron", cronError));
+        }
+        else if (cron.ShortestInterval(time.GetUtcNow()) is var shortest && shortest < minInterval)
+        {
+            errors.Add(new("cron", $"'{request.Cron}' fires as often as every {shortest.TotalSeconds:0} s; schedules may fire at most every {minInterval.TotalSeconds:0} s (BACKUPD_SCHEDULE_MIN_INTERVAL)"));
+        }
+
+        var module = checks.CheckWork(request.Module, request.Config, request.Priority, errors);
+        if (request.CatchUpWindowMinutes is < 0 or > 7 * 24 * 60)
+        {
+            errors.Add(new("catchUpWindowMinutes", "must be from 0 to 10080 (a week)"));
+        }
+
+        RetentionSettings? retention = null;
+        if (request.Retention is { } r)
+        {
+            if (RetentionPolicy.TryCreate(r.KeepLast, r.KeepDaily, r.KeepWeekly, r.KeepMonthly, out _, out var retentionError))
+            {
+                retention = r;
+            }
+            else
+            {
+                errors.Add(new("retention", retentionError));
+            }
+        }
+
+        await checks.CheckTargetsAsync(request.NodeId, request.ProviderId, errors);
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
+        return (new ScheduleDefinition(request.Name!.Trim(), request.Cron!.Trim(), timeZone!, request.NodeId!, module!.Name, request.Config!.Value.GetRawText(), request.ProviderId!,
+            request.Priority ?? JobSpec.DefaultPriority, request.Enabled ?? true, retention,
+            request.CatchUpWindowMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : ScheduleDefinition.DefaultCatchUpWindow), errors);
+    }
+
+    private static Problem NotFound(string id) => Problem.NotFound("No such schedule", $"No schedule has the id '{id}'. GET /api/v1/schedules lists them.");
+}
+
+/// <summary>A schedule's settings, for create and update.</summary>
+/// <param name="Name">A name people recognise.</param>
+/// <param name="Cron">Standard 5-field cron (minute hour day-of-month month day-of-week), or 6 fields with seconds first.</param>
+/// <param name="TimeZone">An IANA time zone, e.g. <c>Europe/Berlin</c>; UTC when empty.</param>
+/// <param name="NodeId">The node that runs the jobs.</param>
+/// <param name="Module">The module, e.g. <c>wordpress</c>.</param>
+/// <param name="Config">The module's config.</param>
+/// <param name="ProviderId">Where the bundles go.</param>
+/// <param name="Priority">0–10, default 5.</param>
+/// <param name="Enabled">Default true.</param>
+/// <param name="Retention">How many bundles to keep (restic's keep-last/daily/weekly/monthly).</param>
+/// <param name="CatchUpWindowMinutes">How late a run missed while the master was down may still start; default 60.</param>
+public sealed record ScheduleRequest(
+    string? Name, string? Cron, string? TimeZone, string? NodeId, string? Module, JsonElement? Config, string? ProviderId,
+    int? Priority = null, bool? Enabled = null, RetentionSettings? Retention = null, int? CatchUpWindowMinutes = null);
+
+/// <summary>The next occurrences of a schedule.</summary>
+public sealed record NextRuns(string TimeZone, IReadOnlyList<DateTimeOffset> Occurrences);
