@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Backupd.Modules.Bundles;
+using Backupd.Bundles;
 
 namespace Backupd.Modules.WordPress;
 

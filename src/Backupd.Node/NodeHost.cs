@@ -1,5 +1,5 @@
 using Backupd.Hosting;
-using Backupd.Modules.Resources;
+using Backupd.Node.Tuning;
 using Backupd.Node.Connection;
 using Backupd.Node.Identity;
 using Backupd.Node.Jobs;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Backupd.Modules.Bundles;
+using Backupd.Bundles;
 using Backupd.Modules.WordPress;
 using Backupd.TestBed;
 

@@ -2,10 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Backupd.Bench;
+using Backupd.Bundles;
 using Backupd.Modules;
-using Backupd.Modules.Bundles;
 using Backupd.Modules.Resources;
 using Backupd.Modules.WordPress;
+using Backupd.Node.Tuning;
 using Backupd.Storage;
 using Backupd.TestBed;
 

@@ -3,6 +3,7 @@ using Backupd.Contracts.Jobs;
 using Backupd.Contracts.NodeApi;
 using Backupd.Modules;
 using Backupd.Modules.Resources;
+using Backupd.Node.Tuning;
 using Backupd.Node.Options;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

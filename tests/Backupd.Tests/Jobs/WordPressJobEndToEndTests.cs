@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Backupd.TestBed;
-using Backupd.Tests.Modules.Bundles;
+using Backupd.Tests.Bundles;
 using Backupd.Tests.Processes;
 using MySqlConnector;
 

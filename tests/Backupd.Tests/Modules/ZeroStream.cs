@@ -1,4 +1,4 @@
-using Backupd.Modules.IO;
+using Backupd.Bundles.IO;
 
 namespace Backupd.Tests.Modules;
 

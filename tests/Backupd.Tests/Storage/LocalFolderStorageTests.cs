@@ -1,7 +1,7 @@
 using Backupd.Modules;
 using Backupd.Modules.Storage;
 using Backupd.Storage;
-using Backupd.Tests.Modules.Bundles;
+using Backupd.Tests.Bundles;
 
 namespace Backupd.Tests.Storage;
 

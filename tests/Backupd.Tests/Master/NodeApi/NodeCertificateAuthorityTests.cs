@@ -4,7 +4,7 @@ using Backupd.Hosting;
 using Backupd.Master.NodeApi;
 using Backupd.Master.Options;
 using Backupd.Node.Identity;
-using Backupd.Tests.Modules.Bundles;
+using Backupd.Tests.Bundles;
 using Backupd.Tests.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

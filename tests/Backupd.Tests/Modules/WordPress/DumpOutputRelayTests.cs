@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using Backupd.Modules.IO;
+using Backupd.Bundles.IO;
 using Backupd.Modules.WordPress.Dump;
 
 namespace Backupd.Tests.Modules.WordPress;

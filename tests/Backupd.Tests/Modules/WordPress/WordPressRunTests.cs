@@ -1,6 +1,6 @@
 using System.Text.Json;
+using Backupd.Bundles;
 using Backupd.Modules;
-using Backupd.Modules.Bundles;
 using Backupd.Modules.Resources;
 using Backupd.Modules.Storage;
 using Backupd.Modules.WordPress;

@@ -1,5 +1,5 @@
 using Backupd.Contracts.Storage;
-using Backupd.Tests.Modules.Bundles;
+using Backupd.Tests.Bundles;
 
 namespace Backupd.Tests.Storage.Conformance;
 

@@ -1,0 +1,108 @@
+using System.Formats.Tar;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using ZstdSharp;
+
+namespace Backupd.Bundles;
+
+/// <summary>Reads bundles back: lists and verifies their entries, and extracts them safely.</summary>
+public static class BundleReader
+{
+    /// <summary>
+    /// Lists every entry in order, hashing each regular file as it streams past. Enumerating to the
+    /// end also checks the zstd frame's checksum, so a complete enumeration verifies the bundle.
+    /// </summary>
+    /// <param name="bundle">The <c>.tar.zst</c>, positioned at its start; left open.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The entries, one at a time (memory does not grow with the bundle).</returns>
+    /// <exception cref="DamagedBundleException">The bundle is truncated or its bytes changed.</exception>
+    public static async IAsyncEnumerable<BundleEntry> ReadEntriesAsync(Stream bundle, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        var chunk = new byte[BundleWriter.ChunkSize];
+        await using var zstd = OpenZstd(bundle);
+        await using (var tar = new TarReader(zstd, leaveOpen: true))
+        {
+            while (await NextEntryAsync(tar, cancellationToken).ConfigureAwait(false) is { } entry)
+            {
+                var sha256 = IsRegularFile(entry.EntryType)
+                    ? await DamagedBundleException.TranslateAsync(() => HashAsync(entry.DataStream, chunk, cancellationToken)).ConfigureAwait(false)
+                    : null;
+                var size = IsRegularFile(entry.EntryType) ? entry.Length : 0;
+                var linkTarget = string.IsNullOrEmpty(entry.LinkName) ? null : entry.LinkName;
+                yield return new BundleEntry(
+                    entry.Name.TrimEnd('/'), entry.EntryType, size, entry.Mode, entry.ModificationTime, linkTarget, sha256);
+            }
+        }
+
+        await DrainAsync(zstd, chunk, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Extracts a bundle into <paramref name="destination"/>, which must be missing or empty so that
+    /// nothing already there can be overwritten. Refuses, with <see cref="HostileBundleEntryException"/>,
+    /// absolute names, <c>..</c>, links that resolve outside the destination, writing through a link,
+    /// duplicates, and devices, FIFOs and hard links. Set-user/group-ID bits are not restored.
+    /// </summary>
+    /// <param name="bundle">The <c>.tar.zst</c>, positioned at its start; left open.</param>
+    /// <param name="destination">Directory to extract into.</param>
+    /// <param name="cancellationToken">Cancels the extraction.</param>
+    /// <returns>What was written (<see cref="BundleTreeSummary.Skipped"/> counts PAX global headers).</returns>
+    /// <exception cref="DamagedBundleException">The bundle is truncated or its bytes changed.</exception>
+    public static async Task<BundleTreeSummary> ExtractToDirectoryAsync(Stream bundle, string destination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        ArgumentException.ThrowIfNullOrEmpty(destination);
+        var extraction = new BundleExtraction(destination);
+        var chunk = new byte[BundleWriter.ChunkSize];
+        await using var zstd = OpenZstd(bundle);
+        await using (var tar = new TarReader(zstd, leaveOpen: true))
+        {
+            while (await NextEntryAsync(tar, cancellationToken).ConfigureAwait(false) is { } entry)
+            {
+                await DamagedBundleException.TranslateAsync(async () =>
+                {
+                    await extraction.AddAsync(entry, chunk, cancellationToken).ConfigureAwait(false);
+                    return true;
+                }).ConfigureAwait(false);
+            }
+        }
+
+        await DrainAsync(zstd, chunk, cancellationToken).ConfigureAwait(false);
+        return extraction.Finish();
+    }
+
+    internal static bool IsRegularFile(TarEntryType type) => type is TarEntryType.RegularFile or TarEntryType.V7RegularFile;
+
+    private static DecompressionStream OpenZstd(Stream bundle) =>
+        new(bundle, BundleWriter.ChunkSize, checkEndOfStream: true, leaveOpen: true);
+
+    private static ValueTask<TarEntry?> NextEntryAsync(TarReader tar, CancellationToken cancellationToken) =>
+        DamagedBundleException.TranslateAsync(() => tar.GetNextEntryAsync(copyData: false, cancellationToken));
+
+    private static async ValueTask<string> HashAsync(Stream? data, byte[] chunk, CancellationToken cancellationToken)
+    {
+        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        if (data is not null)
+        {
+            int read;
+            while ((read = await data.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                sha256.AppendData(chunk, 0, read);
+            }
+        }
+
+        return Convert.ToHexStringLower(sha256.GetHashAndReset());
+    }
+
+    // The tar ends before the zstd frame does; reading the rest makes zstd check the frame's checksum and its end.
+    private static ValueTask<bool> DrainAsync(Stream zstd, byte[] chunk, CancellationToken cancellationToken) =>
+        DamagedBundleException.TranslateAsync(async () =>
+        {
+            while (await zstd.ReadAsync(chunk, cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
+
+            return true;
+        });
+}

@@ -1,0 +1,85 @@
+using System.Formats.Tar;
+using Backupd.Bundles;
+
+namespace Backupd.Tests.Bundles;
+
+public sealed class BundleReaderTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task Extraction_restores_the_tree_with_modes_times_and_links()
+    {
+        var source = _temp.Combine("site");
+        SampleTree.Create(source);
+        var bundle = _temp.Combine("site.tar.zst");
+        var (_, tree) = await BundleFiles.WriteTreeAsync(bundle, source, "site");
+
+        BundleTreeSummary extracted;
+        await using (var input = File.OpenRead(bundle))
+        {
+            extracted = await BundleReader.ExtractToDirectoryAsync(input, _temp.Combine("restore"), CancellationToken.None);
+        }
+
+        Assert.Equal(TreeSnapshot.Of(source, linkMetadata: false), TreeSnapshot.Of(_temp.Combine("restore", "site"), linkMetadata: false));
+        Assert.Equal((tree.Files, tree.Directories, tree.Symlinks, tree.Bytes), (extracted.Files, extracted.Directories, extracted.Symlinks, extracted.Bytes));
+    }
+
+    [Fact]
+    public async Task Listing_gives_each_entry_with_the_digest_the_writer_reported()
+    {
+        var source = _temp.Combine("site");
+        SampleTree.Create(source);
+        var bundle = _temp.Combine("site.tar.zst");
+        var (result, _) = await BundleFiles.WriteTreeAsync(bundle, source, "site");
+
+        var entries = await BundleFiles.ListAsync(bundle);
+
+        Assert.Equal(result.Files, entries.Where(e => e.Type == TarEntryType.RegularFile).Select(e => new BundleFileDigest(e.Name, e.Size, e.Sha256Hex!)));
+        var link = Assert.Single(entries, e => e.Name == "site/link-to-dir");
+        Assert.Equal((TarEntryType.SymbolicLink, "nested"), (link.Type, link.LinkTarget));
+        var directory = Assert.Single(entries, e => e.Name == "site/nested/deeper");
+        Assert.Equal(TarEntryType.Directory, directory.Type);
+        Assert.Equal((UnixFileMode)0b111_101_000, directory.Mode);
+        var secret = Assert.Single(entries, e => e.Name == "site/nested/deeper/secret.txt");
+        Assert.Equal((UnixFileMode)0b110_000_000, secret.Mode);
+        Assert.Equal(File.GetLastWriteTimeUtc(Path.Combine(source, "nested", "deeper", "secret.txt")), secret.ModificationTime.UtcDateTime);
+        Assert.Contains(entries, e => e.Name == $"site/nested/deeper/{SampleTree.LongName}");
+        Assert.Contains(entries, e => e.Name == $"site/{SampleTree.NonAsciiName}");
+    }
+
+    [Fact]
+    public async Task A_corrupted_bundle_fails_the_listing()
+    {
+        var source = _temp.Combine("site");
+        SampleTree.Create(source);
+        var bundle = _temp.Combine("site.tar.zst");
+        await BundleFiles.WriteTreeAsync(bundle, source, "site");
+        await using (var file = new FileStream(bundle, FileMode.Open, FileAccess.ReadWrite))
+        {
+            file.Position = file.Length / 2;
+            var original = file.ReadByte();
+            file.Position--;
+            file.WriteByte((byte)~original);
+        }
+
+        await Assert.ThrowsAsync<DamagedBundleException>(() => BundleFiles.ListAsync(bundle));
+    }
+
+    [Fact]
+    public async Task A_truncated_bundle_fails_the_listing()
+    {
+        var source = _temp.Combine("site");
+        SampleTree.Create(source);
+        var bundle = _temp.Combine("site.tar.zst");
+        await BundleFiles.WriteTreeAsync(bundle, source, "site");
+        await using (var file = new FileStream(bundle, FileMode.Open, FileAccess.ReadWrite))
+        {
+            file.SetLength(file.Length - 100);
+        }
+
+        await Assert.ThrowsAsync<DamagedBundleException>(() => BundleFiles.ListAsync(bundle));
+    }
+}
