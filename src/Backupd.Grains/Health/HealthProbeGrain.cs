@@ -1,4 +1,3 @@
-using Backupd.Contracts.Health;
 using Orleans.Concurrency;
 
 namespace Backupd.Grains.Health;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Schedules;
-using Backupd.Contracts.Secrets;
+using Backupd.Grains.Schedules;
 using Backupd.Grains.Secrets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

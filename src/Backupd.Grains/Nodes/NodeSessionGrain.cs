@@ -1,6 +1,8 @@
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Nodes;
 using Backupd.Contracts.Storage;
+using Backupd.Grains.Jobs;
+using Backupd.Grains.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Backupd.Grains.Nodes;

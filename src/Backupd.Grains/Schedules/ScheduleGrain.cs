@@ -3,7 +3,6 @@ using System.Text.Json;
 using Backupd.Contracts;
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Schedules;
-using Backupd.Contracts.Secrets;
 using Backupd.Contracts.Storage;
 using Backupd.Grains.Jobs;
 using Backupd.Grains.Secrets;

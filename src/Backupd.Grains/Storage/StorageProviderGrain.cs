@@ -1,4 +1,3 @@
-using Backupd.Contracts.Secrets;
 using Backupd.Contracts;
 using Backupd.Contracts.Storage;
 using Backupd.Grains.Secrets;

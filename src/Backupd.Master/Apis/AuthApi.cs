@@ -1,4 +1,5 @@
 using Backupd.Contracts.Auth;
+using Backupd.Grains.Auth;
 using Backupd.Master.Auth;
 using Backupd.Master.Brakes;
 using Microsoft.AspNetCore.Builder;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Backupd.Contracts.Auth;
+using Backupd.Grains.Auth;
 using Backupd.Hosting;
 using Backupd.Master.Options;
 using Microsoft.Extensions.Hosting;

@@ -1,4 +1,4 @@
-using Backupd.Contracts.Health;
+using Backupd.Grains.Health;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Backupd.Master.Health;

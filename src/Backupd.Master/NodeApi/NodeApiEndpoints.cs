@@ -3,6 +3,7 @@ using Backupd.Contracts.Jobs;
 using Backupd.Contracts.NodeApi;
 using Backupd.Contracts.Nodes;
 using Backupd.Contracts.Storage;
+using Backupd.Grains.Nodes;
 using Backupd.Master.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

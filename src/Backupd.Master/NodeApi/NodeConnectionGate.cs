@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Backupd.Contracts.Nodes;
+using Backupd.Grains.Nodes;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;

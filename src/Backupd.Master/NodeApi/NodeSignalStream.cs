@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Threading.Channels;
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.NodeApi;
+using Backupd.Grains.Jobs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 

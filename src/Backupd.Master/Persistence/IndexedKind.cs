@@ -3,6 +3,11 @@ using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Nodes;
 using Backupd.Contracts.Schedules;
 using Backupd.Contracts.Storage;
+using Backupd.Grains.Indexing;
+using Backupd.Grains.Jobs;
+using Backupd.Grains.Nodes;
+using Backupd.Grains.Schedules;
+using Backupd.Grains.Storage;
 
 namespace Backupd.Master.Persistence;
 

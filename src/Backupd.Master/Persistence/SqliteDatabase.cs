@@ -31,6 +31,20 @@ public sealed class SqliteDatabase(string path)
     /// <summary>Opens every connection to the file, ours and Orleans' alike.</summary>
     public SqliteConnections Connections => _connections ??= new SqliteConnections(ConnectionString, BusyTimeoutMilliseconds);
 
+    /// <summary>Runs one statement on a connection of its own; returns the rows it changed.</summary>
+    public async Task<int> ExecuteAsync(string sql, IReadOnlyDictionary<string, object> parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Opens a connection.</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) =>
         (SqliteConnection)await Connections.OpenConnectionAsync(cancellationToken);

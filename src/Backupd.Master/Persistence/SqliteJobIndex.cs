@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Backupd.Contracts.Jobs;
 using Backupd.Grains.Jobs;
@@ -45,14 +44,8 @@ public sealed class SqliteJobIndex(SqliteDatabase database) : IJobIndex
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task RemoveAsync(string jobId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM BackupdJobs WHERE Id = $id;";
-        command.Parameters.AddWithValue("$id", jobId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task RemoveAsync(string jobId, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync("DELETE FROM BackupdJobs WHERE Id = $id;", new Dictionary<string, object> { ["$id"] = jobId }, cancellationToken);
 
     public async Task<JobPage> QueryAsync(JobQuery query, CancellationToken cancellationToken = default)
     {
@@ -134,52 +127,45 @@ public sealed class SqliteJobIndex(SqliteDatabase database) : IJobIndex
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    // Only the filters given become conditions, so SQLite can pick the index that fits them.
     private static string Where(JobQuery query, SqliteCommand command)
     {
-        var conditions = new StringBuilder();
-        void Add(string condition, string name, object value)
-        {
-            conditions.Append(conditions.Length == 0 ? " WHERE " : " AND ").Append(condition);
-            command.Parameters.AddWithValue(name, value);
-        }
-
+        var filter = new SqlFilter(command);
         if (query.State is { } state)
         {
-            Add("State = $state", "$state", (int)state);
+            filter.Add("State = $state", "$state", (int)state);
         }
 
         if (query.NodeId is { } node)
         {
-            Add("NodeId = $node", "$node", node);
+            filter.Add("NodeId = $node", "$node", node);
         }
 
         if (query.Module is { } module)
         {
-            Add("Module = $module", "$module", module);
+            filter.Add("Module = $module", "$module", module);
         }
 
         if (query.ScheduleId is { } schedule)
         {
-            Add("ScheduleId = $schedule", "$schedule", schedule);
+            filter.Add("ScheduleId = $schedule", "$schedule", schedule);
         }
 
         if (query.ProviderId is { } provider)
         {
-            Add("ProviderId = $provider", "$provider", provider);
+            filter.Add("ProviderId = $provider", "$provider", provider);
         }
 
         if (query.CreatedFrom is { } from)
         {
-            Add("CreatedAt >= $from", "$from", from.UtcTicks);
+            filter.Add("CreatedAt >= $from", "$from", from.UtcTicks);
         }
 
         if (query.CreatedTo is { } to)
         {
-            Add("CreatedAt < $to", "$to", to.UtcTicks);
+            filter.Add("CreatedAt < $to", "$to", to.UtcTicks);
         }
 
-        return conditions.ToString();
+        return filter.ToString();
     }
 
     private static JobSummary Read(SqliteDataReader reader) => new(

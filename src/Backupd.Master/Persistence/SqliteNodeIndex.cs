@@ -35,24 +35,12 @@ public sealed class SqliteNodeIndex(SqliteDatabase database, TimeProvider time) 
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task SeenAsync(string nodeId, DateTimeOffset seenAt, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE BackupdNodes SET LastSeenAt = $seen WHERE Id = $id AND COALESCE(LastSeenAt, 0) < $seen;";
-        command.Parameters.AddWithValue("$id", nodeId);
-        command.Parameters.AddWithValue("$seen", seenAt.UtcTicks);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task SeenAsync(string nodeId, DateTimeOffset seenAt, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync("UPDATE BackupdNodes SET LastSeenAt = $seen WHERE Id = $id AND COALESCE(LastSeenAt, 0) < $seen;",
+            new Dictionary<string, object> { ["$id"] = nodeId, ["$seen"] = seenAt.UtcTicks }, cancellationToken);
 
-    public async Task RemoveAsync(string nodeId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM BackupdNodes WHERE Id = $id;";
-        command.Parameters.AddWithValue("$id", nodeId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task RemoveAsync(string nodeId, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync("DELETE FROM BackupdNodes WHERE Id = $id;", new Dictionary<string, object> { ["$id"] = nodeId }, cancellationToken);
 
     public async Task<IReadOnlyList<NodeSummary>> ListAsync(NodeStatus? status, CancellationToken cancellationToken = default)
     {

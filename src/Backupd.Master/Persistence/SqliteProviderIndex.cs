@@ -29,14 +29,8 @@ public sealed class SqliteProviderIndex(SqliteDatabase database) : IProviderInde
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task RemoveAsync(string providerId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM BackupdProviders WHERE Id = $id;";
-        command.Parameters.AddWithValue("$id", providerId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task RemoveAsync(string providerId, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync("DELETE FROM BackupdProviders WHERE Id = $id;", new Dictionary<string, object> { ["$id"] = providerId }, cancellationToken);
 
     public async Task<IReadOnlyList<StorageProviderSummary>> ListAsync(CancellationToken cancellationToken = default)
     {

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Schedules;
@@ -41,40 +40,28 @@ public sealed class SqliteScheduleIndex(SqliteDatabase database, TimeProvider ti
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task RemoveAsync(string scheduleId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM BackupdSchedules WHERE Id = $id;";
-        command.Parameters.AddWithValue("$id", scheduleId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task RemoveAsync(string scheduleId, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync("DELETE FROM BackupdSchedules WHERE Id = $id;", new Dictionary<string, object> { ["$id"] = scheduleId }, cancellationToken);
 
     public async Task<IReadOnlyList<ScheduleDetails>> ListAsync(ScheduleFilter filter, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        var conditions = new StringBuilder();
-        void Add(string condition, string name, object value)
-        {
-            conditions.Append(conditions.Length == 0 ? " WHERE " : " AND ").Append(condition);
-            command.Parameters.AddWithValue(name, value);
-        }
-
+        var conditions = new SqlFilter(command);
         if (filter.ProviderId is { } provider)
         {
-            Add("s.ProviderId = $provider", "$provider", provider);
+            conditions.Add("s.ProviderId = $provider", "$provider", provider);
         }
 
         if (filter.NodeId is { } node)
         {
-            Add("s.NodeId = $node", "$node", node);
+            conditions.Add("s.NodeId = $node", "$node", node);
         }
 
         if (filter.Enabled is { } enabled)
         {
-            Add("s.Enabled = $enabled", "$enabled", enabled);
+            conditions.Add("s.Enabled = $enabled", "$enabled", enabled);
         }
 
         // The last job's state comes from the job index as it stands now, not as it stood when the schedule was written.

@@ -1,10 +1,10 @@
 using Backupd.Contracts;
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Schedules;
-using Backupd.Contracts.Secrets;
 using Backupd.Contracts.Storage;
 using Backupd.Grains.Jobs;
 using Backupd.Grains.Schedules;
+using Backupd.Grains.Secrets;
 using Backupd.Grains.Storage;
 
 namespace Backupd.Master.Secrets;

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Backupd.Contracts.Nodes;
+using Backupd.Grains.Nodes;
 using Microsoft.Extensions.Logging;
 
 namespace Backupd.Master.Security;

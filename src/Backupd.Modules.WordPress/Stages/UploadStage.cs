@@ -21,7 +21,6 @@ internal static class UploadStage
         var stored = await storage.UploadAsync(new BundleUpload(WordPressRunState.BundlePath(context), key, size, bundle.Sha256Hex)
         {
             Progress = new SynchronousProgress<long>(done => context.Reporter.Progress(done, size)),
-            Bandwidth = context.Resources.Bandwidth,
         }, ct);
         context.Reporter.Info($"Stored as {stored.Key} in {storage.Description}, verified ({stored.Size} bytes, SHA-256 {stored.Sha256Hex})");
         return stored;

@@ -8,14 +8,14 @@ using Microsoft.Extensions.Options;
 
 namespace Backupd.Node.Jobs;
 
-/// <summary>Opens the storage a job's provider describes, tuned to this node.</summary>
+/// <summary>Opens the storage a job's provider describes, tuned to this node and under its upload limit.</summary>
 public sealed class BundleStorageFactory(StorageTargetRegistry registry, ResourceManager resources, IOptions<NodeOptions> options)
 {
     /// <summary>The storage for <paramref name="settings"/>; dispose it when it is <see cref="IDisposable"/>.</summary>
     /// <exception cref="NotSupportedException">This node does not know the provider's type.</exception>
-    public IBundleStorage Create(StorageTargetSettings settings) => registry.Open(settings, new StorageOpenOptions
+    public IBundleStorage Create(StorageTargetSettings settings) => new BandwidthLimitedStorage(registry.Open(settings, new StorageOpenOptions
     {
         // Parts of one upload share the node's network slots' worth of parallelism.
         S3 = new S3UploadOptions { MaxParallelParts = resources.Limits.MaxNetwork, PartSize = options.Value.S3PartSizeMib * (1L << 20) },
-    });
+    }), resources.Bandwidth);
 }

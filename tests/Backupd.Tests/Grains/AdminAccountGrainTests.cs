@@ -1,4 +1,5 @@
 using Backupd.Contracts.Auth;
+using Backupd.Grains.Auth;
 using Backupd.Tests.Master;
 
 namespace Backupd.Tests.Grains;

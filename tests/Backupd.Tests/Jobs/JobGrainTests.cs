@@ -1,4 +1,5 @@
 using Backupd.Contracts.Jobs;
+using Backupd.Grains.Jobs;
 using Backupd.Tests.Master;
 using Backupd.Tests.Processes;
 

@@ -1,4 +1,5 @@
 using Backupd.Contracts.Jobs;
+using Backupd.Grains.Jobs;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Backupd.Tests.Master;

@@ -1,5 +1,4 @@
 using System.Reflection;
-using Backupd.Contracts.Secrets;
 using Backupd.Grains.Secrets;
 using Backupd.Master.Secrets;
 

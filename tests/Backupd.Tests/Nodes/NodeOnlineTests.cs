@@ -1,4 +1,5 @@
 using Backupd.Contracts.Nodes;
+using Backupd.Grains.Nodes;
 using Backupd.Node.Identity;
 using Backupd.Tests.Master;
 

@@ -1,6 +1,8 @@
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Schedules;
 using Backupd.Contracts.Storage;
+using Backupd.Grains.Jobs;
+using Backupd.Grains.Schedules;
 using Backupd.Tests.Master;
 
 namespace Backupd.Tests.Schedules;

@@ -2,6 +2,9 @@ using Amazon.S3.Model;
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Schedules;
 using Backupd.Contracts.Storage;
+using Backupd.Grains.Jobs;
+using Backupd.Grains.Schedules;
+using Backupd.Grains.Storage;
 using Backupd.TestBed;
 using Backupd.Tests.Master;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Schedules;
 using Backupd.Grains.Jobs;
+using Backupd.Grains.Schedules;
 
 namespace Backupd.Master.Application.Jobs;
 

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Nodes;
 using Backupd.Contracts.Storage;
+using Backupd.Grains.Nodes;
+using Backupd.Grains.Storage;
 using Backupd.Modules;
 
 namespace Backupd.Master.Application.Jobs;

@@ -1,5 +1,7 @@
 using Backupd.Contracts.Auth;
 using Backupd.Contracts.Nodes;
+using Backupd.Grains.Auth;
+using Backupd.Grains.Nodes;
 using Backupd.Master.Security;
 
 namespace Backupd.Tests.Master.Security;

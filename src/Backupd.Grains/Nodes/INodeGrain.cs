@@ -1,4 +1,6 @@
-namespace Backupd.Contracts.Nodes;
+using Backupd.Contracts.Nodes;
+using Backupd.Grains.Indexing;
+namespace Backupd.Grains.Nodes;
 
 /// <summary>A registered host, keyed by node id. Holds only a hash of its API key.</summary>
 [Alias("backupd.nodes.INodeGrain")]

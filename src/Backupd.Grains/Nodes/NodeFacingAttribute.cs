@@ -1,4 +1,5 @@
-namespace Backupd.Contracts.Nodes;
+using Backupd.Contracts.Nodes;
+namespace Backupd.Grains.Nodes;
 
 /// <summary>
 /// Marks the only grain interfaces an external Orleans client (a node) may call. The master

@@ -1,7 +1,9 @@
 using Backupd.Contracts.Jobs;
+using Backupd.Contracts.Nodes;
 using Backupd.Contracts.Storage;
+using Backupd.Grains.Jobs;
 
-namespace Backupd.Contracts.Nodes;
+namespace Backupd.Grains.Nodes;
 
 /// <summary>
 /// The node-facing surface, keyed by node id. Every call carries the node's API key, which the

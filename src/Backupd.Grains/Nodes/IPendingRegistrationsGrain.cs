@@ -1,4 +1,5 @@
-namespace Backupd.Contracts.Nodes;
+using Backupd.Contracts.Nodes;
+namespace Backupd.Grains.Nodes;
 
 /// <summary>
 /// The registrations waiting for approval, across the cluster (one grain, key 0), so that an

@@ -1,6 +1,7 @@
+using Backupd.Contracts.Jobs;
 using Orleans.Concurrency;
 
-namespace Backupd.Contracts.Jobs;
+namespace Backupd.Grains.Jobs;
 
 /// <summary>
 /// The node's side of the work signal. A lost signal costs only latency: the node also pulls

@@ -1,4 +1,7 @@
-namespace Backupd.Contracts.Jobs;
+using Backupd.Contracts.Jobs;
+using Backupd.Grains.Indexing;
+using Backupd.Grains.Secrets;
+namespace Backupd.Grains.Jobs;
 
 /// <summary>One job, keyed by job id. Reached only inside the master: nodes go through their session.</summary>
 [Alias("backupd.jobs.IJobGrain")]

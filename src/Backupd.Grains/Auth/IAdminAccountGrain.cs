@@ -1,4 +1,5 @@
-namespace Backupd.Contracts.Auth;
+using Backupd.Contracts.Auth;
+namespace Backupd.Grains.Auth;
 
 /// <summary>
 /// An administrator of the master, keyed by user name (<c>admin</c>). Holds only a salted hash

@@ -1,4 +1,5 @@
-namespace Backupd.Contracts.Nodes;
+using Backupd.Contracts.Nodes;
+namespace Backupd.Grains.Nodes;
 
 /// <summary>
 /// One registration code, keyed by the code itself, so that a code is held by at most one

@@ -1,7 +1,10 @@
 using Backupd.Contracts.Jobs;
+using Backupd.Contracts.Schedules;
+using Backupd.Grains.Indexing;
+using Backupd.Grains.Secrets;
 using Orleans.Concurrency;
 
-namespace Backupd.Contracts.Schedules;
+namespace Backupd.Grains.Schedules;
 
 /// <summary>One schedule, keyed by schedule id. Reached only inside the master.</summary>
 [Alias("backupd.schedules.IScheduleGrain")]

@@ -1,6 +1,7 @@
+using Backupd.Contracts.Jobs;
 using Orleans.Concurrency;
 
-namespace Backupd.Contracts.Jobs;
+namespace Backupd.Grains.Jobs;
 
 /// <summary>
 /// A node's queue of pending jobs, keyed by node id: higher priority first, then oldest first,

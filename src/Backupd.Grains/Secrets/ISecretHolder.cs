@@ -1,4 +1,4 @@
-namespace Backupd.Contracts.Secrets;
+namespace Backupd.Grains.Secrets;
 
 /// <summary>
 /// A grain that keeps secrets encrypted with the master's keys (provider credentials, passwords

@@ -1,4 +1,7 @@
-namespace Backupd.Contracts.Storage;
+using Backupd.Contracts.Storage;
+using Backupd.Grains.Indexing;
+using Backupd.Grains.Secrets;
+namespace Backupd.Grains.Storage;
 
 /// <summary>One storage provider, keyed by provider id. Reached only inside the master.</summary>
 [Alias("backupd.storage.IStorageProviderGrain")]

@@ -1,4 +1,4 @@
-namespace Backupd.Contracts;
+namespace Backupd.Grains.Indexing;
 
 /// <summary>
 /// A grain whose state has a row in one of the master's index tables (jobs, nodes, providers,

@@ -1,4 +1,5 @@
-namespace Backupd.Contracts.Auth;
+using Backupd.Contracts.Auth;
+namespace Backupd.Grains.Auth;
 
 /// <summary>One API token, keyed by its public id. Only a salted hash of its secret is stored.</summary>
 [Alias("backupd.auth.IApiTokenGrain")]

@@ -1,4 +1,4 @@
-namespace Backupd.Contracts.Health;
+namespace Backupd.Grains.Health;
 
 /// <summary>Answers when the silo can activate grains and run calls; used by <c>/healthz</c>.</summary>
 [Alias("backupd.health.IHealthProbeGrain")]
