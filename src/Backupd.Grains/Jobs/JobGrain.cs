@@ -3,6 +3,8 @@ using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Schedules;
 using Backupd.Grains.Schedules;
 using Backupd.Grains.Secrets;
+using Backupd.Grains.Storage;
+using Backupd.Modules.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -182,6 +184,14 @@ public sealed partial class JobGrain(
             throw new ArgumentException($"A run cannot finish as {outcome.State}.", nameof(outcome));
         }
 
+        if (outcome.State == JobState.Completed && outcome.Result is { } reported && await RefuseResultAsync(reported) is { } refusal)
+        {
+            // The master, not the node, says where a job's bundle may be: a key outside the job's
+            // own place would let a node make retention delete what another node stored.
+            LogResultRefused(JobId, nodeId, reported.ObjectKey);
+            outcome = new JobOutcome(JobState.Failed, null, refusal, outcome.Report);
+        }
+
         ApplyReport(outcome.Report);
         State.Result = outcome.State == JobState.Completed ? outcome.Result : null;
         var line = outcome.State switch
@@ -196,6 +206,22 @@ public sealed partial class JobGrain(
         LogFinished(JobId, outcome.State, nodeId);
         await NotifyScheduleAsync();
         return LeaseStatus.Active;
+    }
+
+    // Null when the reported result may stand.
+    private async Task<string?> RefuseResultAsync(JobResult result)
+    {
+        var spec = State.Spec!;
+        var provider = await GrainFactory.GetGrain<IStorageProviderGrain>(spec.ProviderId).GetAsync();
+        if (provider is null)
+        {
+            return $"The node reported bundle {result.ObjectKey}, but provider {spec.ProviderId} no longer exists; the result was not recorded.";
+        }
+
+        return BundleKey.Belongs(result.ObjectKey, provider.Prefix, spec.NodeId, spec.Module, JobId)
+            ? null
+            : $"The node reported bundle key '{result.ObjectKey}', which is not this job's: a bundle of job {JobId} on node {spec.NodeId} goes under "
+                + $"'{BundleKey.WithPrefix(provider.Prefix, $"{BundleKey.Slug(spec.NodeId)}/{BundleKey.Slug(spec.Module)}/")}<site>/<time>-{JobId}{BundleKey.Extension}'. The result was refused and not recorded.";
     }
 
     public async Task MarkPrunedAsync()
@@ -462,6 +488,9 @@ public sealed partial class JobGrain(
 
     [LoggerMessage(LogLevel.Warning, "Job {JobId}: could not tell schedule {ScheduleId} that it ended")]
     private partial void LogScheduleNotifyFailed(Exception exception, string jobId, string scheduleId);
+
+    [LoggerMessage(LogLevel.Warning, "Refused the result of job {JobId} from node {NodeId}: bundle key {ObjectKey} is not the job's own")]
+    private partial void LogResultRefused(string jobId, string nodeId, string objectKey);
 
     [LoggerMessage(LogLevel.Warning, "Job {JobId}: node {NodeId} let its lease lapse; the job is now {State}")]
     private partial void LogLeaseLapsed(string jobId, string? nodeId, JobState state);

@@ -9,6 +9,7 @@ using Backupd.Grains.Secrets;
 using Backupd.Grains.Storage;
 using Backupd.Modules;
 using Backupd.Modules.Pruning;
+using Backupd.Modules.Storage;
 using Backupd.Scheduling;
 using Microsoft.Extensions.Logging;
 
@@ -345,17 +346,32 @@ public sealed partial class ScheduleGrain(
 
         var target = await GrainFactory.GetGrain<IStorageProviderGrain>(Definition!.ProviderId).GetTargetSettingsAsync()
             ?? throw new InvalidOperationException($"Provider {Definition.ProviderId} no longer exists; nothing was pruned.");
+
+        // Checked again at delete time, against the job each bundle belongs to: a record from
+        // before results were checked must not make the master delete another job's bundle.
+        var byId = completed.ToDictionary(job => job.Id);
+        var prune = plan.Prune.Where(bundle => BundleKey.Belongs(bundle.ObjectKey, target.Prefix, byId[bundle.JobId].NodeId, byId[bundle.JobId].Module, bundle.JobId)).ToList();
+        foreach (var foreign in plan.Prune.Except(prune))
+        {
+            LogForeignKeySkipped(ScheduleId, foreign.JobId, foreign.ObjectKey);
+        }
+
+        if (prune.Count == 0)
+        {
+            return;
+        }
+
         if (!pruner.DeletesFromMaster(target))
         {
             // A local folder lives on the node: the node deletes, as a job of its own.
-            var pruneJob = await CreatePruneJobAsync(plan.Prune);
-            Record(ScheduleEventKind.Pruned, null, pruneJob, $"Kept {plan.Keep.Count} bundle(s); job {pruneJob} deletes {plan.Prune.Count} on node {Definition.NodeId}");
+            var pruneJob = await CreatePruneJobAsync(prune);
+            Record(ScheduleEventKind.Pruned, null, pruneJob, $"Kept {plan.Keep.Count} bundle(s); job {pruneJob} deletes {prune.Count} on node {Definition.NodeId}");
             await SaveAsync();
             return;
         }
 
         var deleted = new List<string>();
-        foreach (var bundle in plan.Prune)
+        foreach (var bundle in prune)
         {
             await pruner.DeleteAsync(target, bundle.ObjectKey, CancellationToken.None);
             await GrainFactory.GetGrain<IJobGrain>(bundle.JobId).MarkPrunedAsync();
@@ -443,6 +459,9 @@ public sealed partial class ScheduleGrain(
 
     [LoggerMessage(LogLevel.Error, "Schedule {ScheduleId} made no job: no configured key opens its config's secrets")]
     private partial void LogNotRun(string scheduleId);
+
+    [LoggerMessage(LogLevel.Warning, "Schedule {ScheduleId}: retention left bundle {ObjectKey} of job {JobId} alone: its key is not the job's own")]
+    private partial void LogForeignKeySkipped(string scheduleId, string jobId, string objectKey);
 
     [LoggerMessage(LogLevel.Warning, "Schedule {ScheduleId}: pruning failed; the backup stands")]
     private partial void LogPruneFailed(Exception exception, string scheduleId);

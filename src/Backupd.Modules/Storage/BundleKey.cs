@@ -12,10 +12,36 @@ public static class BundleKey
     /// <summary>The bundle file extension.</summary>
     public const string Extension = ".tar.zst";
 
+    // UTC, to the second: yyyyMMddTHHmmssZ.
+    private const string TimeFormat = "yyyyMMdd'T'HHmmss'Z'";
+    private const int TimeLength = 16;
+
     /// <summary>The key of a bundle, without the provider's prefix.</summary>
     public static string Compose(string nodeId, string module, string site, DateTimeOffset runStartedAt, string jobId) =>
         string.Join('/', Slug(nodeId), Slug(module), Slug(site),
-            runStartedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Slug(jobId) + Extension);
+            runStartedAt.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture) + "-" + Slug(jobId) + Extension);
+
+    /// <summary>
+    /// Whether <paramref name="fullKey"/> is a key <see cref="Compose"/> makes, under
+    /// <paramref name="prefix"/>, for job <paramref name="jobId"/> of <paramref name="module"/> on
+    /// <paramref name="nodeId"/>: the only keys a node may report for its job, and so the only ones
+    /// the master ever deletes for it. The site and time are the node's to choose; nothing else is.
+    /// </summary>
+    public static bool Belongs(string fullKey, string prefix, string nodeId, string module, string jobId)
+    {
+        var start = WithPrefix(prefix, $"{Slug(nodeId)}/{Slug(module)}/");
+        if (!fullKey.StartsWith(start, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = fullKey[start.Length..].Split('/');
+        return rest is [var site, var file]
+            && site.Length > 0 && site == Slug(site) && site is not ("." or "..")
+            && file.Length == TimeLength + 1 + Slug(jobId).Length + Extension.Length
+            && file.EndsWith("-" + Slug(jobId) + Extension, StringComparison.Ordinal)
+            && DateTime.TryParseExact(file[..TimeLength], TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out _);
+    }
 
     /// <summary>Joins a provider prefix and a key with exactly one slash between them.</summary>
     public static string WithPrefix(string prefix, string key) =>

@@ -1,5 +1,6 @@
 using Backupd.Contracts.Jobs;
 using Backupd.Grains.Jobs;
+using Backupd.Modules.Storage;
 using Backupd.Tests.Master;
 
 namespace Backupd.Tests.Jobs;
@@ -54,7 +55,7 @@ public sealed class FinishedJobSecretsTests(FakeClockSiloFixture silo)
         switch (ending)
         {
             case "completed":
-                await job.FinishAsync(node, assignment.Attempt, new JobOutcome(JobState.Completed, new JobResult("k.tar.zst", 1, new string('0', 64)), null, NoProgress));
+                await job.FinishAsync(node, assignment.Attempt, new JobOutcome(JobState.Completed, new JobResult(BundleKey.Compose(node, "wordpress", "example.org", DateTimeOffset.UtcNow, job.GetPrimaryKeyString()), 1, new string('0', 64)), null, NoProgress));
                 break;
             case "failed":
                 await job.FinishAsync(node, assignment.Attempt, new JobOutcome(JobState.Failed, null, "mysqldump failed", NoProgress));

@@ -1,5 +1,6 @@
 using Backupd.Contracts.Jobs;
 using Backupd.Grains.Jobs;
+using Backupd.Modules.Storage;
 using Backupd.Tests.Master;
 using Backupd.Tests.Processes;
 
@@ -97,21 +98,21 @@ public sealed class JobGrainTests(FakeClockSiloFixture silo)
     public async Task Only_the_lease_holder_in_its_current_attempt_may_report_or_have_the_storage()
     {
         var node = NewNodeId();
-        var id = await CreateAsync(node, providerId: "provider-a");
+        var id = await CreateAsync(node, providerId: SqliteSiloFixture.ProviderId);
         Assert.Null(await Job(id).StartAsync("some-other-node"));
         var assignment = await Job(id).StartAsync(node);
         Assert.NotNull(assignment);
         Assert.Null(await Job(id).StartAsync(node));
 
-        Assert.True(await Job(id).MayReleaseStorageAsync(node, assignment.Attempt, "provider-a"));
-        Assert.False(await Job(id).MayReleaseStorageAsync("some-other-node", assignment.Attempt, "provider-a"));
+        Assert.True(await Job(id).MayReleaseStorageAsync(node, assignment.Attempt, SqliteSiloFixture.ProviderId));
+        Assert.False(await Job(id).MayReleaseStorageAsync("some-other-node", assignment.Attempt, SqliteSiloFixture.ProviderId));
         Assert.False(await Job(id).MayReleaseStorageAsync(node, assignment.Attempt, "provider-b"));
-        Assert.False(await Job(id).MayReleaseStorageAsync(node, assignment.Attempt + 1, "provider-a"));
+        Assert.False(await Job(id).MayReleaseStorageAsync(node, assignment.Attempt + 1, SqliteSiloFixture.ProviderId));
         Assert.Equal(LeaseStatus.Lost, await Job(id).ReportAsync("some-other-node", assignment.Attempt, NoProgress));
 
-        var result = new JobResult("n/wordpress/site/x.tar.zst", 42, new string('a', 64));
+        var result = new JobResult(BundleKey.Compose(node, "wordpress", "example.org", DateTimeOffset.UtcNow, id), 42, new string('a', 64));
         await Job(id).FinishAsync(node, assignment.Attempt, new JobOutcome(JobState.Completed, result, null, NoProgress));
-        Assert.False(await Job(id).MayReleaseStorageAsync(node, assignment.Attempt, "provider-a"));
+        Assert.False(await Job(id).MayReleaseStorageAsync(node, assignment.Attempt, SqliteSiloFixture.ProviderId));
         Assert.Equal(LeaseStatus.Lost, await Job(id).ReportAsync(node, assignment.Attempt, NoProgress));
         Assert.Equal(result, (await Job(id).GetAsync())!.Result);
     }

@@ -1,5 +1,6 @@
 using Backupd.Contracts.Jobs;
 using Backupd.Grains.Jobs;
+using Backupd.Modules.Storage;
 using Backupd.Master.Jobs;
 using Backupd.Master.Options;
 using Backupd.Tests.Master;
@@ -22,9 +23,9 @@ public sealed class JobHistoryTests(FakeClockSiloFixture silo)
         var node = "n" + Guid.NewGuid().ToString("N")[..16];
         var cancelled = await CreateAsync(node);
         await Job(cancelled).CancelAsync();
-        var failed = await RunAsync(node, new JobOutcome(JobState.Failed, null, "mysqldump: access denied", NoProgress));
-        var stored = await RunAsync(node, new JobOutcome(JobState.Completed, Result("stored"), null, NoProgress));
-        var pruned = await RunAsync(node, new JobOutcome(JobState.Completed, Result("pruned"), null, NoProgress));
+        var failed = await RunAsync(node, _ => new JobOutcome(JobState.Failed, null, "mysqldump: access denied", NoProgress));
+        var stored = await RunAsync(node, id => new JobOutcome(JobState.Completed, Result(node, id), null, NoProgress));
+        var pruned = await RunAsync(node, id => new JobOutcome(JobState.Completed, Result(node, id), null, NoProgress));
         await Job(pruned).MarkPrunedAsync();
         var running = await CreateAsync(node);
         Assert.NotNull(await Job(running).StartAsync(node));
@@ -61,13 +62,14 @@ public sealed class JobHistoryTests(FakeClockSiloFixture silo)
         return id;
     }
 
-    private async Task<string> RunAsync(string node, JobOutcome outcome)
+    private async Task<string> RunAsync(string node, Func<string, JobOutcome> outcome)
     {
         var id = await CreateAsync(node);
         var assignment = await Job(id).StartAsync(node);
-        await Job(id).FinishAsync(node, assignment!.Attempt, outcome);
+        await Job(id).FinishAsync(node, assignment!.Attempt, outcome(id));
+        Assert.Equal(outcome(id).State, (await Job(id).GetAsync())!.State);
         return id;
     }
 
-    private static JobResult Result(string name) => new($"n/wordpress/site/{name}.tar.zst", 42, new string('a', 64));
+    private static JobResult Result(string node, string jobId) => new(BundleKey.Compose(node, "wordpress", "example.org", DateTimeOffset.UtcNow, jobId), 42, new string('a', 64));
 }

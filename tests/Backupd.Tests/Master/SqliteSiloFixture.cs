@@ -1,3 +1,4 @@
+using Backupd.Contracts.Storage;
 using Backupd.Grains;
 using Backupd.Grains.Jobs;
 using Backupd.Grains.Secrets;
@@ -40,6 +41,9 @@ public class SqliteSiloFixture : IAsyncLifetime
         _clock = clock;
         _leaseDuration = leaseDuration;
     }
+
+    /// <summary>A local provider with no prefix, there from the start.</summary>
+    public const string ProviderId = "p";
 
     public SqliteDatabase Database { get; private set; } = null!;
 
@@ -102,6 +106,9 @@ public class SqliteSiloFixture : IAsyncLifetime
         }));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+        // The provider the silo tests' jobs name: a finished job's bundle key is checked against its prefix.
+        await Client.GetGrain<IStorageProviderGrain>(ProviderId).CreateAsync(
+            new StorageProviderDefinition("silo tests", StorageTypes.Local, "/var/backups/silo-tests", "", null));
     }
 
     public virtual async Task DisposeAsync()

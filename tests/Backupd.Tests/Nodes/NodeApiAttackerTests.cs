@@ -98,6 +98,37 @@ public sealed class NodeApiAttackerTests(SharedMasterFixture fixture) : IAsyncLi
     }
 
     [Fact]
+    public async Task A_node_that_reports_another_nodes_bundle_as_its_result_is_refused_and_the_job_fails_saying_why()
+    {
+        // The attack: node A finishes its own job naming node B's bundle, so that A's retention
+        // would later delete B's backup.
+        var a = await NodeEnrolment.EnrolAsync(_api);
+        var b = await NodeEnrolment.EnrolAsync(_api);
+        var provider = await _api.CreateUnreachableS3ProviderAsync("foreign-key", ProviderSecret);
+        var jobB = await _api.CreateJobAsync(b.NodeId, provider, new { path = "/srv/www/victim-site" });
+        var jobA = await _api.CreateJobAsync(a.NodeId, provider, new { path = "/srv/www/attacker" });
+        var victimKey = Backupd.Modules.Storage.BundleKey.Compose(b.NodeId, "wordpress", "victim-site", DateTimeOffset.UtcNow, jobB);
+        var stolenJobId = Backupd.Modules.Storage.BundleKey.Compose(a.NodeId, "wordpress", "attacker", DateTimeOffset.UtcNow, jobB);
+        using var nodeA = a.Connect();
+
+        foreach (var forged in new[] { victimKey, stolenJobId, "../" + victimKey })
+        {
+            var job = forged == victimKey ? jobA : await _api.CreateJobAsync(a.NodeId, provider, new { path = "/srv/www/attacker" });
+            var assignment = (await nodeA.TakeJobAsync(None))!;
+            Assert.Equal(job, assignment.JobId);
+            Assert.Equal(LeaseStatus.Active, await nodeA.FinishJobAsync(job, assignment.Attempt,
+                new JobOutcome(JobState.Completed, new JobResult(forged, 1, new string('0', 64)), null, new JobProgressReport([], [])), None));
+
+            var details = await _api.GetJsonAsync($"/api/v1/jobs/{job}");
+            Assert.Equal("failed", details.GetProperty("state").GetString());
+            Assert.Equal(JsonValueKind.Null, details.GetProperty("result").ValueKind);
+            Assert.Contains($"'{forged}', which is not this job's", details.GetProperty("error").GetString()!, StringComparison.Ordinal);
+        }
+
+        Assert.Contains($"Refused the result of job {jobA} from node {a.NodeId}", Master.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_node_cannot_take_report_on_finish_or_open_the_storage_of_another_nodes_job()
     {
         var a = await NodeEnrolment.EnrolAsync(_api);

@@ -5,6 +5,7 @@ using Backupd.Contracts.Storage;
 using Backupd.Grains.Jobs;
 using Backupd.Grains.Schedules;
 using Backupd.Grains.Storage;
+using Backupd.Modules.Storage;
 using Backupd.TestBed;
 using Backupd.Tests.Master;
 
@@ -124,7 +125,7 @@ public sealed class ScheduleRetentionTests(SqliteSiloFixture silo, S3rverServer 
         var jobId = (await schedule.RunNowAsync())!.JobId;
         var assignment = await Grains.GetGrain<INodeJobQueueGrain>(node).StartNextAsync();
         Assert.Equal(jobId, assignment!.JobId);
-        var key = $"{node}/wordpress/site/{DateTime.UtcNow:yyyyMMddTHHmmssfff}-{jobId}.tar.zst";
+        var key = BundleKey.Compose(node, "wordpress", "site", DateTimeOffset.UtcNow, jobId!);
         JobResult? result = null;
         if (outcome == JobState.Completed)
         {
