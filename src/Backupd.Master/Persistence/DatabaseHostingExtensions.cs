@@ -36,6 +36,7 @@ public static class DatabaseHostingExtensions
         services.AddSingleton<IProviderIndex, SqliteProviderIndex>();
         services.AddSingleton<IScheduleIndex, SqliteScheduleIndex>();
         services.AddSingleton<SqliteIndexVersions>();
+        services.AddSingleton<IndexReadiness>();
         return services;
     }
 }

@@ -10,6 +10,7 @@ namespace Backupd.Master.Persistence;
 /// </summary>
 public sealed partial class IndexReconciler(
     SqliteIndexVersions versions,
+    IndexReadiness readiness,
     IGrainFactory grains,
     IHostApplicationLifetime lifetime,
     ILogger<IndexReconciler> logger) : BackgroundService
@@ -61,6 +62,10 @@ public sealed partial class IndexReconciler(
         {
             // The lists may be out of date until the next start or a rebuild; the entities themselves are fine.
             LogFailed(ex);
+        }
+        finally
+        {
+            readiness.Complete();
         }
     }
 

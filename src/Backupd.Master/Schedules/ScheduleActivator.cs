@@ -1,4 +1,5 @@
 using Backupd.Grains.Schedules;
+using Backupd.Master.Persistence;
 using Backupd.Contracts.Schedules;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,7 +10,8 @@ namespace Backupd.Master.Schedules;
 /// Wakes every schedule once the silo is up, so a schedule catches up on a missed run at once
 /// after a restart instead of when its reminder next fires (up to a minute later).
 /// </summary>
-public sealed partial class ScheduleActivator(IGrainFactory grains, IScheduleIndex schedules, IHostApplicationLifetime lifetime, ILogger<ScheduleActivator> logger) : BackgroundService
+public sealed partial class ScheduleActivator(
+    IGrainFactory grains, IScheduleIndex schedules, IndexReadiness indexes, IHostApplicationLifetime lifetime, ILogger<ScheduleActivator> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -18,6 +20,8 @@ public sealed partial class ScheduleActivator(IGrainFactory grains, IScheduleInd
         try
         {
             await started.Task.WaitAsync(stoppingToken);
+            // The enabled schedules are read from the schedule index: all of them once it is up to date.
+            await indexes.WaitAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -1,3 +1,4 @@
+using Backupd.Master.Persistence;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -8,7 +9,8 @@ namespace Backupd.Master.Secrets;
 /// log, each holder whose secrets no key opens: a key left out of <c>BACKUPD_SECRET_KEY</c> shows
 /// at start, not when a schedule's night run fails.
 /// </summary>
-public sealed partial class SecretsStartupCheck(SecretHolders holders, IHostApplicationLifetime lifetime, ILogger<SecretsStartupCheck> logger) : BackgroundService
+public sealed partial class SecretsStartupCheck(
+    SecretHolders holders, IndexReadiness indexes, IHostApplicationLifetime lifetime, ILogger<SecretsStartupCheck> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -17,6 +19,8 @@ public sealed partial class SecretsStartupCheck(SecretHolders holders, IHostAppl
         try
         {
             await started.Task.WaitAsync(stoppingToken);
+            // Holders are listed from the index tables: all of them only once those are up to date.
+            await indexes.WaitAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -52,6 +52,9 @@ public sealed class IndexTablesTests
         await master.StartAsync();
         await master.Process.WaitForOutputAsync("Re-indexed 3 jobs", TimeSpan.FromSeconds(30));
         await master.Process.WaitForOutputAsync("Re-indexed 1 schedules", TimeSpan.FromSeconds(30));
+        // What reads the indexes at start waits for them: the secrets check sees the provider, the
+        // schedule whose row was gone and the two jobs still pending (not the cancelled one a stale row showed as pending).
+        await master.Process.WaitForOutputAsync("The stored secrets of 4 provider\\(s\\), schedule\\(s\\) and job\\(s\\) open", TimeSpan.FromSeconds(30));
         api = new MasterApi(master.Http, await master.IssueTokenAsync());
         Assert.Equal(before, await ListAsync(api, node));
         Assert.Contains("\"state\":\"cancelled\"", before, StringComparison.Ordinal);
