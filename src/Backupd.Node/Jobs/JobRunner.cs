@@ -27,6 +27,10 @@ public sealed partial class JobRunner(
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, JobExecution> _running = new();
+
+    // Jobs taken and not yet over, counted when taken: a job started a moment ago is in it before
+    // the loop asks for the next one, which _running (filled once the run has started) is not.
+    private int _taken;
     private readonly ILogger _logger = loggers.CreateLogger<JobRunner>();
 
     /// <summary>Where work directories of running jobs live.</summary>
@@ -42,8 +46,9 @@ public sealed partial class JobRunner(
             while (!stoppingToken.IsCancellationRequested)
             {
                 runs.RemoveAll(task => task.IsCompleted);
-                if (_running.Count < options.Value.MaxJobs && await TryTakeJobAsync(stoppingToken) is ({ } assignment, var nodeId))
+                if (Volatile.Read(ref _taken) < options.Value.MaxJobs && await TryTakeJobAsync(stoppingToken) is ({ } assignment, var nodeId))
                 {
+                    Interlocked.Increment(ref _taken);
                     runs.Add(StartAsync(assignment, nodeId, stoppingToken));
                     continue;
                 }
@@ -82,24 +87,30 @@ public sealed partial class JobRunner(
 
     private async Task StartAsync(JobAssignment assignment, string nodeId, CancellationToken stoppingToken)
     {
-        // Yield so the loop can pull the next job while this one starts.
-        await Task.Yield();
-        if (modules.Find(assignment.Module) is not { } module)
-        {
-            await RefuseUnknownModuleAsync(assignment, stoppingToken);
-            return;
-        }
-
-        var execution = new JobExecution(assignment, nodeId, module, master, resources, storageFactory, WorkRoot, time, loggers.CreateLogger<JobExecution>());
-        _running[assignment.JobId] = execution;
         try
         {
-            await execution.RunAsync(stoppingToken);
+            // Yield so the loop can pull the next job while this one starts.
+            await Task.Yield();
+            if (modules.Find(assignment.Module) is not { } module)
+            {
+                await RefuseUnknownModuleAsync(assignment, stoppingToken);
+                return;
+            }
+
+            var execution = new JobExecution(assignment, nodeId, module, master, resources, storageFactory, WorkRoot, time, loggers.CreateLogger<JobExecution>());
+            _running[assignment.JobId] = execution;
+            try
+            {
+                await execution.RunAsync(stoppingToken);
+            }
+            finally
+            {
+                _running.TryRemove(assignment.JobId, out _);
+            }
         }
         finally
         {
-            _running.TryRemove(assignment.JobId, out _);
-            if (_running.IsEmpty)
+            if (Interlocked.Decrement(ref _taken) == 0)
             {
                 IdleMemory.Release();
             }

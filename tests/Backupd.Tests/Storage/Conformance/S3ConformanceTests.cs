@@ -1,6 +1,7 @@
 using Amazon.S3;
 using Amazon.S3.Model;
 using Backupd.Contracts.Storage;
+using Backupd.Modules.Storage;
 using Backupd.TestBed;
 using Backupd.Tests.TestBed;
 
@@ -22,13 +23,34 @@ public abstract class S3ConformanceBase : StorageConformanceTests, IAsyncLifetim
 {
     private readonly S3rverServer _server;
     private readonly S3FaultProxy _proxy;
+    private CancellationTokenSource? _cancelAtSecondPart;
 
     protected S3ConformanceBase(S3rverServer server, Func<ProxiedRequest, ProxyFault> faults)
     {
         _server = server;
         // Listing open uploads is the test's own look, not the target's work: never failed.
-        _proxy = new S3FaultProxy(server) { Faults = request => request.IsListUploads ? ProxyFault.None : faults(request) };
+        _proxy = new S3FaultProxy(server)
+        {
+            Faults = request => request.IsListUploads ? ProxyFault.None : IsCancelPoint(request) ? ProxyFault.Hang : faults(request),
+            OnRequest = request =>
+            {
+                if (IsCancelPoint(request))
+                {
+                    _cancelAtSecondPart!.CancelAfter(TimeSpan.FromMilliseconds(100));
+                }
+            },
+        };
     }
+
+    // s3rver can fall over when a request is cut off in the middle of its body, so the cancel
+    // lands while the proxy holds the second part, as a stalled network would, not mid-body.
+    protected override BundleUpload CancelMidway(BundleUpload upload, CancellationTokenSource cancel)
+    {
+        _cancelAtSecondPart = cancel;
+        return upload;
+    }
+
+    private bool IsCancelPoint(ProxiedRequest request) => _cancelAtSecondPart is not null && request.IsUploadPart && request.PartNumber == 2;
 
     public Task InitializeAsync() => Task.CompletedTask;
 

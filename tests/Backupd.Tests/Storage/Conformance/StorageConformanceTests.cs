@@ -89,7 +89,7 @@ public abstract class StorageConformanceTests
         var prefix = NewPrefix();
         using var bundle = TestBundle.Create(12 * MiB);
         using var cancel = new CancellationTokenSource();
-        var upload = bundle.Upload("n/wordpress/s/cancelled.tar.zst") with { Progress = new SyncProgress(done => { if (done > 0) { cancel.Cancel(); } }) };
+        var upload = CancelMidway(bundle.Upload("n/wordpress/s/cancelled.tar.zst"), cancel);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => UploadAsync(prefix, upload, cancel.Token));
 
@@ -116,6 +116,13 @@ public abstract class StorageConformanceTests
         Assert.Null(await ReadStoredAsync(stored.Key));
         Assert.Empty(await StoredKeysAsync(prefix));
     }
+
+    /// <summary>
+    /// Arranges for <paramref name="cancel"/> to be cancelled once <paramref name="upload"/> is
+    /// under way: here, at its first progress report.
+    /// </summary>
+    protected virtual BundleUpload CancelMidway(BundleUpload upload, CancellationTokenSource cancel) =>
+        upload with { Progress = new SyncProgress(done => { if (done > 0) { cancel.Cancel(); } }) };
 
     /// <summary>Small parts and quick retries, so multipart and retry paths run in moments.</summary>
     protected virtual StorageOpenOptions Options => new() { S3 = S3TestSetup.Quick() };
