@@ -13,13 +13,15 @@ public sealed class SqliteNodeIndex(SqliteDatabase database, TimeProvider time) 
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         // A grain activated after a restart has not heard from its node yet: the row keeps the
-        // last time it had rather than forgetting it.
+        // last time it had rather than forgetting it. (SQLite's two-argument MAX is NULL when
+        // either is; a node never heard from stays NULL, not time zero.)
         command.CommandText = """
             INSERT INTO BackupdNodes (Id, Hostname, Status, RegisteredAt, ExpiresAt, LastSeenAt, Document, StateVersion)
             VALUES ($id, $hostname, $status, $registered, $expires, $seen, $document, $version)
             ON CONFLICT (Id) DO UPDATE SET
                 Hostname = excluded.Hostname, Status = excluded.Status, RegisteredAt = excluded.RegisteredAt,
-                ExpiresAt = excluded.ExpiresAt, LastSeenAt = MAX(COALESCE(excluded.LastSeenAt, 0), COALESCE(BackupdNodes.LastSeenAt, 0)),
+                ExpiresAt = excluded.ExpiresAt,
+                LastSeenAt = COALESCE(MAX(excluded.LastSeenAt, BackupdNodes.LastSeenAt), excluded.LastSeenAt, BackupdNodes.LastSeenAt),
                 Document = excluded.Document, StateVersion = excluded.StateVersion
             WHERE excluded.StateVersion >= BackupdNodes.StateVersion;
             """;

@@ -116,6 +116,21 @@ public sealed class NodeRegistrationApiTests(SharedMasterFixture fixture)
         Assert.Contains("already approved", await twice.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task An_approved_node_never_heard_from_is_listed_with_no_last_contact()
+    {
+        var api = await AdminAsync();
+        var code = RegistrationCodes.NewCode();
+        using var registered = await api.RegisterAsync(code, RegistrationCodes.NewSecret(), "not-yet-connected");
+        using var approved = await api.ApproveAsync(code);
+        var nodeId = (await approved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+
+        var listed = (await api.GetJsonAsync("/api/v1/nodes?status=active")).EnumerateArray().Single(n => n.GetProperty("id").GetString() == nodeId);
+
+        Assert.Equal(JsonValueKind.Null, listed.GetProperty("lastSeenAt").ValueKind);
+        Assert.False(listed.GetProperty("online").GetBoolean());
+    }
+
     [Theory]
     [InlineData("""{ "code": "XC9D" }""")]
     [InlineData("""{ "code": "OOOOO" }""")]
