@@ -35,17 +35,38 @@ public sealed class SqliteDatabase(string path)
     public async Task<int> ExecuteAsync(string sql, IReadOnlyDictionary<string, object> parameters, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
+        await using var command = Command(connection, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Runs one query on a connection of its own; returns its first column, as text, row by row.</summary>
+    public async Task<IReadOnlyList<string>> QueryStringsAsync(string sql, IReadOnlyDictionary<string, object> parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, sql, parameters);
+        var values = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
+    /// <summary>Opens a connection.</summary>
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) =>
+        (SqliteConnection)await Connections.OpenConnectionAsync(cancellationToken);
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, IReadOnlyDictionary<string, object> parameters)
+    {
+        var command = connection.CreateCommand();
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
             command.Parameters.AddWithValue(name, value);
         }
 
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        return command;
     }
-
-    /// <summary>Opens a connection.</summary>
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) =>
-        (SqliteConnection)await Connections.OpenConnectionAsync(cancellationToken);
 }

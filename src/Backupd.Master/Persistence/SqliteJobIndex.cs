@@ -71,48 +71,29 @@ public sealed class SqliteJobIndex(SqliteDatabase database) : IJobIndex
         return new JobPage(items, total, offset, limit);
     }
 
-    public async Task<IReadOnlyList<string>> PendingAsync(string nodeId, int limit, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT Id FROM BackupdJobs WHERE NodeId = $node AND State = $pending ORDER BY Priority DESC, CreatedAt, Id LIMIT $limit;";
-        command.Parameters.AddWithValue("$node", nodeId);
-        command.Parameters.AddWithValue("$pending", (int)JobState.Pending);
-        command.Parameters.AddWithValue("$limit", limit);
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetString(0));
-        }
+    public Task<IReadOnlyList<string>> PendingAsync(string nodeId, int limit, CancellationToken cancellationToken = default) =>
+        database.QueryStringsAsync(
+            "SELECT Id FROM BackupdJobs WHERE NodeId = $node AND State = $pending ORDER BY Priority DESC, CreatedAt, Id LIMIT $limit;",
+            new Dictionary<string, object> { ["$node"] = nodeId, ["$pending"] = (int)JobState.Pending, ["$limit"] = limit },
+            cancellationToken);
 
-        return ids;
-    }
-
-    public async Task<IReadOnlyList<string>> ExpiredAsync(DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        // EndedAt is set only on jobs that ended; a result not marked pruned is a bundle still stored.
-        command.CommandText = """
+    // EndedAt is set only on jobs that ended; a result not marked pruned is a bundle still stored.
+    public Task<IReadOnlyList<string>> ExpiredAsync(DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken = default) =>
+        database.QueryStringsAsync(
+            """
             SELECT Id FROM BackupdJobs
             WHERE EndedAt < $before AND State IN ($completed, $failed, $cancelled) AND (ResultKey IS NULL OR PrunedAt IS NOT NULL)
             ORDER BY EndedAt LIMIT $limit;
-            """;
-        command.Parameters.AddWithValue("$before", endedBefore.UtcTicks);
-        command.Parameters.AddWithValue("$completed", (int)JobState.Completed);
-        command.Parameters.AddWithValue("$failed", (int)JobState.Failed);
-        command.Parameters.AddWithValue("$cancelled", (int)JobState.Cancelled);
-        command.Parameters.AddWithValue("$limit", limit);
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
-    }
+            """,
+            new Dictionary<string, object>
+            {
+                ["$before"] = endedBefore.UtcTicks,
+                ["$completed"] = (int)JobState.Completed,
+                ["$failed"] = (int)JobState.Failed,
+                ["$cancelled"] = (int)JobState.Cancelled,
+                ["$limit"] = limit,
+            },
+            cancellationToken);
 
     public async Task<int> CountAsync(JobQuery query, CancellationToken cancellationToken = default)
     {
