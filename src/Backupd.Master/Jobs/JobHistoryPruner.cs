@@ -1,5 +1,6 @@
 using Backupd.Contracts.Jobs;
 using Backupd.Grains.Jobs;
+using Backupd.Master.Hosting;
 using Backupd.Master.Options;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -61,11 +62,9 @@ public sealed partial class JobHistoryPruner(
             return;
         }
 
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
         try
         {
-            await started.Task.WaitAsync(stoppingToken);
+            await lifetime.WaitUntilStartedAsync(stoppingToken);
             using var timer = new PeriodicTimer(Period, time);
             do
             {

@@ -1,3 +1,4 @@
+using Backupd.Master.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -38,11 +39,9 @@ public sealed partial class IndexReconciler(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
         try
         {
-            await started.Task.WaitAsync(stoppingToken);
+            await lifetime.WaitUntilStartedAsync(stoppingToken);
             foreach (var kind in IndexedKind.All)
             {
                 var stale = await versions.FindStaleAsync(kind, stoppingToken);

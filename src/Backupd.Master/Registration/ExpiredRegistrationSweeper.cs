@@ -1,5 +1,6 @@
-using Backupd.Grains.Nodes;
 using Backupd.Contracts.Nodes;
+using Backupd.Grains.Nodes;
+using Backupd.Master.Hosting;
 using Backupd.Master.Options;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,11 +26,9 @@ public sealed partial class ExpiredRegistrationSweeper(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
         try
         {
-            await started.Task.WaitAsync(stoppingToken);
+            await lifetime.WaitUntilStartedAsync(stoppingToken);
             using var timer = new PeriodicTimer(Period, time);
             do
             {

@@ -1,6 +1,7 @@
-using Backupd.Grains.Schedules;
-using Backupd.Master.Persistence;
 using Backupd.Contracts.Schedules;
+using Backupd.Grains.Schedules;
+using Backupd.Master.Hosting;
+using Backupd.Master.Persistence;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -15,11 +16,9 @@ public sealed partial class ScheduleActivator(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
         try
         {
-            await started.Task.WaitAsync(stoppingToken);
+            await lifetime.WaitUntilStartedAsync(stoppingToken);
             // The enabled schedules are read from the schedule index: all of them once it is up to date.
             await indexes.WaitAsync(stoppingToken);
         }

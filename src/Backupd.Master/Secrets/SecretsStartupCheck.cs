@@ -1,3 +1,4 @@
+using Backupd.Master.Hosting;
 using Backupd.Master.Persistence;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,11 +15,9 @@ public sealed partial class SecretsStartupCheck(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
         try
         {
-            await started.Task.WaitAsync(stoppingToken);
+            await lifetime.WaitUntilStartedAsync(stoppingToken);
             // Holders are listed from the index tables: all of them only once those are up to date.
             await indexes.WaitAsync(stoppingToken);
         }
