@@ -27,7 +27,13 @@ public sealed class StageContext
     /// <summary>Opens the job's storage target; asks the master for its settings on first use.</summary>
     public required Func<CancellationToken, Task<IBundleStorage>> OpenStorageAsync { get; init; }
 
-    /// <summary>When this run started, in UTC; names the bundle.</summary>
+    /// <summary>
+    /// The key of the job's bundle (without the provider's prefix), made by the master, which
+    /// accepts no other: given the site's name, it adds the node, module, time and job.
+    /// </summary>
+    public required Func<string, CancellationToken, Task<string>> PlaceBundleAsync { get; init; }
+
+    /// <summary>When this run started, in UTC; goes in the bundle's manifest.</summary>
     public required DateTimeOffset RunStartedAt { get; init; }
 
     /// <summary>The backupd version writing the bundle.</summary>

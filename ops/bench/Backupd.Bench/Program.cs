@@ -147,6 +147,7 @@ async Task<OurRun> RunOursAsync(int run)
         Resources = resources,
         Reporter = new QuietReporter(),
         OpenStorageAsync = _ => Task.FromResult<Backupd.Modules.Storage.IBundleStorage>(storage),
+        PlaceBundleAsync = (siteName, _) => Task.FromResult(Backupd.Modules.Storage.BundleKey.Compose("bench-node", "wordpress", siteName, started, $"bench-{run}")),
         RunStartedAt = started,
         BackupdVersion = "bench",
         CancellationToken = ct,

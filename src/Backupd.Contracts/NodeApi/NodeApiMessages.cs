@@ -26,3 +26,61 @@ public static class NodeSignals
     /// <summary>A job the node runs was cancelled; the data is the job id.</summary>
     public const string Cancel = "cancel";
 }
+
+/// <summary>Asks the master for the key of the job's bundle; <paramref name="Site"/> names the site in it (the master makes it key-safe).</summary>
+public sealed record BundlePlacementRequest(int Attempt, string Site);
+
+/// <summary>Where the job's bundle goes, chosen by the master: the only key the node may write or report.</summary>
+/// <param name="Key">The key below the provider's prefix.</param>
+/// <param name="FullKey">The key with the provider's prefix, as stored.</param>
+public sealed record BundlePlacement(string Key, string FullKey);
+
+/// <summary>One step of a node's upload of its bundle to its placement; each step fills in what it needs.</summary>
+/// <param name="Attempt">The job's attempt.</param>
+/// <param name="FullKey">The placement's full key.</param>
+public sealed record BundleUploadRequest(int Attempt, string FullKey)
+{
+    /// <summary>The bundle's size in bytes (starting an upload, signing a whole PUT, checking).</summary>
+    public long? Size { get; init; }
+
+    /// <summary>The bundle's SHA-256, which the stored object's metadata carries (starting, signing a whole PUT, checking).</summary>
+    public string? Sha256Hex { get; init; }
+
+    /// <summary>For a multipart upload: its parts' size (the last may be smaller).</summary>
+    public long? PartSize { get; init; }
+
+    /// <summary>For a request on a multipart upload: its id, as the master started it.</summary>
+    public string? UploadId { get; init; }
+
+    /// <summary>For a part's URL: the part, from 1.</summary>
+    public int? PartNumber { get; init; }
+
+    /// <summary>For completing a multipart upload: each part's number and the ETag the store gave it.</summary>
+    public IReadOnlyList<UploadedPart>? Parts { get; init; }
+
+    /// <summary>For the check of the stored copy: the MD5s the node read from the file.</summary>
+    public BundleChecksums? Checksums { get; init; }
+}
+
+/// <summary>A part the store accepted.</summary>
+public sealed record UploadedPart(int Number, string ETag);
+
+/// <summary>The MD5s a node read from a bundle while hashing it, which the store's ETag must match.</summary>
+/// <param name="Md5Hex">The whole bundle's MD5.</param>
+/// <param name="PartMd5Hex">Each part's MD5, in order; one for a single request.</param>
+/// <param name="Multipart">Whether it was sent as a multipart upload.</param>
+public sealed record BundleChecksums(string Md5Hex, IReadOnlyList<string> PartMd5Hex, bool Multipart);
+
+/// <summary>A multipart upload the master started for the node.</summary>
+public sealed record MultipartUploadStarted(string UploadId);
+
+/// <summary>
+/// One request the master signed for the node: send it to <paramref name="Url"/> with
+/// <paramref name="Method"/> and exactly <paramref name="Headers"/> (they are signed), before
+/// <paramref name="ExpiresAt"/>. It is good for one object's key, and one part of one upload.
+/// </summary>
+public sealed record PresignedRequest(string Method, string Url, IReadOnlyDictionary<string, string> Headers, DateTimeOffset ExpiresAt)
+{
+    /// <summary>The URL carries a signature: keep it out of logs.</summary>
+    public override string ToString() => $"PresignedRequest {{ Method = {Method}, ExpiresAt = {ExpiresAt:u} }}";
+}

@@ -29,4 +29,22 @@ public static class NodeApiRoutes
 
     /// <summary><c>POST</c> a <see cref="JobStorageRequest"/>; answers the job's <see cref="Storage.StorageTargetSettings"/>.</summary>
     public static string Storage(string jobId) => $"{Prefix}/jobs/{Uri.EscapeDataString(jobId)}/storage";
+
+    /// <summary><c>POST</c> a <see cref="BundlePlacementRequest"/>; answers the job's <see cref="BundlePlacement"/>.</summary>
+    public static string Bundle(string jobId) => $"{Prefix}/jobs/{Uri.EscapeDataString(jobId)}/bundle";
+
+    /// <summary><c>POST</c> a <see cref="BundleUploadRequest"/> with a part size; the master starts a multipart upload (<see cref="MultipartUploadStarted"/>).</summary>
+    public static string BundleMultipart(string jobId) => Bundle(jobId) + "/multipart";
+
+    /// <summary><c>POST</c> a <see cref="BundleUploadRequest"/>; answers a <see cref="PresignedRequest"/> for the whole bundle, or for one part.</summary>
+    public static string BundleUrl(string jobId) => Bundle(jobId) + "/url";
+
+    /// <summary><c>POST</c> a <see cref="BundleUploadRequest"/> with the parts; the master completes the multipart upload.</summary>
+    public static string BundleComplete(string jobId) => Bundle(jobId) + "/complete";
+
+    /// <summary><c>POST</c> a <see cref="BundleUploadRequest"/> with the upload id; the master aborts the multipart upload.</summary>
+    public static string BundleAbort(string jobId) => Bundle(jobId) + "/abort";
+
+    /// <summary><c>POST</c> a <see cref="BundleUploadRequest"/> with the checksums; the master checks the stored copy (422 and the reason when it is not the bundle).</summary>
+    public static string BundleVerify(string jobId) => Bundle(jobId) + "/verify";
 }

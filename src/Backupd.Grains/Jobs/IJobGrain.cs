@@ -38,6 +38,26 @@ public interface IJobGrain : IIndexedGrain, Secrets.ISecretHolder
     [Alias("MayReleaseStorage")]
     Task<bool> MayReleaseStorageAsync(string nodeId, int attempt, string providerId);
 
+    /// <summary>
+    /// Makes the key of the bundle of attempt <paramref name="attempt"/> (the node names the
+    /// site; the rest is the master's) and records it; the same again when asked again. Null
+    /// when <paramref name="nodeId"/> does not hold that attempt.
+    /// </summary>
+    [Alias("PlaceBundle")]
+    Task<BundleUploadRecord?> PlaceBundleAsync(string nodeId, int attempt, string site);
+
+    /// <summary>
+    /// Allows a step of the node's upload to its placement, recording what it declares; null when
+    /// the node does not hold the attempt or the key is not the placement's.
+    /// </summary>
+    /// <exception cref="ArgumentException">The step contradicts the upload so far (another upload id, a part out of range, another size).</exception>
+    [Alias("AuthorizeUpload")]
+    Task<BundleUploadRecord?> AuthorizeUploadAsync(string nodeId, int attempt, BundleUploadStep step);
+
+    /// <summary>Records what the master did for the upload; returns the id of a multipart upload a new one replaced, for aborting.</summary>
+    [Alias("RecordUpload")]
+    Task<string?> RecordUploadAsync(string nodeId, int attempt, BundleUploadChange change);
+
     /// <summary>Records that retention deleted this job's bundle.</summary>
     [Alias("MarkPruned")]
     Task MarkPrunedAsync();

@@ -184,10 +184,11 @@ public sealed partial class JobGrain(
             throw new ArgumentException($"A run cannot finish as {outcome.State}.", nameof(outcome));
         }
 
-        if (outcome.State == JobState.Completed && outcome.Result is { } reported && await RefuseResultAsync(reported) is { } refusal)
+        if (outcome.State == JobState.Completed && outcome.Result is { } reported && await RefuseResultAsync(attempt, reported) is { } refusal)
         {
-            // The master, not the node, says where a job's bundle may be: a key outside the job's
-            // own place would let a node make retention delete what another node stored.
+            // The master, not the node, says where a job's bundle goes and what is there: a key
+            // outside the job's placement would let a node make retention delete what another
+            // node stored, and a bundle the master never saw stored would be a backup in name only.
             LogResultRefused(JobId, nodeId, reported.ObjectKey);
             outcome = new JobOutcome(JobState.Failed, null, refusal, outcome.Report);
         }
@@ -206,22 +207,6 @@ public sealed partial class JobGrain(
         LogFinished(JobId, outcome.State, nodeId);
         await NotifyScheduleAsync();
         return LeaseStatus.Active;
-    }
-
-    // Null when the reported result may stand.
-    private async Task<string?> RefuseResultAsync(JobResult result)
-    {
-        var spec = State.Spec!;
-        var provider = await GrainFactory.GetGrain<IStorageProviderGrain>(spec.ProviderId).GetAsync();
-        if (provider is null)
-        {
-            return $"The node reported bundle {result.ObjectKey}, but provider {spec.ProviderId} no longer exists; the result was not recorded.";
-        }
-
-        return BundleKey.Belongs(result.ObjectKey, provider.Prefix, spec.NodeId, spec.Module, JobId)
-            ? null
-            : $"The node reported bundle key '{result.ObjectKey}', which is not this job's: a bundle of job {JobId} on node {spec.NodeId} goes under "
-                + $"'{BundleKey.WithPrefix(provider.Prefix, $"{BundleKey.Slug(spec.NodeId)}/{BundleKey.Slug(spec.Module)}/")}<site>/<time>-{JobId}{BundleKey.Extension}'. The result was refused and not recorded.";
     }
 
     public async Task MarkPrunedAsync()

@@ -38,4 +38,7 @@ public sealed class JobRecord
 
     /// <summary>When retention deleted the bundle.</summary>
     [Id(14)] public DateTimeOffset? PrunedAt { get; set; }
+
+    /// <summary>Where the master placed the bundle of the current (or last) attempt, and its upload.</summary>
+    [Id(15)] public BundleUploadRecord? Bundle { get; set; }
 }

@@ -36,12 +36,31 @@ public interface INodeSessionGrain : IGrainWithStringKey
     Task<LeaseStatus> FinishJobAsync(string apiKey, string jobId, int attempt, JobOutcome outcome);
 
     /// <summary>
-    /// The storage settings of a job this node is running now. Refused unless the job runs on
-    /// this node in this attempt and uses <paramref name="providerId"/>.
+    /// The storage settings of a job this node is running now, without credentials (an S3
+    /// provider's requests are signed by the master). Refused unless the job runs on this node in
+    /// this attempt and uses <paramref name="providerId"/>.
     /// </summary>
     /// <exception cref="UnauthorizedAccessException">Any of those conditions fails.</exception>
     [Alias("GetJobStorage")]
     Task<StorageTargetSettings> GetJobStorageAsync(string apiKey, string jobId, int attempt, string providerId);
+
+    /// <summary>The key of the job's bundle for this attempt (<see cref="IJobGrain.PlaceBundleAsync"/>).</summary>
+    /// <exception cref="UnauthorizedAccessException">The node does not run that attempt of the job.</exception>
+    [Alias("PlaceBundle")]
+    Task<BundleUploadRecord> PlaceBundleAsync(string apiKey, string jobId, int attempt, string site);
+
+    /// <summary>
+    /// Allows a step of the node's upload to its bundle's placement and hands the master (never
+    /// the node) what it needs to carry it out: the provider's settings, credentials included.
+    /// </summary>
+    /// <exception cref="UnauthorizedAccessException">The node does not run the attempt, or the key is not the placement's.</exception>
+    /// <exception cref="ArgumentException">The step contradicts the upload so far.</exception>
+    [Alias("AuthorizeUpload")]
+    Task<BundleUploadTicket> AuthorizeUploadAsync(string apiKey, string jobId, int attempt, BundleUploadStep step);
+
+    /// <summary>Records what the master did for the upload (<see cref="IJobGrain.RecordUploadAsync"/>).</summary>
+    [Alias("RecordUpload")]
+    Task<string?> RecordUploadAsync(string apiKey, string jobId, int attempt, BundleUploadChange change);
 
     /// <summary>A new certificate for a new key of this node's (see <see cref="INodeGrain.RenewCertificateAsync"/>).</summary>
     /// <param name="apiKey">The node's API key.</param>
@@ -50,4 +69,14 @@ public interface INodeSessionGrain : IGrainWithStringKey
     /// <exception cref="UnauthorizedAccessException">The key is wrong, the node is disabled or deleted, or the caller's certificate is not the current one.</exception>
     [Alias("RenewCertificate")]
     Task<NodeCertificate> RenewCertificateAsync(string apiKey, string callerSerialNumber, string certificateRequestPem);
+}
+
+/// <summary>A step of a node's upload the master may carry out: the provider (credentials included, for the master only) and the upload so far.</summary>
+[GenerateSerializer, Immutable, Alias("backupd.nodes.BundleUploadTicket")]
+public sealed record BundleUploadTicket(
+    [property: Id(0)] StorageTargetSettings Provider,
+    [property: Id(1)] BundleUploadRecord Upload)
+{
+    /// <summary>Keeps the credentials out of logs.</summary>
+    public override string ToString() => $"BundleUploadTicket {{ Provider = {Provider.ProviderId}, Key = {Upload.FullKey} }}";
 }

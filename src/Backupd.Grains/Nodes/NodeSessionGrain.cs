@@ -51,7 +51,33 @@ public sealed partial class NodeSessionGrain(ILogger<NodeSessionGrain> logger) :
         }
 
         LogStorageReleased(NodeId, jobId, providerId);
-        return settings;
+        // Where the bucket is, never who may write to it: the node's requests are signed by the master.
+        return settings with { S3 = settings.S3 is { } s3 ? s3 with { AccessKeyId = null, SecretAccessKey = null } : null };
+    }
+
+    public async Task<BundleUploadRecord> PlaceBundleAsync(string apiKey, string jobId, int attempt, string site)
+    {
+        await AuthenticateAsync(apiKey);
+        return await GrainFactory.GetGrain<IJobGrain>(jobId).PlaceBundleAsync(NodeId, attempt, site)
+            ?? throw new UnauthorizedAccessException($"Node {NodeId} does not run attempt {attempt} of job {jobId}.");
+    }
+
+    public async Task<BundleUploadTicket> AuthorizeUploadAsync(string apiKey, string jobId, int attempt, BundleUploadStep step)
+    {
+        await AuthenticateAsync(apiKey);
+        var job = GrainFactory.GetGrain<IJobGrain>(jobId);
+        var upload = await job.AuthorizeUploadAsync(NodeId, attempt, step)
+            ?? throw new UnauthorizedAccessException($"Node {NodeId} may not write '{step.FullKey}': it must be the bundle the master placed for attempt {attempt} of job {jobId}, which this node runs.");
+        var providerId = (await job.GetAsync())!.ProviderId;
+        var settings = await GrainFactory.GetGrain<IStorageProviderGrain>(providerId).GetTargetSettingsAsync()
+            ?? throw new InvalidOperationException($"Provider {providerId} of job {jobId} no longer exists.");
+        return new BundleUploadTicket(settings, upload);
+    }
+
+    public async Task<string?> RecordUploadAsync(string apiKey, string jobId, int attempt, BundleUploadChange change)
+    {
+        await AuthenticateAsync(apiKey);
+        return await GrainFactory.GetGrain<IJobGrain>(jobId).RecordUploadAsync(NodeId, attempt, change);
     }
 
     public async Task<NodeCertificate> RenewCertificateAsync(string apiKey, string callerSerialNumber, string certificateRequestPem)

@@ -36,6 +36,7 @@ public static class NodeApiEndpoints
         group.MapPost("/jobs/{jobId}/storage", StorageAsync);
         group.MapPost("/certificate", RenewCertificateAsync);
         group.MapGet("/signals", NodeSignalStream.RunAsync);
+        group.MapBundleUploads();
         return endpoints;
     }
 

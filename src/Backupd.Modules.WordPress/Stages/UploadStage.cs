@@ -16,7 +16,7 @@ internal static class UploadStage
 
         var storage = await context.OpenStorageAsync(ct);
         using var slot = await context.Resources.AcquireAsync(ResourceKind.Network, ct);
-        var key = BundleKey.Compose(context.NodeId, ModuleNames.WordPress, SiteName(run), context.RunStartedAt, context.JobId);
+        var key = await context.PlaceBundleAsync(SiteName(run), ct);
         var size = bundle.CompressedBytes;
         var stored = await storage.UploadAsync(new BundleUpload(WordPressRunState.BundlePath(context), key, size, bundle.Sha256Hex)
         {

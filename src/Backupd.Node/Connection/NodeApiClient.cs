@@ -19,6 +19,7 @@ namespace Backupd.Node.Connection;
 public sealed class NodeApiClient : IDisposable
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan UploadStepTimeout = TimeSpan.FromMinutes(10);
     private readonly HttpClient _http;
     private readonly X509Certificate2 _certificate;
     private readonly X509Certificate2 _authority;
@@ -80,6 +81,23 @@ public sealed class NodeApiClient : IDisposable
     /// <summary>The storage of a job this node runs in this attempt.</summary>
     public Task<StorageTargetSettings> GetJobStorageAsync(string jobId, int attempt, string providerId, CancellationToken cancellationToken) =>
         SendAsync<StorageTargetSettings>(HttpMethod.Post, NodeApiRoutes.Storage(jobId), new JobStorageRequest(attempt, providerId), cancellationToken);
+
+    /// <summary>Where the job's bundle goes this attempt; the master makes the key, <paramref name="site"/> names the site in it.</summary>
+    public Task<BundlePlacement> PlaceBundleAsync(string jobId, int attempt, string site, CancellationToken cancellationToken) =>
+        SendAsync<BundlePlacement>(HttpMethod.Post, NodeApiRoutes.Bundle(jobId), new BundlePlacementRequest(attempt, site), cancellationToken);
+
+    /// <summary>
+    /// One step of the upload of the job's bundle to an S3 provider (<paramref name="route"/> is one
+    /// of the <see cref="NodeApiRoutes"/> bundle routes). The master may be talking to the store
+    /// meanwhile (completing a large object takes minutes), so the call waits longer than others.
+    /// </summary>
+    /// <exception cref="UnauthorizedAccessException">The master refused: the node no longer holds the job, or the key is not the job's.</exception>
+    /// <exception cref="HttpRequestException">The master answered with another error; <see cref="HttpRequestException.StatusCode"/> says which.</exception>
+    public async Task<T?> SendUploadStepAsync<T>(string route, BundleUploadRequest request, CancellationToken cancellationToken)
+    {
+        using var response = await CallAsync(HttpMethod.Post, route, request, cancellationToken, UploadStepTimeout);
+        return response.StatusCode == HttpStatusCode.NoContent ? default : await ReadAsync<T>(response, cancellationToken);
+    }
 
     /// <summary>A new certificate for the key in <paramref name="certificateRequestPem"/>.</summary>
     public Task<NodeCertificate> RenewCertificateAsync(string certificateRequestPem, CancellationToken cancellationToken) =>
@@ -183,10 +201,10 @@ public sealed class NodeApiClient : IDisposable
         return await ReadAsync<T>(response, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> CallAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> CallAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken, TimeSpan? callTimeout = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(CallTimeout);
+        timeout.CancelAfter(callTimeout ?? CallTimeout);
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, body.GetType(), options: NodeApiJson.Options) };
         HttpResponseMessage response;
         try
@@ -195,7 +213,7 @@ public sealed class NodeApiClient : IDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"The master did not answer {method} {path} within {CallTimeout.TotalSeconds:0} s.");
+            throw new TimeoutException($"The master did not answer {method} {path} within {(callTimeout ?? CallTimeout).TotalSeconds:0} s.");
         }
 
         try
@@ -214,6 +232,23 @@ public sealed class NodeApiClient : IDisposable
         await response.Content.ReadFromJsonAsync<T>(NodeApiJson.Options, cancellationToken)
         ?? throw new HttpRequestException($"The master sent an empty answer to {response.RequestMessage?.RequestUri?.AbsolutePath}.");
 
+    // The master answers errors as problem details; their "detail" is the sentence for the job log.
+    private static string ProblemDetail(string body)
+    {
+        try
+        {
+            using var problem = System.Text.Json.JsonDocument.Parse(body);
+            return problem.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && problem.RootElement.TryGetProperty("detail", out var detail) && detail.ValueKind == System.Text.Json.JsonValueKind.String
+                ? detail.GetString()!
+                : body;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return body;
+        }
+    }
+
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode)
@@ -221,7 +256,7 @@ public sealed class NodeApiClient : IDisposable
             return;
         }
 
-        var detail = await response.Content.ReadAsStringAsync(cancellationToken);
+        var detail = ProblemDetail(await response.Content.ReadAsStringAsync(cancellationToken));
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
             throw new UnauthorizedAccessException($"The master refused this node ({(int)response.StatusCode}): {detail}");

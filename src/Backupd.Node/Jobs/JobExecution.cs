@@ -100,6 +100,7 @@ public sealed partial class JobExecution(
             Resources = resources,
             Reporter = new StageReporter(_tracker, index),
             OpenStorageAsync = ct => OpenStorageOnceAsync(ct),
+            PlaceBundleAsync = PlaceBundleAsync,
             RunStartedAt = startedAt,
             BackupdVersion = Version,
             CancellationToken = stageToken,
@@ -144,7 +145,13 @@ public sealed partial class JobExecution(
     {
         var link = await master.WaitAsync(cancellationToken);
         var settings = await link.Api.GetJobStorageAsync(assignment.JobId, assignment.Attempt, assignment.ProviderId, cancellationToken);
-        return storageFactory.Create(settings);
+        return storageFactory.Create(settings, new MasterUploadGrants(master, assignment.JobId, assignment.Attempt));
+    }
+
+    private async Task<string> PlaceBundleAsync(string site, CancellationToken cancellationToken)
+    {
+        var link = await master.WaitAsync(cancellationToken);
+        return (await link.Api.PlaceBundleAsync(assignment.JobId, assignment.Attempt, site, cancellationToken)).Key;
     }
 
     private async Task ReportLoopAsync(CancellationToken cancellationToken)

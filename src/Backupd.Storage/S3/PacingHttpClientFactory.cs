@@ -10,12 +10,15 @@ internal sealed class PacingHttpClientFactory(RequestBodyPacing pacing, IReadOnl
     // operating system's two minutes; the retry policy then tries again.
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
-    public override HttpClient CreateHttpClient(IClientConfig clientConfig)
+    public override HttpClient CreateHttpClient(IClientConfig clientConfig) => Create(pacing, refusedNetworks, clientConfig.AllowAutoRedirect);
+
+    /// <summary>An HTTP client whose request bodies are paced, that never connects to <paramref name="refusedNetworks"/>.</summary>
+    public static HttpClient Create(RequestBodyPacing pacing, IReadOnlyList<IPNetwork> refusedNetworks, bool allowAutoRedirect)
     {
         var transport = new SocketsHttpHandler
         {
             ConnectTimeout = ConnectTimeout,
-            AllowAutoRedirect = clientConfig.AllowAutoRedirect,
+            AllowAutoRedirect = allowAutoRedirect,
         };
         if (refusedNetworks.Count > 0)
         {

@@ -6,26 +6,21 @@ using Backupd.Modules.Storage;
 namespace Backupd.Storage;
 
 /// <summary>
-/// Writes bundles to an S3-compatible bucket: AWS S3, MinIO, Ceph, Wasabi, Backblaze B2…
-/// Small bundles go in one request, larger ones as a multipart upload with parts in parallel;
-/// every byte passes the node's bandwidth limit, transient failures are retried, and the
-/// stored copy is verified before the upload counts as done (see <see cref="S3UploadVerifier"/>).
+/// Writes bundles to an S3-compatible bucket (AWS S3, MinIO, Ceph, Wasabi, Backblaze B2…) with
+/// the provider's own credentials, and lists, deletes and tests: the master's side of a
+/// provider. Nodes write through <see cref="PresignedS3BundleStorage"/> instead and never hold
+/// the credentials. Uploads are <see cref="S3BundleUploader"/>'s: parts in parallel, paced,
+/// retried and verified.
 /// </summary>
 public sealed class S3BundleStorage : IBundleStorage, IStorageProbe, IDisposable
 {
-    // S3's most parts per upload; past it the part size grows in whole MiB.
-    private const int MaximumParts = 10_000;
-    private const long MiB = 1024 * 1024;
-
     private readonly S3StorageSettings _settings;
-    private readonly S3UploadOptions _options;
     private readonly AmazonS3Client _client;
     private readonly S3Requests _requests;
-    private readonly S3ErrorTranslator _errors;
     private readonly S3RetryPolicy _retry;
     private readonly S3UploadVerifier _verifier;
+    private readonly S3BundleUploader _uploader;
     private readonly S3StorageProbe _probe;
-    private readonly TimeProvider _timeProvider;
 
     /// <param name="settings">Where the bucket is and the credentials.</param>
     /// <param name="options">Part size, parallelism and retries; the defaults when null.</param>
@@ -35,19 +30,23 @@ public sealed class S3BundleStorage : IBundleStorage, IStorageProbe, IDisposable
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
-        _options = options ?? new S3UploadOptions();
-        _options.Validate();
+        options ??= new S3UploadOptions();
+        options.Validate();
         _settings = settings;
-        _timeProvider = timeProvider ?? TimeProvider.System;
+        timeProvider ??= TimeProvider.System;
 
         var pacing = new RequestBodyPacing();
-        _client = S3ClientFactory.Create(settings, pacing, _options.RefusedNetworks);
+        _client = S3ClientFactory.Create(settings, pacing, options.RefusedNetworks);
         _requests = new S3Requests(settings.Bucket, pacing);
-        _errors = new S3ErrorTranslator(settings);
-        _retry = new S3RetryPolicy(_options, _timeProvider, _errors);
-        _verifier = new S3UploadVerifier(_client, settings.Bucket, _requests, _retry, _errors, _timeProvider);
+        var errors = new S3ErrorTranslator(settings);
+        _retry = new S3RetryPolicy(options, timeProvider, errors);
+        _verifier = new S3UploadVerifier(_client, settings.Bucket, _requests, _retry, errors, timeProvider);
+        _uploader = new S3BundleUploader(new DirectS3UploadChannel(_client, _requests, _verifier), settings, options, _retry, _requests, errors, timeProvider);
         _probe = new S3StorageProbe(_client, _requests, _retry);
     }
+
+    /// <summary>Signs and shapes a node's upload to this bucket; only the master, which holds the credentials, has one.</summary>
+    public S3UploadAuthority Authority => new(_client, _settings, _requests, _retry, _verifier);
 
     /// <inheritdoc/>
     public string Description =>
@@ -55,33 +54,8 @@ public sealed class S3BundleStorage : IBundleStorage, IStorageProbe, IDisposable
 
     /// <inheritdoc/>
     /// <exception cref="ModuleFailedException">The bundle could not be stored or verified; the message says why and what to do.</exception>
-    public async Task<StoredBundleInfo> UploadAsync(BundleUpload upload, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(upload);
-        var file = new FileInfo(upload.LocalPath);
-        if (!file.Exists)
-        {
-            throw new ModuleFailedException($"The bundle {upload.LocalPath} to upload does not exist.");
-        }
-
-        if (file.Length != upload.Size)
-        {
-            throw new ModuleFailedException($"The bundle {upload.LocalPath} has {file.Length} bytes, expected {upload.Size}: it changed after it was written. Run the backup again.");
-        }
-
-        var fullKey = BundleKey.WithPrefix(_settings.Prefix, upload.Key);
-        var progress = new UploadProgress(upload.Progress);
-        var partSize = PartSizeFor(upload.Size);
-        var multipart = upload.Size > partSize;
-        var digest = multipart
-            ? await new S3MultipartUpload(_client, _settings, _options, _retry, _requests, _errors, _timeProvider)
-                .RunAsync(upload, fullKey, partSize, progress, cancellationToken).ConfigureAwait(false)
-            : await PutAsync(upload, fullKey, progress, cancellationToken).ConfigureAwait(false);
-
-        await _verifier.VerifyAsync(fullKey, upload, digest, multipart, cancellationToken).ConfigureAwait(false);
-        return new StoredBundleInfo(fullKey, upload.Size, digest.Sha256Hex);
-    }
-
+    public Task<StoredBundleInfo> UploadAsync(BundleUpload upload, CancellationToken cancellationToken) =>
+        _uploader.UploadAsync(upload, cancellationToken);
     /// <inheritdoc/>
     /// <exception cref="ModuleFailedException">The store refused or could not be reached.</exception>
     public async Task DeleteAsync(string fullKey, CancellationToken cancellationToken)
@@ -124,39 +98,4 @@ public sealed class S3BundleStorage : IBundleStorage, IStorageProbe, IDisposable
 
     /// <summary>Closes the S3 client and its connections.</summary>
     public void Dispose() => _client.Dispose();
-
-    internal static void RequireExpectedSha256(BundleUpload upload, BundleDigest digest)
-    {
-        if (!string.Equals(digest.Sha256Hex, upload.Sha256Hex, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ModuleFailedException(
-                $"The bundle {upload.LocalPath} has SHA-256 {digest.Sha256Hex}, expected {upload.Sha256Hex}: it changed or was damaged on this node's disk after it was written. Nothing was stored; run the backup again.");
-        }
-    }
-
-    private long PartSizeFor(long size)
-    {
-        var fitting = (size + MaximumParts - 1) / MaximumParts;
-        return Math.Max(_options.PartSize, (fitting + MiB - 1) / MiB * MiB);
-    }
-
-    private async Task<BundleDigest> PutAsync(BundleUpload upload, string fullKey, UploadProgress progress, CancellationToken cancellationToken)
-    {
-        // Hashed first: Content-MD5 has to be sent before the body, and a bundle that no longer
-        // matches its SHA-256 is not worth sending.
-        var digest = await BundleDigest.ReadAsync(upload.LocalPath, Math.Max(1, upload.Size), null, cancellationToken).ConfigureAwait(false);
-        RequireExpectedSha256(upload, digest);
-        await _retry.RunAsync(
-            $"uploading {fullKey}",
-            async deadline =>
-            {
-                using var scope = _requests.BeginTransfer(upload.Bandwidth, progress, deadline);
-                var response = await _client.PutObjectAsync(_requests.Put(fullKey, upload.LocalPath, digest, upload.Sha256Hex), deadline.Token).ConfigureAwait(false);
-                S3ETag.RequireSentMd5(response.ETag, digest.Md5, partNumber: 1);
-                scope.Keep();
-                return response;
-            },
-            cancellationToken).ConfigureAwait(false);
-        return digest;
-    }
 }

@@ -41,8 +41,12 @@ internal sealed class S3ErrorTranslator(S3StorageSettings settings)
     private string ExplainService(AmazonServiceException error)
     {
         var status = (int)error.StatusCode;
+        // A node holds no credentials: an authorization failure is about the URL the master signed.
+        var signedByMaster = settings.AccessKeyId.Length == 0;
         return error.ErrorCode switch
         {
+            "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "AccessDenied" or "AllAccessDisabled" or "Forbidden" or "RequestTimeTooSkewed" when signedByMaster =>
+                $"the store refused the request the master signed ({error.ErrorCode}: {error.Message}). Test the provider on the master; if it passes, check that this node's and the master's clocks are right (the signature is good for minutes).",
             "InvalidAccessKeyId" =>
                 $"the service does not know access key id '{settings.AccessKeyId}' (InvalidAccessKeyId). Check the provider's access key id, and that {Endpoint} is the service the key belongs to.",
             "SignatureDoesNotMatch" =>

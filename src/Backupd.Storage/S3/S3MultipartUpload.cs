@@ -13,7 +13,7 @@ namespace Backupd.Storage;
 /// orphan parts are left to be billed.
 /// </summary>
 internal sealed class S3MultipartUpload(
-    IAmazonS3 client,
+    IS3UploadChannel channel,
     S3StorageSettings settings,
     S3UploadOptions options,
     S3RetryPolicy retry,
@@ -27,15 +27,14 @@ internal sealed class S3MultipartUpload(
     /// <summary>Uploads and completes; returns the digest read on the way.</summary>
     public async Task<BundleDigest> RunAsync(BundleUpload upload, string fullKey, long partSize, UploadProgress progress, CancellationToken cancellationToken)
     {
-        var created = await retry.RunAsync(
+        var uploadId = await retry.RunAsync(
             $"starting the multipart upload of {fullKey}",
-            deadline => client.InitiateMultipartUploadAsync(requests.Initiate(fullKey, upload.Sha256Hex), deadline.Token),
+            deadline => channel.InitiateAsync(fullKey, upload, partSize, deadline.Token),
             cancellationToken).ConfigureAwait(false);
-        var uploadId = created.UploadId;
         try
         {
             var (digest, etags) = await UploadPartsAsync(upload, fullKey, uploadId, partSize, progress, cancellationToken).ConfigureAwait(false);
-            S3BundleStorage.RequireExpectedSha256(upload, digest);
+            S3BundleUploader.RequireExpectedSha256(upload, digest);
             await CompleteAsync(fullKey, uploadId, etags, cancellationToken).ConfigureAwait(false);
             return digest;
         }
@@ -55,23 +54,24 @@ internal sealed class S3MultipartUpload(
         }
     }
 
-    private Task<CompleteMultipartUploadResponse?> CompleteAsync(string fullKey, string uploadId, List<PartETag> etags, CancellationToken cancellationToken)
+    private Task<bool> CompleteAsync(string fullKey, string uploadId, List<PartETag> etags, CancellationToken cancellationToken)
     {
         var attempts = 0;
-        return retry.RunAsync<CompleteMultipartUploadResponse?>(
+        return retry.RunAsync(
             $"completing the multipart upload of {fullKey}",
             async deadline =>
             {
                 try
                 {
                     attempts++;
-                    return await client.CompleteMultipartUploadAsync(requests.Complete(fullKey, uploadId, etags), deadline.Token).ConfigureAwait(false);
+                    await channel.CompleteAsync(fullKey, uploadId, etags, deadline.Token).ConfigureAwait(false);
+                    return true;
                 }
                 catch (AmazonS3Exception error) when (error.ErrorCode == "NoSuchUpload" && attempts > 1)
                 {
                     // An earlier try completed the upload but its answer was lost; the
                     // verification that follows tells whether the object is whole.
-                    return null;
+                    return false;
                 }
             },
             cancellationToken);
@@ -145,10 +145,10 @@ internal sealed class S3MultipartUpload(
             async deadline =>
             {
                 using var scope = requests.BeginTransfer(upload.Bandwidth, progress, deadline);
-                var response = await client.UploadPartAsync(requests.Part(upload.LocalPath, fullKey, uploadId, part), deadline.Token).ConfigureAwait(false);
-                S3ETag.RequireSentMd5(response.ETag, part.Md5, part.Number);
+                var etag = await channel.UploadPartAsync(fullKey, uploadId, upload, part, deadline.Token).ConfigureAwait(false);
+                S3ETag.RequireSentMd5(etag, part.Md5, part.Number);
                 scope.Keep();
-                return new PartETag(part.Number, response.ETag);
+                return new PartETag(part.Number, etag);
             },
             cancellationToken);
 
@@ -160,7 +160,11 @@ internal sealed class S3MultipartUpload(
         {
             await retry.RunAsync(
                 $"aborting the multipart upload of {fullKey}",
-                deadline => client.AbortMultipartUploadAsync(requests.Abort(fullKey, uploadId), deadline.Token),
+                async deadline =>
+                {
+                    await channel.AbortAsync(fullKey, uploadId, deadline.Token).ConfigureAwait(false);
+                    return true;
+                },
                 timeout.Token).ConfigureAwait(false);
             return null;
         }

@@ -13,7 +13,8 @@ internal sealed class S3Requests(string bucket, RequestBodyPacing pacing)
     /// <summary>The bundle's SHA-256 travels as <c>x-amz-meta-sha256</c>.</summary>
     public const string Sha256Metadata = "x-amz-meta-sha256";
 
-    private const string BundleContentType = "application/zstd";
+    /// <summary>The content type bundles are stored with.</summary>
+    public const string BundleContentType = "application/zstd";
 
     public TransferScope BeginTransfer(BandwidthLimiter? limiter, UploadProgress progress, AttemptDeadline deadline) =>
         pacing.Begin(limiter, progress, deadline);

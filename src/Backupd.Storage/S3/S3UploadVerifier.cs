@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Backupd.Modules;
-using Backupd.Modules.Storage;
 
 namespace Backupd.Storage;
 
@@ -27,20 +26,20 @@ internal sealed class S3UploadVerifier(IAmazonS3 client, string bucket, S3Reques
     /// <summary>Bundles up to this size are downloaded again and hashed.</summary>
     internal const long FullReadBackLimit = 8L * 1024 * 1024;
 
-    public async Task VerifyAsync(string fullKey, BundleUpload upload, BundleDigest digest, bool multipart, CancellationToken cancellationToken)
+    public async Task VerifyAsync(string fullKey, BundleDigest digest, bool multipart, CancellationToken cancellationToken)
     {
         var head = await retry.RunAsync(
             $"checking the stored copy of {fullKey}",
             deadline => client.GetObjectMetadataAsync(requests.Head(fullKey), deadline.Token),
             cancellationToken).ConfigureAwait(false);
 
-        var problem = Compare(head, upload, digest, multipart);
-        if (problem is null && upload.Size <= FullReadBackLimit)
+        var problem = Compare(head, digest, multipart);
+        if (problem is null && digest.Size <= FullReadBackLimit)
         {
             var stored = await ReadBackSha256Async(fullKey, cancellationToken).ConfigureAwait(false);
-            if (!string.Equals(stored, upload.Sha256Hex, StringComparison.OrdinalIgnoreCase))
+            if (!string.Equals(stored, digest.Sha256Hex, StringComparison.OrdinalIgnoreCase))
             {
-                problem = $"reading it back gave SHA-256 {stored}, expected {upload.Sha256Hex}";
+                problem = $"reading it back gave SHA-256 {stored}, expected {digest.Sha256Hex}";
             }
         }
 
@@ -54,19 +53,19 @@ internal sealed class S3UploadVerifier(IAmazonS3 client, string bucket, S3Reques
         }
     }
 
-    private static string? Compare(GetObjectMetadataResponse head, BundleUpload upload, BundleDigest digest, bool multipart)
+    private static string? Compare(GetObjectMetadataResponse head, BundleDigest digest, bool multipart)
     {
-        if (head.ContentLength != upload.Size)
+        if (head.ContentLength != digest.Size)
         {
-            return $"it has {head.ContentLength} bytes, expected {upload.Size}";
+            return $"it has {head.ContentLength} bytes, expected {digest.Size}";
         }
 
         var sha256 = head.Metadata[S3Requests.Sha256Metadata];
-        if (!string.Equals(sha256, upload.Sha256Hex, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(sha256, digest.Sha256Hex, StringComparison.OrdinalIgnoreCase))
         {
             return sha256 is null
                 ? "its x-amz-meta-sha256 metadata is missing (does the store keep user metadata?)"
-                : $"its x-amz-meta-sha256 metadata is {sha256}, expected {upload.Sha256Hex}";
+                : $"its x-amz-meta-sha256 metadata is {sha256}, expected {digest.Sha256Hex}";
         }
 
         if (S3ETag.IsMd5Shaped(head.ETag) && !S3ETag.Matches(head.ETag, digest, multipart))

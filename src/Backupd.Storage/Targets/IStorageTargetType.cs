@@ -35,6 +35,12 @@ public sealed record StorageOpenOptions
     /// <summary>S3 uploads: parallel parts, part size, retries, refused networks.</summary>
     public S3UploadOptions S3 { get; init; } = new();
 
+    /// <summary>
+    /// Set on a node: S3 storage then writes through requests the master signs for the job, and
+    /// needs no credentials (nor gets any). Unset on the master, which signs with the provider's.
+    /// </summary>
+    public IBundleUploadGrants? UploadGrants { get; init; }
+
     /// <summary>The clock retries and deadlines follow.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -58,8 +58,9 @@ public sealed partial class S3TargetType : IStorageTargetType
             new S3StorageSettings(s3.Endpoint, s3.Region, s3.Bucket, settings.Prefix, s3.ForcePathStyle, s3.AccessKeyId ?? "", s3.SecretAccessKey ?? ""));
     }
 
-    public IBundleStorage Open(StorageTarget target, StorageOpenOptions options) =>
-        new S3BundleStorage(((S3Target)target).Settings, options.S3, options.Time);
+    public IBundleStorage Open(StorageTarget target, StorageOpenOptions options) => options.UploadGrants is { } grants
+        ? new PresignedS3BundleStorage(((S3Target)target).Settings, grants, options.S3, options.Time)
+        : new S3BundleStorage(((S3Target)target).Settings, options.S3, options.Time);
 
     [GeneratedRegex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
     private static partial Regex BucketName();

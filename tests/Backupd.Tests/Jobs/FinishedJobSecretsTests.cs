@@ -55,7 +55,7 @@ public sealed class FinishedJobSecretsTests(FakeClockSiloFixture silo)
         switch (ending)
         {
             case "completed":
-                await job.FinishAsync(node, assignment.Attempt, new JobOutcome(JobState.Completed, new JobResult(BundleKey.Compose(node, "wordpress", "example.org", DateTimeOffset.UtcNow, job.GetPrimaryKeyString()), 1, new string('0', 64)), null, NoProgress));
+                await job.FinishAsync(node, assignment.Attempt, new JobOutcome(JobState.Completed, await PlacedBundles.PlaceAsync(job, node, assignment.Attempt), null, NoProgress));
                 break;
             case "failed":
                 await job.FinishAsync(node, assignment.Attempt, new JobOutcome(JobState.Failed, null, "mysqldump failed", NoProgress));

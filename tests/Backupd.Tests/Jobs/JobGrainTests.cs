@@ -110,7 +110,7 @@ public sealed class JobGrainTests(FakeClockSiloFixture silo)
         Assert.False(await Job(id).MayReleaseStorageAsync(node, assignment.Attempt + 1, SqliteSiloFixture.ProviderId));
         Assert.Equal(LeaseStatus.Lost, await Job(id).ReportAsync("some-other-node", assignment.Attempt, NoProgress));
 
-        var result = new JobResult(BundleKey.Compose(node, "wordpress", "example.org", DateTimeOffset.UtcNow, id), 42, new string('a', 64));
+        var result = await PlacedBundles.PlaceAsync(Job(id), node, assignment.Attempt);
         await Job(id).FinishAsync(node, assignment.Attempt, new JobOutcome(JobState.Completed, result, null, NoProgress));
         Assert.False(await Job(id).MayReleaseStorageAsync(node, assignment.Attempt, SqliteSiloFixture.ProviderId));
         Assert.Equal(LeaseStatus.Lost, await Job(id).ReportAsync(node, assignment.Attempt, NoProgress));

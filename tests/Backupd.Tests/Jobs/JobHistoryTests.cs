@@ -66,8 +66,14 @@ public sealed class JobHistoryTests(FakeClockSiloFixture silo)
     {
         var id = await CreateAsync(node);
         var assignment = await Job(id).StartAsync(node);
-        await Job(id).FinishAsync(node, assignment!.Attempt, outcome(id));
-        Assert.Equal(outcome(id).State, (await Job(id).GetAsync())!.State);
+        var ending = outcome(id);
+        if (ending.Result is not null)
+        {
+            ending = ending with { Result = await PlacedBundles.PlaceAsync(Job(id), node, assignment!.Attempt) };
+        }
+
+        await Job(id).FinishAsync(node, assignment!.Attempt, ending);
+        Assert.Equal(ending.State, (await Job(id).GetAsync())!.State);
         return id;
     }
 

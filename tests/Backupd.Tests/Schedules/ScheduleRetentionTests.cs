@@ -7,6 +7,7 @@ using Backupd.Grains.Schedules;
 using Backupd.Grains.Storage;
 using Backupd.Modules.Storage;
 using Backupd.TestBed;
+using Backupd.Tests.Jobs;
 using Backupd.Tests.Master;
 
 namespace Backupd.Tests.Schedules;
@@ -125,12 +126,17 @@ public sealed class ScheduleRetentionTests(SqliteSiloFixture silo, S3rverServer 
         var jobId = (await schedule.RunNowAsync())!.JobId;
         var assignment = await Grains.GetGrain<INodeJobQueueGrain>(node).StartNextAsync();
         Assert.Equal(jobId, assignment!.JobId);
-        var key = BundleKey.Compose(node, "wordpress", "site", DateTimeOffset.UtcNow, jobId!);
+        var job = Grains.GetGrain<IJobGrain>(jobId!);
+        var provider = (await job.GetAsync())!.ProviderId;
+        var s3Provider = (await Grains.GetGrain<IStorageProviderGrain>(provider).GetAsync())!.Type == StorageTypes.S3;
+        // As a node's upload goes: the master places the bundle, and checks it when the provider is S3.
+        var placed = await PlacedBundles.PlaceAsync(job, node, assignment!.Attempt, verified: s3Provider, site: "site");
+        var key = placed.ObjectKey;
         JobResult? result = null;
         if (outcome == JobState.Completed)
         {
             await client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = "bundle " + jobId, UseChunkEncoding = false });
-            result = new JobResult(key, 10, new string('0', 64));
+            result = placed;
         }
 
         await Grains.GetGrain<IJobGrain>(jobId!).FinishAsync(node, assignment!.Attempt,

@@ -44,6 +44,9 @@ internal sealed class S3FaultProxy : IAsyncDisposable
     /// <summary>When set, requests not signed with this secret get 403 SignatureDoesNotMatch.</summary>
     public string? RequiredSecret { get; init; }
 
+    /// <summary>The clock presigned URLs' expiry is checked against.</summary>
+    public Func<DateTimeOffset> Now { get; init; } = () => DateTimeOffset.UtcNow;
+
     /// <summary>
     /// When set, an UploadPart is held (up to 5 s) until this many are in flight, so a test can
     /// tell parts that were sent in parallel from parts that merely could have been.
@@ -114,6 +117,12 @@ internal sealed class S3FaultProxy : IAsyncDisposable
         if (RequiredSecret is not null && !SigV4Check.IsSignedWith(request, RequiredSecret))
         {
             await RespondAsync(stream, 403, ErrorXml("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided."));
+            return;
+        }
+
+        if (RequiredSecret is not null && SigV4Check.IsExpired(request, Now()))
+        {
+            await RespondAsync(stream, 403, ErrorXml("AccessDenied", "Request has expired"));
             return;
         }
 

@@ -158,6 +158,7 @@ public sealed class StageRunnerTests
         Resources = SharedResources,
         Reporter = new NullStageReporter(),
         OpenStorageAsync = _ => throw new InvalidOperationException("no storage in these tests"),
+        PlaceBundleAsync = (_, _) => throw new InvalidOperationException("no storage in these tests"),
         RunStartedAt = DateTimeOffset.UnixEpoch,
         BackupdVersion = "test",
         CancellationToken = cancellationToken,

@@ -76,6 +76,7 @@ public sealed class WordPressRunTests(WordPressFixture wordPress) : IDisposable
             Resources = resources,
             Reporter = new NullStageReporter(),
             OpenStorageAsync = _ => Task.FromResult<IBundleStorage>(storage),
+            PlaceBundleAsync = (siteName, _) => Task.FromResult(BundleKey.Compose("node", "wordpress", siteName, DateTimeOffset.UtcNow, "run-test")),
             RunStartedAt = DateTimeOffset.UtcNow,
             BackupdVersion = "test",
             CancellationToken = ct,

@@ -1,0 +1,158 @@
+using Backupd.Contracts.Storage;
+using Backupd.Grains.Storage;
+using Backupd.Modules.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Backupd.Grains.Jobs;
+
+// The master's record of where a job's bundle goes and how its upload went: the node names the
+// site, the master makes the key; every later step must quote that key and what the node
+// declared about the bundle before sending it.
+public sealed partial class JobGrain
+{
+    private const int MaxSiteLength = 100;
+
+    public async Task<BundleUploadRecord?> PlaceBundleAsync(string nodeId, int attempt, string site)
+    {
+        if (!HoldsLease(nodeId, attempt))
+        {
+            return null;
+        }
+
+        if (State.Bundle is { } placed && placed.Attempt == attempt)
+        {
+            // The node asked again (its answer was lost): the same place.
+            return placed;
+        }
+
+        var spec = State.Spec!;
+        var provider = await GrainFactory.GetGrain<IStorageProviderGrain>(spec.ProviderId).GetAsync()
+            ?? throw new InvalidOperationException($"Provider {spec.ProviderId} of job {JobId} no longer exists.");
+        // The site is only a label: made key-safe, and short enough that no key reaches S3's 1,024 bytes.
+        var key = BundleKey.Compose(spec.NodeId, spec.Module, site.Length > MaxSiteLength ? site[..MaxSiteLength] : site, time.GetUtcNow(), JobId);
+        State.Bundle = new BundleUploadRecord { Attempt = attempt, Key = key, FullKey = BundleKey.WithPrefix(provider.Prefix, key) };
+        AddLog(Contracts.Jobs.JobLogLevel.Info, $"Bundle placed at {State.Bundle.FullKey}");
+        await SaveAsync();
+        return State.Bundle;
+    }
+
+    public async Task<BundleUploadRecord?> AuthorizeUploadAsync(string nodeId, int attempt, BundleUploadStep step)
+    {
+        if (!HoldsLease(nodeId, attempt) || State.Bundle is not { } upload || upload.Attempt != attempt || upload.FullKey != step.FullKey)
+        {
+            LogUploadRefused(JobId, nodeId, step.Action, step.FullKey);
+            return null;
+        }
+
+        switch (step.Action)
+        {
+            case BundleUploadAction.StartMultipart or BundleUploadAction.SignPut or BundleUploadAction.Verify:
+                var declared = Declare(upload, step);
+                if (declared != upload)
+                {
+                    State.Bundle = declared;
+                    await SaveAsync();
+                }
+
+                return declared;
+            case BundleUploadAction.SignPart when step.UploadId != upload.UploadId || upload.UploadId is null:
+            case BundleUploadAction.Complete or BundleUploadAction.Abort when step.UploadId != upload.UploadId || upload.UploadId is null:
+                throw new ArgumentException($"Upload {step.UploadId} is not the multipart upload the master started for {upload.FullKey}.");
+            case BundleUploadAction.SignPart when step.PartNumber is not { } part || part < 1 || part > upload.PartCount:
+                throw new ArgumentException($"Part {step.PartNumber} is not one of the {upload.PartCount} parts of {upload.FullKey}.");
+            default:
+                return upload;
+        }
+    }
+
+    public async Task<string?> RecordUploadAsync(string nodeId, int attempt, BundleUploadChange change)
+    {
+        if (!HoldsLease(nodeId, attempt) || State.Bundle is not { } upload || upload.Attempt != attempt)
+        {
+            return null;
+        }
+
+        string? replaced = null;
+        switch (change.Action)
+        {
+            case BundleUploadAction.StartMultipart:
+                replaced = upload.UploadId;
+                State.Bundle = upload with { UploadId = change.UploadId, Completed = false, Verified = false };
+                break;
+            case BundleUploadAction.Complete:
+                State.Bundle = upload with { Completed = true };
+                break;
+            case BundleUploadAction.Abort:
+                State.Bundle = upload with { UploadId = null, Completed = false };
+                break;
+            case BundleUploadAction.Verify:
+                State.Bundle = upload with { Verified = true };
+                AddLog(Contracts.Jobs.JobLogLevel.Info, $"The master checked the stored copy of {upload.FullKey}: {upload.Size} bytes, SHA-256 {upload.Sha256Hex}");
+                break;
+        }
+
+        await SaveAsync();
+        return replaced;
+    }
+
+    // The size and digest the node declares before sending are fixed for the attempt: what it
+    // signs, completes and checks later must be the same bundle.
+    private static BundleUploadRecord Declare(BundleUploadRecord upload, BundleUploadStep step)
+    {
+        if (step.Size is not { } size || size < 0 || step.Sha256Hex is not { Length: 64 } sha || !sha.All(Uri.IsHexDigit))
+        {
+            throw new ArgumentException("The bundle's size and SHA-256 (64 hex digits) are required.");
+        }
+
+        sha = sha.ToLowerInvariant();
+        if ((upload.Size is { } declaredSize && declaredSize != size) || (upload.Sha256Hex is { } declaredSha && declaredSha != sha))
+        {
+            throw new ArgumentException($"The bundle for {upload.FullKey} was declared as {upload.Size} bytes with SHA-256 {upload.Sha256Hex}; it cannot change within the attempt.");
+        }
+
+        if (step.Action == BundleUploadAction.StartMultipart
+            && (step.PartSize is not { } partSize || partSize < 5L * 1024 * 1024 || partSize > 5L * 1024 * 1024 * 1024 || (size + partSize - 1) / partSize > 10_000))
+        {
+            throw new ArgumentException($"Part size {step.PartSize} does not fit S3: 5 MiB to 5 GiB, at most 10,000 parts for {size} bytes.");
+        }
+
+        if (step.Action == BundleUploadAction.Verify && upload.Size is null)
+        {
+            throw new ArgumentException($"Nothing was uploaded to {upload.FullKey} through the master yet.");
+        }
+
+        return upload with { Size = size, Sha256Hex = sha, PartSize = step.Action == BundleUploadAction.StartMultipart ? step.PartSize : upload.PartSize };
+    }
+
+    // Null when the reported result may stand: it is at the key the master placed it for this
+    // attempt, and for a store the master reaches, what the master found there.
+    private async Task<string?> RefuseResultAsync(int attempt, Contracts.Jobs.JobResult result)
+    {
+        var spec = State.Spec!;
+        var provider = await GrainFactory.GetGrain<IStorageProviderGrain>(spec.ProviderId).GetAsync();
+        if (provider is null)
+        {
+            return $"The node reported bundle {result.ObjectKey}, but provider {spec.ProviderId} no longer exists; the result was not recorded.";
+        }
+
+        if (State.Bundle is not { } placed || placed.Attempt != attempt || placed.FullKey != result.ObjectKey
+            || !BundleKey.Belongs(result.ObjectKey, provider.Prefix, spec.NodeId, spec.Module, JobId))
+        {
+            var where = State.Bundle is { } p && p.Attempt == attempt ? $"the master placed it at '{p.FullKey}'" : "the node never asked the master where to put it";
+            return $"The node reported bundle key '{result.ObjectKey}', which is not this job's: {where}. The result was refused and not recorded.";
+        }
+
+        if (provider.Type == StorageTypes.S3
+            && (!placed.Verified || placed.Size != result.Size || !string.Equals(placed.Sha256Hex, result.Sha256, StringComparison.OrdinalIgnoreCase)))
+        {
+            return placed.Verified
+                ? $"The node reported {result.Size} bytes with SHA-256 {result.Sha256} for {result.ObjectKey}, but the master checked {placed.Size} bytes with SHA-256 {placed.Sha256Hex} there. The result was refused and not recorded."
+                : $"The node reported bundle {result.ObjectKey} as stored, but the master never checked a stored copy there. The result was refused and not recorded.";
+        }
+
+        return null;
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: refused node {NodeId} the upload step {Action} for key {FullKey}: not the job's placement, or the lease is not the node's")]
+    private partial void LogUploadRefused(string jobId, string nodeId, BundleUploadAction action, string fullKey);
+}
