@@ -1,4 +1,6 @@
 using Backupd.Modules;
+using Backupd.Modules.Storage;
+using Backupd.Tests.Storage.Conformance;
 using Backupd.Storage;
 using Backupd.TestBed;
 using Backupd.Tests.TestBed;
@@ -6,9 +8,47 @@ using static Backupd.Tests.Storage.S3TestSetup;
 
 namespace Backupd.Tests.Storage;
 
+/// <summary>The master's S3 storage, signing with the provider's credentials, under faults from the proxy.</summary>
 [Collection(S3rverCollection.Name)]
-public sealed class S3BundleStorageFaultTests(S3rverServer server)
+public sealed class S3BundleStorageFaultTests(S3rverServer server) : S3UploadFaultTests(server)
 {
+    private protected override IBundleStorage Open(S3FaultProxy proxy, string prefix, S3UploadOptions options) =>
+        new S3BundleStorage(Settings(proxy.ServiceUrl, Server.BucketName, prefix), options);
+}
+
+/// <summary>
+/// A node's S3 storage, with no credentials, sending to URLs the master signs, under the same
+/// faults, through a proxy that checks every signature as S3 does: retries, stalls, damaged
+/// bodies and cancels work as they do for the master's own uploads.
+/// </summary>
+[Collection(S3rverCollection.Name)]
+public sealed class PresignedS3BundleStorageFaultTests(S3rverServer server) : S3UploadFaultTests(server), IDisposable
+{
+    private readonly List<S3BundleStorage> _masters = [];
+
+    protected override string? RequiredSecret => S3rverServer.SecretKey;
+
+    private protected override IBundleStorage Open(S3FaultProxy proxy, string prefix, S3UploadOptions options)
+    {
+        var master = new S3BundleStorage(Settings(proxy.ServiceUrl, Server.BucketName, string.Empty), Quick());
+        _masters.Add(master);
+        return new PresignedS3BundleStorage(Settings(proxy.ServiceUrl, Server.BucketName, prefix, accessKey: string.Empty, secret: string.Empty), new AuthorityGrants(master), options);
+    }
+
+    public void Dispose() => _masters.ForEach(master => master.Dispose());
+}
+
+/// <summary>What an S3 upload does when the network or the store misbehaves.</summary>
+public abstract class S3UploadFaultTests(S3rverServer server)
+{
+    protected S3rverServer Server => server;
+
+    /// <summary>The secret the proxy checks signatures with, when it checks them.</summary>
+    protected virtual string? RequiredSecret => null;
+
+    /// <summary>The storage under test, sending through <paramref name="proxy"/>.</summary>
+    private protected abstract IBundleStorage Open(S3FaultProxy proxy, string prefix, S3UploadOptions options);
+
     [Theory]
     [InlineData(ProxyFault.InternalError)]
     [InlineData(ProxyFault.ResetConnection)]
@@ -19,9 +59,11 @@ public sealed class S3BundleStorageFaultTests(S3rverServer server)
         var secondPartAttempts = 0;
         await using var proxy = new S3FaultProxy(server)
         {
+            RequiredSecret = RequiredSecret,
             Faults = request => request.IsUploadPart && request.PartNumber == 2 && Interlocked.Increment(ref secondPartAttempts) == 1 ? fault : ProxyFault.None,
         };
-        using var storage = new S3BundleStorage(Settings(proxy.ServiceUrl, server.BucketName, UniquePrefix("retried")), Quick());
+        var storage = Open(proxy, UniquePrefix("retried"), Quick());
+        using var opened = (IDisposable)storage;
         using var bundle = TestBundle.Create(11 * MiB);
 
         var stored = await storage.UploadAsync(bundle.Upload("e.tar.zst"), ct);
@@ -41,16 +83,19 @@ public sealed class S3BundleStorageFaultTests(S3rverServer server)
         // s3rver ignores Content-MD5 and stores what arrives; the MD5 in its ETag gives it away.
         await using var proxy = new S3FaultProxy(server)
         {
+            RequiredSecret = RequiredSecret,
             Faults = request => request.Method == "PUT" && Interlocked.Increment(ref bodies) == 1 ? ProxyFault.CorruptBody : ProxyFault.None,
         };
-        using var storage = new S3BundleStorage(Settings(proxy.ServiceUrl, server.BucketName, UniquePrefix("damaged")), Quick());
+        var storage = Open(proxy, UniquePrefix("damaged"), Quick());
+        using var opened = (IDisposable)storage;
         using var bundle = TestBundle.Create(size);
 
         var stored = await storage.UploadAsync(bundle.Upload("m.tar.zst"), ct);
 
         Assert.Equal(bundle.Sha256Hex, await StoredSha256Async(server, stored.Key, ct));
         var first = proxy.Requests.First(request => request.Method == "PUT");
-        Assert.Equal(2, proxy.Requests.Count(request => request.Method == "PUT" && request.Target == first.Target));
+        // The same object and part again (a presigned retry has a URL of its own, signed anew).
+        Assert.Equal(2, proxy.Requests.Count(request => request.Method == "PUT" && request.Path == first.Path && request.Query.GetValueOrDefault("partNumber") == first.Query.GetValueOrDefault("partNumber")));
     }
 
     [Fact]
@@ -61,6 +106,7 @@ public sealed class S3BundleStorageFaultTests(S3rverServer server)
         var firstPartAttempts = 0;
         await using var proxy = new S3FaultProxy(server)
         {
+            RequiredSecret = RequiredSecret,
             Faults = request => request.IsUploadPart && request.PartNumber == 1 && Interlocked.Increment(ref firstPartAttempts) == 1 ? ProxyFault.Hang : ProxyFault.None,
         };
         var options = new S3UploadOptions
@@ -69,7 +115,8 @@ public sealed class S3BundleStorageFaultTests(S3rverServer server)
             InitialBackoff = TimeSpan.FromMilliseconds(10),
             StallTimeout = TimeSpan.FromSeconds(2),
         };
-        using var storage = new S3BundleStorage(Settings(proxy.ServiceUrl, server.BucketName, UniquePrefix("stalled")), options);
+        var storage = Open(proxy, UniquePrefix("stalled"), options);
+        using var opened = (IDisposable)storage;
         using var bundle = TestBundle.Create(6 * MiB);
 
         var stored = await storage.UploadAsync(bundle.Upload("f.tar.zst"), ct);
@@ -87,10 +134,12 @@ public sealed class S3BundleStorageFaultTests(S3rverServer server)
         var ct = timeout.Token;
         await using var proxy = new S3FaultProxy(server)
         {
+            RequiredSecret = RequiredSecret,
             Faults = request => request.IsUploadPart && request.PartNumber == 2 ? ProxyFault.InternalError : ProxyFault.None,
         };
         var prefix = UniquePrefix("failing");
-        using var storage = new S3BundleStorage(Settings(proxy.ServiceUrl, server.BucketName, prefix), Quick(maxAttempts: 3));
+        var storage = Open(proxy, prefix, Quick(maxAttempts: 3));
+        using var opened = (IDisposable)storage;
         using var bundle = TestBundle.Create(11 * MiB);
 
         var error = await Assert.ThrowsAsync<ModuleFailedException>(() => storage.UploadAsync(bundle.Upload("g.tar.zst"), ct));
@@ -112,6 +161,7 @@ public sealed class S3BundleStorageFaultTests(S3rverServer server)
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         await using var proxy = new S3FaultProxy(server)
         {
+            RequiredSecret = RequiredSecret,
             // The second part hangs; its arrival is the moment to cancel, mid-upload.
             Faults = request => request.IsUploadPart && request.PartNumber == 2 ? ProxyFault.Hang : ProxyFault.None,
             OnRequest = request =>
@@ -123,7 +173,8 @@ public sealed class S3BundleStorageFaultTests(S3rverServer server)
             },
         };
         var prefix = UniquePrefix("cancelled");
-        using var storage = new S3BundleStorage(Settings(proxy.ServiceUrl, server.BucketName, prefix), Quick());
+        var storage = Open(proxy, prefix, Quick());
+        using var opened = (IDisposable)storage;
         using var bundle = TestBundle.Create(11 * MiB);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => storage.UploadAsync(bundle.Upload("h.tar.zst"), cancel.Token));

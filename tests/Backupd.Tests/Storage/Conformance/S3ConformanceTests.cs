@@ -1,7 +1,10 @@
 using Amazon.S3;
 using Amazon.S3.Model;
 using Backupd.Contracts.Storage;
+using Backupd.Contracts.NodeApi;
 using Backupd.Modules.Storage;
+using Backupd.Storage;
+using Backupd.Storage.Targets;
 using Backupd.TestBed;
 using Backupd.Tests.TestBed;
 
@@ -18,19 +21,32 @@ public sealed class S3ConformanceTests(S3rverServer server) : S3ConformanceBase(
 [Collection(S3rverCollection.Name)]
 public sealed class S3WithFaultsConformanceTests(S3rverServer server) : S3ConformanceBase(server, new FirstTryFails().Fault);
 
+/// <summary>
+/// The storage promises, kept by a node's S3 storage, which holds no credentials and writes
+/// through URLs the master signs (here the master's own <see cref="S3UploadAuthority"/>, as its
+/// node API uses it), through a proxy that checks every signature as S3 does, refuses expired
+/// URLs and fails the first try of every request.
+/// </summary>
+[Collection(S3rverCollection.Name)]
+public sealed class PresignedS3WithFaultsConformanceTests(S3rverServer server) : S3ConformanceBase(server, new FirstTryFails().Fault, presigned: true);
+
 /// <summary>S3 through <see cref="S3FaultProxy"/> with the faults given.</summary>
 public abstract class S3ConformanceBase : StorageConformanceTests, IAsyncLifetime
 {
     private readonly S3rverServer _server;
     private readonly S3FaultProxy _proxy;
+    private readonly bool _presigned;
+    private S3BundleStorage? _master;
     private CancellationTokenSource? _cancelAtSecondPart;
 
-    protected S3ConformanceBase(S3rverServer server, Func<ProxiedRequest, ProxyFault> faults)
+    protected S3ConformanceBase(S3rverServer server, Func<ProxiedRequest, ProxyFault> faults, bool presigned = false)
     {
         _server = server;
+        _presigned = presigned;
         // Listing open uploads is the test's own look, not the target's work: never failed.
         _proxy = new S3FaultProxy(server)
         {
+            RequiredSecret = presigned ? S3rverServer.SecretKey : null,
             Faults = request => request.IsListUploads ? ProxyFault.None : IsCancelPoint(request) ? ProxyFault.Hang : faults(request),
             OnRequest = request =>
             {
@@ -54,9 +70,24 @@ public abstract class S3ConformanceBase : StorageConformanceTests, IAsyncLifetim
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await _proxy.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        _master?.Dispose();
+        await _proxy.DisposeAsync();
+    }
 
-    protected override StorageTargetSettings Settings(string prefix) =>
+    // A node gets the settings without credentials; the master keeps them to sign.
+    protected override StorageTargetSettings Settings(string prefix) => _presigned ? MasterSettings(prefix) with { S3 = MasterSettings(prefix).S3! with { AccessKeyId = null, SecretAccessKey = null } } : MasterSettings(prefix);
+
+    protected override StorageOpenOptions Options => _presigned
+        ? base.Options with { UploadGrants = new AuthorityGrants(_master ??= new S3BundleStorage(S3TestSetup.Settings(_proxy.ServiceUrl, _server.BucketName, string.Empty), S3TestSetup.Quick())) }
+        : base.Options;
+
+    protected override StorageOpenOptions DeleteOptions => base.Options;
+
+    protected override StorageTargetSettings DeleteSettings(string prefix) => MasterSettings(prefix);
+
+    private StorageTargetSettings MasterSettings(string prefix) =>
         new("s3-provider", StorageTypes.S3, null, prefix,
             new Backupd.Contracts.Storage.S3Location(_proxy.ServiceUrl, S3rverServer.Region, _server.BucketName, ForcePathStyle: true, S3rverServer.AccessKey, S3rverServer.SecretKey));
 
@@ -84,6 +115,30 @@ public abstract class S3ConformanceBase : StorageConformanceTests, IAsyncLifetim
         var open = await S3TestSetup.OpenUploadsAsync(_server, _proxy, prefix + "/", CancellationToken.None);
         return [.. (listed.S3Objects ?? []).Select(o => o.Key).Concat(open.Select(u => $"{u.Key} (open upload {u.UploadId})")).Order(StringComparer.Ordinal)];
     }
+}
+
+/// <summary>The master's side of a node's upload, without the job checks the node API adds: the authority's answers as the node gets them.</summary>
+internal sealed class AuthorityGrants(S3BundleStorage master) : IBundleUploadGrants
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
+
+    public Task<string> StartMultipartAsync(string fullKey, long size, string sha256Hex, long partSize, CancellationToken cancellationToken) =>
+        master.Authority.StartMultipartAsync(fullKey, sha256Hex, cancellationToken);
+
+    public Task<PresignedRequest> SignPutAsync(string fullKey, long size, string sha256Hex, CancellationToken cancellationToken) =>
+        master.Authority.SignPutAsync(fullKey, sha256Hex, DateTimeOffset.UtcNow + Lifetime);
+
+    public Task<PresignedRequest> SignPartAsync(string fullKey, string uploadId, int partNumber, CancellationToken cancellationToken) =>
+        master.Authority.SignPartAsync(fullKey, uploadId, partNumber, DateTimeOffset.UtcNow + Lifetime);
+
+    public Task CompleteMultipartAsync(string fullKey, string uploadId, IReadOnlyList<UploadedPart> parts, CancellationToken cancellationToken) =>
+        master.Authority.CompleteMultipartAsync(fullKey, uploadId, parts, cancellationToken);
+
+    public Task AbortMultipartAsync(string fullKey, string uploadId, CancellationToken cancellationToken) =>
+        master.Authority.AbortMultipartAsync(fullKey, uploadId, cancellationToken);
+
+    public Task VerifyAsync(string fullKey, long size, string sha256Hex, BundleChecksums checksums, CancellationToken cancellationToken) =>
+        master.Authority.VerifyAsync(fullKey, size, sha256Hex, checksums, cancellationToken);
 }
 
 /// <summary>Fails the first try of each request (by method and target) with a 500.</summary>

@@ -102,7 +102,7 @@ public abstract class StorageConformanceTests
         var prefix = NewPrefix();
         using var bundle = TestBundle.Create(50_000);
         var stored = await UploadAsync(prefix, bundle.Upload("n/wordpress/s/old.tar.zst"));
-        var storage = _registry.Open(Settings(prefix), Options);
+        var storage = _registry.Open(DeleteSettings(prefix), DeleteOptions);
         try
         {
             await storage.DeleteAsync(stored.Key, CancellationToken.None);
@@ -126,6 +126,12 @@ public abstract class StorageConformanceTests
 
     /// <summary>Small parts and quick retries, so multipart and retry paths run in moments.</summary>
     protected virtual StorageOpenOptions Options => new() { S3 = S3TestSetup.Quick() };
+
+    /// <summary>How the storage is opened to delete: where writes are the node's and deletes the master's, the master's way.</summary>
+    protected virtual StorageOpenOptions DeleteOptions => Options;
+
+    /// <summary>The settings the storage is opened with to delete (see <see cref="DeleteOptions"/>).</summary>
+    protected virtual StorageTargetSettings DeleteSettings(string prefix) => Settings(prefix);
 
     private static string NewPrefix() => $"conformance-{Guid.NewGuid():N}";
 
