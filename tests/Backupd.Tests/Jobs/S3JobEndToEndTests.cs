@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Amazon.S3.Model;
 using Backupd.TestBed;
@@ -35,6 +36,53 @@ public sealed class S3JobEndToEndTests(JobsEndToEndFixture fixture)
         await using var body = stored.ResponseStream;
         Assert.Equal(result.GetProperty("sha256").GetString(), Convert.ToHexStringLower(await SHA256.HashDataAsync(body)));
         Assert.Equal(result.GetProperty("size").GetInt64(), stored.ContentLength);
+    }
+
+    [Fact]
+    public async Task A_node_stores_its_bundle_through_urls_the_master_signs_despite_faults_and_never_holds_the_secret()
+    {
+        const string secret = "e2e-secret-the-node-never-holds-Wq38";
+        var failedOnce = new HashSet<string>(StringComparer.Ordinal);
+        // The proxy checks every signature as S3 does (s3rver checks none), and fails each body's first try.
+        await using var proxy = new S3FaultProxy(fixture.S3)
+        {
+            RequiredSecret = secret,
+            Faults = request =>
+            {
+                lock (failedOnce)
+                {
+                    return request.Method == "PUT" && failedOnce.Add(request.Path + "#" + request.Query.GetValueOrDefault("partNumber")) ? ProxyFault.InternalError : ProxyFault.None;
+                }
+            },
+        };
+        var providerId = await CreateProviderAsync(proxy.ServiceUrl, fixture.S3.BucketName, secret, prefix: "signed-e2e");
+        var outputBefore = fixture.Node.Process.Output.Length;
+
+        var id = await fixture.CreateJobAsync(new { path = fixture.WordPress.Site.RootPath }, providerId: providerId);
+        var job = await fixture.WaitForJobAsync(id, JobsEndToEndFixture.IsFinished, TimeSpan.FromMinutes(2));
+
+        Assert.True(job.GetProperty("state").GetString() == "completed", job.ToString());
+        var key = job.GetProperty("result").GetProperty("objectKey").GetString()!;
+        Assert.Equal(job.GetProperty("result").GetProperty("sha256").GetString(), await S3TestSetup.StoredSha256Async(fixture.S3, key, CancellationToken.None));
+        Assert.Contains(job.GetProperty("log").EnumerateArray(), line => line.GetProperty("message").GetString()!.StartsWith("The master checked the stored copy of " + key, StringComparison.Ordinal));
+
+        // The node sent the bundle itself, failed once and again, each time to a URL signed for that key.
+        var bodies = proxy.Requests.Where(request => request.Method == "PUT" && request.BucketAndKey.Key == key).ToList();
+        Assert.True(bodies.Count >= 2, $"{bodies.Count} PUT(s) of the bundle");
+        Assert.All(bodies, request =>
+        {
+            Assert.False(request.Headers.ContainsKey("Authorization"));
+            Assert.True(SigV4Check.IsPresignedWith(request, secret));
+        });
+
+        // Nothing the node wrote, logged or kept holds the secret.
+        Assert.DoesNotContain(secret, fixture.Node.Process.Output[outputBefore..], StringComparison.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(fixture.Node.DataDir, "*", SearchOption.AllDirectories))
+        {
+            Assert.DoesNotContain(secret, Encoding.UTF8.GetString(await File.ReadAllBytesAsync(file)), StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(secret, fixture.Master.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -74,11 +122,11 @@ public sealed class S3JobEndToEndTests(JobsEndToEndFixture fixture)
 
     private const string WrongSecret = S3rverServer.SecretKey + "-but-not-the-right-one";
 
-    private async Task<string> CreateProviderAsync(string endpoint, string bucket, string secret)
+    private async Task<string> CreateProviderAsync(string endpoint, string bucket, string secret, string prefix = "probe")
     {
         using var provider = await fixture.Api.SendAsync(HttpMethod.Post, "/api/v1/providers", new
         {
-            name = "probe", type = "s3", endpoint, region = S3rverServer.Region, bucket, prefix = "probe", forcePathStyle = true,
+            name = "probe", type = "s3", endpoint, region = S3rverServer.Region, bucket, prefix, forcePathStyle = true,
             accessKeyId = S3rverServer.AccessKey, secretAccessKey = secret,
         });
         Assert.Equal(HttpStatusCode.Created, provider.StatusCode);
