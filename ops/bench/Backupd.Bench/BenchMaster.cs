@@ -124,6 +124,16 @@ internal sealed class BenchMaster : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
+    public async Task<string> CreateS3ProviderAsync(string serviceUrl, string bucket, string accessKey, string secret)
+    {
+        using var response = await Http.PostAsJsonAsync("/api/v1/providers", new
+        {
+            name = "bench-s3", type = "s3", endpoint = serviceUrl, region = "us-east-1", bucket, prefix = "node", forcePathStyle = true, accessKeyId = accessKey, secretAccessKey = secret,
+        });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
     public async Task<string> CreateJobAsync(string nodeId, string providerId, int number)
     {
         using var response = await Http.PostAsJsonAsync("/api/v1/jobs", new { nodeId, module = "wordpress", providerId, config = new { path = $"/srv/www/site-{number}" } });

@@ -95,9 +95,11 @@ internal static class MasterBench
                 await node.Client.ReportJobAsync(assignment.JobId, assignment.Attempt, Report(StageStatus.Running), CancellationToken.None);
                 await node.Client.ReportJobAsync(assignment.JobId, assignment.Attempt, Report(StageStatus.Completed), CancellationToken.None);
                 var failed = n % 10 == 9;
-                var outcome = failed
+                // As a node's upload stage does: the master places the bundle, the result names that place.
+                var placed = failed ? null : await node.Client.PlaceBundleAsync(assignment.JobId, assignment.Attempt, "bench.example", CancellationToken.None);
+                var outcome = placed is null
                     ? new JobOutcome(JobState.Failed, null, "bench: a simulated failure", Report(StageStatus.Failed))
-                    : new JobOutcome(JobState.Completed, new JobResult(BundleKey.Compose(node.NodeId, "wordpress", "bench.example", DateTimeOffset.UtcNow, assignment.JobId), 1 << 20, new string('0', 64)), null, Report(StageStatus.Completed));
+                    : new JobOutcome(JobState.Completed, new JobResult(placed.FullKey, 1 << 20, new string('0', 64)), null, Report(StageStatus.Completed));
                 await node.Client.FinishJobAsync(assignment.JobId, assignment.Attempt, outcome, CancellationToken.None);
             }
         }));
@@ -110,7 +112,7 @@ internal static class MasterBench
         }
 
         Console.WriteLine();
-        Console.WriteLine($"{perNode * simulatedNodes} full job lifecycles (create, take, 2 stage reports, finish) by {simulatedNodes} simulated nodes: " +
+        Console.WriteLine($"{perNode * simulatedNodes} full job lifecycles (create, take, 2 stage reports, place the bundle, finish) by {simulatedNodes} simulated nodes: " +
             $"{elapsed.TotalSeconds:0.0} s ({perNode * simulatedNodes / elapsed.TotalSeconds:0} per s)");
         foreach (var (_, client) in clients)
         {

@@ -6,7 +6,7 @@ using Backupd.Storage;
 namespace Backupd.Node.Jobs;
 
 /// <summary>The master signing one job's upload, asked over the node API for this attempt.</summary>
-internal sealed class MasterUploadGrants(MasterLink master, string jobId, int attempt) : IBundleUploadGrants
+public sealed class MasterUploadGrants(MasterLink master, string jobId, int attempt) : IBundleUploadGrants
 {
     public async Task<string> StartMultipartAsync(string fullKey, long size, string sha256Hex, long partSize, CancellationToken cancellationToken) =>
         (await SendAsync<MultipartUploadStarted>(NodeApiRoutes.BundleMultipart(jobId), new(attempt, fullKey) { Size = size, Sha256Hex = sha256Hex, PartSize = partSize }, cancellationToken))!.UploadId;

@@ -65,7 +65,10 @@ internal static partial class SigV4Check
         var unsignedQuery = string.Join('&', request.RawQuery.Split('&').Where(pair => !pair.StartsWith("X-Amz-Signature=", StringComparison.Ordinal)));
         var canonicalRequest = string.Join('\n', request.Method, request.Path, CanonicalQuery(unsignedQuery), canonicalHeaders, signedHeaders, "UNSIGNED-PAYLOAD");
         var stringToSign = string.Join('\n', "AWS4-HMAC-SHA256", date, scope, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest))));
-        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(SigningKey(secret, scope), Encoding.UTF8.GetBytes(stringToSign)));
+        // The key and the signature as AWSSDK's own SigV4 signer derives them.
+        var parts = scope.Split('/');
+        var key = Amazon.Runtime.Internal.Auth.AWS4Signer.ComposeSigningKey(secret, parts[1], parts[0], parts[2]);
+        var expected = Convert.ToHexStringLower(Amazon.Runtime.Internal.Auth.AWS4Signer.ComputeKeyedHash(Amazon.Runtime.SigningAlgorithm.HmacSHA256, key, stringToSign));
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature));
     }
 
@@ -84,17 +87,6 @@ internal static partial class SigV4Check
             .Select(pair => pair.Split('=', 2))
             .GroupBy(pair => Uri.UnescapeDataString(pair[0]), StringComparer.Ordinal)
             .ToDictionary(group => group.Key, group => group.First().Length > 1 ? Uri.UnescapeDataString(group.First()[1]) : string.Empty, StringComparer.Ordinal);
-
-    private static byte[] SigningKey(string secret, string scope)
-    {
-        var key = Encoding.UTF8.GetBytes("AWS4" + secret);
-        foreach (var element in scope.Split('/'))
-        {
-            key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(element));
-        }
-
-        return key;
-    }
 
     private static string CanonicalQuery(string rawQuery) => string.Join('&',
         rawQuery.Split('&', StringSplitOptions.RemoveEmptyEntries)
