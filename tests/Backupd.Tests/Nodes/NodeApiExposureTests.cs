@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Backupd.Contracts.NodeApi;
 using Backupd.Tests.Processes;
 
 namespace Backupd.Tests.Nodes;
@@ -32,7 +33,7 @@ public sealed class NodeApiExposureTests : IAsyncLifetime
     public async Task DisposeAsync() => await _master.DisposeAsync();
 
     [Fact]
-    public async Task Someone_on_the_wire_sees_neither_the_key_nor_a_released_credential()
+    public async Task Someone_on_the_wire_sees_neither_the_key_nor_the_sites_password_nor_a_signed_url()
     {
         var node = await NodeEnrolment.EnrolAsync(_api);
         await using var relay = new CapturingRelay(new IPEndPoint(IPAddress.Loopback, _master.NodeApiUrl.Port));
@@ -44,12 +45,17 @@ public sealed class NodeApiExposureTests : IAsyncLifetime
         await api.HeartbeatAsync(Capabilities, CancellationToken.None);
         var assignment = (await api.TakeJobAsync(CancellationToken.None))!;
         var storage = await api.GetJobStorageAsync(assignment.JobId, assignment.Attempt, provider, CancellationToken.None);
-        Assert.Equal(ProviderSecret, storage.S3!.SecretAccessKey);
+        Assert.Null(storage.S3!.SecretAccessKey);
         Assert.Contains("site-db-password-Wq7", assignment.ConfigJson, StringComparison.Ordinal);
+        // A signed URL writes the job's bundle for a minute: whoever reads it could use it.
+        var placed = await api.PlaceBundleAsync(assignment.JobId, assignment.Attempt, "wire", CancellationToken.None);
+        var signed = await api.SendUploadStepAsync<PresignedRequest>(NodeApiRoutes.BundleUrl(assignment.JobId),
+            new BundleUploadRequest(assignment.Attempt, placed.FullKey) { Size = 10, Sha256Hex = new string('a', 64) }, CancellationToken.None);
+        var signature = System.Web.HttpUtility.ParseQueryString(new Uri(signed!.Url).Query)["X-Amz-Signature"]!;
 
         var wire = relay.Captured;
         Assert.NotEmpty(wire);
-        foreach (var plain in new[] { node.ApiKey, ProviderSecret, "site-db-password-Wq7", "bkdn_", "/node/v1/", "HTTP/1.1" })
+        foreach (var plain in new[] { node.ApiKey, ProviderSecret, "site-db-password-Wq7", signature, "bkdn_", "/node/v1/", "HTTP/1.1" })
         {
             Assert.True(wire.AsSpan().IndexOf(Encoding.UTF8.GetBytes(plain)) < 0, $"'{plain}' crossed the wire in clear");
         }
