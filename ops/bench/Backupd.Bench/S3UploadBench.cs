@@ -128,7 +128,7 @@ internal sealed class NodeUpload : IAsyncDisposable
         var settings = await api.GetJobStorageAsync(jobId, assignment.Attempt, _provider, CancellationToken.None);
         using var storage = new PresignedS3BundleStorage(
             new S3StorageSettings(settings.S3!.Endpoint, settings.S3.Region, settings.S3.Bucket, settings.Prefix, settings.S3.ForcePathStyle, string.Empty, string.Empty),
-            new MasterUploadGrants(link, jobId, assignment.Attempt));
+            new MasterUploadGrants(link, jobId, assignment.Attempt, TimeSpan.FromMinutes(1), TimeProvider.System));
 
         var watch = Stopwatch.StartNew();
         var placed = await api.PlaceBundleAsync(jobId, assignment.Attempt, "bench.example", CancellationToken.None);

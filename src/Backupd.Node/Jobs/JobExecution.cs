@@ -21,6 +21,7 @@ public sealed partial class JobExecution(
     ResourceManager resources,
     BundleStorageFactory storageFactory,
     string workRoot,
+    TimeSpan masterWait,
     TimeProvider time,
     ILogger logger)
 {
@@ -141,17 +142,21 @@ public sealed partial class JobExecution(
         }
     }
 
+    // The stages' calls to the master wait out a master that is away (BACKUPD_MASTER_WAIT)
+    // rather than failing the job it would have let go on.
     private async Task<IBundleStorage> OpenStorageAsync(CancellationToken cancellationToken)
     {
-        var link = await master.WaitAsync(cancellationToken);
-        var settings = await link.Api.GetJobStorageAsync(assignment.JobId, assignment.Attempt, assignment.ProviderId, cancellationToken);
-        return storageFactory.Create(settings, new MasterUploadGrants(master, assignment.JobId, assignment.Attempt));
+        var settings = await master.CallAsync((api, ct) => api.GetJobStorageAsync(assignment.JobId, assignment.Attempt, assignment.ProviderId, ct), masterWait, time, cancellationToken, MasterAway);
+        return storageFactory.Create(settings, new MasterUploadGrants(master, assignment.JobId, assignment.Attempt, masterWait, time, MasterAway));
     }
 
-    private async Task<string> PlaceBundleAsync(string site, CancellationToken cancellationToken)
+    private async Task<string> PlaceBundleAsync(string site, CancellationToken cancellationToken) =>
+        (await master.CallAsync((api, ct) => api.PlaceBundleAsync(assignment.JobId, assignment.Attempt, site, ct), masterWait, time, cancellationToken, MasterAway)).Key;
+
+    private void MasterAway(string reason)
     {
-        var link = await master.WaitAsync(cancellationToken);
-        return (await link.Api.PlaceBundleAsync(assignment.JobId, assignment.Attempt, site, cancellationToken)).Key;
+        LogWaitingForMaster(assignment.JobId, reason);
+        _tracker.Log(JobLogLevel.Warning, $"The master could not be reached ({reason}); waiting for the master, for up to {masterWait.TotalMinutes:0.#} minutes, then going on where the job was");
     }
 
     private async Task ReportLoopAsync(CancellationToken cancellationToken)
@@ -200,30 +205,20 @@ public sealed partial class JobExecution(
 
     private async Task FinishAsync(JobOutcome outcome, CancellationToken nodeStopping)
     {
-        // Keep trying for as long as the lease could still be ours; after that the master has moved on.
-        var deadline = time.GetUtcNow() + assignment.LeaseDuration;
-        while (true)
+        // A master that restarts gives running jobs a full lease when it is back: the outcome is
+        // worth waiting for it as long as the stages would have.
+        var budget = masterWait > assignment.LeaseDuration ? masterWait : assignment.LeaseDuration;
+        try
         {
-            try
+            if (await master.CallAsync((api, ct) => api.FinishJobAsync(assignment.JobId, assignment.Attempt, outcome, ct), budget, time, nodeStopping) == LeaseStatus.Lost)
             {
-                var link = await master.WaitAsync(nodeStopping).WaitAsync(assignment.LeaseDuration, time, nodeStopping);
-                if (await link.Api.FinishJobAsync(assignment.JobId, assignment.Attempt, outcome, nodeStopping) == LeaseStatus.Lost)
-                {
-                    LogLeaseLost(assignment.JobId);
-                }
-
-                return;
+                LogLeaseLost(assignment.JobId);
             }
-            catch (Exception ex) when (!nodeStopping.IsCancellationRequested && time.GetUtcNow() < deadline)
-            {
-                LogReportFailed(assignment.JobId, ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), time, nodeStopping);
-            }
-            catch (Exception ex)
-            {
-                LogFinishLost(assignment.JobId, ex.Message);
-                return;
-            }
+        }
+        catch (Exception ex)
+        {
+            // Refused, stopped, or the master away longer than the node waits: the lease decides.
+            LogFinishLost(assignment.JobId, ex.Message);
         }
     }
 
@@ -291,6 +286,9 @@ public sealed partial class JobExecution(
 
     [LoggerMessage(LogLevel.Debug, "Job {JobId}: could not report to the master: {Reason}")]
     private partial void LogReportFailed(string jobId, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: waiting for the master, which could not be reached: {Reason}")]
+    private partial void LogWaitingForMaster(string jobId, string reason);
 
     [LoggerMessage(LogLevel.Error, "Job {JobId}: could not tell the master how it ended: {Reason}")]
     private partial void LogFinishLost(string jobId, string reason);

@@ -97,7 +97,7 @@ public sealed partial class JobRunner(
                 return;
             }
 
-            var execution = new JobExecution(assignment, nodeId, module, master, resources, storageFactory, WorkRoot, time, loggers.CreateLogger<JobExecution>());
+            var execution = new JobExecution(assignment, nodeId, module, master, resources, storageFactory, WorkRoot, options.Value.MasterWait, time, loggers.CreateLogger<JobExecution>());
             _running[assignment.JobId] = execution;
             try
             {

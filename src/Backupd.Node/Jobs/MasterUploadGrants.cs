@@ -5,8 +5,12 @@ using Backupd.Storage;
 
 namespace Backupd.Node.Jobs;
 
-/// <summary>The master signing one job's upload, asked over the node API for this attempt.</summary>
-public sealed class MasterUploadGrants(MasterLink master, string jobId, int attempt) : IBundleUploadGrants
+/// <summary>
+/// The master signing one job's upload, asked over the node API for this attempt. A master that
+/// is away (restarting) is waited for, up to <paramref name="masterAwayBudget"/>: the upload goes
+/// on where it was once it is back.
+/// </summary>
+public sealed class MasterUploadGrants(MasterLink master, string jobId, int attempt, TimeSpan masterAwayBudget, TimeProvider time, Action<string>? masterAway = null) : IBundleUploadGrants
 {
     public async Task<string> StartMultipartAsync(string fullKey, long size, string sha256Hex, long partSize, CancellationToken cancellationToken) =>
         (await SendAsync<MultipartUploadStarted>(NodeApiRoutes.BundleMultipart(jobId), new(attempt, fullKey) { Size = size, Sha256Hex = sha256Hex, PartSize = partSize }, cancellationToken))!.UploadId;
@@ -28,10 +32,9 @@ public sealed class MasterUploadGrants(MasterLink master, string jobId, int atte
 
     private async Task<T?> SendAsync<T>(string route, BundleUploadRequest request, CancellationToken cancellationToken)
     {
-        var link = await master.WaitAsync(cancellationToken);
         try
         {
-            return await link.Api.SendUploadStepAsync<T>(route, request, cancellationToken);
+            return await master.CallAsync((api, ct) => api.SendUploadStepAsync<T>(route, request, ct), masterAwayBudget, time, cancellationToken, masterAway);
         }
         catch (HttpRequestException ex) when (ex.StatusCode is { } status && (int)status is >= 400 and < 500 && status != HttpStatusCode.RequestTimeout)
         {

@@ -53,6 +53,14 @@ public sealed class NodeOptions : IValidatableObject
     [Range(5, 5120, ErrorMessage = "must be a whole number of MiB from {1} (the S3 minimum) to {2}")]
     public int S3PartSizeMib { get; set; } = 64;
 
+    /// <summary>
+    /// How long a running job waits for a master that is away (restarting, unreachable) before
+    /// the stage that needs it fails. The job goes on where it was once the master is back.
+    /// </summary>
+    [Setting("MASTER_WAIT")]
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 00:15:00")]
+    public TimeSpan MasterWait { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>The limits the ResourceManager enforces.</summary>
     public ResourceLimits ResourceLimits =>
         new(MaxIo, MaxNetwork, MaxBandwidthMbps > 0 ? MaxBandwidthMbps : null, MaxCpu > 0 ? MaxCpu : Environment.ProcessorCount);

@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Amazon.S3.Model;
+using Backupd.TestBed;
+using Backupd.Tests.Processes;
+using Backupd.Tests.Storage;
+
+namespace Backupd.Tests.Jobs;
+
+/// <summary>
+/// A master killed (kill -9) while a node is uploading a job's bundle to S3, and kept down past
+/// the job's lease: with a master and node of their own (the collection's WordPress and s3rver),
+/// the node waits for the master, carries on where it was, and the job ends completed once.
+/// </summary>
+[Collection(JobsEndToEndCollection.Name)]
+public sealed class MasterCrashTests(JobsEndToEndFixture fixture) : IAsyncLifetime
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(10);
+    private const int BandwidthMbps = 16;
+    private readonly MasterProcess _master = new(extraEnvironment: new Dictionary<string, string> { ["BACKUPD_JOB_LEASE"] = "00:00:10" });
+    private NodeProcess _node = null!;
+    private MasterApi _api = null!;
+    private string _nodeId = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _master.StartAsync();
+        _api = new MasterApi(_master.Http, await _master.IssueTokenAsync());
+        _node = new NodeProcess(_master.BaseUrl, new Dictionary<string, string>
+        {
+            ["BACKUPD_MAX_BANDWIDTH_MBPS"] = BandwidthMbps.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["BACKUPD_S3_PART_SIZE_MIB"] = "5",
+        });
+        _node.Start();
+        var code = await _node.WaitForCodeAsync();
+        using var approve = await _api.ApproveAsync(code);
+        approve.EnsureSuccessStatusCode();
+        _nodeId = (await approve.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        await _node.Process.WaitForOutputAsync($"Connected to the master as node {_nodeId}", TimeSpan.FromSeconds(60));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _node.DisposeAsync();
+        await _master.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_master_killed_during_the_upload_and_down_past_the_lease_does_not_cost_the_backup_or_an_attempt()
+    {
+        var prefix = S3TestSetup.UniquePrefix("master-crash");
+        // The proxy adds what s3rver lacks (listing and aborting multipart uploads), no faults.
+        await using var proxy = new S3FaultProxy(fixture.S3);
+        using var provider = await _api.SendAsync(HttpMethod.Post, "/api/v1/providers", new
+        {
+            name = "crash", type = "s3", endpoint = proxy.ServiceUrl, region = S3rverServer.Region, bucket = fixture.S3.BucketName,
+            prefix, forcePathStyle = true, accessKeyId = S3rverServer.AccessKey, secretAccessKey = S3rverServer.SecretKey,
+        });
+        Assert.Equal(HttpStatusCode.Created, provider.StatusCode);
+        var providerId = (await provider.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        // Incompressible: about 15 s of upload at the node's limit, in 5 MiB parts.
+        var site = await fixture.WordPress.CreateSiteAsync();
+        await File.WriteAllBytesAsync(Path.Combine(site.UploadsPath, "big.bin"), RandomNumberGenerator.GetBytes(BandwidthMbps * 1_000_000 / 8 * 15));
+        using var create = await _api.SendAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId = _nodeId, module = "wordpress", config = new { path = site.RootPath }, providerId });
+        var id = (await create.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        await WaitForAsync(id, job => UploadedBytes(job) > 2 * 1024 * 1024, TimeSpan.FromMinutes(2));
+
+        await _master.Process.KillAsync();
+        await Task.Delay(Lease * 2);
+        await _master.StartAsync();
+
+        var done = await WaitForAsync(id, job => job.GetProperty("state").GetString() is "completed" or "failed" or "cancelled", TimeSpan.FromMinutes(3));
+        Assert.True(done.GetProperty("state").GetString() == "completed", done.ToString());
+        Assert.Equal(1, done.GetProperty("attempts").GetInt32());
+        var key = done.GetProperty("result").GetProperty("objectKey").GetString()!;
+        Assert.Equal(done.GetProperty("result").GetProperty("sha256").GetString(), await S3TestSetup.StoredSha256Async(fixture.S3, key, CancellationToken.None));
+        using var s3 = fixture.S3.CreateClient();
+        var stored = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = fixture.S3.BucketName, Prefix = prefix + "/" });
+        Assert.Equal([key], (stored.S3Objects ?? []).Select(o => o.Key));
+        Assert.Empty(await S3TestSetup.OpenUploadsAsync(fixture.S3, proxy, prefix + "/", CancellationToken.None));
+        // The job says what happened to it.
+        Assert.Contains(done.GetProperty("log").EnumerateArray(), line => line.GetProperty("message").GetString()!.Contains("waiting for the master", StringComparison.Ordinal));
+    }
+
+    private static long UploadedBytes(JsonElement job) =>
+        job.GetProperty("stages").EnumerateArray().FirstOrDefault(stage => stage.GetProperty("name").GetString() == "upload_remote") is { ValueKind: JsonValueKind.Object } upload
+        && upload.TryGetProperty("bytesDone", out var done) && done.ValueKind == JsonValueKind.Number ? done.GetInt64() : 0;
+
+    private async Task<JsonElement> WaitForAsync(string id, Func<JsonElement, bool> done, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        JsonElement job;
+        while (!done(job = await _api.GetJsonAsync($"/api/v1/jobs/{id}")))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"job {id} did not get there in {timeout}: {job}");
+            await Task.Delay(250);
+        }
+
+        return job;
+    }
+}
