@@ -333,7 +333,16 @@ public sealed partial class JobGrain(
 
         var holder = State.LeaseHolder;
         var reason = $"Node {holder} stopped reporting; its lease lapsed at {State.LeaseExpiresAt:u}";
-        if (State.CancelRequested)
+        if (!State.CancelRequested && State.Bundle is { Verified: true, Size: { } size, Sha256Hex: { } sha } checkedBundle && checkedBundle.Attempt == State.Attempts)
+        {
+            // The master itself found this attempt's bundle stored and whole: the backup is done,
+            // whatever became of the node before it could say so. Running it again would only
+            // store a second copy.
+            AddLog(JobLogLevel.Warning, $"{reason}, after the master had checked its bundle at {checkedBundle.FullKey}. Completed with that bundle");
+            State.Result = new JobResult(checkedBundle.FullKey, size, sha);
+            End(JobState.Completed, error: null);
+        }
+        else if (State.CancelRequested)
         {
             AddLog(JobLogLevel.Warning, $"{reason}. The job was being cancelled, so it ends cancelled");
             End(JobState.Cancelled, error: null);

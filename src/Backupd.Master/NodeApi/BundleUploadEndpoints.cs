@@ -20,6 +20,11 @@ namespace Backupd.Master.NodeApi;
 /// </summary>
 public static class BundleUploadEndpoints
 {
+    // What the master starts at the store it finishes, even when the node hangs up meanwhile (a
+    // node that dies waiting for its bundle's check still leaves a checked bundle behind). The
+    // store requests have their own stall timeouts and retries.
+    private static readonly CancellationToken StoreWork = CancellationToken.None;
+
     // A URL outlives the lease it was issued under by at most this; a node asks for one just
     // before each request it sends, so it needs no longer.
     private static readonly TimeSpan MinimumUrlLifetime = TimeSpan.FromSeconds(30);
@@ -46,7 +51,7 @@ public static class BundleUploadEndpoints
     private static Task<IResult> StartMultipartAsync(string jobId, BundleUploadRequest body, HttpContext context, IGrainFactory grains, ProviderStorage providers) =>
         RunAsync(context, grains, providers, jobId, body, Step(BundleUploadAction.StartMultipart, body), async (session, apiKey, authority, upload) =>
         {
-            var uploadId = await authority.StartMultipartAsync(upload.FullKey, upload.Sha256Hex!, context.RequestAborted);
+            var uploadId = await authority.StartMultipartAsync(upload.FullKey, upload.Sha256Hex!, StoreWork);
             if (await session.RecordUploadAsync(apiKey, jobId, body.Attempt, new BundleUploadChange(BundleUploadAction.StartMultipart, uploadId)) is { } replaced)
             {
                 // The node started again (its answer was lost, or it retried): the earlier upload's parts are nobody's.
@@ -81,7 +86,7 @@ public static class BundleUploadEndpoints
                     return Problem(StatusCodes.Status400BadRequest, "Invalid upload step", $"Completing {upload.FullKey} needs its {upload.PartCount} parts with their ETags.");
                 }
 
-                await authority.CompleteMultipartAsync(upload.FullKey, upload.UploadId!, parts, context.RequestAborted);
+                await authority.CompleteMultipartAsync(upload.FullKey, upload.UploadId!, parts, StoreWork);
                 await session.RecordUploadAsync(apiKey, jobId, body.Attempt, new BundleUploadChange(BundleUploadAction.Complete));
             }
 
@@ -91,7 +96,7 @@ public static class BundleUploadEndpoints
     private static Task<IResult> AbortAsync(string jobId, BundleUploadRequest body, HttpContext context, IGrainFactory grains, ProviderStorage providers) =>
         RunAsync(context, grains, providers, jobId, body, Step(BundleUploadAction.Abort, body), async (session, apiKey, authority, upload) =>
         {
-            await authority.AbortMultipartAsync(upload.FullKey, upload.UploadId!, context.RequestAborted);
+            await authority.AbortMultipartAsync(upload.FullKey, upload.UploadId!, StoreWork);
             await session.RecordUploadAsync(apiKey, jobId, body.Attempt, new BundleUploadChange(BundleUploadAction.Abort));
             return TypedResults.NoContent();
         });
@@ -104,7 +109,7 @@ public static class BundleUploadEndpoints
                 return Problem(StatusCodes.Status400BadRequest, "Invalid upload step", "Checking a stored copy needs the MD5s the node read.");
             }
 
-            await authority.VerifyAsync(upload.FullKey, upload.Size!.Value, upload.Sha256Hex!, checksums, context.RequestAborted);
+            await authority.VerifyAsync(upload.FullKey, upload.Size!.Value, upload.Sha256Hex!, checksums, StoreWork);
             await session.RecordUploadAsync(apiKey, jobId, body.Attempt, new BundleUploadChange(BundleUploadAction.Verify));
             return TypedResults.NoContent();
         });

@@ -10,12 +10,12 @@ using Backupd.Tests.Storage;
 namespace Backupd.Tests.Jobs;
 
 /// <summary>
-/// A master killed (kill -9) while a node is uploading a job's bundle to S3, and kept down past
-/// the job's lease: with a master and node of their own (the collection's WordPress and s3rver),
-/// the node waits for the master, carries on where it was, and the job ends completed once.
+/// Crashes (kill -9) of a master or a node at chosen moments of a job that uploads to S3, with a
+/// master and node of their own (the collection's WordPress and s3rver): the job ends completed,
+/// once, with one bundle, and no attempt spent on what the crash did not destroy.
 /// </summary>
 [Collection(JobsEndToEndCollection.Name)]
-public sealed class MasterCrashTests(JobsEndToEndFixture fixture) : IAsyncLifetime
+public sealed class JobCrashTests(JobsEndToEndFixture fixture) : IAsyncLifetime
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(10);
     private const int BandwidthMbps = 16;
@@ -53,13 +53,7 @@ public sealed class MasterCrashTests(JobsEndToEndFixture fixture) : IAsyncLifeti
         var prefix = S3TestSetup.UniquePrefix("master-crash");
         // The proxy adds what s3rver lacks (listing and aborting multipart uploads), no faults.
         await using var proxy = new S3FaultProxy(fixture.S3);
-        using var provider = await _api.SendAsync(HttpMethod.Post, "/api/v1/providers", new
-        {
-            name = "crash", type = "s3", endpoint = proxy.ServiceUrl, region = S3rverServer.Region, bucket = fixture.S3.BucketName,
-            prefix, forcePathStyle = true, accessKeyId = S3rverServer.AccessKey, secretAccessKey = S3rverServer.SecretKey,
-        });
-        Assert.Equal(HttpStatusCode.Created, provider.StatusCode);
-        var providerId = (await provider.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var providerId = await CreateProviderAsync(proxy, prefix);
         // Incompressible: about 15 s of upload at the node's limit, in 5 MiB parts.
         var site = await fixture.WordPress.CreateSiteAsync();
         await File.WriteAllBytesAsync(Path.Combine(site.UploadsPath, "big.bin"), RandomNumberGenerator.GetBytes(BandwidthMbps * 1_000_000 / 8 * 15));
@@ -82,6 +76,53 @@ public sealed class MasterCrashTests(JobsEndToEndFixture fixture) : IAsyncLifeti
         Assert.Empty(await S3TestSetup.OpenUploadsAsync(fixture.S3, proxy, prefix + "/", CancellationToken.None));
         // The job says what happened to it.
         Assert.Contains(done.GetProperty("log").EnumerateArray(), line => line.GetProperty("message").GetString()!.Contains("waiting for the master", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_node_killed_after_the_master_checked_its_bundle_is_not_run_again()
+    {
+        var prefix = S3TestSetup.UniquePrefix("node-crash");
+        var killed = 0;
+        // The master's check of the stored copy begins with a HEAD: the node, waiting for the
+        // answer, dies there, and never reports the job's end.
+        await using var proxy = new S3FaultProxy(fixture.S3)
+        {
+            OnRequest = request =>
+            {
+                if (request.Method == "HEAD" && Interlocked.Exchange(ref killed, 1) == 0)
+                {
+                    _node.KillAsync().GetAwaiter().GetResult();
+                }
+            },
+        };
+        var providerId = await CreateProviderAsync(proxy, prefix);
+        using var create = await _api.SendAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId = _nodeId, module = "wordpress", config = new { path = fixture.WordPress.Site.RootPath }, providerId });
+        var id = (await create.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+
+        var done = await WaitForAsync(id, job => job.GetProperty("state").GetString() is "completed" or "failed" or "cancelled", TimeSpan.FromMinutes(2));
+
+        Assert.Equal(1, killed);
+        Assert.True(done.GetProperty("state").GetString() == "completed", done.ToString());
+        Assert.Equal(1, done.GetProperty("attempts").GetInt32());
+        Assert.Contains(done.GetProperty("log").EnumerateArray(), line => line.GetProperty("message").GetString()!.Contains("after the master had checked its bundle", StringComparison.Ordinal));
+        var key = done.GetProperty("result").GetProperty("objectKey").GetString()!;
+        Assert.Equal(done.GetProperty("result").GetProperty("sha256").GetString(), await S3TestSetup.StoredSha256Async(fixture.S3, key, CancellationToken.None));
+        using var s3 = fixture.S3.CreateClient();
+        var stored = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = fixture.S3.BucketName, Prefix = prefix + "/" });
+        Assert.Equal([key], (stored.S3Objects ?? []).Select(o => o.Key));
+        _node.Start();
+        await _node.Process.WaitForOutputAsync($"Connected to the master as node {_nodeId}", TimeSpan.FromSeconds(60));
+    }
+
+    private async Task<string> CreateProviderAsync(S3FaultProxy proxy, string prefix)
+    {
+        using var provider = await _api.SendAsync(HttpMethod.Post, "/api/v1/providers", new
+        {
+            name = "crash", type = "s3", endpoint = proxy.ServiceUrl, region = S3rverServer.Region, bucket = fixture.S3.BucketName,
+            prefix, forcePathStyle = true, accessKeyId = S3rverServer.AccessKey, secretAccessKey = S3rverServer.SecretKey,
+        });
+        Assert.Equal(HttpStatusCode.Created, provider.StatusCode);
+        return (await provider.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
     private static long UploadedBytes(JsonElement job) =>
