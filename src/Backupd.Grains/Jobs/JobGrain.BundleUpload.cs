@@ -11,6 +11,61 @@ namespace Backupd.Grains.Jobs;
 public sealed partial class JobGrain
 {
     private const int MaxSiteLength = 100;
+    private static readonly TimeSpan LeftoverAbortTimeout = TimeSpan.FromMinutes(2);
+    private IGrainTimer? _leftoverAbort;
+
+    // A multipart upload the master started for an attempt that is over without its bundle.
+    private BundleUploadRecord? LeftoverUpload =>
+        State.Bundle is { UploadId: not null, Completed: false } upload && (State.State != Contracts.Jobs.JobState.Running || upload.Attempt != State.Attempts)
+            ? upload
+            : null;
+
+    // An attempt that ended without its bundle (a failure, a cancel, a node that died) may leave
+    // a multipart upload open, whose parts the store bills until someone aborts it. The master
+    // started it, so the master aborts it: in a turn of its own right after the one that ended
+    // the attempt (the node's call is not held up by the store), and at the next activation when
+    // the master went down first.
+    private void AbortLeftoverUploadSoon()
+    {
+        if (LeftoverUpload is not null && _leftoverAbort is null)
+        {
+            _leftoverAbort = this.RegisterGrainTimer(AbortLeftoverUploadAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        }
+    }
+
+    private async Task AbortLeftoverUploadAsync(CancellationToken cancellationToken)
+    {
+        _leftoverAbort?.Dispose();
+        _leftoverAbort = null;
+        if (LeftoverUpload is not { } upload)
+        {
+            return;
+        }
+
+        var settings = await GrainFactory.GetGrain<IStorageProviderGrain>(State.Spec!.ProviderId).GetTargetSettingsAsync();
+        using var timeout = new CancellationTokenSource(LeftoverAbortTimeout, time);
+        try
+        {
+            if (settings is null)
+            {
+                throw new InvalidOperationException($"provider {State.Spec.ProviderId} no longer exists");
+            }
+
+            await storage.AbortUploadAsync(settings, upload.FullKey, upload.UploadId!, timeout.Token);
+            AddLog(Contracts.Jobs.JobLogLevel.Info, $"Aborted the unfinished upload of {upload.FullKey} left by attempt {upload.Attempt}: no parts of it stay in storage");
+        }
+        catch (Exception ex) when (ex is Modules.ModuleFailedException or OperationCanceledException or InvalidOperationException or NotSupportedException)
+        {
+            // Said once, with the way out: the parts cost money until they are gone.
+            AddLog(Contracts.Jobs.JobLogLevel.Warning,
+                $"Could not abort the unfinished upload of {upload.FullKey} left by attempt {upload.Attempt} ({ex.Message}). Its parts stay in the bucket until removed: "
+                + $"aws s3api abort-multipart-upload --bucket {settings?.S3?.Bucket ?? "<bucket>"} --key {upload.FullKey} --upload-id {upload.UploadId}, or a lifecycle rule (AbortIncompleteMultipartUpload)");
+            LogLeftoverAbortFailed(JobId, upload.FullKey, ex.Message);
+        }
+
+        State.Bundle = upload with { UploadId = null };
+        await SaveAsync();
+    }
 
     public async Task<BundleUploadRecord?> PlaceBundleAsync(string nodeId, int attempt, string site)
     {
@@ -152,6 +207,9 @@ public sealed partial class JobGrain
 
         return null;
     }
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: could not abort the unfinished upload of {FullKey}: {Reason}")]
+    private partial void LogLeftoverAbortFailed(string jobId, string fullKey, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Job {JobId}: refused node {NodeId} the upload step {Action} for key {FullKey}: not the job's placement, or the lease is not the node's")]
     private partial void LogUploadRefused(string jobId, string nodeId, BundleUploadAction action, string fullKey);

@@ -23,6 +23,7 @@ public sealed partial class JobGrain(
     [PersistentState("job", StorageNames.Master)] IPersistentState<JobRecord> job,
     ISecretCipher cipher,
     IJobIndex index,
+    IBundlePruner storage,
     IOptions<JobOptions> options,
     TimeProvider time,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IRemindable
@@ -64,6 +65,8 @@ public sealed partial class JobGrain(
 
             await WatchLeaseAsync();
         }
+
+        AbortLeftoverUploadSoon();
     }
 
     public async Task<JobDetails> CreateAsync(JobSpec spec, IReadOnlyList<string> stages)
@@ -198,12 +201,13 @@ public sealed partial class JobGrain(
         var line = outcome.State switch
         {
             JobState.Completed => $"Completed: {outcome.Result?.ObjectKey} ({outcome.Result?.Size} bytes)",
-            JobState.Cancelled => "Cancelled; the node cleaned up",
+            JobState.Cancelled => "Cancelled",
             _ => $"Failed: {outcome.Error}",
         };
         AddLog(outcome.State == JobState.Completed ? JobLogLevel.Info : JobLogLevel.Error, line);
         End(outcome.State, outcome.State == JobState.Failed ? outcome.Error ?? "The node reported a failure without a reason." : null);
         await SaveAsync();
+        AbortLeftoverUploadSoon();
         LogFinished(JobId, outcome.State, nodeId);
         await NotifyScheduleAsync();
         return LeaseStatus.Active;
@@ -363,6 +367,7 @@ public sealed partial class JobGrain(
 
         LogLeaseLapsed(JobId, holder, State.State);
         await SaveAsync();
+        AbortLeftoverUploadSoon();
         if (State.State.IsFinished())
         {
             await NotifyScheduleAsync();

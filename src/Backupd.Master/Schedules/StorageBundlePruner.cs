@@ -1,10 +1,11 @@
 using Backupd.Contracts.Storage;
 using Backupd.Grains.Storage;
 using Backupd.Master.Storage;
+using Backupd.Storage;
 
 namespace Backupd.Master.Schedules;
 
-/// <summary>Deletes pruned bundles from the master, which holds the providers' credentials.</summary>
+/// <summary>Deletes pruned bundles and aborts unfinished uploads from the master, which holds the providers' credentials.</summary>
 public sealed class StorageBundlePruner(ProviderStorage providers) : IBundlePruner
 {
     public bool DeletesFromMaster(StorageTargetSettings target) => providers.IsReachable(target);
@@ -26,5 +27,16 @@ public sealed class StorageBundlePruner(ProviderStorage providers) : IBundlePrun
         {
             (storage as IDisposable)?.Dispose();
         }
+    }
+
+    public async Task AbortUploadAsync(StorageTargetSettings target, string fullKey, string uploadId, CancellationToken cancellationToken)
+    {
+        using var storage = providers.Open(target) as IDisposable;
+        if (storage is not S3BundleStorage s3)
+        {
+            throw new NotSupportedException($"A {target.Type} provider has no multipart uploads.");
+        }
+
+        await s3.Authority.AbortMultipartAsync(fullKey, uploadId, cancellationToken);
     }
 }

@@ -54,11 +54,7 @@ public sealed class JobCrashTests(JobsEndToEndFixture fixture) : IAsyncLifetime
         // The proxy adds what s3rver lacks (listing and aborting multipart uploads), no faults.
         await using var proxy = new S3FaultProxy(fixture.S3);
         var providerId = await CreateProviderAsync(proxy, prefix);
-        // Incompressible: about 15 s of upload at the node's limit, in 5 MiB parts.
-        var site = await fixture.WordPress.CreateSiteAsync();
-        await File.WriteAllBytesAsync(Path.Combine(site.UploadsPath, "big.bin"), RandomNumberGenerator.GetBytes(BandwidthMbps * 1_000_000 / 8 * 15));
-        using var create = await _api.SendAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId = _nodeId, module = "wordpress", config = new { path = site.RootPath }, providerId });
-        var id = (await create.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var id = await CreateLongUploadJobAsync(providerId);
         await WaitForAsync(id, job => UploadedBytes(job) > 2 * 1024 * 1024, TimeSpan.FromMinutes(2));
 
         await _master.Process.KillAsync();
@@ -112,6 +108,65 @@ public sealed class JobCrashTests(JobsEndToEndFixture fixture) : IAsyncLifetime
         Assert.Equal([key], (stored.S3Objects ?? []).Select(o => o.Key));
         _node.Start();
         await _node.Process.WaitForOutputAsync($"Connected to the master as node {_nodeId}", TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task A_node_killed_mid_upload_leaves_no_parts_behind_and_the_next_attempt_stores_the_bundle_once()
+    {
+        var prefix = S3TestSetup.UniquePrefix("node-killed-mid-upload");
+        await using var proxy = new S3FaultProxy(fixture.S3);
+        var providerId = await CreateProviderAsync(proxy, prefix);
+        var id = await CreateLongUploadJobAsync(providerId);
+        await WaitForAsync(id, job => UploadedBytes(job) > 2 * 1024 * 1024, TimeSpan.FromMinutes(2));
+
+        await _node.KillAsync();
+        Assert.NotEmpty(await S3TestSetup.OpenUploadsAsync(fixture.S3, proxy, prefix + "/", CancellationToken.None));
+        _node.Start();
+
+        var done = await WaitForAsync(id, job => job.GetProperty("state").GetString() is "completed" or "failed" or "cancelled", TimeSpan.FromMinutes(3));
+        Assert.True(done.GetProperty("state").GetString() == "completed", done.ToString());
+        Assert.Equal(2, done.GetProperty("attempts").GetInt32());
+        Assert.Contains(done.GetProperty("log").EnumerateArray(), line => line.GetProperty("message").GetString()!.StartsWith("Aborted the unfinished upload of", StringComparison.Ordinal)
+            && line.GetProperty("message").GetString()!.Contains("left by attempt 1", StringComparison.Ordinal));
+        var key = done.GetProperty("result").GetProperty("objectKey").GetString()!;
+        using var s3 = fixture.S3.CreateClient();
+        var stored = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = fixture.S3.BucketName, Prefix = prefix + "/" });
+        Assert.Equal([key], (stored.S3Objects ?? []).Select(o => o.Key));
+        Assert.Empty(await S3TestSetup.OpenUploadsAsync(fixture.S3, proxy, prefix + "/", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_cancel_whose_abort_the_store_refuses_says_so_with_the_command_that_cleans_up()
+    {
+        var prefix = S3TestSetup.UniquePrefix("abort-refused");
+        // The provider's key may write but not abort: every abort is refused, the node's and the master's.
+        await using var proxy = new S3FaultProxy(fixture.S3) { Faults = request => request.IsAbort ? ProxyFault.AccessDenied : ProxyFault.None };
+        var providerId = await CreateProviderAsync(proxy, prefix);
+        var id = await CreateLongUploadJobAsync(providerId);
+        await WaitForAsync(id, job => UploadedBytes(job) > 2 * 1024 * 1024, TimeSpan.FromMinutes(2));
+
+        using (var cancel = await _api.SendAsync(HttpMethod.Post, $"/api/v1/jobs/{id}/cancel"))
+        {
+            Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        }
+
+        var done = await WaitForAsync(id, job => job.GetProperty("state").GetString() is "cancelled" or "failed" or "completed"
+            && job.GetProperty("log").EnumerateArray().Any(line => line.GetProperty("message").GetString()!.StartsWith("Could not abort", StringComparison.Ordinal)), TimeSpan.FromMinutes(2));
+        Assert.Equal("cancelled", done.GetProperty("state").GetString());
+        var report = done.GetProperty("log").EnumerateArray().Select(line => line.GetProperty("message").GetString()!).Single(line => line.StartsWith("Could not abort", StringComparison.Ordinal));
+        Assert.Contains($"aws s3api abort-multipart-upload --bucket {fixture.S3.BucketName} --key {prefix}/", report, StringComparison.Ordinal);
+        Assert.Contains("AccessDenied", report, StringComparison.Ordinal);
+        // Reported, not claimed: the parts are still there.
+        Assert.NotEmpty(await S3TestSetup.OpenUploadsAsync(fixture.S3, proxy, prefix + "/", CancellationToken.None));
+    }
+
+    // Incompressible: about 15 s of upload at the node's limit, in 5 MiB parts.
+    private async Task<string> CreateLongUploadJobAsync(string providerId)
+    {
+        var site = await fixture.WordPress.CreateSiteAsync();
+        await File.WriteAllBytesAsync(Path.Combine(site.UploadsPath, "big.bin"), RandomNumberGenerator.GetBytes(BandwidthMbps * 1_000_000 / 8 * 15));
+        using var create = await _api.SendAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId = _nodeId, module = "wordpress", config = new { path = site.RootPath }, providerId });
+        return (await create.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
     private async Task<string> CreateProviderAsync(S3FaultProxy proxy, string prefix)

@@ -17,4 +17,7 @@ public enum ProxyFault
 
     /// <summary>Forward it with one byte of the body flipped, as a faulty network card might.</summary>
     CorruptBody,
+
+    /// <summary>Answer 403 AccessDenied, as a store does to a key without the permission; aborts included.</summary>
+    AccessDenied,
 }

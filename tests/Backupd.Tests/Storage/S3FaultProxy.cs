@@ -126,6 +126,13 @@ internal sealed class S3FaultProxy : IAsyncDisposable
             return;
         }
 
+        var fault = request.IsListUploads ? ProxyFault.None : Faults(request);
+        if (fault == ProxyFault.AccessDenied)
+        {
+            await RespondAsync(stream, 403, ErrorXml("AccessDenied", "Access Denied"));
+            return;
+        }
+
         if (request.IsAbort)
         {
             var (status, body) = _shim.Abort(request);
@@ -140,7 +147,7 @@ internal sealed class S3FaultProxy : IAsyncDisposable
             return;
         }
 
-        switch (Faults(request))
+        switch (fault)
         {
             case ProxyFault.InternalError:
                 await RespondAsync(stream, 500, ErrorXml("InternalError", "We encountered an internal error. Please try again."));
