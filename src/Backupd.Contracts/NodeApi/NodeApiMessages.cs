@@ -8,6 +8,9 @@ public sealed record JobReportRequest(int Attempt, JobProgressReport Report);
 /// <summary>How a run ended.</summary>
 public sealed record JobFinishRequest(int Attempt, JobOutcome Outcome);
 
+/// <summary>The node hands a running job back unfinished (it is shutting down), with its last progress.</summary>
+public sealed record JobReleaseRequest(int Attempt, string Reason, JobProgressReport Report);
+
 /// <summary>Whether the node still holds the job.</summary>
 public sealed record LeaseResponse(LeaseStatus Status);
 

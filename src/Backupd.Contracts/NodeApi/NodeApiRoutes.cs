@@ -27,6 +27,9 @@ public static class NodeApiRoutes
     /// <summary><c>POST</c> a <see cref="JobFinishRequest"/>; answers a <see cref="LeaseResponse"/>.</summary>
     public static string Finish(string jobId) => $"{Prefix}/jobs/{Uri.EscapeDataString(jobId)}/finish";
 
+    /// <summary><c>POST</c> a <see cref="JobReleaseRequest"/>: the node stops running the job unfinished; answers a <see cref="LeaseResponse"/>.</summary>
+    public static string Release(string jobId) => $"{Prefix}/jobs/{Uri.EscapeDataString(jobId)}/release";
+
     /// <summary><c>POST</c> a <see cref="JobStorageRequest"/>; answers the job's <see cref="Storage.StorageTargetSettings"/>.</summary>
     public static string Storage(string jobId) => $"{Prefix}/jobs/{Uri.EscapeDataString(jobId)}/storage";
 

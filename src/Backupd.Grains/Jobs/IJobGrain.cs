@@ -27,6 +27,14 @@ public interface IJobGrain : IIndexedGrain, Secrets.ISecretHolder
     [Alias("Report")]
     Task<LeaseStatus> ReportAsync(string nodeId, int attempt, JobProgressReport report);
 
+    /// <summary>
+    /// The node stops running the job unfinished (it is shutting down): the job goes back to its
+    /// queue at once, and this start does not count against its <c>maxAttempts</c> (up to a
+    /// bound, so a node cannot keep a job from ever failing). A job being cancelled ends cancelled.
+    /// </summary>
+    [Alias("Release")]
+    Task<LeaseStatus> ReleaseAsync(string nodeId, int attempt, string reason, JobProgressReport report);
+
     /// <summary>Records how the run ended.</summary>
     [Alias("Finish")]
     Task<LeaseStatus> FinishAsync(string nodeId, int attempt, JobOutcome outcome);

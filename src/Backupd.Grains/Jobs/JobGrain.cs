@@ -29,6 +29,8 @@ public sealed partial class JobGrain(
     ILogger<JobGrain> logger) : Grain, IJobGrain, IRemindable
 {
     private const string LeaseReminder = "lease";
+    // Hand-backs beyond this count as attempts: a node that keeps stopping cannot keep a job from ever ending.
+    private const int MaxUncountedReleases = 10;
     // Progress counters change with every report; the stored copy needs refreshing only now and then.
     private static readonly TimeSpan ProgressWriteInterval = TimeSpan.FromSeconds(10);
 
@@ -149,7 +151,7 @@ public sealed partial class JobGrain(
         State.LeaseHolder = nodeId;
         State.LeaseExpiresAt = now + LeaseDuration;
         State.Stages = [.. State.Stages.Select(stage => new JobStageInfo(stage.Name, StageStatus.Pending))];
-        AddLog(JobLogLevel.Info, $"Started on node {nodeId} (attempt {State.Attempts} of {State.Spec.MaxAttempts})");
+        AddLog(JobLogLevel.Info, $"Started on node {nodeId} (attempt {CountedAttempts} of {State.Spec.MaxAttempts})");
         await SaveAsync();
         await WatchLeaseAsync();
         LogStarted(JobId, nodeId, State.Attempts);
@@ -351,18 +353,15 @@ public sealed partial class JobGrain(
             AddLog(JobLogLevel.Warning, $"{reason}. The job was being cancelled, so it ends cancelled");
             End(JobState.Cancelled, error: null);
         }
-        else if (State.Attempts < State.Spec!.MaxAttempts)
+        else if (CountedAttempts < State.Spec!.MaxAttempts)
         {
-            AddLog(JobLogLevel.Warning, $"{reason}. Back in the queue for attempt {State.Attempts + 1} of {State.Spec.MaxAttempts}");
-            State.State = JobState.Pending;
-            State.LeaseHolder = null;
-            State.LeaseExpiresAt = null;
-            State.Stages = [.. State.Stages.Select(stage => new JobStageInfo(stage.Name, StageStatus.Pending))];
+            AddLog(JobLogLevel.Warning, $"{reason}. Back in the queue for attempt {CountedAttempts + 1} of {State.Spec.MaxAttempts}");
+            BackToQueue();
         }
         else
         {
-            AddLog(JobLogLevel.Error, $"{reason}. No attempts left ({State.Attempts} of {State.Spec.MaxAttempts})");
-            End(JobState.Failed, $"{reason}, after {State.Attempts} of {State.Spec.MaxAttempts} attempts.");
+            AddLog(JobLogLevel.Error, $"{reason}. No attempts left ({CountedAttempts} of {State.Spec.MaxAttempts})");
+            End(JobState.Failed, $"{reason}, after {CountedAttempts} of {State.Spec.MaxAttempts} attempts.");
         }
 
         LogLeaseLapsed(JobId, holder, State.State);
@@ -377,6 +376,63 @@ public sealed partial class JobGrain(
         {
             await Queue.EnqueueAsync(JobId, State.Spec!.Priority, State.CreatedAt);
         }
+    }
+
+    public async Task<LeaseStatus> ReleaseAsync(string nodeId, int attempt, string reason, JobProgressReport report)
+    {
+        if (!HoldsLease(nodeId, attempt))
+        {
+            return LeaseStatus.Lost;
+        }
+
+        ApplyReport(report);
+        var why = $"Node {nodeId} stopped before the job ended ({reason})";
+        if (State.CancelRequested)
+        {
+            AddLog(JobLogLevel.Warning, $"{why}. The job was being cancelled, so it ends cancelled");
+            End(JobState.Cancelled, error: null);
+        }
+        else if (State.ReleasedAttempts < MaxUncountedReleases)
+        {
+            // A clean stop is not a failure of the job: the start is not counted, and nobody waits for a lease to lapse.
+            State.ReleasedAttempts++;
+            AddLog(JobLogLevel.Warning, $"{why}. Back in the queue at once; this start does not count against its {State.Spec!.MaxAttempts} attempt(s)");
+            BackToQueue();
+        }
+        else if (CountedAttempts < State.Spec!.MaxAttempts)
+        {
+            AddLog(JobLogLevel.Warning, $"{why}. Back in the queue for attempt {CountedAttempts + 1} of {State.Spec.MaxAttempts} (it was handed back {MaxUncountedReleases} times already, so this start counts)");
+            BackToQueue();
+        }
+        else
+        {
+            AddLog(JobLogLevel.Error, $"{why}. No attempts left ({CountedAttempts} of {State.Spec.MaxAttempts})");
+            End(JobState.Failed, $"{why}, after {CountedAttempts} of {State.Spec.MaxAttempts} attempts.");
+        }
+
+        await SaveAsync();
+        AbortLeftoverUploadSoon();
+        if (State.State.IsFinished())
+        {
+            await NotifyScheduleAsync();
+        }
+        else
+        {
+            await Queue.EnqueueAsync(JobId, State.Spec!.Priority, State.CreatedAt);
+        }
+
+        return LeaseStatus.Active;
+    }
+
+    // Starts that count against maxAttempts: handed-back ones do not.
+    private int CountedAttempts => State.Attempts - State.ReleasedAttempts;
+
+    private void BackToQueue()
+    {
+        State.State = JobState.Pending;
+        State.LeaseHolder = null;
+        State.LeaseExpiresAt = null;
+        State.Stages = [.. State.Stages.Select(stage => new JobStageInfo(stage.Name, StageStatus.Pending))];
     }
 
     // Retention runs after a scheduled job succeeds; a failure there must not fail the job.

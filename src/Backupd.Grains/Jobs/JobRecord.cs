@@ -41,4 +41,7 @@ public sealed class JobRecord
 
     /// <summary>Where the master placed the bundle of the current (or last) attempt, and its upload.</summary>
     [Id(15)] public BundleUploadRecord? Bundle { get; set; }
+
+    /// <summary>Starts its node handed back unfinished (a node shutting down): not counted against maxAttempts.</summary>
+    [Id(16)] public int ReleasedAttempts { get; set; }
 }

@@ -31,6 +31,10 @@ public interface INodeSessionGrain : IGrainWithStringKey
     [Alias("ReportJob")]
     Task<LeaseStatus> ReportJobAsync(string apiKey, string jobId, int attempt, JobProgressReport report);
 
+    /// <summary>Hands a running job back unfinished (<see cref="IJobGrain.ReleaseAsync"/>).</summary>
+    [Alias("ReleaseJob")]
+    Task<LeaseStatus> ReleaseJobAsync(string apiKey, string jobId, int attempt, string reason, JobProgressReport report);
+
     /// <summary>Reports how a run ended.</summary>
     [Alias("FinishJob")]
     Task<LeaseStatus> FinishJobAsync(string apiKey, string jobId, int attempt, JobOutcome outcome);

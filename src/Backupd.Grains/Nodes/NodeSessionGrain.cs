@@ -34,6 +34,12 @@ public sealed partial class NodeSessionGrain(ILogger<NodeSessionGrain> logger) :
         return await GrainFactory.GetGrain<IJobGrain>(jobId).ReportAsync(NodeId, attempt, report);
     }
 
+    public async Task<LeaseStatus> ReleaseJobAsync(string apiKey, string jobId, int attempt, string reason, JobProgressReport report)
+    {
+        await AuthenticateAsync(apiKey);
+        return await GrainFactory.GetGrain<IJobGrain>(jobId).ReleaseAsync(NodeId, attempt, reason, report);
+    }
+
     public async Task<LeaseStatus> FinishJobAsync(string apiKey, string jobId, int attempt, JobOutcome outcome)
     {
         await AuthenticateAsync(apiKey);

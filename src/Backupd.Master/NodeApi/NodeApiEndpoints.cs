@@ -33,6 +33,7 @@ public static class NodeApiEndpoints
         group.MapPost("/jobs/next", TakeJobAsync);
         group.MapPost("/jobs/{jobId}/report", ReportAsync);
         group.MapPost("/jobs/{jobId}/finish", FinishAsync);
+        group.MapPost("/jobs/{jobId}/release", ReleaseAsync);
         group.MapPost("/jobs/{jobId}/storage", StorageAsync);
         group.MapPost("/certificate", RenewCertificateAsync);
         group.MapGet("/signals", NodeSignalStream.RunAsync);
@@ -72,6 +73,12 @@ public static class NodeApiEndpoints
     {
         var (session, apiKey) = Caller(context, grains);
         return TypedResults.Ok(new LeaseResponse(await session.FinishJobAsync(apiKey, jobId, body.Attempt, body.Outcome)));
+    }
+
+    private static async Task<Ok<LeaseResponse>> ReleaseAsync(string jobId, JobReleaseRequest body, HttpContext context, IGrainFactory grains)
+    {
+        var (session, apiKey) = Caller(context, grains);
+        return TypedResults.Ok(new LeaseResponse(await session.ReleaseJobAsync(apiKey, jobId, body.Attempt, body.Reason ?? string.Empty, body.Report ?? new JobProgressReport([], []))));
     }
 
     private static async Task<Ok<StorageTargetSettings>> StorageAsync(string jobId, JobStorageRequest body, HttpContext context, IGrainFactory grains)

@@ -78,6 +78,10 @@ public sealed class NodeApiClient : IDisposable
     public async Task<LeaseStatus> FinishJobAsync(string jobId, int attempt, JobOutcome outcome, CancellationToken cancellationToken) =>
         (await SendAsync<LeaseResponse>(HttpMethod.Post, NodeApiRoutes.Finish(jobId), new JobFinishRequest(attempt, outcome), cancellationToken)).Status;
 
+    /// <summary>Hands a running job back unfinished, so the master queues it again at once.</summary>
+    public async Task<LeaseStatus> ReleaseJobAsync(string jobId, int attempt, string reason, JobProgressReport report, CancellationToken cancellationToken) =>
+        (await SendAsync<LeaseResponse>(HttpMethod.Post, NodeApiRoutes.Release(jobId), new JobReleaseRequest(attempt, reason, report), cancellationToken)).Status;
+
     /// <summary>The storage of a job this node runs in this attempt.</summary>
     public Task<StorageTargetSettings> GetJobStorageAsync(string jobId, int attempt, string providerId, CancellationToken cancellationToken) =>
         SendAsync<StorageTargetSettings>(HttpMethod.Post, NodeApiRoutes.Storage(jobId), new JobStorageRequest(attempt, providerId), cancellationToken);

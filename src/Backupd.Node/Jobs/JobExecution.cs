@@ -26,6 +26,7 @@ public sealed partial class JobExecution(
     ILogger logger)
 {
     private static readonly TimeSpan MaxReportInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(5);
     private readonly CancellationTokenSource _stop = new();
     private readonly JobProgressTracker _tracker = new(module.Stages, time);
     private volatile bool _cancelRequested;
@@ -64,8 +65,7 @@ public sealed partial class JobExecution(
 
         if (nodeStopping.IsCancellationRequested && !_cancelRequested)
         {
-            // Not reported: the lease lapses and the master gives the job another attempt.
-            LogInterruptedByShutdown(assignment.JobId);
+            await ReleaseAsync();
             return;
         }
 
@@ -203,6 +203,24 @@ public sealed partial class JobExecution(
         }
     }
 
+    // The node is stopping: the job goes back to the master unfinished, within the little time a
+    // service manager gives a stopping process, so that it runs again at once and the start is
+    // not counted. If the master cannot be told in time, its lease lapses as after a crash.
+    private async Task ReleaseAsync()
+    {
+        using var timeout = new CancellationTokenSource(ReleaseTimeout, time);
+        try
+        {
+            var link = await master.WaitAsync(timeout.Token);
+            await link.Api.ReleaseJobAsync(assignment.JobId, assignment.Attempt, "the node is shutting down", _tracker.TakeReport(), timeout.Token);
+            LogReleased(assignment.JobId);
+        }
+        catch (Exception ex)
+        {
+            LogInterruptedByShutdown(assignment.JobId, ex.Message);
+        }
+    }
+
     private async Task FinishAsync(JobOutcome outcome, CancellationToken nodeStopping)
     {
         // A master that restarts gives running jobs a full lease when it is back: the outcome is
@@ -281,8 +299,11 @@ public sealed partial class JobExecution(
     [LoggerMessage(LogLevel.Warning, "Job {JobId}: this node no longer holds the job (its lease lapsed); stopped without reporting")]
     private partial void LogLeaseLost(string jobId);
 
-    [LoggerMessage(LogLevel.Warning, "Job {JobId}: interrupted by shutdown; the master will run it again")]
-    private partial void LogInterruptedByShutdown(string jobId);
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: interrupted by shutdown and could not hand it back ({Reason}); the master runs it again when its lease lapses")]
+    private partial void LogInterruptedByShutdown(string jobId, string reason);
+
+    [LoggerMessage(LogLevel.Information, "Job {JobId}: interrupted by shutdown and handed back to the master, which queues it again at once")]
+    private partial void LogReleased(string jobId);
 
     [LoggerMessage(LogLevel.Debug, "Job {JobId}: could not report to the master: {Reason}")]
     private partial void LogReportFailed(string jobId, string reason);

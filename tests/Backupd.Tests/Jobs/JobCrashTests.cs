@@ -160,12 +160,42 @@ public sealed class JobCrashTests(JobsEndToEndFixture fixture) : IAsyncLifetime
         Assert.NotEmpty(await S3TestSetup.OpenUploadsAsync(fixture.S3, proxy, prefix + "/", CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_node_stopped_with_sigterm_hands_its_job_back_which_runs_again_at_once_without_using_an_attempt()
+    {
+        var prefix = S3TestSetup.UniquePrefix("node-sigterm");
+        await using var proxy = new S3FaultProxy(fixture.S3);
+        var providerId = await CreateProviderAsync(proxy, prefix);
+        // One attempt only: a stop that counted as one would fail the job.
+        var id = await CreateLongUploadJobAsync(providerId, maxAttempts: 1);
+        await WaitForAsync(id, job => UploadedBytes(job) > 2 * 1024 * 1024, TimeSpan.FromMinutes(2));
+
+        var stopped = DateTime.UtcNow;
+        Assert.Equal(0, await _node.StopAsync());
+        Assert.Contains($"Job {id}: interrupted by shutdown and handed back to the master", _node.Process.Output, StringComparison.Ordinal);
+        var requeued = await WaitForAsync(id, job => job.GetProperty("state").GetString() != "running", TimeSpan.FromMinutes(1));
+        Assert.True(requeued.GetProperty("state").GetString() == "pending", requeued.ToString());
+        // Queued again by the node's word, not by a lease lapsing.
+        Assert.True(DateTime.UtcNow - stopped < Lease, $"re-queued {(DateTime.UtcNow - stopped).TotalSeconds:0.0} s after the stop");
+        Assert.Contains(requeued.GetProperty("log").EnumerateArray(), line => line.GetProperty("message").GetString()!.Contains("stopped before the job ended (the node is shutting down). Back in the queue at once", StringComparison.Ordinal));
+
+        _node.Start();
+        var done = await WaitForAsync(id, job => job.GetProperty("state").GetString() is "completed" or "failed" or "cancelled", TimeSpan.FromMinutes(3));
+        Assert.True(done.GetProperty("state").GetString() == "completed", done.ToString());
+        Assert.Equal(2, done.GetProperty("attempts").GetInt32());
+        var key = done.GetProperty("result").GetProperty("objectKey").GetString()!;
+        using var s3 = fixture.S3.CreateClient();
+        var stored = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = fixture.S3.BucketName, Prefix = prefix + "/" });
+        Assert.Equal([key], (stored.S3Objects ?? []).Select(o => o.Key));
+        Assert.Empty(await S3TestSetup.OpenUploadsAsync(fixture.S3, proxy, prefix + "/", CancellationToken.None));
+    }
+
     // Incompressible: about 15 s of upload at the node's limit, in 5 MiB parts.
-    private async Task<string> CreateLongUploadJobAsync(string providerId)
+    private async Task<string> CreateLongUploadJobAsync(string providerId, int maxAttempts = 2)
     {
         var site = await fixture.WordPress.CreateSiteAsync();
         await File.WriteAllBytesAsync(Path.Combine(site.UploadsPath, "big.bin"), RandomNumberGenerator.GetBytes(BandwidthMbps * 1_000_000 / 8 * 15));
-        using var create = await _api.SendAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId = _nodeId, module = "wordpress", config = new { path = site.RootPath }, providerId });
+        using var create = await _api.SendAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId = _nodeId, module = "wordpress", config = new { path = site.RootPath }, providerId, maxAttempts });
         return (await create.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
