@@ -181,7 +181,7 @@ public sealed partial class JobGrain(
     {
         if (!HoldsLease(nodeId, attempt))
         {
-            return LeaseStatus.Lost;
+            return await AcceptLateAsync(nodeId, attempt, outcome) ? LeaseStatus.Active : LeaseStatus.Lost;
         }
 
         if (!outcome.State.IsFinished())
@@ -378,6 +378,29 @@ public sealed partial class JobGrain(
         }
     }
 
+    // A node that finished but could not say so before its lease lapsed (it, or the master, was
+    // down) says so when it is back. The backup it made stands, rather than being made again,
+    // while the master still holds that attempt's placement (no later attempt has placed a
+    // bundle) and the result is what the master expects there.
+    private async Task<bool> AcceptLateAsync(string nodeId, int attempt, JobOutcome outcome)
+    {
+        if (!Exists || State.Spec!.NodeId != nodeId || outcome.State != JobState.Completed || outcome.Result is not { } result
+            || State.State is not (JobState.Pending or JobState.Running or JobState.Failed)
+            || State.Bundle?.Attempt != attempt || attempt >= State.Attempts + (State.State == JobState.Running ? 0 : 1)
+            || await RefuseResultAsync(attempt, result) is not null)
+        {
+            return false;
+        }
+
+        State.Result = result;
+        AddLog(JobLogLevel.Info, $"Completed: {result.ObjectKey} ({result.Size} bytes), reported by node {nodeId} for attempt {attempt} after its lease had lapsed");
+        End(JobState.Completed, error: null);
+        await SaveAsync();
+        LogLateOutcome(JobId, nodeId, attempt);
+        await NotifyScheduleAsync();
+        return true;
+    }
+
     public async Task<LeaseStatus> ReleaseAsync(string nodeId, int attempt, string reason, JobProgressReport report)
     {
         if (!HoldsLease(nodeId, attempt))
@@ -546,6 +569,9 @@ public sealed partial class JobGrain(
 
     [LoggerMessage(LogLevel.Warning, "Refused the result of job {JobId} from node {NodeId}: bundle key {ObjectKey} is not the job's own")]
     private partial void LogResultRefused(string jobId, string nodeId, string objectKey);
+
+    [LoggerMessage(LogLevel.Information, "Job {JobId}: took the late outcome of attempt {Attempt} from node {NodeId}; completed")]
+    private partial void LogLateOutcome(string jobId, string nodeId, int attempt);
 
     [LoggerMessage(LogLevel.Warning, "Job {JobId}: node {NodeId} let its lease lapse; the job is now {State}")]
     private partial void LogLeaseLapsed(string jobId, string? nodeId, JobState state);

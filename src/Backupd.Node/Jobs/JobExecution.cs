@@ -21,6 +21,7 @@ public sealed partial class JobExecution(
     ResourceManager resources,
     BundleStorageFactory storageFactory,
     string workRoot,
+    OutcomeStore outcomes,
     TimeSpan masterWait,
     TimeProvider time,
     ILogger logger)
@@ -223,6 +224,17 @@ public sealed partial class JobExecution(
 
     private async Task FinishAsync(JobOutcome outcome, CancellationToken nodeStopping)
     {
+        // On disk first: if the node or the master goes down before the master has it, the node
+        // delivers it when it starts again, and a finished backup is not run a second time.
+        try
+        {
+            await outcomes.KeepAsync(new PendingOutcome(assignment.JobId, assignment.Attempt, outcome), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogOutcomeNotKept(assignment.JobId, ex.Message);
+        }
+
         // A master that restarts gives running jobs a full lease when it is back: the outcome is
         // worth waiting for it as long as the stages would have.
         var budget = masterWait > assignment.LeaseDuration ? masterWait : assignment.LeaseDuration;
@@ -232,10 +244,18 @@ public sealed partial class JobExecution(
             {
                 LogLeaseLost(assignment.JobId);
             }
+
+            outcomes.Forget(assignment.JobId, assignment.Attempt);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException || (ex is HttpRequestException { StatusCode: { } status } && (int)status < 500))
+        {
+            // An answer, if a refusal: nothing to deliver again.
+            outcomes.Forget(assignment.JobId, assignment.Attempt);
+            LogFinishRefused(assignment.JobId, ex.Message);
         }
         catch (Exception ex)
         {
-            // Refused, stopped, or the master away longer than the node waits: the lease decides.
+            // Stopped, or the master away longer than the node waits: kept on disk for the next start.
             LogFinishLost(assignment.JobId, ex.Message);
         }
     }
@@ -311,6 +331,12 @@ public sealed partial class JobExecution(
     [LoggerMessage(LogLevel.Warning, "Job {JobId}: waiting for the master, which could not be reached: {Reason}")]
     private partial void LogWaitingForMaster(string jobId, string reason);
 
-    [LoggerMessage(LogLevel.Error, "Job {JobId}: could not tell the master how it ended: {Reason}")]
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: the master refused its outcome: {Reason}")]
+    private partial void LogFinishRefused(string jobId, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: could not keep its outcome on disk before reporting it: {Reason}")]
+    private partial void LogOutcomeNotKept(string jobId, string reason);
+
+    [LoggerMessage(LogLevel.Error, "Job {JobId}: could not tell the master how it ended yet ({Reason}); the node tells it when it starts again")]
     private partial void LogFinishLost(string jobId, string reason);
 }

@@ -26,6 +26,7 @@ public sealed partial class JobRunner(
     ILoggerFactory loggers) : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan OutcomeRetryInterval = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<string, JobExecution> _running = new();
 
     // Jobs taken and not yet over, counted when taken: a job started a moment ago is in it before
@@ -43,6 +44,9 @@ public sealed partial class JobRunner(
         var runs = new List<Task>();
         try
         {
+            // Before any new work: a job this node finished may be back in its queue, and taking
+            // it again would store its backup twice.
+            await DeliverPendingOutcomesAsync(stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
                 runs.RemoveAll(task => task.IsCompleted);
@@ -65,6 +69,36 @@ public sealed partial class JobRunner(
             await Task.WhenAll(runs);
         }
     }
+
+    private async Task DeliverPendingOutcomesAsync(CancellationToken stoppingToken)
+    {
+        foreach (var pending in Outcomes.Pending((file, reason) => LogOutcomeUnreadable(file, reason)))
+        {
+            while (true)
+            {
+                try
+                {
+                    var link = await master.WaitAsync(stoppingToken);
+                    var status = await link.Api.FinishJobAsync(pending.JobId, pending.Attempt, pending.Outcome, stoppingToken);
+                    LogOutcomeDelivered(pending.JobId, pending.Attempt, pending.Outcome.State, status == LeaseStatus.Lost ? "the master had moved on" : "the master took it");
+                    Outcomes.Forget(pending.JobId, pending.Attempt);
+                    break;
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested && MasterLink.IsMasterAway(ex))
+                {
+                    await Task.Delay(OutcomeRetryInterval, time, stoppingToken);
+                }
+                catch (Exception ex) when (ex is UnauthorizedAccessException or HttpRequestException)
+                {
+                    LogOutcomeDelivered(pending.JobId, pending.Attempt, pending.Outcome.State, $"the master refused it: {ex.Message}");
+                    Outcomes.Forget(pending.JobId, pending.Attempt);
+                    break;
+                }
+            }
+        }
+    }
+
+    private OutcomeStore Outcomes => new(options.Value.DataDir);
 
     private async Task<(JobAssignment? Assignment, string NodeId)> TryTakeJobAsync(CancellationToken stoppingToken)
     {
@@ -97,7 +131,7 @@ public sealed partial class JobRunner(
                 return;
             }
 
-            var execution = new JobExecution(assignment, nodeId, module, master, resources, storageFactory, WorkRoot, options.Value.MasterWait, time, loggers.CreateLogger<JobExecution>());
+            var execution = new JobExecution(assignment, nodeId, module, master, resources, storageFactory, WorkRoot, Outcomes, options.Value.MasterWait, time, loggers.CreateLogger<JobExecution>());
             _running[assignment.JobId] = execution;
             try
             {
@@ -157,6 +191,12 @@ public sealed partial class JobRunner(
             }
         }
     }
+
+    [LoggerMessage(LogLevel.Information, "Job {JobId}: delivered the outcome ({State}) of attempt {Attempt} kept from an earlier run; {Answer}")]
+    private partial void LogOutcomeDelivered(string jobId, int attempt, JobState state, string answer);
+
+    [LoggerMessage(LogLevel.Warning, "Could not read the kept outcome {File} ({Reason}); left where it is")]
+    private partial void LogOutcomeUnreadable(string file, string reason);
 
     [LoggerMessage(LogLevel.Debug, "Could not take a job from the master: {Reason}")]
     private partial void LogTakeFailed(string reason);

@@ -190,6 +190,50 @@ public sealed class JobCrashTests(JobsEndToEndFixture fixture) : IAsyncLifetime
         Assert.Empty(await S3TestSetup.OpenUploadsAsync(fixture.S3, proxy, prefix + "/", CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_finished_backup_survives_the_master_and_then_the_node_dying_before_it_was_reported()
+    {
+        var storageDir = Directory.CreateTempSubdirectory("backupd-crash-storage-").FullName;
+        try
+        {
+            using var provider = await _api.SendAsync(HttpMethod.Post, "/api/v1/providers", new { name = "crash-local", type = "local", path = storageDir });
+            Assert.Equal(HttpStatusCode.Created, provider.StatusCode);
+            var providerId = (await provider.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+            var id = await CreateLongUploadJobAsync(providerId);
+            await WaitForAsync(id, job => UploadedBytes(job) > 2 * 1024 * 1024, TimeSpan.FromMinutes(2));
+
+            // The master dies mid-copy; the node finishes the copy and keeps its outcome, then dies too.
+            await _master.Process.KillAsync();
+            var outcomes = Path.Combine(_node.DataDir, "outcomes");
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (!(Directory.Exists(outcomes) && Directory.EnumerateFiles(outcomes, "*.json").Any()))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the node kept no outcome");
+                await Task.Delay(200);
+            }
+
+            await _node.KillAsync();
+            await _master.StartAsync();
+            // With its node gone past the lease, the job goes back to its queue, as it must.
+            await WaitForAsync(id, job => job.GetProperty("state").GetString() != "running", TimeSpan.FromMinutes(1));
+            _node.Start();
+
+            var done = await WaitForAsync(id, job => job.GetProperty("state").GetString() is "completed" or "failed" or "cancelled", TimeSpan.FromMinutes(2));
+            Assert.True(done.GetProperty("state").GetString() == "completed", done.ToString());
+            Assert.Equal(1, done.GetProperty("attempts").GetInt32());
+            Assert.Contains(done.GetProperty("log").EnumerateArray(), line => line.GetProperty("message").GetString()!.Contains("for attempt 1 after its lease had lapsed", StringComparison.Ordinal));
+            await _node.Process.WaitForOutputAsync($"Job {id}: delivered the outcome \\(Completed\\) of attempt 1", TimeSpan.FromSeconds(10));
+            var bundles = Directory.EnumerateFiles(storageDir, "*", SearchOption.AllDirectories).ToList();
+            Assert.Equal([Path.Combine(storageDir, done.GetProperty("result").GetProperty("objectKey").GetString()!)], bundles);
+            Assert.Empty(Directory.EnumerateFiles(outcomes));
+            await _node.Process.WaitForOutputAsync($"Connected to the master as node {_nodeId}", TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            Directory.Delete(storageDir, recursive: true);
+        }
+    }
+
     // Incompressible: about 15 s of upload at the node's limit, in 5 MiB parts.
     private async Task<string> CreateLongUploadJobAsync(string providerId, int maxAttempts = 2)
     {
