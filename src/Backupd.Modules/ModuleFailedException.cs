@@ -12,4 +12,10 @@ public sealed class ModuleFailedException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// The cause may pass by itself (a store or network that kept failing for a while): worth
+    /// running the stage again later, keeping the work already done. Not for wrong settings.
+    /// </summary>
+    public bool Transient { get; init; }
 }

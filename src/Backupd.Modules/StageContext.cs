@@ -39,6 +39,15 @@ public sealed class StageContext
     /// <summary>The backupd version writing the bundle.</summary>
     public required string BackupdVersion { get; init; }
 
+    /// <summary>
+    /// The waits before running a stage again after it failed for a reason that may pass by
+    /// itself (<see cref="ModuleFailedException.Transient"/>), one per retry; none by default.
+    /// </summary>
+    public IReadOnlyList<TimeSpan> TransientRetryDelays { get; init; } = [];
+
+    /// <summary>The clock retry waits follow.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Cancelled when an admin cancels the job or the node stops.</summary>
     public required CancellationToken CancellationToken { get; init; }
 }

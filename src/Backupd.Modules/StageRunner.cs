@@ -93,7 +93,22 @@ public static class StageRunner
         observer.Started(index);
         try
         {
-            await run.RunStageAsync(stage.Name, context).ConfigureAwait(false);
+            for (var retry = 0; ; retry++)
+            {
+                try
+                {
+                    await run.RunStageAsync(stage.Name, context).ConfigureAwait(false);
+                    break;
+                }
+                catch (ModuleFailedException failure) when (failure.Transient && retry < context.TransientRetryDelays.Count && !context.CancellationToken.IsCancellationRequested)
+                {
+                    // The run keeps what earlier stages made (the bundle on disk): only this stage goes again.
+                    var wait = context.TransientRetryDelays[retry];
+                    context.Reporter.Warning($"{stage.Name} failed for a reason that may pass ({failure.Message}); trying it again in {wait.TotalSeconds:0} s ({retry + 1} of {context.TransientRetryDelays.Count})");
+                    await Task.Delay(wait, context.Time, context.CancellationToken).ConfigureAwait(false);
+                }
+            }
+
             observer.Ended(index, StageOutcome.Completed, null);
             return new StageEnd(index, null, Stopped: false);
         }

@@ -20,6 +20,13 @@ public sealed record JobStorageRequest(int Attempt, string ProviderId);
 /// <summary>A PKCS #10 request (PEM) for the node's next certificate.</summary>
 public sealed record CertificateRenewalRequest(string CertificateRequestPem);
 
+/// <summary>What the node API's problem answers carry beyond title and detail.</summary>
+public static class NodeApiProblems
+{
+    /// <summary>A boolean: the failure may pass by itself, so the step is worth trying again later.</summary>
+    public const string Transient = "transient";
+}
+
 /// <summary>The events of the <see cref="NodeApiRoutes.Signals"/> stream.</summary>
 public static class NodeSignals
 {

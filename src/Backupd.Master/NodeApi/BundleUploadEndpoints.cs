@@ -146,8 +146,10 @@ public static class BundleUploadEndpoints
         }
         catch (ModuleFailedException ex)
         {
-            // The store's own answer, in words, for the node's job log: the node does not retry it.
-            return Problem(StatusCodes.Status422UnprocessableEntity, "The store refused", ex.Message);
+            // The store's own answer, in words, for the node's job log; whether it may pass by
+            // itself, so the node knows to try the stage again later.
+            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The store refused",
+                extensions: new Dictionary<string, object?> { [NodeApiProblems.Transient] = ex.Transient });
         }
     }
 

@@ -237,19 +237,23 @@ public sealed class NodeApiClient : IDisposable
         ?? throw new HttpRequestException($"The master sent an empty answer to {response.RequestMessage?.RequestUri?.AbsolutePath}.");
 
     // The master answers errors as problem details; their "detail" is the sentence for the job log.
-    private static string ProblemDetail(string body)
+    private static (string Detail, bool Transient) ProblemDetail(string body)
     {
         try
         {
             using var problem = System.Text.Json.JsonDocument.Parse(body);
-            return problem.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
-                && problem.RootElement.TryGetProperty("detail", out var detail) && detail.ValueKind == System.Text.Json.JsonValueKind.String
-                ? detail.GetString()!
-                : body;
+            var root = problem.RootElement;
+            if (root.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                return (body, false);
+            }
+
+            var detail = root.TryGetProperty("detail", out var d) && d.ValueKind == System.Text.Json.JsonValueKind.String ? d.GetString()! : body;
+            return (detail, root.TryGetProperty(NodeApiProblems.Transient, out var t) && t.ValueKind == System.Text.Json.JsonValueKind.True);
         }
         catch (System.Text.Json.JsonException)
         {
-            return body;
+            return (body, false);
         }
     }
 
@@ -260,12 +264,23 @@ public sealed class NodeApiClient : IDisposable
             return;
         }
 
-        var detail = ProblemDetail(await response.Content.ReadAsStringAsync(cancellationToken));
+        var (detail, transient) = ProblemDetail(await response.Content.ReadAsStringAsync(cancellationToken));
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
             throw new UnauthorizedAccessException($"The master refused this node ({(int)response.StatusCode}): {detail}");
         }
 
-        throw new HttpRequestException($"The master answered {(int)response.StatusCode} {response.ReasonPhrase}: {detail}", null, response.StatusCode);
+        throw new MasterProblemException($"The master answered {(int)response.StatusCode} {response.ReasonPhrase}: {detail}", detail, transient, response.StatusCode);
     }
+}
+
+/// <summary>An error answer from the master: its words, and whether it may pass by itself.</summary>
+public sealed class MasterProblemException(string message, string detail, bool transient, HttpStatusCode status)
+    : HttpRequestException(message, null, status)
+{
+    /// <summary>The master's sentence, for the job log.</summary>
+    public string Detail { get; } = detail;
+
+    /// <summary>The master says trying again later may work.</summary>
+    public bool Transient { get; } = transient;
 }

@@ -28,6 +28,11 @@ public sealed partial class JobExecution(
 {
     private static readonly TimeSpan MaxReportInterval = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(5);
+
+    // A store or network that keeps failing past a request's own retries (about 15 s) gets four
+    // more chances over about four minutes before the job fails: a restart or a short outage of
+    // the store is ridden out, a long one still fails the job while it can say why.
+    private static readonly TimeSpan[] TransientRetryDelays = [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(120)];
     private readonly CancellationTokenSource _stop = new();
     private readonly JobProgressTracker _tracker = new(module.Stages, time);
     private volatile bool _cancelRequested;
@@ -103,6 +108,8 @@ public sealed partial class JobExecution(
             Reporter = new StageReporter(_tracker, index),
             OpenStorageAsync = ct => OpenStorageOnceAsync(ct),
             PlaceBundleAsync = PlaceBundleAsync,
+            TransientRetryDelays = TransientRetryDelays,
+            Time = time,
             RunStartedAt = startedAt,
             BackupdVersion = Version,
             CancellationToken = stageToken,

@@ -1,6 +1,7 @@
 using System.Net;
 using Backupd.Contracts.NodeApi;
 using Backupd.Modules;
+using Backupd.Node.Connection;
 using Backupd.Storage;
 
 namespace Backupd.Node.Jobs;
@@ -36,11 +37,11 @@ public sealed class MasterUploadGrants(MasterLink master, string jobId, int atte
         {
             return await master.CallAsync((api, ct) => api.SendUploadStepAsync<T>(route, request, ct), masterAwayBudget, time, cancellationToken, masterAway);
         }
-        catch (HttpRequestException ex) when (ex.StatusCode is { } status && (int)status is >= 400 and < 500 && status != HttpStatusCode.RequestTimeout)
+        catch (MasterProblemException ex) when (ex.StatusCode is { } status && (int)status is >= 400 and < 500 && status != HttpStatusCode.RequestTimeout)
         {
-            // The master's answer is final (the store refused, or the step was not allowed):
-            // a retry would get the same. Network failures and 5xx stay retryable.
-            throw new ModuleFailedException(ex.Message.Split(": ", 2) is [_, var detail] ? detail : ex.Message, ex);
+            // The master's answer ends this try (the store refused, or the step was not allowed);
+            // whether the stage is worth running again later is the master's to say.
+            throw new ModuleFailedException(ex.Detail, ex) { Transient = ex.Transient };
         }
     }
 }

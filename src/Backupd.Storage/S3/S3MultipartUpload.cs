@@ -50,7 +50,7 @@ internal sealed class S3MultipartUpload(
                 $"{errors.Explain(failure)} The incomplete upload could not be aborted either ({abortError}); remove it with "
                 + $"`aws s3api abort-multipart-upload --bucket {settings.Bucket} --key {fullKey} --upload-id {uploadId}`, "
                 + "or let a bucket lifecycle rule (AbortIncompleteMultipartUpload) do it.",
-                failure);
+                failure) { Transient = failure is ModuleFailedException { Transient: true } };
         }
     }
 

@@ -41,9 +41,11 @@ internal sealed class S3RetryPolicy(S3UploadOptions options, TimeProvider timePr
                 catch (Exception error) when (error is not ModuleFailedException)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    if (number >= attempts || !IsTransient(error, deadline.StalledOut))
+                    var transient = IsTransient(error, deadline.StalledOut);
+                    if (number >= attempts || !transient)
                     {
-                        throw errors.Fail(action, error, number, deadline.StalledOut ? options.StallTimeout : null);
+                        var failure = errors.Fail(action, error, number, deadline.StalledOut ? options.StallTimeout : null);
+                        throw transient ? new ModuleFailedException(failure.Message, error) { Transient = true } : failure;
                     }
                 }
             }

@@ -234,6 +234,42 @@ public sealed class JobCrashTests(JobsEndToEndFixture fixture) : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_store_down_for_30_seconds_mid_upload_costs_a_wait_not_the_backup()
+    {
+        var prefix = S3TestSetup.UniquePrefix("store-outage");
+        long outageStart = 0;
+        var outage = TimeSpan.FromSeconds(30);
+        // From the first part on, the store answers 500 to everything for 30 s, the master's requests included.
+        await using var proxy = new S3FaultProxy(fixture.S3)
+        {
+            Faults = request =>
+            {
+                if (request.IsUploadPart)
+                {
+                    Interlocked.CompareExchange(ref outageStart, DateTime.UtcNow.Ticks, 0);
+                }
+
+                var start = Interlocked.Read(ref outageStart);
+                return start != 0 && DateTime.UtcNow.Ticks - start < outage.Ticks ? ProxyFault.InternalError : ProxyFault.None;
+            },
+        };
+        var providerId = await CreateProviderAsync(proxy, prefix);
+        var id = await CreateLongUploadJobAsync(providerId);
+
+        var done = await WaitForAsync(id, job => job.GetProperty("state").GetString() is "completed" or "failed" or "cancelled", TimeSpan.FromMinutes(4));
+
+        Assert.True(done.GetProperty("state").GetString() == "completed", done.ToString());
+        Assert.Equal(1, done.GetProperty("attempts").GetInt32());
+        Assert.Contains(done.GetProperty("log").EnumerateArray(), line => line.GetProperty("message").GetString()!.StartsWith("upload_remote failed for a reason that may pass", StringComparison.Ordinal));
+        var key = done.GetProperty("result").GetProperty("objectKey").GetString()!;
+        Assert.Equal(done.GetProperty("result").GetProperty("sha256").GetString(), await S3TestSetup.StoredSha256Async(fixture.S3, key, CancellationToken.None));
+        using var s3 = fixture.S3.CreateClient();
+        var stored = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = fixture.S3.BucketName, Prefix = prefix + "/" });
+        Assert.Equal([key], (stored.S3Objects ?? []).Select(o => o.Key));
+        Assert.Empty(await S3TestSetup.OpenUploadsAsync(fixture.S3, proxy, prefix + "/", CancellationToken.None));
+    }
+
     // Incompressible: about 15 s of upload at the node's limit, in 5 MiB parts.
     private async Task<string> CreateLongUploadJobAsync(string providerId, int maxAttempts = 2)
     {

@@ -146,17 +146,55 @@ public sealed class StageRunnerTests
         Assert.Equal([StageOutcome.Skipped, StageOutcome.Skipped], observer.Outcomes());
     }
 
+    [Theory]
+    [InlineData(true, 2, null)]
+    [InlineData(true, 1, "upload: store down")]
+    [InlineData(false, 2, "upload: store down")]
+    public async Task A_stage_that_fails_for_a_passing_reason_runs_again_up_to_its_retries_and_only_then(bool transient, int retries, string? expected)
+    {
+        var failures = 0;
+        var run = new ScriptedRun
+        {
+            ["upload"] = _ => ++failures <= 2 ? throw new ModuleFailedException("store down") { Transient = transient } : Task.CompletedTask,
+        };
+        var warnings = new List<string>();
+        var observer = new RecordingStageObserver();
+
+        var error = await StageRunner.RunAsync(run, [new("bundle", ""), new("upload", "")],
+            (_, ct) => Context(ct, [.. Enumerable.Repeat(TimeSpan.Zero, retries)], new WarningReporter(warnings)), observer, earlierError: null, CancellationToken.None);
+
+        Assert.Equal(expected, error);
+        // The stage before is not run again: its work stands.
+        Assert.Single(run.Events, e => e == "start bundle");
+        Assert.Equal(transient ? Math.Min(retries, 2) : 0, warnings.Count);
+        Assert.All(warnings, warning => Assert.StartsWith("upload failed for a reason that may pass (store down); trying it again in 0 s", warning, StringComparison.Ordinal));
+    }
+
+    private sealed class WarningReporter(List<string> warnings) : IStageReporter
+    {
+        public void Progress(long bytesDone, long? bytesTotal = null, string? message = null)
+        {
+        }
+
+        public void Info(string message)
+        {
+        }
+
+        public void Warning(string message) => warnings.Add(message);
+    }
+
     private static Task<string?> RunAsync(ScriptedRun run, StageDefinition[] stages, RecordingStageObserver observer, CancellationToken cancellationToken = default) =>
         StageRunner.RunAsync(run, stages, (_, ct) => Context(ct), observer, earlierError: null, cancellationToken);
 
-    private static StageContext Context(CancellationToken cancellationToken) => new()
+    private static StageContext Context(CancellationToken cancellationToken, TimeSpan[]? retryDelays = null, IStageReporter? reporter = null) => new()
     {
         JobId = "job",
         NodeId = "node",
         StageName = "stage",
         WorkDirectory = Path.GetTempPath(),
         Resources = SharedResources,
-        Reporter = new NullStageReporter(),
+        Reporter = reporter ?? new NullStageReporter(),
+        TransientRetryDelays = retryDelays ?? [],
         OpenStorageAsync = _ => throw new InvalidOperationException("no storage in these tests"),
         PlaceBundleAsync = (_, _) => throw new InvalidOperationException("no storage in these tests"),
         RunStartedAt = DateTimeOffset.UnixEpoch,
