@@ -28,6 +28,7 @@ public sealed partial class JobExecution(
 {
     private static readonly TimeSpan MaxReportInterval = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(5);
+    private const string AttemptMarker = ".backupd-attempt";
 
     // A store or network that keeps failing past a request's own retries (about 15 s) gets four
     // more chances over about four minutes before the job fails: a restart or a short outage of
@@ -42,6 +43,19 @@ public sealed partial class JobExecution(
 
     /// <summary>The job this runs.</summary>
     public string JobId => assignment.JobId;
+
+    /// <summary>The attempt a run left in <paramref name="workDirectory"/> when it started; null when there is none.</summary>
+    public static int? ReadAttemptMarker(string workDirectory)
+    {
+        try
+        {
+            return int.TryParse(File.ReadAllText(Path.Combine(workDirectory, AttemptMarker)), System.Globalization.CultureInfo.InvariantCulture, out var attempt) ? attempt : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Stops the run at its next checkpoint because an admin cancelled it.</summary>
     public void RequestCancel()
@@ -89,6 +103,8 @@ public sealed partial class JobExecution(
         try
         {
             Directory.CreateDirectory(workDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            // Read back at the next start if this run never ends: the node then hands the job back at once.
+            File.WriteAllText(Path.Combine(workDirectory, AttemptMarker), assignment.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture));
             using var config = JsonDocument.Parse(assignment.ConfigJson);
             run = module.CreateRun(config.RootElement);
         }

@@ -40,13 +40,15 @@ public sealed partial class JobRunner(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         signal.Cancelled += OnCancelled;
-        ClearLeftoverWork();
+        var interrupted = ClearLeftoverWork();
         var runs = new List<Task>();
         try
         {
             // Before any new work: a job this node finished may be back in its queue, and taking
             // it again would store its backup twice.
-            await DeliverPendingOutcomesAsync(stoppingToken);
+            var delivered = await DeliverPendingOutcomesAsync(stoppingToken);
+            // Jobs a crash interrupted go back to the master now, not when their leases lapse.
+            await HandBackAsync(interrupted.Where(job => !delivered.Contains(job)), stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
                 runs.RemoveAll(task => task.IsCompleted);
@@ -70,10 +72,12 @@ public sealed partial class JobRunner(
         }
     }
 
-    private async Task DeliverPendingOutcomesAsync(CancellationToken stoppingToken)
+    private async Task<HashSet<(string JobId, int Attempt)>> DeliverPendingOutcomesAsync(CancellationToken stoppingToken)
     {
+        var delivered = new HashSet<(string JobId, int Attempt)>();
         foreach (var pending in Outcomes.Pending((file, reason) => LogOutcomeUnreadable(file, reason)))
         {
+            delivered.Add((pending.JobId, pending.Attempt));
             while (true)
             {
                 try
@@ -92,6 +96,34 @@ public sealed partial class JobRunner(
                 {
                     LogOutcomeDelivered(pending.JobId, pending.Attempt, pending.Outcome.State, $"the master refused it: {ex.Message}");
                     Outcomes.Forget(pending.JobId, pending.Attempt);
+                    break;
+                }
+            }
+        }
+
+        return delivered;
+    }
+
+    private async Task HandBackAsync(IEnumerable<(string JobId, int Attempt)> interrupted, CancellationToken stoppingToken)
+    {
+        foreach (var (jobId, attempt) in interrupted)
+        {
+            while (true)
+            {
+                try
+                {
+                    var link = await master.WaitAsync(stoppingToken);
+                    var status = await link.Api.ReleaseJobAsync(jobId, attempt, "the node restarted after it stopped unexpectedly", new JobProgressReport([], []), stoppingToken);
+                    LogHandedBack(jobId, attempt, status == LeaseStatus.Lost ? "the master had moved on" : "the master queues it again at once");
+                    break;
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested && MasterLink.IsMasterAway(ex))
+                {
+                    await Task.Delay(OutcomeRetryInterval, time, stoppingToken);
+                }
+                catch (Exception ex) when (ex is UnauthorizedAccessException or HttpRequestException)
+                {
+                    LogHandedBack(jobId, attempt, $"the master refused: {ex.Message}");
                     break;
                 }
             }
@@ -171,15 +203,23 @@ public sealed partial class JobRunner(
     }
 
     // Work dirs left by a crash belong to runs the master has since given up on or re-queued.
-    private void ClearLeftoverWork()
+    // Returns the jobs (and attempts) whose runs a crash interrupted, from the marker each run
+    // leaves in its work directory.
+    private List<(string JobId, int Attempt)> ClearLeftoverWork()
     {
+        var interrupted = new List<(string JobId, int Attempt)>();
         if (!Directory.Exists(WorkRoot))
         {
-            return;
+            return interrupted;
         }
 
         foreach (var leftover in Directory.EnumerateDirectories(WorkRoot))
         {
+            if (JobExecution.ReadAttemptMarker(leftover) is { } attempt)
+            {
+                interrupted.Add((Path.GetFileName(leftover), attempt));
+            }
+
             try
             {
                 Directory.Delete(leftover, recursive: true);
@@ -190,7 +230,12 @@ public sealed partial class JobRunner(
                 LogLeftoverNotRemoved(leftover, ex.Message);
             }
         }
+
+        return interrupted;
     }
+
+    [LoggerMessage(LogLevel.Information, "Job {JobId}: handed attempt {Attempt}, which a crash of this node interrupted, back to the master; {Answer}")]
+    private partial void LogHandedBack(string jobId, int attempt, string answer);
 
     [LoggerMessage(LogLevel.Information, "Job {JobId}: delivered the outcome ({State}) of attempt {Attempt} kept from an earlier run; {Answer}")]
     private partial void LogOutcomeDelivered(string jobId, int attempt, JobState state, string answer);

@@ -111,7 +111,7 @@ public sealed class JobCrashTests(JobsEndToEndFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_node_killed_mid_upload_leaves_no_parts_behind_and_the_next_attempt_stores_the_bundle_once()
+    public async Task A_node_killed_mid_upload_hands_the_job_back_when_it_restarts_leaves_no_parts_behind_and_stores_the_bundle_once()
     {
         var prefix = S3TestSetup.UniquePrefix("node-killed-mid-upload");
         await using var proxy = new S3FaultProxy(fixture.S3);
@@ -126,6 +126,10 @@ public sealed class JobCrashTests(JobsEndToEndFixture fixture) : IAsyncLifetime
         var done = await WaitForAsync(id, job => job.GetProperty("state").GetString() is "completed" or "failed" or "cancelled", TimeSpan.FromMinutes(3));
         Assert.True(done.GetProperty("state").GetString() == "completed", done.ToString());
         Assert.Equal(2, done.GetProperty("attempts").GetInt32());
+        // The restarted node handed the interrupted run back at once: no lease had to lapse, and the start did not count.
+        var log = done.GetProperty("log").EnumerateArray().Select(line => line.GetProperty("message").GetString()!).ToList();
+        Assert.Contains(log, line => line.Contains("(the node restarted after it stopped unexpectedly). Back in the queue at once", StringComparison.Ordinal));
+        Assert.DoesNotContain(log, line => line.Contains("its lease lapsed", StringComparison.Ordinal));
         Assert.Contains(done.GetProperty("log").EnumerateArray(), line => line.GetProperty("message").GetString()!.StartsWith("Aborted the unfinished upload of", StringComparison.Ordinal)
             && line.GetProperty("message").GetString()!.Contains("left by attempt 1", StringComparison.Ordinal));
         var key = done.GetProperty("result").GetProperty("objectKey").GetString()!;
