@@ -39,6 +39,7 @@ public sealed class LocalFolderStorage : IBundleStorage
         var fullKey = BundleKey.WithPrefix(_prefix, upload.Key);
         var destination = PathFor(fullKey);
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+        RemoveStalePartials(Path.GetDirectoryName(destination)!);
         var partial = $"{destination}.partial-{Guid.NewGuid():N}";
         long size;
         string sha256;
@@ -68,6 +69,29 @@ public sealed class LocalFolderStorage : IBundleStorage
         File.Delete(PathFor(fullKey));
         return Task.CompletedTask;
     }
+
+    // A copy a crash (kill -9, power loss) interrupted stays under its temporary name. The next
+    // upload to the same site's folder removes those that have not been written to for a day: a
+    // copy in progress, however slow, writes far more often than that.
+    private static void RemoveStalePartials(string directory)
+    {
+        foreach (var file in new DirectoryInfo(directory).EnumerateFiles($"*{BundleKey.Extension}.partial-*"))
+        {
+            if (DateTime.UtcNow - file.LastWriteTimeUtc > StalePartialAge)
+            {
+                try
+                {
+                    file.Delete();
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Someone else's to remove; the upload itself does not depend on it.
+                }
+            }
+        }
+    }
+
+    private static readonly TimeSpan StalePartialAge = TimeSpan.FromDays(1);
 
     private string PathFor(string fullKey)
     {
