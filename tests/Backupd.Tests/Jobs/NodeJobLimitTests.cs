@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Backupd.Tests.Processes;
 
 namespace Backupd.Tests.Jobs;
@@ -46,6 +48,49 @@ public sealed class NodeJobLimitTests(JobsEndToEndFixture fixture)
         }
 
         Assert.Equal(DefaultMaxJobs, mostAtOnce);
+        foreach (var id in jobs)
+        {
+            Assert.Equal("completed", (await fixture.GetJobAsync(id)).GetProperty("state").GetString());
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task A_burst_of_20_jobs_never_runs_more_than_the_limit_at_once_counted_by_the_node_itself(int maxJobs)
+    {
+        var site = await fixture.WordPress.CreateSiteAsync();
+        await using var node = new NodeProcess(fixture.Master.BaseUrl, new Dictionary<string, string> { ["BACKUPD_MAX_JOBS"] = maxJobs.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        node.Start();
+        var code = await node.WaitForCodeAsync();
+        using var approve = await fixture.Api.ApproveAsync(code);
+        approve.EnsureSuccessStatusCode();
+        var nodeId = (await approve.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        await node.Process.WaitForOutputAsync($"Connected to the master as node {nodeId}", TimeSpan.FromSeconds(60));
+
+        var jobs = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            using var create = await fixture.Api.SendAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId, module = "wordpress", config = new { path = site.RootPath }, providerId = fixture.ProviderId });
+            jobs.Add((await create.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
+        }
+
+        foreach (var id in jobs)
+        {
+            await node.Process.WaitForOutputAsync($"Job {id} ended", TimeSpan.FromMinutes(3));
+        }
+
+        // The node's own account, in the order it logged them: each run's start and end.
+        var running = 0;
+        var mostAtOnce = 0;
+        foreach (System.Text.RegularExpressions.Match line in System.Text.RegularExpressions.Regex.Matches(node.Process.Output, @"Job (?<id>[0-9a-f]{32})(?<what>: running module| ended)"))
+        {
+            running += line.Groups["what"].Value == " ended" ? -1 : 1;
+            mostAtOnce = Math.Max(mostAtOnce, running);
+        }
+
+        Assert.Equal(0, running);
+        Assert.Equal(maxJobs, mostAtOnce);
         foreach (var id in jobs)
         {
             Assert.Equal("completed", (await fixture.GetJobAsync(id)).GetProperty("state").GetString());
