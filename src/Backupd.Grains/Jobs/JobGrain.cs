@@ -339,14 +339,9 @@ public sealed partial class JobGrain(
 
         var holder = State.LeaseHolder;
         var reason = $"Node {holder} stopped reporting; its lease lapsed at {State.LeaseExpiresAt:u}";
-        if (!State.CancelRequested && State.Bundle is { Verified: true, Size: { } size, Sha256Hex: { } sha } checkedBundle && checkedBundle.Attempt == State.Attempts)
+        if (CheckedBundle is { } checkedBundle)
         {
-            // The master itself found this attempt's bundle stored and whole: the backup is done,
-            // whatever became of the node before it could say so. Running it again would only
-            // store a second copy.
-            AddLog(JobLogLevel.Warning, $"{reason}, after the master had checked its bundle at {checkedBundle.FullKey}. Completed with that bundle");
-            State.Result = new JobResult(checkedBundle.FullKey, size, sha);
-            End(JobState.Completed, error: null);
+            CompleteWith(checkedBundle, reason);
         }
         else if (State.CancelRequested)
         {
@@ -410,7 +405,11 @@ public sealed partial class JobGrain(
 
         ApplyReport(report);
         var why = $"Node {nodeId} stopped before the job ended ({reason})";
-        if (State.CancelRequested)
+        if (CheckedBundle is { } checkedBundle)
+        {
+            CompleteWith(checkedBundle, why);
+        }
+        else if (State.CancelRequested)
         {
             AddLog(JobLogLevel.Warning, $"{why}. The job was being cancelled, so it ends cancelled");
             End(JobState.Cancelled, error: null);
@@ -445,6 +444,18 @@ public sealed partial class JobGrain(
         }
 
         return LeaseStatus.Active;
+    }
+
+    // The master itself found this attempt's bundle stored and whole: the backup is done, whatever
+    // became of the node before it could say so. Running it again would only store a second copy.
+    private BundleUploadRecord? CheckedBundle =>
+        !State.CancelRequested && State.Bundle is { Verified: true, Size: not null, Sha256Hex: not null } bundle && bundle.Attempt == State.Attempts ? bundle : null;
+
+    private void CompleteWith(BundleUploadRecord checkedBundle, string why)
+    {
+        AddLog(JobLogLevel.Warning, $"{why}, after the master had checked its bundle at {checkedBundle.FullKey}. Completed with that bundle");
+        State.Result = new JobResult(checkedBundle.FullKey, checkedBundle.Size!.Value, checkedBundle.Sha256Hex!);
+        End(JobState.Completed, error: null);
     }
 
     // Starts that count against maxAttempts: handed-back ones do not.

@@ -83,7 +83,7 @@ public sealed partial class JobExecution(
             return;
         }
 
-        if (nodeStopping.IsCancellationRequested && !_cancelRequested)
+        if (nodeStopping.IsCancellationRequested && !_cancelRequested && result is null)
         {
             await ReleaseAsync();
             return;

@@ -118,6 +118,30 @@ public sealed class JobGrainTests(FakeClockSiloFixture silo)
     }
 
     [Fact]
+    public async Task A_job_handed_back_goes_back_to_its_queue_at_once_without_counting_the_start_unless_the_master_already_checked_its_bundle()
+    {
+        var node = NewNodeId();
+        var id = await CreateAsync(node, providerId: SqliteSiloFixture.ProviderId, maxAttempts: 1);
+        var first = (await Job(id).StartAsync(node))!;
+
+        Assert.Equal(LeaseStatus.Lost, await Job(id).ReleaseAsync("some-other-node", first.Attempt, "stopping", NoProgress));
+        Assert.Equal(LeaseStatus.Active, await Job(id).ReleaseAsync(node, first.Attempt, "the node is shutting down", NoProgress));
+        var requeued = (await Job(id).GetAsync())!;
+        Assert.Equal(JobState.Pending, requeued.State);
+        Assert.Contains(requeued.Log, line => line.Message.Contains("Back in the queue at once; this start does not count", StringComparison.Ordinal));
+
+        // With one attempt allowed, the second start is still the first that counts.
+        var second = (await Job(id).StartAsync(node))!;
+        Assert.Contains((await Job(id).GetAsync())!.Log, line => line.Message.Contains($"Started on node {node} (attempt 1 of 1)", StringComparison.Ordinal));
+        var stored = await PlacedBundles.PlaceAsync(Job(id), node, second.Attempt, verified: true);
+        Assert.Equal(LeaseStatus.Active, await Job(id).ReleaseAsync(node, second.Attempt, "the node is shutting down", NoProgress));
+
+        var done = (await Job(id).GetAsync())!;
+        Assert.Equal(JobState.Completed, done.State);
+        Assert.Equal(stored, done.Result);
+    }
+
+    [Fact]
     public async Task A_lapsed_lease_puts_the_job_back_in_its_queue_then_fails_it_when_attempts_run_out()
     {
         var node = NewNodeId();
