@@ -61,15 +61,8 @@ public sealed class JobCrashTests(JobsEndToEndFixture fixture) : IAsyncLifetime
         await Task.Delay(Lease * 2);
         await _master.StartAsync();
 
-        var done = await WaitForAsync(id, job => job.GetProperty("state").GetString() is "completed" or "failed" or "cancelled", TimeSpan.FromMinutes(3));
-        Assert.True(done.GetProperty("state").GetString() == "completed", done.ToString());
-        Assert.Equal(1, done.GetProperty("attempts").GetInt32());
-        var key = done.GetProperty("result").GetProperty("objectKey").GetString()!;
-        Assert.Equal(done.GetProperty("result").GetProperty("sha256").GetString(), await S3TestSetup.StoredSha256Async(fixture.S3, key, CancellationToken.None));
-        using var s3 = fixture.S3.CreateClient();
-        var stored = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = fixture.S3.BucketName, Prefix = prefix + "/" });
-        Assert.Equal([key], (stored.S3Objects ?? []).Select(o => o.Key));
-        Assert.Empty(await S3TestSetup.OpenUploadsAsync(fixture.S3, proxy, prefix + "/", CancellationToken.None));
+        var done = await WaitForCompletedAsync(id, attempts: 1, TimeSpan.FromMinutes(3));
+        await AssertStoredOnceAsync(done, prefix, proxy);
         // The job says what happened to it.
         Assert.Contains(done.GetProperty("log").EnumerateArray(), line => line.GetProperty("message").GetString()!.Contains("waiting for the master", StringComparison.Ordinal));
     }
@@ -95,17 +88,11 @@ public sealed class JobCrashTests(JobsEndToEndFixture fixture) : IAsyncLifetime
         using var create = await _api.SendAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId = _nodeId, module = "wordpress", config = new { path = fixture.WordPress.Site.RootPath }, providerId });
         var id = (await create.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
 
-        var done = await WaitForAsync(id, job => job.GetProperty("state").GetString() is "completed" or "failed" or "cancelled", TimeSpan.FromMinutes(2));
+        var done = await WaitForCompletedAsync(id, attempts: 1, TimeSpan.FromMinutes(2));
 
         Assert.Equal(1, killed);
-        Assert.True(done.GetProperty("state").GetString() == "completed", done.ToString());
-        Assert.Equal(1, done.GetProperty("attempts").GetInt32());
         Assert.Contains(done.GetProperty("log").EnumerateArray(), line => line.GetProperty("message").GetString()!.Contains("after the master had checked its bundle", StringComparison.Ordinal));
-        var key = done.GetProperty("result").GetProperty("objectKey").GetString()!;
-        Assert.Equal(done.GetProperty("result").GetProperty("sha256").GetString(), await S3TestSetup.StoredSha256Async(fixture.S3, key, CancellationToken.None));
-        using var s3 = fixture.S3.CreateClient();
-        var stored = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = fixture.S3.BucketName, Prefix = prefix + "/" });
-        Assert.Equal([key], (stored.S3Objects ?? []).Select(o => o.Key));
+        await AssertStoredOnceAsync(done, prefix, proxy);
         _node.Start();
         await _node.Process.WaitForOutputAsync($"Connected to the master as node {_nodeId}", TimeSpan.FromSeconds(60));
     }
@@ -123,20 +110,14 @@ public sealed class JobCrashTests(JobsEndToEndFixture fixture) : IAsyncLifetime
         Assert.NotEmpty(await S3TestSetup.OpenUploadsAsync(fixture.S3, proxy, prefix + "/", CancellationToken.None));
         _node.Start();
 
-        var done = await WaitForAsync(id, job => job.GetProperty("state").GetString() is "completed" or "failed" or "cancelled", TimeSpan.FromMinutes(3));
-        Assert.True(done.GetProperty("state").GetString() == "completed", done.ToString());
-        Assert.Equal(2, done.GetProperty("attempts").GetInt32());
+        var done = await WaitForCompletedAsync(id, attempts: 2, TimeSpan.FromMinutes(3));
         // The restarted node handed the interrupted run back at once: no lease had to lapse, and the start did not count.
         var log = done.GetProperty("log").EnumerateArray().Select(line => line.GetProperty("message").GetString()!).ToList();
         Assert.Contains(log, line => line.Contains("(the node restarted after it stopped unexpectedly). Back in the queue at once", StringComparison.Ordinal));
         Assert.DoesNotContain(log, line => line.Contains("its lease lapsed", StringComparison.Ordinal));
         Assert.Contains(done.GetProperty("log").EnumerateArray(), line => line.GetProperty("message").GetString()!.StartsWith("Aborted the unfinished upload of", StringComparison.Ordinal)
             && line.GetProperty("message").GetString()!.Contains("left by attempt 1", StringComparison.Ordinal));
-        var key = done.GetProperty("result").GetProperty("objectKey").GetString()!;
-        using var s3 = fixture.S3.CreateClient();
-        var stored = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = fixture.S3.BucketName, Prefix = prefix + "/" });
-        Assert.Equal([key], (stored.S3Objects ?? []).Select(o => o.Key));
-        Assert.Empty(await S3TestSetup.OpenUploadsAsync(fixture.S3, proxy, prefix + "/", CancellationToken.None));
+        await AssertStoredOnceAsync(done, prefix, proxy);
     }
 
     [Fact]
@@ -184,14 +165,8 @@ public sealed class JobCrashTests(JobsEndToEndFixture fixture) : IAsyncLifetime
         Assert.Contains(requeued.GetProperty("log").EnumerateArray(), line => line.GetProperty("message").GetString()!.Contains("stopped before the job ended (the node is shutting down). Back in the queue at once", StringComparison.Ordinal));
 
         _node.Start();
-        var done = await WaitForAsync(id, job => job.GetProperty("state").GetString() is "completed" or "failed" or "cancelled", TimeSpan.FromMinutes(3));
-        Assert.True(done.GetProperty("state").GetString() == "completed", done.ToString());
-        Assert.Equal(2, done.GetProperty("attempts").GetInt32());
-        var key = done.GetProperty("result").GetProperty("objectKey").GetString()!;
-        using var s3 = fixture.S3.CreateClient();
-        var stored = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = fixture.S3.BucketName, Prefix = prefix + "/" });
-        Assert.Equal([key], (stored.S3Objects ?? []).Select(o => o.Key));
-        Assert.Empty(await S3TestSetup.OpenUploadsAsync(fixture.S3, proxy, prefix + "/", CancellationToken.None));
+        var done = await WaitForCompletedAsync(id, attempts: 2, TimeSpan.FromMinutes(3));
+        await AssertStoredOnceAsync(done, prefix, proxy);
     }
 
     [Fact]
@@ -222,9 +197,7 @@ public sealed class JobCrashTests(JobsEndToEndFixture fixture) : IAsyncLifetime
             await WaitForAsync(id, job => job.GetProperty("state").GetString() != "running", TimeSpan.FromMinutes(1));
             _node.Start();
 
-            var done = await WaitForAsync(id, job => job.GetProperty("state").GetString() is "completed" or "failed" or "cancelled", TimeSpan.FromMinutes(2));
-            Assert.True(done.GetProperty("state").GetString() == "completed", done.ToString());
-            Assert.Equal(1, done.GetProperty("attempts").GetInt32());
+            var done = await WaitForCompletedAsync(id, attempts: 1, TimeSpan.FromMinutes(2));
             Assert.Contains(done.GetProperty("log").EnumerateArray(), line => line.GetProperty("message").GetString()!.Contains("for attempt 1 after its lease had lapsed", StringComparison.Ordinal));
             await _node.Process.WaitForOutputAsync($"Job {id}: delivered the outcome \\(Completed\\) of attempt 1", TimeSpan.FromSeconds(10));
             var bundles = Directory.EnumerateFiles(storageDir, "*", SearchOption.AllDirectories).ToList();
@@ -261,17 +234,9 @@ public sealed class JobCrashTests(JobsEndToEndFixture fixture) : IAsyncLifetime
         var providerId = await CreateProviderAsync(proxy, prefix);
         var id = await CreateLongUploadJobAsync(providerId);
 
-        var done = await WaitForAsync(id, job => job.GetProperty("state").GetString() is "completed" or "failed" or "cancelled", TimeSpan.FromMinutes(4));
-
-        Assert.True(done.GetProperty("state").GetString() == "completed", done.ToString());
-        Assert.Equal(1, done.GetProperty("attempts").GetInt32());
+        var done = await WaitForCompletedAsync(id, attempts: 1, TimeSpan.FromMinutes(4));
         Assert.Contains(done.GetProperty("log").EnumerateArray(), line => line.GetProperty("message").GetString()!.StartsWith("upload_remote failed for a reason that may pass", StringComparison.Ordinal));
-        var key = done.GetProperty("result").GetProperty("objectKey").GetString()!;
-        Assert.Equal(done.GetProperty("result").GetProperty("sha256").GetString(), await S3TestSetup.StoredSha256Async(fixture.S3, key, CancellationToken.None));
-        using var s3 = fixture.S3.CreateClient();
-        var stored = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = fixture.S3.BucketName, Prefix = prefix + "/" });
-        Assert.Equal([key], (stored.S3Objects ?? []).Select(o => o.Key));
-        Assert.Empty(await S3TestSetup.OpenUploadsAsync(fixture.S3, proxy, prefix + "/", CancellationToken.None));
+        await AssertStoredOnceAsync(done, prefix, proxy);
     }
 
     // Incompressible: about 15 s of upload at the node's limit, in 5 MiB parts.
@@ -281,6 +246,25 @@ public sealed class JobCrashTests(JobsEndToEndFixture fixture) : IAsyncLifetime
         await File.WriteAllBytesAsync(Path.Combine(site.UploadsPath, "big.bin"), RandomNumberGenerator.GetBytes(BandwidthMbps * 1_000_000 / 8 * 15));
         using var create = await _api.SendAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId = _nodeId, module = "wordpress", config = new { path = site.RootPath }, providerId, maxAttempts });
         return (await create.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    private async Task<JsonElement> WaitForCompletedAsync(string id, int attempts, TimeSpan timeout)
+    {
+        var done = await WaitForAsync(id, job => job.GetProperty("state").GetString() is "completed" or "failed" or "cancelled", timeout);
+        Assert.True(done.GetProperty("state").GetString() == "completed", done.ToString());
+        Assert.Equal(attempts, done.GetProperty("attempts").GetInt32());
+        return done;
+    }
+
+    // Exactly one object under the prefix, the job's, whole; no upload left open (the proxy lists them).
+    private async Task AssertStoredOnceAsync(JsonElement done, string prefix, S3FaultProxy proxy)
+    {
+        var key = done.GetProperty("result").GetProperty("objectKey").GetString()!;
+        Assert.Equal(done.GetProperty("result").GetProperty("sha256").GetString(), await S3TestSetup.StoredSha256Async(fixture.S3, key, CancellationToken.None));
+        using var s3 = fixture.S3.CreateClient();
+        var stored = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = fixture.S3.BucketName, Prefix = prefix + "/" });
+        Assert.Equal([key], (stored.S3Objects ?? []).Select(o => o.Key));
+        Assert.Empty(await S3TestSetup.OpenUploadsAsync(fixture.S3, proxy, prefix + "/", CancellationToken.None));
     }
 
     private async Task<string> CreateProviderAsync(S3FaultProxy proxy, string prefix)
