@@ -16,8 +16,9 @@ namespace Backupd.Master.NodeApi;
 /// </summary>
 internal static class NodeSignalStream
 {
-    // A comment line this often keeps proxies from closing the stream and lets either end notice a dead one.
-    private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
+    // A comment line this often keeps proxies from closing the stream and lets either end notice a
+    // dead one within seconds, even when no reset arrives (a network that drops everything).
+    private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(5);
 
     // The queue grain keeps its observer in memory: renewing it now and then restores it after the grain moved or restarted.
     private static readonly TimeSpan ResubscribeInterval = TimeSpan.FromMinutes(1);

@@ -21,8 +21,9 @@ public sealed partial class MasterSession(
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan RefusedRetryInterval = TimeSpan.FromSeconds(30);
 
-    // The master writes to the stream at least every 15 s.
-    private static readonly TimeSpan SignalIdleTimeout = TimeSpan.FromSeconds(45);
+    // The master writes to the stream at least every 5 s: three missed means it is gone, and the
+    // jobs' calls wait for the session to come back instead of failing against a dead address.
+    private static readonly TimeSpan SignalIdleTimeout = TimeSpan.FromSeconds(15);
 
     private SessionState _state = SessionState.Starting;
 
