@@ -145,6 +145,15 @@ public sealed class MasterOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 180.00:00:00 (180 days); 0 keeps every record")]
     public TimeSpan JobHistory { get; set; } = TimeSpan.FromDays(180);
 
+    /// <summary>
+    /// Multipart uploads open longer than this in an S3 provider, and not of a running job, are
+    /// aborted (at start and every hour): parts a crash left behind cost storage until then.
+    /// <c>0.00:00:00</c> leaves them to the bucket's lifecycle rules.
+    /// </summary>
+    [Setting("UPLOAD_LEFTOVER_AGE")]
+    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 1.00:00:00 (a day); 0 turns the sweep off")]
+    public TimeSpan UploadLeftoverAge { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>How long testing a provider from the master may take before it is reported as not answering.</summary>
     [Setting("PROVIDER_TEST_TIMEOUT")]
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 00:00:15")]

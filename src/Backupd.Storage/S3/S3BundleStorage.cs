@@ -93,6 +93,31 @@ public sealed class S3BundleStorage : IBundleStorage, IStorageProbe, IDisposable
         while (continuation is not null);
     }
 
+    /// <summary>The multipart uploads still open under the provider's prefix: started and never completed or aborted.</summary>
+    /// <exception cref="ModuleFailedException">The store refused or could not be reached.</exception>
+    public async IAsyncEnumerable<UnfinishedUpload> ListUnfinishedUploadsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var prefix = _settings.Prefix.Trim('/') is { Length: > 0 } p ? p + "/" : string.Empty;
+        string? keyMarker = null, uploadIdMarker = null;
+        do
+        {
+            var page = await _retry.RunAsync(
+                $"listing the unfinished uploads under '{prefix}'",
+                deadline => _client.ListMultipartUploadsAsync(new Amazon.S3.Model.ListMultipartUploadsRequest
+                {
+                    BucketName = _settings.Bucket, Prefix = prefix, KeyMarker = keyMarker, UploadIdMarker = uploadIdMarker,
+                }, deadline.Token),
+                cancellationToken).ConfigureAwait(false);
+            foreach (var upload in page.MultipartUploads ?? [])
+            {
+                yield return new UnfinishedUpload(upload.Key, upload.UploadId, new DateTimeOffset((upload.Initiated ?? DateTime.UnixEpoch).ToUniversalTime()));
+            }
+
+            (keyMarker, uploadIdMarker) = page.IsTruncated == true ? (page.NextKeyMarker, page.NextUploadIdMarker) : (null, null);
+        }
+        while (keyMarker is not null);
+    }
+
     public Task<StorageProbeResult> ProbeAsync(CancellationToken cancellationToken) =>
         _probe.RunAsync(BundleKey.WithPrefix(_settings.Prefix, $".backupd-probe-{Guid.NewGuid():N}"), cancellationToken);
 

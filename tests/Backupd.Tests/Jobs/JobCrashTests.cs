@@ -239,6 +239,27 @@ public sealed class JobCrashTests(JobsEndToEndFixture fixture) : IAsyncLifetime
         await AssertStoredOnceAsync(done, prefix, proxy);
     }
 
+    [Fact]
+    public async Task Uploads_left_open_that_no_running_job_claims_are_aborted_by_the_master_once_old_enough()
+    {
+        var prefix = S3TestSetup.UniquePrefix("leftover-sweep");
+        await using var proxy = new S3FaultProxy(fixture.S3);
+        await CreateProviderAsync(proxy, prefix);
+        // Parts a crash of the master left behind: an upload no job record knows.
+        using var s3 = fixture.S3.CreateClient();
+        var orphan = await s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = fixture.S3.BucketName, Key = $"{prefix}/n1/wordpress/site/20261202T000000Z-0123456789abcdef0123456789abcdef.tar.zst" });
+        // Someone else's upload in a shared bucket: not a bundle's key, not the master's to abort.
+        var foreign = await s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = fixture.S3.BucketName, Key = $"{prefix}/other-software/video.mp4" });
+        Assert.Equal(2, (await S3TestSetup.OpenUploadsAsync(fixture.S3, proxy, prefix + "/", CancellationToken.None)).Count);
+
+        await _master.Process.KillAsync();
+        _master.SetEnvironment("BACKUPD_UPLOAD_LEFTOVER_AGE", "00:00:01");
+        await _master.StartAsync();
+
+        await _master.Process.WaitForOutputAsync($"Aborted the multipart upload {orphan.UploadId} of {prefix}/n1/wordpress/site/", TimeSpan.FromSeconds(60));
+        Assert.Equal([foreign.UploadId], (await S3TestSetup.OpenUploadsAsync(fixture.S3, proxy, prefix + "/", CancellationToken.None)).Select(upload => upload.UploadId));
+    }
+
     // Incompressible: about 15 s of upload at the node's limit, in 5 MiB parts.
     private async Task<string> CreateLongUploadJobAsync(string providerId, int maxAttempts = 2)
     {
