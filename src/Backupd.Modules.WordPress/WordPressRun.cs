@@ -40,6 +40,8 @@ internal sealed class WordPressRun(WordPressJobConfig config) : ModuleRun
         }
     }
 
+    public override bool TryResume(ResumeCheckpoint checkpoint, string workDirectory) => WordPressResume.TryResume(_run, checkpoint, workDirectory);
+
     public override async ValueTask DisposeAsync()
     {
         await _run.DisposeAsync();

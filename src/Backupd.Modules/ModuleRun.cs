@@ -12,6 +12,14 @@ public abstract class ModuleRun : IAsyncDisposable
     /// <summary>Runs one stage; throws to fail the job (with a message a user can act on).</summary>
     public abstract Task RunStageAsync(string stage, StageContext context);
 
+    /// <summary>
+    /// Takes over what an earlier attempt of the same job finished (<paramref name="checkpoint"/>,
+    /// with its files in <paramref name="workDirectory"/>), so the job goes on at the checkpoint's
+    /// stage. False when the module cannot resume there or the files no longer hold; the run then
+    /// starts from the beginning in an emptied work directory.
+    /// </summary>
+    public virtual bool TryResume(ResumeCheckpoint checkpoint, string workDirectory) => false;
+
     /// <summary>Releases what the run holds open.</summary>
     public virtual ValueTask DisposeAsync()
     {

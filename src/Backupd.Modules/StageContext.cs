@@ -29,9 +29,10 @@ public sealed class StageContext
 
     /// <summary>
     /// The key of the job's bundle (without the provider's prefix), made by the master, which
-    /// accepts no other: given the site's name, it adds the node, module, time and job.
+    /// accepts no other: given the site's name, it adds the node, module, time and job. The
+    /// bundle's SHA-256 goes along, so a bundle an earlier attempt kept gets the same key.
     /// </summary>
-    public required Func<string, CancellationToken, Task<string>> PlaceBundleAsync { get; init; }
+    public required Func<string, string, CancellationToken, Task<string>> PlaceBundleAsync { get; init; }
 
     /// <summary>When this run started, in UTC; goes in the bundle's manifest.</summary>
     public required DateTimeOffset RunStartedAt { get; init; }
@@ -47,6 +48,13 @@ public sealed class StageContext
 
     /// <summary>The clock retry waits follow.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// True once the run is being stopped without having failed or been cancelled (the node is
+    /// stopping, or lost the job): a clean-up stage then keeps what a <see cref="ResumeCheckpoint"/>
+    /// names, for the next attempt to resume from.
+    /// </summary>
+    public Func<bool> Interrupted { get; init; } = () => false;
 
     /// <summary>Cancelled when an admin cancels the job or the node stops.</summary>
     public required CancellationToken CancellationToken { get; init; }

@@ -9,12 +9,16 @@ namespace Backupd.Modules;
 /// </summary>
 public static class StageRunner
 {
+    /// <summary>The message of a stage an earlier attempt did, which a resumed run does not run again.</summary>
+    public const string KeptFromEarlierAttempt = "Done in an earlier attempt; its work was kept";
+
     /// <summary>Runs every stage of <paramref name="run"/> and says why the run failed, or null.</summary>
     /// <param name="run">The run, or null when it could not be created (every stage is then skipped).</param>
     /// <param name="stages">The module's stages.</param>
     /// <param name="contextFor">The context for stage <c>index</c>, given the token it must obey.</param>
     /// <param name="observer">Hears each stage start and end.</param>
     /// <param name="earlierError">Why the run could not start, if it could not; returned as is.</param>
+    /// <param name="resumeAt">The first stage to run: the stages before it were done by an earlier attempt (<see cref="ModuleRun.TryResume"/>) and are reported completed.</param>
     /// <param name="cancellationToken">The job's cancellation (admin cancel or node stopping).</param>
     /// <returns>The first failed stage's <c>name: message</c>; null when every stage completed.</returns>
     public static async Task<string?> RunAsync(
@@ -23,13 +27,21 @@ public static class StageRunner
         Func<int, CancellationToken, StageContext> contextFor,
         IStageObserver observer,
         string? earlierError,
+        int resumeAt,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stages);
         ArgumentNullException.ThrowIfNull(contextFor);
         ArgumentNullException.ThrowIfNull(observer);
+        ArgumentOutOfRangeException.ThrowIfNegative(resumeAt);
         var error = earlierError;
-        for (var first = 0; first < stages.Count;)
+        var start = error is null ? Math.Min(resumeAt, stages.Count) : 0;
+        for (var index = 0; index < start; index++)
+        {
+            observer.Ended(index, StageOutcome.Completed, KeptFromEarlierAttempt);
+        }
+
+        for (var first = start; first < stages.Count;)
         {
             var last = first;
             while (stages[last].RunsAlongsideNext && last + 1 < stages.Count)

@@ -96,7 +96,7 @@ internal static class MasterBench
                 await node.Client.ReportJobAsync(assignment.JobId, assignment.Attempt, Report(StageStatus.Completed), CancellationToken.None);
                 var failed = n % 10 == 9;
                 // As a node's upload stage does: the master places the bundle, the result names that place.
-                var placed = failed ? null : await node.Client.PlaceBundleAsync(assignment.JobId, assignment.Attempt, "bench.example", CancellationToken.None);
+                var placed = failed ? null : await node.Client.PlaceBundleAsync(assignment.JobId, assignment.Attempt, "bench.example", new string('0', 64), CancellationToken.None);
                 var outcome = placed is null
                     ? new JobOutcome(JobState.Failed, null, "bench: a simulated failure", Report(StageStatus.Failed))
                     : new JobOutcome(JobState.Completed, new JobResult(placed.FullKey, 1 << 20, new string('0', 64)), null, Report(StageStatus.Completed));

@@ -147,11 +147,11 @@ async Task<OurRun> RunOursAsync(int run)
         Resources = resources,
         Reporter = new QuietReporter(),
         OpenStorageAsync = _ => Task.FromResult<Backupd.Modules.Storage.IBundleStorage>(storage),
-        PlaceBundleAsync = (siteName, _) => Task.FromResult(Backupd.Modules.Storage.BundleKey.Compose("bench-node", "wordpress", siteName, started, $"bench-{run}")),
+        PlaceBundleAsync = (siteName, _, _) => Task.FromResult(Backupd.Modules.Storage.BundleKey.Compose("bench-node", "wordpress", siteName, started, $"bench-{run}")),
         RunStartedAt = started,
         BackupdVersion = "bench",
         CancellationToken = ct,
-    }, timings, earlierError: null, CancellationToken.None);
+    }, timings, earlierError: null, resumeAt: 0, CancellationToken.None);
     if (error is not null)
     {
         throw new InvalidOperationException($"The WordPress job failed: {error}");

@@ -131,7 +131,7 @@ internal sealed class NodeUpload : IAsyncDisposable
             new MasterUploadGrants(link, jobId, assignment.Attempt, TimeSpan.FromMinutes(1), TimeProvider.System));
 
         var watch = Stopwatch.StartNew();
-        var placed = await api.PlaceBundleAsync(jobId, assignment.Attempt, "bench.example", CancellationToken.None);
+        var placed = await api.PlaceBundleAsync(jobId, assignment.Attempt, "bench.example", sha256, CancellationToken.None);
         await storage.UploadAsync(new BundleUpload(file, placed.Key, size, sha256), CancellationToken.None);
         return watch.Elapsed;
     }

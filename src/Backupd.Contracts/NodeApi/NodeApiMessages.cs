@@ -9,7 +9,14 @@ public sealed record JobReportRequest(int Attempt, JobProgressReport Report);
 public sealed record JobFinishRequest(int Attempt, JobOutcome Outcome);
 
 /// <summary>The node hands a running job back unfinished (it is shutting down), with its last progress.</summary>
-public sealed record JobReleaseRequest(int Attempt, string Reason, JobProgressReport Report);
+public sealed record JobReleaseRequest(int Attempt, string Reason, JobProgressReport Report)
+{
+    /// <summary>
+    /// The node kept the attempt's finished work (its bundle) to resume from when the job comes
+    /// back: the master then keeps the attempt's placement and unfinished upload for it.
+    /// </summary>
+    public bool KeptWork { get; init; }
+}
 
 /// <summary>Whether the node still holds the job.</summary>
 public sealed record LeaseResponse(LeaseStatus Status);
@@ -38,7 +45,14 @@ public static class NodeSignals
 }
 
 /// <summary>Asks the master for the key of the job's bundle; <paramref name="Site"/> names the site in it (the master makes it key-safe).</summary>
-public sealed record BundlePlacementRequest(int Attempt, string Site);
+public sealed record BundlePlacementRequest(int Attempt, string Site)
+{
+    /// <summary>
+    /// The bundle's SHA-256: when an earlier attempt, handed back, placed the same bundle, the
+    /// master gives the same place and the upload goes on where it stopped.
+    /// </summary>
+    public string? Sha256Hex { get; init; }
+}
 
 /// <summary>Where the job's bundle goes, chosen by the master: the only key the node may write or report.</summary>
 /// <param name="Key">The key below the provider's prefix.</param>
@@ -81,8 +95,15 @@ public sealed record UploadedPart(int Number, string ETag);
 /// <param name="Multipart">Whether it was sent as a multipart upload.</param>
 public sealed record BundleChecksums(string Md5Hex, IReadOnlyList<string> PartMd5Hex, bool Multipart);
 
-/// <summary>A multipart upload the master started for the node.</summary>
-public sealed record MultipartUploadStarted(string UploadId);
+/// <summary>A multipart upload the master started for the node, or one of an earlier attempt it goes on with.</summary>
+public sealed record MultipartUploadStarted(string UploadId)
+{
+    /// <summary>The parts the store already holds (an upload an earlier attempt began); the node sends only the others.</summary>
+    public IReadOnlyList<StoredPart> Stored { get; init; } = [];
+}
+
+/// <summary>A part the store holds for an unfinished multipart upload, as it lists it.</summary>
+public sealed record StoredPart(int Number, long Size, string ETag);
 
 /// <summary>
 /// One request the master signed for the node: send it to <paramref name="Url"/> with

@@ -30,6 +30,12 @@ public sealed record BundleUploadRecord
     /// <summary>The master found the stored copy to have the declared size and SHA-256.</summary>
     [Id(8)] public bool Verified { get; init; }
 
+    /// <summary>
+    /// The node handed the attempt back keeping its bundle: the next attempt that places the same
+    /// bundle gets this key and goes on with this upload, which is left open for it.
+    /// </summary>
+    [Id(9)] public bool KeptForNextAttempt { get; init; }
+
     /// <summary>The number of parts of the multipart upload.</summary>
     public int PartCount => Size is { } size && PartSize is { } part && part > 0 ? (int)Math.Max(1, (size + part - 1) / part) : 0;
 }

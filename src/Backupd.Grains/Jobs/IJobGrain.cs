@@ -31,9 +31,11 @@ public interface IJobGrain : IIndexedGrain, Secrets.ISecretHolder
     /// The node stops running the job unfinished (it is shutting down): the job goes back to its
     /// queue at once, and this start does not count against its <c>maxAttempts</c> (up to a
     /// bound, so a node cannot keep a job from ever failing). A job being cancelled ends cancelled.
+    /// With <paramref name="keptWork"/>, the node kept the attempt's bundle to resume from: the
+    /// placement and its unfinished upload are kept for the job's next attempt.
     /// </summary>
     [Alias("Release")]
-    Task<LeaseStatus> ReleaseAsync(string nodeId, int attempt, string reason, JobProgressReport report);
+    Task<LeaseStatus> ReleaseAsync(string nodeId, int attempt, string reason, JobProgressReport report, bool keptWork);
 
     /// <summary>Records how the run ended.</summary>
     [Alias("Finish")]
@@ -48,11 +50,12 @@ public interface IJobGrain : IIndexedGrain, Secrets.ISecretHolder
 
     /// <summary>
     /// Makes the key of the bundle of attempt <paramref name="attempt"/> (the node names the
-    /// site; the rest is the master's) and records it; the same again when asked again. Null
-    /// when <paramref name="nodeId"/> does not hold that attempt.
+    /// site; the rest is the master's) and records it; the same again when asked again. A bundle
+    /// (by its <paramref name="sha256Hex"/>) that an earlier attempt placed and the node kept gets
+    /// the earlier key and upload. Null when <paramref name="nodeId"/> does not hold that attempt.
     /// </summary>
     [Alias("PlaceBundle")]
-    Task<BundleUploadRecord?> PlaceBundleAsync(string nodeId, int attempt, string site);
+    Task<BundleUploadRecord?> PlaceBundleAsync(string nodeId, int attempt, string site, string? sha256Hex);
 
     /// <summary>
     /// Allows a step of the node's upload to its placement, recording what it declares; null when

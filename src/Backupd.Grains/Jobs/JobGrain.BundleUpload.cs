@@ -14,9 +14,12 @@ public sealed partial class JobGrain
     private static readonly TimeSpan LeftoverAbortTimeout = TimeSpan.FromMinutes(2);
     private IGrainTimer? _leftoverAbort;
 
-    // A multipart upload the master started for an attempt that is over without its bundle.
+    // A multipart upload the master started for an attempt that is over without its bundle, and
+    // that no later attempt is to go on with.
     private BundleUploadRecord? LeftoverUpload =>
-        State.Bundle is { UploadId: not null, Completed: false } upload && (State.State != Contracts.Jobs.JobState.Running || upload.Attempt != State.Attempts)
+        State.Bundle is { UploadId: not null, Completed: false } upload
+        && (State.State != Contracts.Jobs.JobState.Running || upload.Attempt != State.Attempts)
+        && !(upload.KeptForNextAttempt && State.State is Contracts.Jobs.JobState.Pending or Contracts.Jobs.JobState.Running)
             ? upload
             : null;
 
@@ -27,7 +30,7 @@ public sealed partial class JobGrain
     // the master went down first.
     private void AbortLeftoverUploadSoon()
     {
-        if (LeftoverUpload is not null && _leftoverAbort is null)
+        if ((LeftoverUpload is not null || State.AbandonedBundles.Count > 0) && _leftoverAbort is null)
         {
             _leftoverAbort = this.RegisterGrainTimer(AbortLeftoverUploadAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
         }
@@ -37,37 +40,75 @@ public sealed partial class JobGrain
     {
         _leftoverAbort?.Dispose();
         _leftoverAbort = null;
-        if (LeftoverUpload is not { } upload)
+        if (LeftoverUpload is null && State.AbandonedBundles.Count == 0)
         {
             return;
         }
 
         var settings = await GrainFactory.GetGrain<IStorageProviderGrain>(State.Spec!.ProviderId).GetTargetSettingsAsync();
-        using var timeout = new CancellationTokenSource(LeftoverAbortTimeout, time);
-        try
+        if (LeftoverUpload is { } upload)
         {
-            if (settings is null)
-            {
-                throw new InvalidOperationException($"provider {State.Spec.ProviderId} no longer exists");
-            }
-
-            await storage.AbortUploadAsync(settings, upload.FullKey, upload.UploadId!, timeout.Token);
-            AddLog(Contracts.Jobs.JobLogLevel.Info, $"Aborted the unfinished upload of {upload.FullKey} left by attempt {upload.Attempt}: no parts of it stay in storage");
-        }
-        catch (Exception ex) when (ex is Modules.ModuleFailedException or OperationCanceledException or InvalidOperationException or NotSupportedException)
-        {
-            // Said once, with the way out: the parts cost money until they are gone.
-            AddLog(Contracts.Jobs.JobLogLevel.Warning,
-                $"Could not abort the unfinished upload of {upload.FullKey} left by attempt {upload.Attempt} ({ex.Message}). Its parts stay in the bucket until removed: "
-                + $"aws s3api abort-multipart-upload --bucket {settings?.S3?.Bucket ?? "<bucket>"} --key {upload.FullKey} --upload-id {upload.UploadId}, or a lifecycle rule (AbortIncompleteMultipartUpload)");
-            LogLeftoverAbortFailed(JobId, upload.FullKey, ex.Message);
+            await RemoveLeftoversAsync(settings, upload);
+            State.Bundle = upload with { UploadId = null };
         }
 
-        State.Bundle = upload with { UploadId = null };
+        foreach (var abandoned in State.AbandonedBundles.ToList())
+        {
+            await RemoveLeftoversAsync(settings, abandoned);
+            State.AbandonedBundles.Remove(abandoned);
+        }
+
         await SaveAsync();
     }
 
-    public async Task<BundleUploadRecord?> PlaceBundleAsync(string nodeId, int attempt, string site)
+    // What an attempt left in storage that no job will ever point to: an open multipart upload is
+    // aborted; an object completed but never checked (the node went away between the two) is
+    // deleted where the master deletes bundles. Said in the job's log either way, with the way
+    // out when it failed: the parts and objects cost money until they are gone.
+    private async Task RemoveLeftoversAsync(StorageTargetSettings? settings, BundleUploadRecord upload)
+    {
+        var bucket = settings?.S3?.Bucket ?? "<bucket>";
+        if (upload is { UploadId: { } uploadId, Completed: false })
+        {
+            await TryInStorageAsync(
+                ct => storage.AbortUploadAsync(settings ?? throw NoProvider(), upload.FullKey, uploadId, ct),
+                upload.FullKey,
+                $"Aborted the unfinished upload of {upload.FullKey} left by attempt {upload.Attempt}: no parts of it stay in storage",
+                reason => $"Could not abort the unfinished upload of {upload.FullKey} left by attempt {upload.Attempt} ({reason}). Its parts stay in the bucket until removed: "
+                    + $"aws s3api abort-multipart-upload --bucket {bucket} --key {upload.FullKey} --upload-id {uploadId}, or a lifecycle rule (AbortIncompleteMultipartUpload)");
+        }
+        else if (upload is { Completed: true, Verified: false } && settings is not null && storage.DeletesFromMaster(settings)
+            && State.Result?.ObjectKey != upload.FullKey && State.Bundle?.FullKey != upload.FullKey)
+        {
+            await TryInStorageAsync(
+                ct => storage.DeleteAsync(settings, upload.FullKey, ct),
+                upload.FullKey,
+                $"Deleted {upload.FullKey}, which attempt {upload.Attempt} stored but never had checked: no job points to it",
+                reason => $"Could not delete {upload.FullKey}, which attempt {upload.Attempt} stored but never had checked ({reason}); no job points to it: "
+                    + $"aws s3api delete-object --bucket {bucket} --key {upload.FullKey}");
+        }
+
+        InvalidOperationException NoProvider() => new($"provider {State.Spec!.ProviderId} no longer exists");
+    }
+
+    // One clean-up request to the store, said in the job's log either way: what was done, or
+    // why not and the command that does it by hand.
+    private async Task TryInStorageAsync(Func<CancellationToken, Task> request, string fullKey, string done, Func<string, string> failed)
+    {
+        using var timeout = new CancellationTokenSource(LeftoverAbortTimeout, time);
+        try
+        {
+            await request(timeout.Token);
+            AddLog(Contracts.Jobs.JobLogLevel.Info, done);
+        }
+        catch (Exception ex) when (ex is Modules.ModuleFailedException or OperationCanceledException or InvalidOperationException or NotSupportedException)
+        {
+            AddLog(Contracts.Jobs.JobLogLevel.Warning, failed(ex.Message));
+            LogLeftoverAbortFailed(JobId, fullKey, ex.Message);
+        }
+    }
+
+    public async Task<BundleUploadRecord?> PlaceBundleAsync(string nodeId, int attempt, string site, string? sha256Hex)
     {
         if (!HoldsLease(nodeId, attempt))
         {
@@ -80,6 +121,26 @@ public sealed partial class JobGrain
             return placed;
         }
 
+        if (State.Bundle is { KeptForNextAttempt: true } kept && kept.Attempt < attempt
+            && (kept.Sha256Hex is null || string.Equals(kept.Sha256Hex, sha256Hex, StringComparison.OrdinalIgnoreCase)))
+        {
+            // The bundle an earlier attempt placed, kept by the node: the same key (whatever
+            // reached it is overwritten, nothing is left beside it) and, if it was under way,
+            // the same multipart upload, which goes on from the parts already stored.
+            var resumable = kept is { UploadId: not null, Completed: false };
+            State.Bundle = kept with { Attempt = attempt, KeptForNextAttempt = false, Completed = false, Verified = false, UploadId = resumable ? kept.UploadId : null };
+            AddLog(Contracts.Jobs.JobLogLevel.Info, $"Bundle placed at {kept.FullKey} again: the node kept the bundle of attempt {kept.Attempt}"
+                + (resumable ? ", and its upload goes on from the parts already stored" : string.Empty));
+            await SaveAsync();
+            return State.Bundle;
+        }
+
+        if (State.Bundle is { } earlier && (earlier.UploadId is not null || earlier is { Completed: true, Verified: false }))
+        {
+            // A placement no attempt will go on with: its leftovers go once this one is recorded.
+            State.AbandonedBundles.Add(earlier with { KeptForNextAttempt = false });
+        }
+
         var spec = State.Spec!;
         var provider = await GrainFactory.GetGrain<IStorageProviderGrain>(spec.ProviderId).GetAsync()
             ?? throw new InvalidOperationException($"Provider {spec.ProviderId} of job {JobId} no longer exists.");
@@ -88,6 +149,7 @@ public sealed partial class JobGrain
         State.Bundle = new BundleUploadRecord { Attempt = attempt, Key = key, FullKey = BundleKey.WithPrefix(provider.Prefix, key) };
         AddLog(Contracts.Jobs.JobLogLevel.Info, $"Bundle placed at {State.Bundle.FullKey}");
         await SaveAsync();
+        AbortLeftoverUploadSoon();
         return State.Bundle;
     }
 
@@ -208,7 +270,7 @@ public sealed partial class JobGrain
         return null;
     }
 
-    [LoggerMessage(LogLevel.Warning, "Job {JobId}: could not abort the unfinished upload of {FullKey}: {Reason}")]
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: could not remove what an attempt left at {FullKey}: {Reason}")]
     private partial void LogLeftoverAbortFailed(string jobId, string fullKey, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Job {JobId}: refused node {NodeId} the upload step {Action} for key {FullKey}: not the job's placement, or the lease is not the node's")]

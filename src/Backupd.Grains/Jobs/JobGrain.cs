@@ -105,6 +105,7 @@ public sealed partial class JobGrain(
                 AddLog(JobLogLevel.Warning, "Cancelled before it started");
                 End(JobState.Cancelled, error: null);
                 await SaveAsync();
+                AbortLeftoverUploadSoon();
                 LogCancelled(JobId, "pending");
                 await NotifyScheduleAsync();
                 break;
@@ -396,7 +397,7 @@ public sealed partial class JobGrain(
         return true;
     }
 
-    public async Task<LeaseStatus> ReleaseAsync(string nodeId, int attempt, string reason, JobProgressReport report)
+    public async Task<LeaseStatus> ReleaseAsync(string nodeId, int attempt, string reason, JobProgressReport report, bool keptWork)
     {
         if (!HoldsLease(nodeId, attempt))
         {
@@ -430,6 +431,13 @@ public sealed partial class JobGrain(
         {
             AddLog(JobLogLevel.Error, $"{why}. No attempts left ({CountedAttempts} of {State.Spec.MaxAttempts})");
             End(JobState.Failed, $"{why}, after {CountedAttempts} of {State.Spec.MaxAttempts} attempts.");
+        }
+
+        if (keptWork && State.State == JobState.Pending && State.Bundle is { } placed && placed.Attempt == attempt)
+        {
+            // The node comes back with the same bundle: its key and unfinished upload wait for it.
+            State.Bundle = placed with { KeptForNextAttempt = true };
+            AddLog(JobLogLevel.Info, $"The node kept the finished bundle to upload when the job runs again; the placement {placed.FullKey} is kept for it");
         }
 
         await SaveAsync();

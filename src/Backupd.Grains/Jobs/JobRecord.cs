@@ -44,4 +44,10 @@ public sealed class JobRecord
 
     /// <summary>Starts its node handed back unfinished (a node shutting down): not counted against maxAttempts.</summary>
     [Id(16)] public int ReleasedAttempts { get; set; }
+
+    /// <summary>
+    /// Placements of earlier attempts that no later one took over, whose leftovers in storage (an
+    /// open multipart upload, an object never checked) the master still has to remove.
+    /// </summary>
+    [Id(17)] public List<BundleUploadRecord> AbandonedBundles { get; set; } = [];
 }

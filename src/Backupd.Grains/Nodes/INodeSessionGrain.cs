@@ -33,7 +33,7 @@ public interface INodeSessionGrain : IGrainWithStringKey
 
     /// <summary>Hands a running job back unfinished (<see cref="IJobGrain.ReleaseAsync"/>).</summary>
     [Alias("ReleaseJob")]
-    Task<LeaseStatus> ReleaseJobAsync(string apiKey, string jobId, int attempt, string reason, JobProgressReport report);
+    Task<LeaseStatus> ReleaseJobAsync(string apiKey, string jobId, int attempt, string reason, JobProgressReport report, bool keptWork);
 
     /// <summary>Reports how a run ended.</summary>
     [Alias("FinishJob")]
@@ -51,7 +51,7 @@ public interface INodeSessionGrain : IGrainWithStringKey
     /// <summary>The key of the job's bundle for this attempt (<see cref="IJobGrain.PlaceBundleAsync"/>).</summary>
     /// <exception cref="UnauthorizedAccessException">The node does not run that attempt of the job.</exception>
     [Alias("PlaceBundle")]
-    Task<BundleUploadRecord> PlaceBundleAsync(string apiKey, string jobId, int attempt, string site);
+    Task<BundleUploadRecord> PlaceBundleAsync(string apiKey, string jobId, int attempt, string site, string? sha256Hex);
 
     /// <summary>
     /// Allows a step of the node's upload to its bundle's placement and hands the master (never

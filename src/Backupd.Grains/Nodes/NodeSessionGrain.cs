@@ -34,10 +34,10 @@ public sealed partial class NodeSessionGrain(ILogger<NodeSessionGrain> logger) :
         return await GrainFactory.GetGrain<IJobGrain>(jobId).ReportAsync(NodeId, attempt, report);
     }
 
-    public async Task<LeaseStatus> ReleaseJobAsync(string apiKey, string jobId, int attempt, string reason, JobProgressReport report)
+    public async Task<LeaseStatus> ReleaseJobAsync(string apiKey, string jobId, int attempt, string reason, JobProgressReport report, bool keptWork)
     {
         await AuthenticateAsync(apiKey);
-        return await GrainFactory.GetGrain<IJobGrain>(jobId).ReleaseAsync(NodeId, attempt, reason, report);
+        return await GrainFactory.GetGrain<IJobGrain>(jobId).ReleaseAsync(NodeId, attempt, reason, report, keptWork);
     }
 
     public async Task<LeaseStatus> FinishJobAsync(string apiKey, string jobId, int attempt, JobOutcome outcome)
@@ -61,10 +61,10 @@ public sealed partial class NodeSessionGrain(ILogger<NodeSessionGrain> logger) :
         return settings with { S3 = settings.S3 is { } s3 ? s3 with { AccessKeyId = null, SecretAccessKey = null } : null };
     }
 
-    public async Task<BundleUploadRecord> PlaceBundleAsync(string apiKey, string jobId, int attempt, string site)
+    public async Task<BundleUploadRecord> PlaceBundleAsync(string apiKey, string jobId, int attempt, string site, string? sha256Hex)
     {
         await AuthenticateAsync(apiKey);
-        return await GrainFactory.GetGrain<IJobGrain>(jobId).PlaceBundleAsync(NodeId, attempt, site)
+        return await GrainFactory.GetGrain<IJobGrain>(jobId).PlaceBundleAsync(NodeId, attempt, site, sha256Hex)
             ?? throw new UnauthorizedAccessException($"Node {NodeId} does not run attempt {attempt} of job {jobId}.");
     }
 

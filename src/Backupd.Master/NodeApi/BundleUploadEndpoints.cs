@@ -44,13 +44,21 @@ public static class BundleUploadEndpoints
     private static async Task<Ok<BundlePlacement>> PlaceAsync(string jobId, BundlePlacementRequest body, HttpContext context, IGrainFactory grains)
     {
         var (session, apiKey) = NodeApiEndpoints.Caller(context, grains);
-        var placed = await session.PlaceBundleAsync(apiKey, jobId, body.Attempt, body.Site ?? string.Empty);
+        var placed = await session.PlaceBundleAsync(apiKey, jobId, body.Attempt, body.Site ?? string.Empty, body.Sha256Hex);
         return TypedResults.Ok(new BundlePlacement(placed.Key, placed.FullKey));
     }
 
     private static Task<IResult> StartMultipartAsync(string jobId, BundleUploadRequest body, HttpContext context, IGrainFactory grains, ProviderStorage providers) =>
         RunAsync(context, grains, providers, jobId, body, Step(BundleUploadAction.StartMultipart, body), async (session, apiKey, authority, upload) =>
         {
+            // An upload already under way for this bundle (an earlier attempt's, taken over with
+            // its placement, or this attempt's before the node stopped): it goes on from the parts
+            // the store holds. The node checks each against its own file before skipping it.
+            if (upload is { UploadId: { } existing, Completed: false } && await authority.ListPartsAsync(upload.FullKey, existing, StoreWork) is { } stored)
+            {
+                return TypedResults.Ok(new MultipartUploadStarted(existing) { Stored = stored });
+            }
+
             var uploadId = await authority.StartMultipartAsync(upload.FullKey, upload.Sha256Hex!, StoreWork);
             if (await session.RecordUploadAsync(apiKey, jobId, body.Attempt, new BundleUploadChange(BundleUploadAction.StartMultipart, uploadId)) is { } replaced)
             {

@@ -78,7 +78,7 @@ public static class NodeApiEndpoints
     private static async Task<Ok<LeaseResponse>> ReleaseAsync(string jobId, JobReleaseRequest body, HttpContext context, IGrainFactory grains)
     {
         var (session, apiKey) = Caller(context, grains);
-        return TypedResults.Ok(new LeaseResponse(await session.ReleaseJobAsync(apiKey, jobId, body.Attempt, body.Reason ?? string.Empty, body.Report ?? new JobProgressReport([], []))));
+        return TypedResults.Ok(new LeaseResponse(await session.ReleaseJobAsync(apiKey, jobId, body.Attempt, body.Reason ?? string.Empty, body.Report ?? new JobProgressReport([], []), body.KeptWork)));
     }
 
     private static async Task<Ok<StorageTargetSettings>> StorageAsync(string jobId, JobStorageRequest body, HttpContext context, IGrainFactory grains)

@@ -31,6 +31,9 @@ internal static class CreateBundleStage
         var ratio = bundle.UncompressedBytes > 0 ? (double)bundle.CompressedBytes / bundle.UncompressedBytes : 1;
         context.Reporter.Progress(bundle.CompressedBytes, bundle.CompressedBytes, $"{bundle.CompressedBytes} bytes ({ratio:P0} of {bundle.UncompressedBytes})");
         context.Reporter.Info($"Bundle: {bundle.CompressedBytes} bytes, SHA-256 {bundle.Sha256Hex}");
+        // From here a later attempt need not make the bundle again: a node that stops or crashes
+        // during the upload uploads this one when the job comes back.
+        await WordPressResume.Checkpoint(run, context).WriteAsync(context.WorkDirectory, ct);
     }
 
     private static JsonObject Manifest(WordPressRunState run, StageContext context) => new()

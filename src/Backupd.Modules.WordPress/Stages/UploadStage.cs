@@ -16,11 +16,12 @@ internal static class UploadStage
 
         var storage = await context.OpenStorageAsync(ct);
         using var slot = await context.Resources.AcquireAsync(ResourceKind.Network, ct);
-        var key = await context.PlaceBundleAsync(SiteName(run), ct);
+        var key = await context.PlaceBundleAsync(SiteName(run), bundle.Sha256Hex, ct);
         var size = bundle.CompressedBytes;
         var stored = await storage.UploadAsync(new BundleUpload(WordPressRunState.BundlePath(context), key, size, bundle.Sha256Hex)
         {
             Progress = new SynchronousProgress<long>(done => context.Reporter.Progress(done, size)),
+            KeepWhenCancelled = context.Interrupted,
         }, ct);
         context.Reporter.Info($"Stored as {stored.Key} in {storage.Description}, verified ({stored.Size} bytes, SHA-256 {stored.Sha256Hex})");
         return stored;

@@ -14,4 +14,11 @@ public sealed record BundleUpload(string LocalPath, string Key, long Size, strin
 
     /// <summary>The node's shared upload limit; every byte sent passes through it.</summary>
     public BandwidthLimiter? Bandwidth { get; init; }
+
+    /// <summary>
+    /// Asked when the upload is cancelled: true when the run is only interrupted (the node is
+    /// stopping) and a later attempt goes on with it, so what is stored stays; otherwise an
+    /// unfinished upload is dropped.
+    /// </summary>
+    public Func<bool>? KeepWhenCancelled { get; init; }
 }

@@ -79,16 +79,16 @@ public sealed class NodeApiClient : IDisposable
         (await SendAsync<LeaseResponse>(HttpMethod.Post, NodeApiRoutes.Finish(jobId), new JobFinishRequest(attempt, outcome), cancellationToken)).Status;
 
     /// <summary>Hands a running job back unfinished, so the master queues it again at once.</summary>
-    public async Task<LeaseStatus> ReleaseJobAsync(string jobId, int attempt, string reason, JobProgressReport report, CancellationToken cancellationToken) =>
-        (await SendAsync<LeaseResponse>(HttpMethod.Post, NodeApiRoutes.Release(jobId), new JobReleaseRequest(attempt, reason, report), cancellationToken)).Status;
+    public async Task<LeaseStatus> ReleaseJobAsync(string jobId, int attempt, string reason, JobProgressReport report, bool keptWork, CancellationToken cancellationToken) =>
+        (await SendAsync<LeaseResponse>(HttpMethod.Post, NodeApiRoutes.Release(jobId), new JobReleaseRequest(attempt, reason, report) { KeptWork = keptWork }, cancellationToken)).Status;
 
     /// <summary>The storage of a job this node runs in this attempt.</summary>
     public Task<StorageTargetSettings> GetJobStorageAsync(string jobId, int attempt, string providerId, CancellationToken cancellationToken) =>
         SendAsync<StorageTargetSettings>(HttpMethod.Post, NodeApiRoutes.Storage(jobId), new JobStorageRequest(attempt, providerId), cancellationToken);
 
     /// <summary>Where the job's bundle goes this attempt; the master makes the key, <paramref name="site"/> names the site in it.</summary>
-    public Task<BundlePlacement> PlaceBundleAsync(string jobId, int attempt, string site, CancellationToken cancellationToken) =>
-        SendAsync<BundlePlacement>(HttpMethod.Post, NodeApiRoutes.Bundle(jobId), new BundlePlacementRequest(attempt, site), cancellationToken);
+    public Task<BundlePlacement> PlaceBundleAsync(string jobId, int attempt, string site, string sha256Hex, CancellationToken cancellationToken) =>
+        SendAsync<BundlePlacement>(HttpMethod.Post, NodeApiRoutes.Bundle(jobId), new BundlePlacementRequest(attempt, site) { Sha256Hex = sha256Hex }, cancellationToken);
 
     /// <summary>
     /// One step of the upload of the job's bundle to an S3 provider (<paramref name="route"/> is one

@@ -28,7 +28,10 @@ public sealed partial class JobExecution(
 {
     private static readonly TimeSpan MaxReportInterval = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(5);
-    private const string AttemptMarker = ".backupd-attempt";
+    private const string AttemptMarker = ResumeCheckpoint.NodeFilePrefix + "attempt";
+
+    /// <summary>How long work an interrupted run kept (a finished bundle) may be resumed from, and is kept on disk.</summary>
+    public static readonly TimeSpan KeptWorkLifetime = TimeSpan.FromDays(1);
 
     // A store or network that keeps failing past a request's own retries (about 15 s) gets four
     // more chances over about four minutes before the job fails: a restart or a short outage of
@@ -38,6 +41,7 @@ public sealed partial class JobExecution(
     private readonly JobProgressTracker _tracker = new(module.Stages, time);
     private volatile bool _cancelRequested;
     private volatile bool _leaseLost;
+    private bool _keptWork;
     private readonly SemaphoreSlim _storageGate = new(1, 1);
     private IBundleStorage? _storage;
 
@@ -73,7 +77,7 @@ public sealed partial class JobExecution(
         var reporter = ReportLoopAsync(reporting.Token);
         LogStarting(assignment.JobId, assignment.Module, assignment.Attempt);
 
-        var (result, error) = await RunStagesAsync(workDirectory, linked.Token);
+        var (result, error) = await RunStagesAsync(workDirectory, nodeStopping, linked.Token);
 
         await reporting.CancelAsync();
         await reporter;
@@ -95,25 +99,32 @@ public sealed partial class JobExecution(
         LogFinished(assignment.JobId, state, error);
     }
 
-    private async Task<(StoredBundleInfo? Result, string? Error)> RunStagesAsync(string workDirectory, CancellationToken cancellationToken)
+    private async Task<(StoredBundleInfo? Result, string? Error)> RunStagesAsync(string workDirectory, CancellationToken nodeStopping, CancellationToken cancellationToken)
     {
         string? error = null;
         ModuleRun? run = null;
         var startedAt = time.GetUtcNow();
+        var stages = module.Stages;
+        var resumeAt = 0;
         try
         {
+            var kept = TakeKeptWork(workDirectory);
             Directory.CreateDirectory(workDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             // Read back at the next start if this run never ends: the node then hands the job back at once.
             File.WriteAllText(Path.Combine(workDirectory, AttemptMarker), assignment.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture));
             using var config = JsonDocument.Parse(assignment.ConfigJson);
             run = module.CreateRun(config.RootElement);
+            if (kept is not null)
+            {
+                resumeAt = Resume(run, kept, workDirectory);
+                startedAt = resumeAt > 0 ? kept.WrittenAt : startedAt;
+            }
         }
         catch (Exception ex) when (ex is ModuleConfigException or JsonException or IOException or UnauthorizedAccessException)
         {
             error = ex.Message;
         }
 
-        var stages = module.Stages;
         error = await StageRunner.RunAsync(run, stages, (index, stageToken) => new StageContext
         {
             JobId = assignment.JobId,
@@ -128,8 +139,9 @@ public sealed partial class JobExecution(
             Time = time,
             RunStartedAt = startedAt,
             BackupdVersion = Version,
+            Interrupted = () => run?.Result is null && Interrupted(nodeStopping),
             CancellationToken = stageToken,
-        }, new TrackerObserver(this, stages), error, cancellationToken);
+        }, new TrackerObserver(this, stages), error, resumeAt, cancellationToken);
 
         var result = run?.Result;
         if (run is not null)
@@ -148,8 +160,67 @@ public sealed partial class JobExecution(
 
         (_storage as IDisposable)?.Dispose();
 
-        RemoveWorkDirectory(workDirectory);
+        if (error is null && result is null && Interrupted(nodeStopping) && ResumeCheckpoint.Read(workDirectory) is { } checkpoint)
+        {
+            // The next attempt of this job, on this node, goes on from here.
+            _keptWork = true;
+            LogWorkKept(assignment.JobId, checkpoint.Stage);
+        }
+        else
+        {
+            RemoveWorkDirectory(workDirectory);
+        }
+
         return (error is null && !cancellationToken.IsCancellationRequested ? result : null, error);
+    }
+
+    // Stopped without failing or being cancelled: by the node going down, or by losing the job.
+    private bool Interrupted(CancellationToken nodeStopping) => _leaseLost || (nodeStopping.IsCancellationRequested && !_cancelRequested);
+
+    // What an interrupted earlier attempt of this job left in its work directory: the checkpoint
+    // when it is recent enough to go on from; otherwise the directory is emptied.
+    private ResumeCheckpoint? TakeKeptWork(string workDirectory)
+    {
+        if (!Directory.Exists(workDirectory))
+        {
+            return null;
+        }
+
+        var checkpoint = ResumeCheckpoint.PruneAround(workDirectory);
+        if (checkpoint is not null && time.GetUtcNow() - checkpoint.WrittenAt <= KeptWorkLifetime)
+        {
+            return checkpoint;
+        }
+
+        Directory.Delete(workDirectory, recursive: true);
+        return null;
+    }
+
+    private int Resume(ModuleRun run, ResumeCheckpoint kept, string workDirectory)
+    {
+        var stages = module.Stages;
+        var index = stages.Select(stage => stage.Name).ToList().IndexOf(kept.Stage);
+        if (index > 0 && run.TryResume(kept, workDirectory))
+        {
+            _tracker.Log(JobLogLevel.Info, $"Resuming at {kept.Stage}: an earlier attempt finished {string.Join(", ", stages.Take(index).Select(s => s.Name))} at {kept.WrittenAt:u} and this node kept its work; those stages are not run again");
+            LogResuming(assignment.JobId, kept.Stage);
+            return index;
+        }
+
+        _tracker.Log(JobLogLevel.Warning, $"The work an earlier attempt kept (up to {kept.Stage}) could not be used; starting from the beginning");
+        foreach (var entry in Directory.EnumerateFileSystemEntries(workDirectory).Where(e => Path.GetFileName(e) != AttemptMarker))
+        {
+            if (Directory.Exists(entry))
+            {
+                Directory.Delete(entry, recursive: true);
+            }
+            else
+            {
+                File.Delete(entry);
+            }
+        }
+
+        return 0;
     }
 
     // Stages may run together, so the first to ask opens the storage and the others share it.
@@ -174,8 +245,8 @@ public sealed partial class JobExecution(
         return storageFactory.Create(settings, new MasterUploadGrants(master, assignment.JobId, assignment.Attempt, masterWait, time, MasterAway));
     }
 
-    private async Task<string> PlaceBundleAsync(string site, CancellationToken cancellationToken) =>
-        (await master.CallAsync((api, ct) => api.PlaceBundleAsync(assignment.JobId, assignment.Attempt, site, ct), masterWait, time, cancellationToken, MasterAway)).Key;
+    private async Task<string> PlaceBundleAsync(string site, string sha256Hex, CancellationToken cancellationToken) =>
+        (await master.CallAsync((api, ct) => api.PlaceBundleAsync(assignment.JobId, assignment.Attempt, site, sha256Hex, ct), masterWait, time, cancellationToken, MasterAway)).Key;
 
     private void MasterAway(string reason)
     {
@@ -236,7 +307,13 @@ public sealed partial class JobExecution(
         try
         {
             var link = await master.WaitAsync(timeout.Token);
-            await link.Api.ReleaseJobAsync(assignment.JobId, assignment.Attempt, "the node is shutting down", _tracker.TakeReport(), timeout.Token);
+            await link.Api.ReleaseJobAsync(assignment.JobId, assignment.Attempt, "the node is shutting down", _tracker.TakeReport(), _keptWork, timeout.Token);
+            if (_keptWork)
+            {
+                // Handed back: the next start must not hand this attempt back again.
+                File.Delete(Path.Combine(workRoot, assignment.JobId, AttemptMarker));
+            }
+
             LogReleased(assignment.JobId);
         }
         catch (Exception ex)
@@ -309,7 +386,7 @@ public sealed partial class JobExecution(
             switch (outcome)
             {
                 case StageOutcome.Completed:
-                    tracker.End(index, StageStatus.Completed);
+                    tracker.End(index, StageStatus.Completed, message);
                     break;
                 case StageOutcome.Failed:
                     tracker.End(index, StageStatus.Failed, message);
@@ -329,6 +406,12 @@ public sealed partial class JobExecution(
 
     private static string Version { get; } =
         typeof(JobExecution).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
+
+    [LoggerMessage(LogLevel.Information, "Job {JobId}: resuming at stage {Stage} with the work an earlier attempt kept")]
+    private partial void LogResuming(string jobId, string stage);
+
+    [LoggerMessage(LogLevel.Information, "Job {JobId}: interrupted; its work up to stage {Stage} is kept for the job's next attempt")]
+    private partial void LogWorkKept(string jobId, string stage);
 
     [LoggerMessage(LogLevel.Information, "Job {JobId}: running module {Module}, attempt {Attempt}")]
     private partial void LogStarting(string jobId, string module, int attempt);

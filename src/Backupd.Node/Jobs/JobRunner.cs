@@ -27,6 +27,8 @@ public sealed partial class JobRunner(
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan OutcomeRetryInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan KeptWorkSweepInterval = TimeSpan.FromHours(1);
+    private const string AttemptMarkerName = ResumeCheckpoint.NodeFilePrefix + "attempt";
     private readonly ConcurrentDictionary<string, JobExecution> _running = new();
 
     // Jobs taken and not yet over, counted when taken: a job started a moment ago is in it before
@@ -47,11 +49,24 @@ public sealed partial class JobRunner(
             // Before any new work: a job this node finished may be back in its queue, and taking
             // it again would store its backup twice.
             var delivered = await DeliverPendingOutcomesAsync(stoppingToken);
-            // Jobs a crash interrupted go back to the master now, not when their leases lapse.
-            await HandBackAsync(interrupted.Where(job => !delivered.Contains(job)), stoppingToken);
+            foreach (var done in interrupted.Where(job => delivered.Contains((job.JobId, job.Attempt))))
+            {
+                RemoveWork(Path.Combine(WorkRoot, done.JobId));
+            }
+
+            // Jobs a crash interrupted go back to the master now, not when their leases lapse;
+            // a job whose bundle was kept resumes from it when it comes back.
+            await HandBackAsync(interrupted.Where(job => !delivered.Contains((job.JobId, job.Attempt))), stoppingToken);
+            var nextSweep = time.GetUtcNow() + KeptWorkSweepInterval;
             while (!stoppingToken.IsCancellationRequested)
             {
                 runs.RemoveAll(task => task.IsCompleted);
+                if (time.GetUtcNow() >= nextSweep)
+                {
+                    RemoveExpiredWork();
+                    nextSweep = time.GetUtcNow() + KeptWorkSweepInterval;
+                }
+
                 if (Volatile.Read(ref _taken) < options.Value.MaxJobs && await TryTakeJobAsync(stoppingToken) is ({ } assignment, var nodeId))
                 {
                     Interlocked.Increment(ref _taken);
@@ -104,17 +119,22 @@ public sealed partial class JobRunner(
         return delivered;
     }
 
-    private async Task HandBackAsync(IEnumerable<(string JobId, int Attempt)> interrupted, CancellationToken stoppingToken)
+    private async Task HandBackAsync(IEnumerable<InterruptedRun> interrupted, CancellationToken stoppingToken)
     {
-        foreach (var (jobId, attempt) in interrupted)
+        foreach (var (jobId, attempt, kept) in interrupted)
         {
             while (true)
             {
                 try
                 {
                     var link = await master.WaitAsync(stoppingToken);
-                    var status = await link.Api.ReleaseJobAsync(jobId, attempt, "the node restarted after it stopped unexpectedly", new JobProgressReport([], []), stoppingToken);
-                    LogHandedBack(jobId, attempt, status == LeaseStatus.Lost ? "the master had moved on" : "the master queues it again at once");
+                    var status = await link.Api.ReleaseJobAsync(jobId, attempt, "the node restarted after it stopped unexpectedly", new JobProgressReport([], []), kept, stoppingToken);
+                    LogHandedBack(jobId, attempt, status == LeaseStatus.Lost ? "the master had moved on" : kept ? "the master queues it again at once, and it resumes from the bundle kept" : "the master queues it again at once");
+                    if (kept)
+                    {
+                        ForgetAttempt(jobId);
+                    }
+
                     break;
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested && MasterLink.IsMasterAway(ex))
@@ -202,12 +222,12 @@ public sealed partial class JobRunner(
         }
     }
 
-    // Work dirs left by a crash belong to runs the master has since given up on or re-queued.
-    // Returns the jobs (and attempts) whose runs a crash interrupted, from the marker each run
-    // leaves in its work directory.
-    private List<(string JobId, int Attempt)> ClearLeftoverWork()
+    // Work dirs left by a crash: a run that kept finished work (a bundle) to resume from keeps
+    // it, for a day; any other belongs to a run the master has since given up on or re-queued.
+    // Returns the runs a crash interrupted, from the marker each run leaves in its work directory.
+    private List<InterruptedRun> ClearLeftoverWork()
     {
-        var interrupted = new List<(string JobId, int Attempt)>();
+        var interrupted = new List<InterruptedRun>();
         if (!Directory.Exists(WorkRoot))
         {
             return interrupted;
@@ -215,24 +235,89 @@ public sealed partial class JobRunner(
 
         foreach (var leftover in Directory.EnumerateDirectories(WorkRoot))
         {
-            if (JobExecution.ReadAttemptMarker(leftover) is { } attempt)
+            var attempt = JobExecution.ReadAttemptMarker(leftover);
+            var kept = KeepsWork(leftover);
+            if (attempt is { } interruptedAttempt)
             {
-                interrupted.Add((Path.GetFileName(leftover), attempt));
+                interrupted.Add(new InterruptedRun(Path.GetFileName(leftover), interruptedAttempt, kept));
             }
 
-            try
+            if (kept)
             {
-                Directory.Delete(leftover, recursive: true);
-                LogLeftoverRemoved(leftover);
+                LogWorkKept(leftover);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            else
             {
-                LogLeftoverNotRemoved(leftover, ex.Message);
+                RemoveWork(leftover);
             }
         }
 
         return interrupted;
     }
+
+    // Work kept for a job that never came back to use it (cancelled, finished another way).
+    private void RemoveExpiredWork()
+    {
+        if (!Directory.Exists(WorkRoot))
+        {
+            return;
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(WorkRoot))
+        {
+            if (!_running.ContainsKey(Path.GetFileName(directory)) && !KeepsWork(directory)
+                && time.GetUtcNow() - Directory.GetLastWriteTimeUtc(directory) > JobExecution.KeptWorkLifetime)
+            {
+                RemoveWork(directory);
+            }
+        }
+    }
+
+    private bool KeepsWork(string directory)
+    {
+        try
+        {
+            return ResumeCheckpoint.PruneAround(directory) is { } checkpoint && time.GetUtcNow() - checkpoint.WrittenAt <= JobExecution.KeptWorkLifetime;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private void RemoveWork(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+            LogLeftoverRemoved(directory);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogLeftoverNotRemoved(directory, ex.Message);
+        }
+    }
+
+    // The kept work stays for the next attempt; this one is handed back and must not be again.
+    private void ForgetAttempt(string jobId)
+    {
+        try
+        {
+            File.Delete(Path.Combine(WorkRoot, jobId, AttemptMarkerName));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Handing it back again at the next start only earns a "moved on" answer.
+        }
+    }
+
+    private sealed record InterruptedRun(string JobId, int Attempt, bool Kept);
+
+    [LoggerMessage(LogLevel.Information, "Kept the finished work in {Path} for its job's next attempt to resume from")]
+    private partial void LogWorkKept(string path);
 
     [LoggerMessage(LogLevel.Information, "Job {JobId}: handed attempt {Attempt}, which a crash of this node interrupted, back to the master; {Answer}")]
     private partial void LogHandedBack(string jobId, int attempt, string answer);

@@ -13,8 +13,8 @@ namespace Backupd.Node.Jobs;
 /// </summary>
 public sealed class MasterUploadGrants(MasterLink master, string jobId, int attempt, TimeSpan masterAwayBudget, TimeProvider time, Action<string>? masterAway = null) : IBundleUploadGrants
 {
-    public async Task<string> StartMultipartAsync(string fullKey, long size, string sha256Hex, long partSize, CancellationToken cancellationToken) =>
-        (await SendAsync<MultipartUploadStarted>(NodeApiRoutes.BundleMultipart(jobId), new(attempt, fullKey) { Size = size, Sha256Hex = sha256Hex, PartSize = partSize }, cancellationToken))!.UploadId;
+    public async Task<MultipartUploadStarted> StartMultipartAsync(string fullKey, long size, string sha256Hex, long partSize, CancellationToken cancellationToken) =>
+        (await SendAsync<MultipartUploadStarted>(NodeApiRoutes.BundleMultipart(jobId), new(attempt, fullKey) { Size = size, Sha256Hex = sha256Hex, PartSize = partSize }, cancellationToken))!;
 
     public async Task<PresignedRequest> SignPutAsync(string fullKey, long size, string sha256Hex, CancellationToken cancellationToken) =>
         (await SendAsync<PresignedRequest>(NodeApiRoutes.BundleUrl(jobId), new(attempt, fullKey) { Size = size, Sha256Hex = sha256Hex }, cancellationToken))!;

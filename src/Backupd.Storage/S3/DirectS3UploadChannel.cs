@@ -1,5 +1,6 @@
 using Amazon.S3;
 using Amazon.S3.Model;
+using Backupd.Contracts.NodeApi;
 using Backupd.Modules.Storage;
 
 namespace Backupd.Storage;
@@ -7,8 +8,9 @@ namespace Backupd.Storage;
 /// <summary>The upload's requests signed with the provider's own credentials: only where those live (the master, tests).</summary>
 internal sealed class DirectS3UploadChannel(IAmazonS3 client, S3Requests requests, S3UploadVerifier verifier) : IS3UploadChannel
 {
-    public async Task<string> InitiateAsync(string fullKey, BundleUpload upload, long partSize, CancellationToken cancellationToken) =>
-        (await client.InitiateMultipartUploadAsync(requests.Initiate(fullKey, upload.Sha256Hex), cancellationToken).ConfigureAwait(false)).UploadId;
+    // Holding the credentials, nothing outlives this process's upload to be gone on with.
+    public async Task<MultipartUploadStarted> InitiateAsync(string fullKey, BundleUpload upload, long partSize, CancellationToken cancellationToken) =>
+        new((await client.InitiateMultipartUploadAsync(requests.Initiate(fullKey, upload.Sha256Hex), cancellationToken).ConfigureAwait(false)).UploadId);
 
     public async Task<string?> UploadPartAsync(string fullKey, string uploadId, BundleUpload upload, BundlePart part, CancellationToken cancellationToken) =>
         (await client.UploadPartAsync(requests.Part(upload.LocalPath, fullKey, uploadId, part), cancellationToken).ConfigureAwait(false)).ETag;

@@ -1,4 +1,5 @@
 using Amazon.S3.Model;
+using Backupd.Contracts.NodeApi;
 using Backupd.Modules.Storage;
 
 namespace Backupd.Storage;
@@ -11,8 +12,11 @@ namespace Backupd.Storage;
 /// </summary>
 internal interface IS3UploadChannel
 {
-    /// <summary>Starts a multipart upload of <paramref name="upload"/> under <paramref name="fullKey"/>; returns its upload id.</summary>
-    Task<string> InitiateAsync(string fullKey, BundleUpload upload, long partSize, CancellationToken cancellationToken);
+    /// <summary>
+    /// Starts a multipart upload of <paramref name="upload"/> under <paramref name="fullKey"/>, or
+    /// goes on with one an earlier try began; returns its upload id and the parts already stored.
+    /// </summary>
+    Task<MultipartUploadStarted> InitiateAsync(string fullKey, BundleUpload upload, long partSize, CancellationToken cancellationToken);
 
     /// <summary>Sends one part; returns the ETag the store gave it.</summary>
     Task<string?> UploadPartAsync(string fullKey, string uploadId, BundleUpload upload, BundlePart part, CancellationToken cancellationToken);

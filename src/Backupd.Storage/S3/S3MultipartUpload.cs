@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Backupd.Modules;
+using Backupd.Contracts.NodeApi;
 using Backupd.Modules.Storage;
 
 namespace Backupd.Storage;
@@ -27,16 +28,23 @@ internal sealed class S3MultipartUpload(
     /// <summary>Uploads and completes; returns the digest read on the way.</summary>
     public async Task<BundleDigest> RunAsync(BundleUpload upload, string fullKey, long partSize, UploadProgress progress, CancellationToken cancellationToken)
     {
-        var uploadId = await retry.RunAsync(
+        var started = await retry.RunAsync(
             $"starting the multipart upload of {fullKey}",
             deadline => channel.InitiateAsync(fullKey, upload, partSize, deadline.Token),
             cancellationToken).ConfigureAwait(false);
+        var uploadId = started.UploadId;
+        var stored = started.Stored.GroupBy(part => part.Number).ToDictionary(parts => parts.Key, parts => parts.Last());
         try
         {
-            var (digest, etags) = await UploadPartsAsync(upload, fullKey, uploadId, partSize, progress, cancellationToken).ConfigureAwait(false);
+            var (digest, etags) = await UploadPartsAsync(upload, fullKey, uploadId, partSize, stored, progress, cancellationToken).ConfigureAwait(false);
             S3BundleUploader.RequireExpectedSha256(upload, digest);
             await CompleteAsync(fullKey, uploadId, etags, cancellationToken).ConfigureAwait(false);
             return digest;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && upload.KeepWhenCancelled?.Invoke() == true)
+        {
+            // Interrupted, not given up: the parts stored are the next attempt's head start.
+            throw;
         }
         catch (Exception failure)
         {
@@ -78,7 +86,7 @@ internal sealed class S3MultipartUpload(
     }
 
     private async Task<(BundleDigest Digest, List<PartETag> ETags)> UploadPartsAsync(
-        BundleUpload upload, string fullKey, string uploadId, long partSize, UploadProgress progress, CancellationToken cancellationToken)
+        BundleUpload upload, string fullKey, string uploadId, long partSize, Dictionary<int, StoredPart> stored, UploadProgress progress, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // Hashing runs at most a few parts ahead of the uploads.
@@ -93,7 +101,9 @@ internal sealed class S3MultipartUpload(
             {
                 await foreach (var part in channel.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
                 {
-                    etags[part.Number - 1] = await UploadPartAsync(upload, fullKey, uploadId, part, progress, stop.Token).ConfigureAwait(false);
+                    etags[part.Number - 1] = AlreadyStored(stored, part) is { } kept
+                        ? Skip(kept, part, progress)
+                        : await UploadPartAsync(upload, fullKey, uploadId, part, progress, stop.Token).ConfigureAwait(false);
                 }
             }
             catch (Exception error)
@@ -137,6 +147,20 @@ internal sealed class S3MultipartUpload(
         }
 
         return (digest, etags.Select(etag => etag ?? throw new InvalidOperationException("A part was never uploaded.")).ToList());
+    }
+
+    // A part an earlier try stored counts only when the store's ETag is the MD5 of this part of
+    // the file as read now, at its full length: an opaque ETag (SSE-KMS) proves nothing, so such
+    // a part is sent again.
+    private static StoredPart? AlreadyStored(Dictionary<int, StoredPart> stored, BundlePart part) =>
+        stored.TryGetValue(part.Number, out var kept) && kept.Size == part.Length && S3ETag.Normalize(kept.ETag) == Convert.ToHexStringLower(part.Md5)
+            ? kept
+            : null;
+
+    private static PartETag Skip(StoredPart kept, BundlePart part, UploadProgress progress)
+    {
+        progress.Add(part.Length);
+        return new PartETag(part.Number, kept.ETag);
     }
 
     private Task<PartETag> UploadPartAsync(BundleUpload upload, string fullKey, string uploadId, BundlePart part, UploadProgress progress, CancellationToken cancellationToken) =>

@@ -75,6 +75,14 @@ internal sealed class S3Requests(string bucket, RequestBodyPacing pacing)
         UploadId = uploadId,
     };
 
+    public ListPartsRequest ListParts(string key, string uploadId, int? partNumberMarker) => new()
+    {
+        BucketName = bucket,
+        Key = key,
+        UploadId = uploadId,
+        PartNumberMarker = partNumberMarker?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
     public GetObjectMetadataRequest Head(string key) => new() { BucketName = bucket, Key = key };
 
     public GetObjectRequest Get(string key) => new() { BucketName = bucket, Key = key };

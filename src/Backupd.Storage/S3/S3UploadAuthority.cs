@@ -63,6 +63,36 @@ public sealed class S3UploadAuthority
             async deadline => (await _client.InitiateMultipartUploadAsync(_requests.Initiate(fullKey, sha256Hex), deadline.Token).ConfigureAwait(false)).UploadId,
             cancellationToken);
 
+    /// <summary>The parts the store holds for an unfinished upload; null when the store no longer knows the upload.</summary>
+    /// <exception cref="ModuleFailedException">The store refused or could not be reached; the message says why.</exception>
+    public Task<IReadOnlyList<StoredPart>?> ListPartsAsync(string fullKey, string uploadId, CancellationToken cancellationToken) =>
+        _retry.RunAsync<IReadOnlyList<StoredPart>?>(
+            $"listing the parts of the upload of {fullKey}",
+            async deadline =>
+            {
+                var parts = new List<StoredPart>();
+                try
+                {
+                    // Pages of up to 1,000 parts; an upload has at most 10,000.
+                    for (int? marker = null; ;)
+                    {
+                        var page = await _client.ListPartsAsync(_requests.ListParts(fullKey, uploadId, marker), deadline.Token).ConfigureAwait(false);
+                        parts.AddRange((page.Parts ?? []).Select(part => new StoredPart(part.PartNumber ?? 0, part.Size ?? 0, part.ETag ?? string.Empty)));
+                        if (page.IsTruncated != true || page.NextPartNumberMarker is not { } next)
+                        {
+                            return parts;
+                        }
+
+                        marker = next;
+                    }
+                }
+                catch (AmazonS3Exception error) when (error.ErrorCode == "NoSuchUpload")
+                {
+                    return null;
+                }
+            },
+            cancellationToken);
+
     /// <summary>Assembles the parts the node sent.</summary>
     /// <exception cref="ModuleFailedException">The store refused or could not be reached; the message says why.</exception>
     public Task CompleteMultipartAsync(string fullKey, string uploadId, IReadOnlyList<UploadedPart> parts, CancellationToken cancellationToken)

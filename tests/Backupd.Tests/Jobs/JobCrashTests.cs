@@ -98,26 +98,101 @@ public sealed class JobCrashTests(JobsEndToEndFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_node_killed_mid_upload_hands_the_job_back_when_it_restarts_leaves_no_parts_behind_and_stores_the_bundle_once()
+    public async Task A_node_killed_mid_upload_resumes_it_from_the_parts_stored_when_it_restarts_and_stores_the_bundle_once()
     {
         var prefix = S3TestSetup.UniquePrefix("node-killed-mid-upload");
-        await using var proxy = new S3FaultProxy(fixture.S3);
+        var restarted = false;
+        var partsAfterRestart = new System.Collections.Concurrent.ConcurrentBag<int>();
+        await using var proxy = new S3FaultProxy(fixture.S3)
+        {
+            OnRequest = request =>
+            {
+                if (restarted && request.IsUploadPart)
+                {
+                    partsAfterRestart.Add(request.PartNumber);
+                }
+            },
+        };
         var providerId = await CreateProviderAsync(proxy, prefix);
         var id = await CreateLongUploadJobAsync(providerId);
-        await WaitForAsync(id, job => UploadedBytes(job) > 2 * 1024 * 1024, TimeSpan.FromMinutes(2));
+        // Two of the six 5 MiB parts are stored (they go two at a time), the next two under way.
+        var before = await WaitForAsync(id, job => UploadedBytes(job) > 12 * 1024 * 1024, TimeSpan.FromMinutes(2));
+        var placedAt = PlacedKeys(before).Single();
 
         await _node.KillAsync();
         Assert.NotEmpty(await S3TestSetup.OpenUploadsAsync(fixture.S3, proxy, prefix + "/", CancellationToken.None));
+        restarted = true;
         _node.Start();
 
         var done = await WaitForCompletedAsync(id, attempts: 2, TimeSpan.FromMinutes(3));
-        // The restarted node handed the interrupted run back at once: no lease had to lapse, and the start did not count.
         var log = done.GetProperty("log").EnumerateArray().Select(line => line.GetProperty("message").GetString()!).ToList();
+        // Handed back at once by the restarted node (no lease lapsed, the start not counted)...
         Assert.Contains(log, line => line.Contains("(the node restarted after it stopped unexpectedly). Back in the queue at once", StringComparison.Ordinal));
         Assert.DoesNotContain(log, line => line.Contains("its lease lapsed", StringComparison.Ordinal));
-        Assert.Contains(done.GetProperty("log").EnumerateArray(), line => line.GetProperty("message").GetString()!.StartsWith("Aborted the unfinished upload of", StringComparison.Ordinal)
-            && line.GetProperty("message").GetString()!.Contains("left by attempt 1", StringComparison.Ordinal));
+        // ...then resumed: the bundle not made again, the same key, the same upload, the stored parts not sent again.
+        Assert.Contains(log, line => line.StartsWith("Resuming at upload_remote", StringComparison.Ordinal));
+        Assert.Contains(log, line => line.StartsWith($"Bundle placed at {placedAt} again", StringComparison.Ordinal) && line.Contains("goes on from the parts already stored", StringComparison.Ordinal));
+        Assert.DoesNotContain(log, line => line.StartsWith("Aborted the unfinished upload", StringComparison.Ordinal));
+        Assert.All(done.GetProperty("stages").EnumerateArray().Take(3), stage => Assert.Equal("Done in an earlier attempt; its work was kept", stage.GetProperty("message").GetString()));
+        Assert.Equal(placedAt, done.GetProperty("result").GetProperty("objectKey").GetString());
+        Assert.DoesNotContain(1, partsAfterRestart);
+        Assert.DoesNotContain(2, partsAfterRestart);
+        Assert.Contains(6, partsAfterRestart);
         await AssertStoredOnceAsync(done, prefix, proxy);
+        Assert.Empty(Directory.GetDirectories(Path.Combine(_node.DataDir, "work")));
+    }
+
+    [Fact]
+    public async Task A_node_killed_while_writing_the_bundle_runs_the_job_again_from_the_start_once_restarted()
+    {
+        var prefix = S3TestSetup.UniquePrefix("node-killed-in-bundle");
+        await using var proxy = new S3FaultProxy(fixture.S3);
+        var providerId = await CreateProviderAsync(proxy, prefix);
+        var id = await CreateLongUploadJobAsync(providerId);
+        await WhileWritingTheBundleAsync(id);
+
+        await _node.KillAsync();
+        _node.Start();
+
+        var done = await WaitForCompletedAsync(id, attempts: 2, TimeSpan.FromMinutes(3));
+        var log = done.GetProperty("log").EnumerateArray().Select(line => line.GetProperty("message").GetString()!).ToList();
+        Assert.Contains(log, line => line.Contains("(the node restarted after it stopped unexpectedly). Back in the queue at once", StringComparison.Ordinal));
+        // Nothing finished to resume from: the half-written bundle went, the stages ran again.
+        Assert.DoesNotContain(log, line => line.StartsWith("Resuming", StringComparison.Ordinal));
+        Assert.All(done.GetProperty("stages").EnumerateArray(), stage => Assert.NotEqual("Done in an earlier attempt; its work was kept", stage.GetProperty("message").GetString()));
+        await AssertStoredOnceAsync(done, prefix, proxy);
+        Assert.Empty(Directory.GetDirectories(Path.Combine(_node.DataDir, "work")));
+    }
+
+    [Fact]
+    public async Task A_master_killed_while_the_node_writes_the_bundle_costs_the_job_nothing()
+    {
+        var prefix = S3TestSetup.UniquePrefix("master-killed-in-bundle");
+        await using var proxy = new S3FaultProxy(fixture.S3);
+        var providerId = await CreateProviderAsync(proxy, prefix);
+        var id = await CreateLongUploadJobAsync(providerId);
+        await WhileWritingTheBundleAsync(id);
+
+        await _master.Process.KillAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await _master.StartAsync();
+
+        var done = await WaitForCompletedAsync(id, attempts: 1, TimeSpan.FromMinutes(3));
+        Assert.DoesNotContain(done.GetProperty("log").EnumerateArray(), line => line.GetProperty("message").GetString()!.Contains("lease lapsed", StringComparison.Ordinal));
+        await AssertStoredOnceAsync(done, prefix, proxy);
+    }
+
+    // Returns while the node writes the job's bundle: its file is in the work directory, its
+    // checkpoint (written once the bundle is finished) is not.
+    private async Task WhileWritingTheBundleAsync(string id)
+    {
+        var work = Path.Combine(_node.DataDir, "work", id);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (!(File.Exists(Path.Combine(work, "bundle.tar.zst")) && !File.Exists(Path.Combine(work, ".backupd-checkpoint.json"))))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"job {id} never wrote its bundle");
+            await Task.Delay(5);
+        }
     }
 
     [Fact]
@@ -166,6 +241,10 @@ public sealed class JobCrashTests(JobsEndToEndFixture fixture) : IAsyncLifetime
 
         _node.Start();
         var done = await WaitForCompletedAsync(id, attempts: 2, TimeSpan.FromMinutes(3));
+        // The bundle was finished before the stop: the node kept it, and the upload it left open, and went on with both.
+        var log = done.GetProperty("log").EnumerateArray().Select(line => line.GetProperty("message").GetString()!).ToList();
+        Assert.Contains(log, line => line.StartsWith("Resuming at upload_remote", StringComparison.Ordinal));
+        Assert.Contains(log, line => line.Contains("goes on from the parts already stored", StringComparison.Ordinal));
         await AssertStoredOnceAsync(done, prefix, proxy);
     }
 
@@ -298,6 +377,10 @@ public sealed class JobCrashTests(JobsEndToEndFixture fixture) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, provider.StatusCode);
         return (await provider.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
+
+    private static List<string> PlacedKeys(JsonElement job) =>
+        [.. job.GetProperty("log").EnumerateArray().Select(line => line.GetProperty("message").GetString()!)
+            .Where(line => line.StartsWith("Bundle placed at ", StringComparison.Ordinal)).Select(line => line["Bundle placed at ".Length..].Split(' ')[0])];
 
     private static long UploadedBytes(JsonElement job) =>
         job.GetProperty("stages").EnumerateArray().FirstOrDefault(stage => stage.GetProperty("name").GetString() == "upload_remote") is { ValueKind: JsonValueKind.Object } upload

@@ -124,8 +124,8 @@ public sealed class JobGrainTests(FakeClockSiloFixture silo)
         var id = await CreateAsync(node, providerId: SqliteSiloFixture.ProviderId, maxAttempts: 1);
         var first = (await Job(id).StartAsync(node))!;
 
-        Assert.Equal(LeaseStatus.Lost, await Job(id).ReleaseAsync("some-other-node", first.Attempt, "stopping", NoProgress));
-        Assert.Equal(LeaseStatus.Active, await Job(id).ReleaseAsync(node, first.Attempt, "the node is shutting down", NoProgress));
+        Assert.Equal(LeaseStatus.Lost, await Job(id).ReleaseAsync("some-other-node", first.Attempt, "stopping", NoProgress, false));
+        Assert.Equal(LeaseStatus.Active, await Job(id).ReleaseAsync(node, first.Attempt, "the node is shutting down", NoProgress, false));
         var requeued = (await Job(id).GetAsync())!;
         Assert.Equal(JobState.Pending, requeued.State);
         Assert.Contains(requeued.Log, line => line.Message.Contains("Back in the queue at once; this start does not count", StringComparison.Ordinal));
@@ -134,11 +134,46 @@ public sealed class JobGrainTests(FakeClockSiloFixture silo)
         var second = (await Job(id).StartAsync(node))!;
         Assert.Contains((await Job(id).GetAsync())!.Log, line => line.Message.Contains($"Started on node {node} (attempt 1 of 1)", StringComparison.Ordinal));
         var stored = await PlacedBundles.PlaceAsync(Job(id), node, second.Attempt, verified: true);
-        Assert.Equal(LeaseStatus.Active, await Job(id).ReleaseAsync(node, second.Attempt, "the node is shutting down", NoProgress));
+        Assert.Equal(LeaseStatus.Active, await Job(id).ReleaseAsync(node, second.Attempt, "the node is shutting down", NoProgress, false));
 
         var done = (await Job(id).GetAsync())!;
         Assert.Equal(JobState.Completed, done.State);
         Assert.Equal(stored, done.Result);
+    }
+
+    [Fact]
+    public async Task A_bundle_the_node_kept_when_it_handed_the_job_back_keeps_its_key_and_upload_and_another_bundle_gets_a_place_of_its_own()
+    {
+        var node = NewNodeId();
+        var id = await CreateAsync(node, providerId: SqliteSiloFixture.ProviderId, maxAttempts: 1);
+        var first = (await Job(id).StartAsync(node))!;
+        var sha = new string('b', 64);
+        var placed = (await Job(id).PlaceBundleAsync(node, first.Attempt, "example.org", sha))!;
+        await Job(id).AuthorizeUploadAsync(node, first.Attempt, new BundleUploadStep(BundleUploadAction.StartMultipart, placed.FullKey, 20L << 20, sha, 5L << 20));
+        await Job(id).RecordUploadAsync(node, first.Attempt, new BundleUploadChange(BundleUploadAction.StartMultipart, "upload-1"));
+        Assert.Equal(LeaseStatus.Active, await Job(id).ReleaseAsync(node, first.Attempt, "the node is shutting down", NoProgress, keptWork: true));
+
+        // The node comes back with the bundle it kept: the same place, the same upload, left open for it.
+        var second = (await Job(id).StartAsync(node))!;
+        var again = (await Job(id).PlaceBundleAsync(node, second.Attempt, "example.org", sha))!;
+        Assert.Equal((placed.FullKey, "upload-1", second.Attempt), (again.FullKey, again.UploadId, again.Attempt));
+        Assert.DoesNotContain((await Job(id).GetAsync())!.Log, line => line.Message.Contains("abort", StringComparison.OrdinalIgnoreCase));
+        var step = await Job(id).AuthorizeUploadAsync(node, second.Attempt, new BundleUploadStep(BundleUploadAction.SignPart, placed.FullKey, UploadId: "upload-1", PartNumber: 4));
+        Assert.Equal(4, step!.PartCount);
+
+        // Handed back again, but the node made another bundle: a place of its own, and the upload
+        // of the one no attempt goes on with is dropped (the test's provider is a folder: said why not).
+        Assert.Equal(LeaseStatus.Active, await Job(id).ReleaseAsync(node, second.Attempt, "the node is shutting down", NoProgress, keptWork: true));
+        var third = (await Job(id).StartAsync(node))!;
+        var other = (await Job(id).PlaceBundleAsync(node, third.Attempt, "other.example", new string('c', 64)))!;
+        Assert.NotEqual(placed.FullKey, other.FullKey);
+        Assert.Null(other.UploadId);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!(await Job(id).GetAsync())!.Log.Any(line => line.Message.Contains($"upload of {placed.FullKey} left by attempt {second.Attempt}", StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the abandoned upload was never dealt with");
+            await Task.Delay(100);
+        }
     }
 
     [Fact]

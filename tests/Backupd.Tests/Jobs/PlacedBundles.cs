@@ -10,7 +10,7 @@ internal static class PlacedBundles
     public static async Task<JobResult> PlaceAsync(IJobGrain job, string node, int attempt, bool verified = false, long size = 42, string site = "example.org")
     {
         var sha = new string('a', 64);
-        var placed = await job.PlaceBundleAsync(node, attempt, site) ?? throw new InvalidOperationException("The job refused to place its bundle.");
+        var placed = await job.PlaceBundleAsync(node, attempt, site, null) ?? throw new InvalidOperationException("The job refused to place its bundle.");
         if (verified)
         {
             await job.AuthorizeUploadAsync(node, attempt, new BundleUploadStep(BundleUploadAction.SignPut, placed.FullKey, size, sha));

@@ -147,7 +147,7 @@ public sealed class NodeApiAttackerTests(SharedMasterFixture fixture) : IAsyncLi
         Assert.Equal(LeaseStatus.Lost, await nodeA.FinishJobAsync(jobId, assignment.Attempt, new JobOutcome(JobState.Completed, new JobResult("forged.tar.zst", 1, new string('0', 64)), null, report), None));
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => nodeA.GetJobStorageAsync(jobId, assignment.Attempt, provider, None));
         // Handing back another node's job would put it back in the queue under that node's feet.
-        Assert.Equal(LeaseStatus.Lost, await nodeA.ReleaseJobAsync(jobId, assignment.Attempt, "not mine", report, None));
+        Assert.Equal(LeaseStatus.Lost, await nodeA.ReleaseJobAsync(jobId, assignment.Attempt, "not mine", report, keptWork: false, None));
 
         var job = await _api.GetJsonAsync($"/api/v1/jobs/{jobId}");
         Assert.Equal("running", job.GetProperty("state").GetString());

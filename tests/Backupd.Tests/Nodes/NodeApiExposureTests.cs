@@ -48,7 +48,7 @@ public sealed class NodeApiExposureTests : IAsyncLifetime
         Assert.Null(storage.S3!.SecretAccessKey);
         Assert.Contains("site-db-password-Wq7", assignment.ConfigJson, StringComparison.Ordinal);
         // A signed URL writes the job's bundle for a minute: whoever reads it could use it.
-        var placed = await api.PlaceBundleAsync(assignment.JobId, assignment.Attempt, "wire", CancellationToken.None);
+        var placed = await api.PlaceBundleAsync(assignment.JobId, assignment.Attempt, "wire", new string('a', 64), CancellationToken.None);
         var signed = await api.SendUploadStepAsync<PresignedRequest>(NodeApiRoutes.BundleUrl(assignment.JobId),
             new BundleUploadRequest(assignment.Attempt, placed.FullKey) { Size = 10, Sha256Hex = new string('a', 64) }, CancellationToken.None);
         var signature = System.Web.HttpUtility.ParseQueryString(new Uri(signed!.Url).Query)["X-Amz-Signature"]!;

@@ -39,6 +39,8 @@ public sealed class ProxiedRequest
 
     public bool IsAbort => Method == "DELETE" && Query.ContainsKey("uploadId");
 
+    public bool IsListParts => Method == "GET" && Query.ContainsKey("uploadId");
+
     public bool IsInitiate => Method == "POST" && Query.ContainsKey("uploads");
 
     public bool IsListUploads => Method == "GET" && Query.ContainsKey("uploads") && Path.Trim('/').IndexOf('/', StringComparison.Ordinal) < 0;

@@ -140,6 +140,13 @@ internal sealed class S3FaultProxy : IAsyncDisposable
             return;
         }
 
+        if (request.IsListParts)
+        {
+            var (status, body) = _shim.ListParts(request);
+            await RespondAsync(stream, status, body);
+            return;
+        }
+
         if (request.IsListUploads)
         {
             var (status, body) = _shim.List(request);

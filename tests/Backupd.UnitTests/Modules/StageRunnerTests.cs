@@ -140,10 +140,35 @@ public sealed class StageRunnerTests
     {
         var observer = new RecordingStageObserver();
 
-        var error = await StageRunner.RunAsync(null, [new("a", ""), new("cleanup", "", AlwaysRuns: true)], (_, ct) => Context(ct), observer, "bad config", CancellationToken.None);
+        var error = await StageRunner.RunAsync(null, [new("a", ""), new("cleanup", "", AlwaysRuns: true)], (_, ct) => Context(ct), observer, "bad config", resumeAt: 0, CancellationToken.None);
 
         Assert.Equal("bad config", error);
         Assert.Equal([StageOutcome.Skipped, StageOutcome.Skipped], observer.Outcomes());
+    }
+
+    [Fact]
+    public async Task A_resumed_run_reports_the_earlier_stages_done_and_runs_only_the_rest()
+    {
+        var run = new ScriptedRun();
+        var observer = new RecordingStageObserver();
+
+        var error = await StageRunner.RunAsync(run, [new("dump", "", RunsAlongsideNext: true), new("files", ""), new("bundle", ""), new("upload", ""), new("cleanup", "", AlwaysRuns: true)],
+            (_, ct) => Context(ct), observer, earlierError: null, resumeAt: 3, CancellationToken.None);
+
+        Assert.Null(error);
+        Assert.Equal(["start upload", "end upload", "start cleanup", "end cleanup"], run.Events);
+        Assert.Equal(Enumerable.Repeat(StageOutcome.Completed, 5), observer.Outcomes());
+    }
+
+    [Fact]
+    public async Task A_run_that_could_not_start_is_not_resumed()
+    {
+        var observer = new RecordingStageObserver();
+
+        var error = await StageRunner.RunAsync(null, [new("a", ""), new("b", ""), new("cleanup", "", AlwaysRuns: true)], (_, ct) => Context(ct), observer, "bad config", resumeAt: 2, CancellationToken.None);
+
+        Assert.Equal("bad config", error);
+        Assert.Equal([StageOutcome.Skipped, StageOutcome.Skipped, StageOutcome.Skipped], observer.Outcomes());
     }
 
     [Theory]
@@ -161,7 +186,7 @@ public sealed class StageRunnerTests
         var observer = new RecordingStageObserver();
 
         var error = await StageRunner.RunAsync(run, [new("bundle", ""), new("upload", "")],
-            (_, ct) => Context(ct, [.. Enumerable.Repeat(TimeSpan.Zero, retries)], new WarningReporter(warnings)), observer, earlierError: null, CancellationToken.None);
+            (_, ct) => Context(ct, [.. Enumerable.Repeat(TimeSpan.Zero, retries)], new WarningReporter(warnings)), observer, earlierError: null, resumeAt: 0, CancellationToken.None);
 
         Assert.Equal(expected, error);
         // The stage before is not run again: its work stands.
@@ -184,7 +209,7 @@ public sealed class StageRunnerTests
     }
 
     private static Task<string?> RunAsync(ScriptedRun run, StageDefinition[] stages, RecordingStageObserver observer, CancellationToken cancellationToken = default) =>
-        StageRunner.RunAsync(run, stages, (_, ct) => Context(ct), observer, earlierError: null, cancellationToken);
+        StageRunner.RunAsync(run, stages, (_, ct) => Context(ct), observer, earlierError: null, resumeAt: 0, cancellationToken);
 
     private static StageContext Context(CancellationToken cancellationToken, TimeSpan[]? retryDelays = null, IStageReporter? reporter = null) => new()
     {
@@ -196,7 +221,7 @@ public sealed class StageRunnerTests
         Reporter = reporter ?? new NullStageReporter(),
         TransientRetryDelays = retryDelays ?? [],
         OpenStorageAsync = _ => throw new InvalidOperationException("no storage in these tests"),
-        PlaceBundleAsync = (_, _) => throw new InvalidOperationException("no storage in these tests"),
+        PlaceBundleAsync = (_, _, _) => throw new InvalidOperationException("no storage in these tests"),
         RunStartedAt = DateTimeOffset.UnixEpoch,
         BackupdVersion = "test",
         CancellationToken = cancellationToken,

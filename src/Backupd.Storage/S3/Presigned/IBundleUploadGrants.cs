@@ -16,8 +16,8 @@ namespace Backupd.Storage;
 /// </remarks>
 public interface IBundleUploadGrants
 {
-    /// <summary>Has the master start a multipart upload to <paramref name="fullKey"/>; returns its id.</summary>
-    Task<string> StartMultipartAsync(string fullKey, long size, string sha256Hex, long partSize, CancellationToken cancellationToken);
+    /// <summary>Has the master start a multipart upload to <paramref name="fullKey"/>, or go on with the one under way; returns its id and the parts already stored.</summary>
+    Task<MultipartUploadStarted> StartMultipartAsync(string fullKey, long size, string sha256Hex, long partSize, CancellationToken cancellationToken);
 
     /// <summary>A signed PUT of the whole bundle.</summary>
     Task<PresignedRequest> SignPutAsync(string fullKey, long size, string sha256Hex, CancellationToken cancellationToken);

@@ -15,7 +15,7 @@ namespace Backupd.Storage;
 /// </summary>
 internal sealed class PresignedS3UploadChannel(IBundleUploadGrants grants, HttpClient http, S3RetryPolicy retry) : IS3UploadChannel
 {
-    public Task<string> InitiateAsync(string fullKey, BundleUpload upload, long partSize, CancellationToken cancellationToken) =>
+    public Task<MultipartUploadStarted> InitiateAsync(string fullKey, BundleUpload upload, long partSize, CancellationToken cancellationToken) =>
         grants.StartMultipartAsync(fullKey, upload.Size, upload.Sha256Hex, partSize, cancellationToken);
 
     public async Task<string?> UploadPartAsync(string fullKey, string uploadId, BundleUpload upload, BundlePart part, CancellationToken cancellationToken)

@@ -76,11 +76,11 @@ public sealed class WordPressRunTests(WordPressFixture wordPress) : IDisposable
             Resources = resources,
             Reporter = new NullStageReporter(),
             OpenStorageAsync = _ => Task.FromResult<IBundleStorage>(storage),
-            PlaceBundleAsync = (siteName, _) => Task.FromResult(BundleKey.Compose("node", "wordpress", siteName, DateTimeOffset.UtcNow, "run-test")),
+            PlaceBundleAsync = (siteName, _, _) => Task.FromResult(BundleKey.Compose("node", "wordpress", siteName, DateTimeOffset.UtcNow, "run-test")),
             RunStartedAt = DateTimeOffset.UtcNow,
             BackupdVersion = "test",
             CancellationToken = ct,
-        }, outcomes, earlierError: null, timeout.Token);
+        }, outcomes, earlierError: null, resumeAt: 0, timeout.Token);
 
         Assert.False(timeout.IsCancellationRequested, "the stages did not finish within two minutes");
         Assert.Null(error);

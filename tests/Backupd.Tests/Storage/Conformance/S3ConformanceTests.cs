@@ -122,8 +122,13 @@ internal sealed class AuthorityGrants(S3BundleStorage master) : IBundleUploadGra
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
 
-    public Task<string> StartMultipartAsync(string fullKey, long size, string sha256Hex, long partSize, CancellationToken cancellationToken) =>
-        master.Authority.StartMultipartAsync(fullKey, sha256Hex, cancellationToken);
+    /// <summary>An upload under way to go on with, as the master does for a job whose node kept its bundle.</summary>
+    public string? ResumeUploadId { get; set; }
+
+    public async Task<MultipartUploadStarted> StartMultipartAsync(string fullKey, long size, string sha256Hex, long partSize, CancellationToken cancellationToken) =>
+        ResumeUploadId is { } existing && await master.Authority.ListPartsAsync(fullKey, existing, cancellationToken) is { } stored
+            ? new MultipartUploadStarted(existing) { Stored = stored }
+            : new MultipartUploadStarted(await master.Authority.StartMultipartAsync(fullKey, sha256Hex, cancellationToken));
 
     public Task<PresignedRequest> SignPutAsync(string fullKey, long size, string sha256Hex, CancellationToken cancellationToken) =>
         master.Authority.SignPutAsync(fullKey, sha256Hex, DateTimeOffset.UtcNow + Lifetime);
