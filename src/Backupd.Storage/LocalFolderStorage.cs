@@ -39,7 +39,7 @@ public sealed class LocalFolderStorage : IBundleStorage
         var fullKey = BundleKey.WithPrefix(_prefix, upload.Key);
         var destination = PathFor(fullKey);
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-        RemoveStalePartials(Path.GetDirectoryName(destination)!);
+        RemoveStalePartials(Path.GetDirectoryName(destination)!, destination);
         var partial = $"{destination}.partial-{Guid.NewGuid():N}";
         long size;
         string sha256;
@@ -72,12 +72,14 @@ public sealed class LocalFolderStorage : IBundleStorage
 
     // A copy a crash (kill -9, power loss) interrupted stays under its temporary name. The next
     // upload to the same site's folder removes those that have not been written to for a day: a
-    // copy in progress, however slow, writes far more often than that.
-    private static void RemoveStalePartials(string directory)
+    // copy in progress, however slow, writes far more often than that. A copy to this very
+    // bundle's key goes whatever its age: the key is the job's, and this is the job's latest
+    // attempt (resumed with the bundle an earlier one left), which writes it anew.
+    private static void RemoveStalePartials(string directory, string destination)
     {
         foreach (var file in new DirectoryInfo(directory).EnumerateFiles($"*{BundleKey.Extension}.partial-*"))
         {
-            if (DateTime.UtcNow - file.LastWriteTimeUtc > StalePartialAge)
+            if (DateTime.UtcNow - file.LastWriteTimeUtc > StalePartialAge || file.FullName.StartsWith(destination + ".partial-", StringComparison.Ordinal))
             {
                 try
                 {

@@ -255,7 +255,9 @@ public sealed partial class JobRunner(
         return interrupted;
     }
 
-    // Work kept for a job that never came back to use it (cancelled, finished another way).
+    // Work kept for a job that never came back to use it (cancelled, finished another way). Only
+    // looked at, never pruned: a job may be starting in its directory this very moment, and a
+    // directory written to within the lifetime is left alone.
     private void RemoveExpiredWork()
     {
         if (!Directory.Exists(WorkRoot))
@@ -265,14 +267,16 @@ public sealed partial class JobRunner(
 
         foreach (var directory in Directory.EnumerateDirectories(WorkRoot))
         {
-            if (!_running.ContainsKey(Path.GetFileName(directory)) && !KeepsWork(directory)
-                && time.GetUtcNow() - Directory.GetLastWriteTimeUtc(directory) > JobExecution.KeptWorkLifetime)
+            var expired = time.GetUtcNow() - Directory.GetLastWriteTimeUtc(directory) > JobExecution.KeptWorkLifetime
+                && (ResumeCheckpoint.Read(directory) is not { } checkpoint || time.GetUtcNow() - checkpoint.WrittenAt > JobExecution.KeptWorkLifetime);
+            if (expired && !_running.ContainsKey(Path.GetFileName(directory)))
             {
                 RemoveWork(directory);
             }
         }
     }
 
+    // At start, nothing runs yet: what a checkpoint does not name goes.
     private bool KeepsWork(string directory)
     {
         try

@@ -16,20 +16,24 @@ public sealed class LocalFolderStorageTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public async Task A_copy_a_crash_left_under_its_temporary_name_is_removed_by_the_next_upload_to_that_folder_and_one_in_progress_is_not()
+    public async Task A_copy_a_crash_left_under_its_temporary_name_is_removed_by_the_next_upload_to_that_folder_or_key_and_one_in_progress_is_not()
     {
         var root = Directory.CreateDirectory(_temp.Combine("nas")).FullName;
         var folder = Directory.CreateDirectory(Path.Combine(root, "n", "wordpress", "s")).FullName;
         var crashed = Path.Combine(folder, "20261201T000000Z-old.tar.zst.partial-0123456789abcdef0123456789abcdef");
         var inProgress = Path.Combine(folder, "20261202T000000Z-now.tar.zst.partial-fedcba9876543210fedcba9876543210");
+        // An earlier attempt's copy to this very key, interrupted a moment ago: this upload replaces it.
+        var sameKey = Path.Combine(folder, "b.tar.zst.partial-00112233445566778899aabbccddeeff");
         await File.WriteAllBytesAsync(crashed, new byte[100]);
         await File.WriteAllBytesAsync(inProgress, new byte[100]);
+        await File.WriteAllBytesAsync(sameKey, new byte[100]);
         File.SetLastWriteTimeUtc(crashed, DateTime.UtcNow.AddDays(-2));
         using var bundle = TestBundle.Create(1000);
 
         await new LocalFolderStorage(root, "").UploadAsync(bundle.Upload("n/wordpress/s/b.tar.zst"), CancellationToken.None);
 
         Assert.False(File.Exists(crashed));
+        Assert.False(File.Exists(sameKey));
         Assert.True(File.Exists(inProgress));
         Assert.True(File.Exists(Path.Combine(folder, "b.tar.zst")));
     }
