@@ -190,6 +190,16 @@ public sealed partial class JobGrain(
             throw new ArgumentException($"A run cannot finish as {outcome.State}.", nameof(outcome));
         }
 
+        if (outcome.State == JobState.Cancelled && CheckedBundle is { } checkedBundle)
+        {
+            ApplyReport(outcome.Report);
+            CompleteWith(checkedBundle, $"Node {nodeId} stopped for the cancel");
+            await SaveAsync();
+            LogFinished(JobId, JobState.Completed, nodeId);
+            await NotifyScheduleAsync();
+            return LeaseStatus.Active;
+        }
+
         if (outcome.State == JobState.Completed && outcome.Result is { } reported && await RefuseResultAsync(attempt, reported) is { } refusal)
         {
             // The master, not the node, says where a job's bundle goes and what is there: a key
@@ -455,13 +465,16 @@ public sealed partial class JobGrain(
     }
 
     // The master itself found this attempt's bundle stored and whole: the backup is done, whatever
-    // became of the node before it could say so. Running it again would only store a second copy.
+    // became of the node before it could say so. Running it again would only store a second copy;
+    // a cancel that comes after it has nothing left to stop, and ending cancelled would leave a
+    // checked bundle in storage that no job points to and no retention ever removes.
     private BundleUploadRecord? CheckedBundle =>
-        !State.CancelRequested && State.Bundle is { Verified: true, Size: not null, Sha256Hex: not null } bundle && bundle.Attempt == State.Attempts ? bundle : null;
+        State.Bundle is { Verified: true, Size: not null, Sha256Hex: not null } bundle && bundle.Attempt == State.Attempts ? bundle : null;
 
     private void CompleteWith(BundleUploadRecord checkedBundle, string why)
     {
-        AddLog(JobLogLevel.Warning, $"{why}, after the master had checked its bundle at {checkedBundle.FullKey}. Completed with that bundle");
+        var lateCancel = State.CancelRequested ? " (the cancel came too late to stop it)" : string.Empty;
+        AddLog(JobLogLevel.Warning, $"{why}, after the master had checked its bundle at {checkedBundle.FullKey}. Completed with that bundle{lateCancel}");
         State.Result = new JobResult(checkedBundle.FullKey, checkedBundle.Size!.Value, checkedBundle.Sha256Hex!);
         End(JobState.Completed, error: null);
     }

@@ -177,6 +177,23 @@ public sealed class JobGrainTests(FakeClockSiloFixture silo)
     }
 
     [Fact]
+    public async Task A_cancel_that_comes_after_the_master_checked_the_bundle_completes_the_job_with_it_instead_of_orphaning_it()
+    {
+        var node = NewNodeId();
+        var id = await CreateAsync(node, providerId: SqliteSiloFixture.ProviderId);
+        var first = (await Job(id).StartAsync(node))!;
+        var stored = await PlacedBundles.PlaceAsync(Job(id), node, first.Attempt, verified: true);
+
+        await Job(id).CancelAsync();
+        Assert.Equal(LeaseStatus.Active, await Job(id).FinishAsync(node, first.Attempt, new JobOutcome(JobState.Cancelled, null, null, NoProgress)));
+
+        var done = (await Job(id).GetAsync())!;
+        Assert.Equal(JobState.Completed, done.State);
+        Assert.Equal(stored, done.Result);
+        Assert.Contains(done.Log, line => line.Message.EndsWith("Completed with that bundle (the cancel came too late to stop it)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_lapsed_lease_puts_the_job_back_in_its_queue_then_fails_it_when_attempts_run_out()
     {
         var node = NewNodeId();
