@@ -95,7 +95,7 @@ public static class MasterHost
         ListenEndpoints.EnsureAvailable(options);
         try
         {
-            await ((IHost)app).RunAsync(cancellationToken);
+            return await HostExit.RunAsync(app, cancellationToken);
         }
         catch (Exception ex) when (ex is SqliteException or UnauthorizedAccessException)
         {
@@ -114,7 +114,5 @@ public static class MasterHost
         {
             throw new StartupFailedException(ListenEndpoints.DescribeTakenOrleansPort(options), ex);
         }
-
-        return 0;
     }
 }

@@ -40,7 +40,6 @@ public static class NodeHost
         builder.Services.AddBackupdJobs(options);
 
         using var host = builder.Build();
-        await host.RunAsync(cancellationToken);
-        return Environment.ExitCode;
+        return await HostExit.RunAsync(host, cancellationToken);
     }
 }
