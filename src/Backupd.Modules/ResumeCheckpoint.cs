@@ -73,10 +73,17 @@ public sealed record ResumeCheckpoint(string Stage, DateTimeOffset WrittenAt, IR
     {
         var checkpoint = Read(workDirectory);
         var keep = new HashSet<string>(checkpoint?.Files ?? [], StringComparer.Ordinal);
-        foreach (var entry in Directory.EnumerateFileSystemEntries(workDirectory))
+        EmptyDirectory(workDirectory, name => (checkpoint is not null && name.StartsWith(NodeFilePrefix, StringComparison.Ordinal) && !name.EndsWith(".new", StringComparison.Ordinal)) || keep.Contains(name));
+        return checkpoint;
+    }
+
+    /// <summary>Removes every entry of <paramref name="directory"/> whose name <paramref name="keep"/> does not accept; a symbolic link goes, never what it points to.</summary>
+    public static void EmptyDirectory(string directory, Func<string, bool> keep)
+    {
+        ArgumentNullException.ThrowIfNull(keep);
+        foreach (var entry in Directory.EnumerateFileSystemEntries(directory))
         {
-            var name = Path.GetFileName(entry);
-            if ((checkpoint is not null && name.StartsWith(NodeFilePrefix, StringComparison.Ordinal) && !name.EndsWith(".new", StringComparison.Ordinal)) || keep.Contains(name))
+            if (keep(Path.GetFileName(entry)))
             {
                 continue;
             }
@@ -90,8 +97,6 @@ public sealed record ResumeCheckpoint(string Stage, DateTimeOffset WrittenAt, IR
                 File.Delete(entry);
             }
         }
-
-        return checkpoint;
     }
 
     private static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);

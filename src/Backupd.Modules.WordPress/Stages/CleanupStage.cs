@@ -18,17 +18,7 @@ internal static class CleanupStage
 
         if (Directory.Exists(context.WorkDirectory))
         {
-            foreach (var entry in Directory.EnumerateFileSystemEntries(context.WorkDirectory))
-            {
-                if (Directory.Exists(entry))
-                {
-                    Directory.Delete(entry, recursive: true);
-                }
-                else
-                {
-                    File.Delete(entry);
-                }
-            }
+            ResumeCheckpoint.EmptyDirectory(context.WorkDirectory, _ => false);
         }
     }
 }

@@ -61,6 +61,12 @@ public sealed partial class JobExecution(
         }
     }
 
+    /// <summary>
+    /// Removes the attempt marker from <paramref name="workDirectory"/> once the attempt was handed
+    /// back, so the next start does not hand it back again; the kept work stays.
+    /// </summary>
+    public static void ForgetAttemptMarker(string workDirectory) => File.Delete(Path.Combine(workDirectory, AttemptMarker));
+
     /// <summary>Stops the run at its next checkpoint because an admin cancelled it.</summary>
     public void RequestCancel()
     {
@@ -208,18 +214,7 @@ public sealed partial class JobExecution(
         }
 
         _tracker.Log(JobLogLevel.Warning, $"The work an earlier attempt kept (up to {kept.Stage}) could not be used; starting from the beginning");
-        foreach (var entry in Directory.EnumerateFileSystemEntries(workDirectory).Where(e => Path.GetFileName(e) != AttemptMarker))
-        {
-            if (Directory.Exists(entry))
-            {
-                Directory.Delete(entry, recursive: true);
-            }
-            else
-            {
-                File.Delete(entry);
-            }
-        }
-
+        ResumeCheckpoint.EmptyDirectory(workDirectory, name => name == AttemptMarker);
         return 0;
     }
 
@@ -311,7 +306,7 @@ public sealed partial class JobExecution(
             if (_keptWork)
             {
                 // Handed back: the next start must not hand this attempt back again.
-                File.Delete(Path.Combine(workRoot, assignment.JobId, AttemptMarker));
+                ForgetAttemptMarker(Path.Combine(workRoot, assignment.JobId));
             }
 
             LogReleased(assignment.JobId);

@@ -28,7 +28,6 @@ public sealed partial class JobRunner(
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan OutcomeRetryInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan KeptWorkSweepInterval = TimeSpan.FromHours(1);
-    private const string AttemptMarkerName = ResumeCheckpoint.NodeFilePrefix + "attempt";
     private readonly ConcurrentDictionary<string, JobExecution> _running = new();
 
     // Jobs taken and not yet over, counted when taken: a job started a moment ago is in it before
@@ -310,7 +309,7 @@ public sealed partial class JobRunner(
     {
         try
         {
-            File.Delete(Path.Combine(WorkRoot, jobId, AttemptMarkerName));
+            JobExecution.ForgetAttemptMarker(Path.Combine(WorkRoot, jobId));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

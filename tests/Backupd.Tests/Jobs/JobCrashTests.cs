@@ -33,12 +33,7 @@ public sealed class JobCrashTests(JobsEndToEndFixture fixture) : IAsyncLifetime
             ["BACKUPD_MAX_BANDWIDTH_MBPS"] = BandwidthMbps.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["BACKUPD_S3_PART_SIZE_MIB"] = "5",
         });
-        _node.Start();
-        var code = await _node.WaitForCodeAsync();
-        using var approve = await _api.ApproveAsync(code);
-        approve.EnsureSuccessStatusCode();
-        _nodeId = (await approve.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        await _node.Process.WaitForOutputAsync($"Connected to the master as node {_nodeId}", TimeSpan.FromSeconds(60));
+        _nodeId = await JobsEndToEndFixture.EnrolAsync(_node, _api);
     }
 
     public async Task DisposeAsync()

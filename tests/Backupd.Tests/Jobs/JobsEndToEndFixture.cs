@@ -46,18 +46,25 @@ public sealed class JobsEndToEndFixture : IAsyncLifetime
         await Master.StartAsync();
         Api = new MasterApi(Master.Http, await Master.IssueTokenAsync());
         Node = new NodeProcess(Master.BaseUrl, new Dictionary<string, string> { ["BACKUPD_MAX_BANDWIDTH_MBPS"] = NodeBandwidthMbps.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        Node.Start();
-        var code = await Node.WaitForCodeAsync();
-        using var approve = await Api.ApproveAsync(code);
-        approve.EnsureSuccessStatusCode();
-        NodeId = (await approve.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        await Node.Process.WaitForOutputAsync($"Connected to the master as node {NodeId}", TimeSpan.FromSeconds(60));
+        NodeId = await EnrolAsync(Node, Api);
 
         using var provider = await Api.SendAsync(HttpMethod.Post, "/api/v1/providers", new { name = "local test", type = "local", path = StorageDir, prefix = ProviderPrefix });
         Assert.Equal(HttpStatusCode.Created, provider.StatusCode);
         ProviderId = (await provider.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         await wordPress;
         await s3;
+    }
+
+    /// <summary>Starts <paramref name="node"/>, approves the code it shows and waits until it is connected; returns its id.</summary>
+    public static async Task<string> EnrolAsync(NodeProcess node, MasterApi api)
+    {
+        node.Start();
+        var code = await node.WaitForCodeAsync();
+        using var approve = await api.ApproveAsync(code);
+        approve.EnsureSuccessStatusCode();
+        var nodeId = (await approve.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        await node.Process.WaitForOutputAsync($"Connected to the master as node {nodeId}", TimeSpan.FromSeconds(60));
+        return nodeId;
     }
 
     /// <summary>Queues a job and returns its id.</summary>

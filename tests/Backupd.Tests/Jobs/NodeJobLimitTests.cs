@@ -61,12 +61,7 @@ public sealed class NodeJobLimitTests(JobsEndToEndFixture fixture)
     {
         var site = await fixture.WordPress.CreateSiteAsync();
         await using var node = new NodeProcess(fixture.Master.BaseUrl, new Dictionary<string, string> { ["BACKUPD_MAX_JOBS"] = maxJobs.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        node.Start();
-        var code = await node.WaitForCodeAsync();
-        using var approve = await fixture.Api.ApproveAsync(code);
-        approve.EnsureSuccessStatusCode();
-        var nodeId = (await approve.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        await node.Process.WaitForOutputAsync($"Connected to the master as node {nodeId}", TimeSpan.FromSeconds(60));
+        var nodeId = await JobsEndToEndFixture.EnrolAsync(node, fixture.Api);
 
         var jobs = new List<string>();
         for (var i = 0; i < 20; i++)

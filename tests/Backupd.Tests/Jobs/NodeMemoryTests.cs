@@ -30,12 +30,7 @@ public sealed class NodeMemoryTests(JobsEndToEndFixture fixture, Xunit.Abstracti
         nodeEnvironment.Remove("BACKUPD_DATA_DIR");
         nodeEnvironment["BACKUPD_MAX_JOBS"] = "1";
         await using var node = new NodeProcess(fixture.Master.BaseUrl, nodeEnvironment);
-        node.Start();
-        var code = await node.WaitForCodeAsync();
-        using var approve = await fixture.Api.ApproveAsync(code);
-        approve.EnsureSuccessStatusCode();
-        var nodeId = (await approve.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        await node.Process.WaitForOutputAsync($"Connected to the master as node {nodeId}", TimeSpan.FromSeconds(60));
+        var nodeId = await JobsEndToEndFixture.EnrolAsync(node, fixture.Api);
         using var provider = await fixture.Api.SendAsync(HttpMethod.Post, "/api/v1/providers", new
         {
             name = "memory", type = "s3", endpoint = proxy.ServiceUrl, region = S3rverServer.Region, bucket = fixture.S3.BucketName,
