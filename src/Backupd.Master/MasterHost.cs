@@ -66,7 +66,7 @@ public static class MasterHost
         });
         builder.Services.AddHostedService<ExpiredRegistrationSweeper>();
         builder.Services.AddHostedService<JobHistoryPruner>();
-        builder.Services.AddHostedService<LeftoverUploadSweeper>();
+        builder.Services.AddHostedService<StorageLeftoverSweeper>();
         builder.Services.Configure<JobOptions>(jobs => jobs.LeaseDuration = options.JobLease);
         // The master validates job configs against each module's schema; it never runs them.
         builder.Services.AddWordPressModule();

@@ -70,30 +70,64 @@ public sealed class LocalFolderStorage : IBundleStorage
         return Task.CompletedTask;
     }
 
-    // A copy a crash (kill -9, power loss) interrupted stays under its temporary name. The next
-    // upload to the same site's folder removes those that have not been written to for a day: a
-    // copy in progress, however slow, writes far more often than that. A copy to this very
-    // bundle's key goes whatever its age: the key is the job's, and this is the job's latest
+    /// <summary>How long a copy must have been left unwritten before it counts as a crash's leftover.</summary>
+    public static readonly TimeSpan StalePartialAge = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Removes the copies a crash (kill -9, power loss) left under their temporary names anywhere
+    /// below <paramref name="directory"/>, once not written to for <see cref="StalePartialAge"/>: a
+    /// copy in progress, however slow, writes far more often than that. Returns what it removed;
+    /// a directory that is not there (a NAS not mounted) has none.
+    /// </summary>
+    public static IReadOnlyList<string> RemoveStalePartials(string directory, DateTimeOffset now)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return [];
+        }
+
+        var removed = new List<string>();
+        var found = new DirectoryInfo(directory).EnumerateFiles(PartialPattern, new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true });
+        foreach (var file in found.Where(file => now.UtcDateTime - file.LastWriteTimeUtc > StalePartialAge))
+        {
+            if (TryDelete(file))
+            {
+                removed.Add(file.FullName);
+            }
+        }
+
+        return removed;
+    }
+
+    private const string PartialPattern = $"*{BundleKey.Extension}.partial-*";
+
+    // Before each copy, in the site's own folder: stale copies (as above), and any earlier copy to
+    // this very bundle's key whatever its age: the key is the job's, and this is the job's latest
     // attempt (resumed with the bundle an earlier one left), which writes it anew.
     private static void RemoveStalePartials(string directory, string destination)
     {
-        foreach (var file in new DirectoryInfo(directory).EnumerateFiles($"*{BundleKey.Extension}.partial-*"))
+        foreach (var file in new DirectoryInfo(directory).EnumerateFiles(PartialPattern))
         {
             if (DateTime.UtcNow - file.LastWriteTimeUtc > StalePartialAge || file.FullName.StartsWith(destination + ".partial-", StringComparison.Ordinal))
             {
-                try
-                {
-                    file.Delete();
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    // Someone else's to remove; the upload itself does not depend on it.
-                }
+                TryDelete(file);
             }
         }
     }
 
-    private static readonly TimeSpan StalePartialAge = TimeSpan.FromDays(1);
+    private static bool TryDelete(FileInfo file)
+    {
+        try
+        {
+            file.Delete();
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Someone else's to remove; nothing of ours depends on it.
+            return false;
+        }
+    }
 
     private string PathFor(string fullKey)
     {

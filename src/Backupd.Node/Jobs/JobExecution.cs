@@ -237,7 +237,7 @@ public sealed partial class JobExecution(
     private async Task<IBundleStorage> OpenStorageAsync(CancellationToken cancellationToken)
     {
         var settings = await master.CallAsync((api, ct) => api.GetJobStorageAsync(assignment.JobId, assignment.Attempt, assignment.ProviderId, ct), masterWait, time, cancellationToken, MasterAway);
-        return storageFactory.Create(settings, new MasterUploadGrants(master, assignment.JobId, assignment.Attempt, masterWait, time, MasterAway));
+        return storageFactory.Create(settings, new MasterUploadGrants(master, assignment.JobId, assignment.Attempt, masterWait, time, MasterAway), nodeId);
     }
 
     private async Task<string> PlaceBundleAsync(string site, string sha256Hex, CancellationToken cancellationToken) =>

@@ -16,6 +16,8 @@ public static class JobServiceCollectionExtensions
         services.AddSingleton<JobSignal>();
         services.AddSingleton(_ => new ResourceManager(options.ResourceLimits));
         services.AddBackupdStorage();
+        services.AddSingleton<LocalFolderLeftovers>();
+        services.AddHostedService(provider => provider.GetRequiredService<LocalFolderLeftovers>());
         services.AddSingleton<BundleStorageFactory>();
         services.AddWordPressModule();
         services.AddHostedService<JobRunner>();

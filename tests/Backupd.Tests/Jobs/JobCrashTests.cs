@@ -314,24 +314,45 @@ public sealed class JobCrashTests(JobsEndToEndFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Uploads_left_open_that_no_running_job_claims_are_aborted_by_the_master_once_old_enough()
+    public async Task Uploads_left_open_and_bundles_no_job_record_claims_are_removed_by_the_master_once_old_enough_and_nothing_else()
     {
         var prefix = S3TestSetup.UniquePrefix("leftover-sweep");
         await using var proxy = new S3FaultProxy(fixture.S3);
-        await CreateProviderAsync(proxy, prefix);
-        // Parts a crash of the master left behind: an upload no job record knows.
+        var providerId = await CreateProviderAsync(proxy, prefix);
+        var site = await fixture.WordPress.CreateSiteAsync();
+        using var create = await _api.SendAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId = _nodeId, module = "wordpress", config = new { path = site.RootPath }, providerId });
+        var done = await WaitForCompletedAsync((await create.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!, attempts: 1, TimeSpan.FromMinutes(2));
+        var bundle = done.GetProperty("result").GetProperty("objectKey").GetString()!;
+        var siteFolder = bundle[..(bundle.LastIndexOf('/') + 1)];
         using var s3 = fixture.S3.CreateClient();
+        // What a master that went down while a later attempt made the bundle again leaves: the
+        // earlier attempt's whole object, under the job's key with an earlier time.
+        var disowned = $"{siteFolder}20261201T000000Z-{done.GetProperty("id").GetString()}.tar.zst";
+        // A bundle of a job the master has no record of: what a master that lost its database sees of every backup.
+        var unknownJob = $"{siteFolder}20261201T000000Z-0123456789abcdef0123456789abcdef.tar.zst";
+        // Someone else's object in a shared bucket.
+        var foreignObject = $"{prefix}/other-software/photo.jpg";
+        foreach (var key in new[] { disowned, unknownJob, foreignObject })
+        {
+            await s3.PutObjectAsync(new PutObjectRequest { BucketName = fixture.S3.BucketName, Key = key, ContentBody = "leftover" });
+        }
+
+        // Parts a crash of the master left behind: an upload no job record knows; and someone else's upload, not a bundle's key.
         var orphan = await s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = fixture.S3.BucketName, Key = $"{prefix}/n1/wordpress/site/20261202T000000Z-0123456789abcdef0123456789abcdef.tar.zst" });
-        // Someone else's upload in a shared bucket: not a bundle's key, not the master's to abort.
         var foreign = await s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = fixture.S3.BucketName, Key = $"{prefix}/other-software/video.mp4" });
         Assert.Equal(2, (await S3TestSetup.OpenUploadsAsync(fixture.S3, proxy, prefix + "/", CancellationToken.None)).Count);
+        await Task.Delay(TimeSpan.FromSeconds(2));
 
         await _master.Process.KillAsync();
         _master.SetEnvironment("BACKUPD_UPLOAD_LEFTOVER_AGE", "00:00:01");
         await _master.StartAsync();
 
         await _master.Process.WaitForOutputAsync($"Aborted the multipart upload {orphan.UploadId} of {prefix}/n1/wordpress/site/", TimeSpan.FromSeconds(60));
+        await _master.Process.WaitForOutputAsync($"Deleted {disowned} ", TimeSpan.FromSeconds(60));
         Assert.Equal([foreign.UploadId], (await S3TestSetup.OpenUploadsAsync(fixture.S3, proxy, prefix + "/", CancellationToken.None)).Select(upload => upload.UploadId));
+        var stored = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = fixture.S3.BucketName, Prefix = prefix + "/" });
+        Assert.Equal(new[] { bundle, foreignObject, unknownJob }.Order(StringComparer.Ordinal), (stored.S3Objects ?? []).Select(o => o.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(done.GetProperty("result").GetProperty("sha256").GetString(), await S3TestSetup.StoredSha256Async(fixture.S3, bundle, CancellationToken.None));
     }
 
     // Incompressible: about 15 s of upload at the node's limit, in 5 MiB parts.
