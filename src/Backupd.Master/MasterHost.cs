@@ -36,8 +36,12 @@ namespace Backupd.Master;
 public static class MasterHost
 {
     /// <summary>Runs until SIGTERM/SIGINT or <paramref name="cancellationToken"/>; returns the exit code.</summary>
-    public static async Task<int> RunAsync(IConfiguration configuration, CancellationToken cancellationToken)
+    /// <param name="configuration">The settings.</param>
+    /// <param name="cancellationToken">Stops the master.</param>
+    /// <param name="parts">Parts of the web host from other projects (the dashboard).</param>
+    public static async Task<int> RunAsync(IConfiguration configuration, CancellationToken cancellationToken, IReadOnlyList<IMasterWebPart>? parts = null)
     {
+        parts ??= [];
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(configuration);
         builder.AddBackupdLogging();
@@ -72,6 +76,10 @@ public static class MasterHost
         builder.Services.AddWordPressModule();
         builder.Services.AddBackupdHealthChecks();
         builder.Services.AddBackupdApi();
+        foreach (var part in parts)
+        {
+            part.AddServices(builder, options);
+        }
 
         await using var app = builder.Build();
         app.UseExceptionHandler();
@@ -80,6 +88,11 @@ public static class MasterHost
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+        foreach (var part in parts)
+        {
+            part.Map(app);
+        }
+
         app.MapOpenApi().AllowAnonymous();
         app.MapBackupdHealth();
         app.MapAuthApi();

@@ -1,3 +1,4 @@
+using Backupd.Dashboard;
 using Backupd.Hosting;
 using Backupd.Master;
 using Backupd.Node;
@@ -14,7 +15,7 @@ internal static class BackupdLauncher
             var context = resolver.Resolve(modeOption, configOption);
             return context.Mode switch
             {
-                BackupdMode.Master => await MasterHost.RunAsync(context.Configuration, cancellation),
+                BackupdMode.Master => await MasterHost.RunAsync(context.Configuration, cancellation, [new DashboardWebPart()]),
                 BackupdMode.Node => await NodeHost.RunAsync(context.Configuration, cancellation),
                 _ => throw new InvalidOperationException($"Mode {context.Mode} has no host."),
             };

@@ -39,6 +39,24 @@ public sealed partial class AdminAccountGrain(
         return new IssuedApiToken(id, ApiTokenFormat.Compose(id, secret), time.GetUtcNow());
     }
 
+    public Task<bool> CheckPasswordAsync(string password)
+    {
+        if (account.State.PasswordHash is not { } hash || !SecretHasher.Verify(password, hash))
+        {
+            LogRefusedSignIn(this.GetPrimaryKeyString());
+            return Task.FromResult(false);
+        }
+
+        LogSignedIn(this.GetPrimaryKeyString());
+        return Task.FromResult(true);
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Wrong password for {UserName}: not signed in to the dashboard")]
+    private partial void LogRefusedSignIn(string userName);
+
+    [LoggerMessage(LogLevel.Information, "{UserName} signed in to the dashboard")]
+    private partial void LogSignedIn(string userName);
+
     [LoggerMessage(LogLevel.Warning, "Wrong password for {UserName}: no token issued")]
     private partial void LogRefused(string userName);
 

@@ -21,4 +21,8 @@ public interface IAdminAccountGrain : IGrainWithStringKey
     /// <returns>The token (shown to the caller once; only its hash is kept), or <c>null</c> for a wrong password.</returns>
     [Alias("IssueToken")]
     Task<IssuedApiToken?> IssueTokenAsync(string password);
+
+    /// <summary>Checks the password, for a dashboard sign-in (which gets a cookie, not a token).</summary>
+    [Alias("CheckPassword")]
+    Task<bool> CheckPasswordAsync(string password);
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Backupd.Contracts.Jobs;
+using Backupd.Grains.Dashboard;
 using Backupd.Contracts.Schedules;
 using Backupd.Grains.Schedules;
 using Backupd.Grains.Secrets;
@@ -173,6 +174,11 @@ public sealed partial class JobGrain(
         if (stagesChanged || report.NewLogEntries.Count > 0 || time.GetUtcNow() - _lastWrite > ProgressWriteInterval)
         {
             await SaveAsync();
+        }
+        else
+        {
+            // Progress is not written each time, but open pages show each report.
+            PublishChange();
         }
 
         return State.CancelRequested ? LeaseStatus.CancelRequested : LeaseStatus.Active;
@@ -552,7 +558,11 @@ public sealed partial class JobGrain(
         {
             await StopWatchingLeaseAsync();
         }
+
+        PublishChange();
     }
+
+    private void PublishChange() => GrainFactory.GetGrain<IDashboardFeedGrain>(0).PublishAsync(new DashboardChange(DashboardTopic.Job, JobId)).Ignore();
 
     private void AddLog(JobLogLevel level, string message) => AddLog(new JobLogEntry(time.GetUtcNow(), level, message));
 

@@ -1,6 +1,7 @@
 using Backupd.Contracts;
 using Backupd.Contracts.Nodes;
 using Backupd.Grains.Auth;
+using Backupd.Grains.Dashboard;
 using Microsoft.Extensions.Logging;
 
 namespace Backupd.Grains.Nodes;
@@ -17,6 +18,7 @@ public sealed partial class NodeGrain(
     // the whole state per heartbeat would cost more than it is worth).
     private DateTimeOffset? _lastSeen;
     private DateTimeOffset? _lastSeenIndexed;
+    private IGrainTimer? _offlineWatch;
 
     private NodeState State => node.State;
 
@@ -154,18 +156,51 @@ public sealed partial class NodeGrain(
 
     public async Task RecordHeartbeatAsync(NodeCapabilities capabilities)
     {
+        var cameOnline = _lastSeen is not { } previous || time.GetUtcNow() - previous >= NodeIndexRow.OnlineWindow;
         _lastSeen = time.GetUtcNow();
         if (!SameCapabilities(State.Capabilities, capabilities))
         {
             State.Capabilities = capabilities;
             await SaveAsync();
         }
-        else if (_lastSeenIndexed is not { } indexed || _lastSeen - indexed >= NodeIndexRow.SeenInterval)
+        else if (cameOnline || _lastSeenIndexed is not { } indexed || _lastSeen - indexed >= NodeIndexRow.SeenInterval)
         {
             await index.SeenAsync(NodeId, _lastSeen.Value);
             _lastSeenIndexed = _lastSeen;
+            if (cameOnline)
+            {
+                PublishChange();
+            }
+        }
+
+        WatchForOffline();
+    }
+
+    // A node goes offline by saying nothing: this timer, moved on by each heartbeat, fires when
+    // the window has passed without one, so open dashboards show it offline then and there.
+    private void WatchForOffline()
+    {
+        if (_offlineWatch is null)
+        {
+            _offlineWatch = this.RegisterGrainTimer(
+                _ =>
+                {
+                    if (_lastSeen is { } seen && time.GetUtcNow() - seen >= NodeIndexRow.OnlineWindow)
+                    {
+                        PublishChange();
+                    }
+
+                    return Task.CompletedTask;
+                },
+                new GrainTimerCreationOptions(NodeIndexRow.OnlineWindow, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        }
+        else
+        {
+            _offlineWatch.Change(NodeIndexRow.OnlineWindow, Timeout.InfiniteTimeSpan);
         }
     }
+
+    private void PublishChange() => GrainFactory.GetGrain<IDashboardFeedGrain>(0).PublishAsync(new DashboardChange(DashboardTopic.Node, NodeId)).Ignore();
 
     public async Task ReindexAsync()
     {
@@ -186,6 +221,7 @@ public sealed partial class NodeGrain(
         await node.WriteStateAsync();
         await index.UpsertAsync(Row(), StateVersion);
         _lastSeenIndexed = _lastSeen;
+        PublishChange();
     }
 
     private long StateVersion => Indexing.StateVersion.Of(node);

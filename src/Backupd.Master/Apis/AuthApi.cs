@@ -1,5 +1,6 @@
 using Backupd.Contracts.Auth;
 using Backupd.Grains.Auth;
+using Backupd.Master.Application.Auth;
 using Backupd.Master.Auth;
 using Backupd.Master.Brakes;
 using Microsoft.AspNetCore.Builder;
@@ -32,66 +33,38 @@ public static class AuthApi
     }
 
     private static async Task<Results<Ok<ApiTokenResponse>, ProblemHttpResult>> IssueTokenAsync(
-        HttpContext context, IGrainFactory grains, LoginThrottle throttle, CancellationToken cancellationToken)
+        HttpContext context, AdminSignIn signIn, CancellationToken cancellationToken)
     {
         var user = context.User.Identity?.Name;
         var password = context.Items[AdminPasswordAuthenticationHandler.PasswordItem] as string;
-        var address = context.Connection.RemoteIpAddress ?? System.Net.IPAddress.None;
         if (user is null || password is null)
         {
-            return WrongCredentials(context);
+            return Refused(context, SignInRefusal.WrongCredentials);
         }
 
-        // Even the right password is refused while the address is locked out: otherwise the
-        // lockout would only slow a guesser down, not stop it. Other addresses are not affected.
-        if (throttle.LockedFor(address, user) is { } locked)
-        {
-            return LockedOut(context, locked);
-        }
-
-        using var turn = await throttle.TakeTurnAsync(user, cancellationToken);
-        if (!turn.IsAcquired)
-        {
-            BrakeProblems.SetRetryAfter(context, TimeSpan.FromSeconds(1));
-            return TypedResults.Problem(
-                title: "Too many logins at once",
-                detail: $"More than {LoginThrottle.AccountChecksAtOnce + LoginThrottle.AccountQueue} logins to this account are being checked at once. Try again in a second.",
-                statusCode: StatusCodes.Status429TooManyRequests);
-        }
-
-        // Asked again: the address may have been locked out while this attempt waited its turn.
-        if (throttle.LockedFor(address, user) is { } lockedWhileWaiting)
-        {
-            return LockedOut(context, lockedWhileWaiting);
-        }
-
-        var issued = await grains.GetGrain<IAdminAccountGrain>(user).IssueTokenAsync(password);
-        if (issued is null)
-        {
-            throttle.Failed(address, user);
-            return WrongCredentials(context);
-        }
-
-        throttle.Succeeded(address);
-        return TypedResults.Ok(new ApiTokenResponse(issued.Token, issued.Id, issued.CreatedAt));
+        var address = context.Connection.RemoteIpAddress ?? System.Net.IPAddress.None;
+        var issued = await signIn.SignInAsync(user, address, account => account.IssueTokenAsync(password), cancellationToken);
+        return issued.Value is { } token
+            ? TypedResults.Ok(new ApiTokenResponse(token.Token, token.Id, token.CreatedAt))
+            : Refused(context, issued.Refusal!);
     }
 
-    private static ProblemHttpResult LockedOut(HttpContext context, TimeSpan locked)
+    private static ProblemHttpResult Refused(HttpContext context, SignInRefusal refusal)
     {
-        var seconds = BrakeProblems.SetRetryAfter(context, locked);
-        return TypedResults.Problem(
-            title: "Too many wrong passwords",
-            detail: $"This address sent too many wrong passwords in a row (BACKUPD_LOGIN_FAILURES_BEFORE_LOCKOUT) and is locked out. Try again in {seconds} s.",
-            statusCode: StatusCodes.Status429TooManyRequests);
-    }
+        if (refusal.RetryAfter is { } retryAfter)
+        {
+            BrakeProblems.SetRetryAfter(context, retryAfter);
+        }
 
-    private static ProblemHttpResult WrongCredentials(HttpContext context)
-    {
-        context.Response.Headers.WWWAuthenticate = "Basic realm=\"backupd\", charset=\"UTF-8\"";
+        if (refusal.Kind == SignInRefusalKind.WrongCredentials)
+        {
+            context.Response.Headers.WWWAuthenticate = "Basic realm=\"backupd\", charset=\"UTF-8\"";
+        }
+
         return TypedResults.Problem(
-            title: "Wrong user name or password",
-            detail: "The Basic credentials do not match an administrator. The first password is BACKUPD_ADMIN_PASSWORD or the one in <data dir>/initial-admin-password.",
-            statusCode: StatusCodes.Status401Unauthorized);
+            title: refusal.Title,
+            detail: refusal.Detail,
+            statusCode: refusal.Kind == SignInRefusalKind.WrongCredentials ? StatusCodes.Status401Unauthorized : StatusCodes.Status429TooManyRequests);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeTokenAsync(string id, IGrainFactory grains)

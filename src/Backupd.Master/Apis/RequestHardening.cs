@@ -18,7 +18,7 @@ public static class RequestHardening
     /// <summary>The most a route without a login reads: a registration or a token request.</summary>
     public const long MaxAnonymousRequestBytes = 16 * 1024;
 
-    private static readonly string[] AnonymousBodyRoutes = ["/api/v1/nodes/register", "/api/v1/auth/tokens"];
+    private static readonly string[] AnonymousBodyRoutes = ["/api/v1/nodes/register", "/api/v1/auth/tokens", "/auth/signin"];
 
     /// <summary>Adds the headers and the body limits.</summary>
     public static IApplicationBuilder UseRequestHardening(this IApplicationBuilder app) => app.Use(async (context, next) =>
@@ -29,7 +29,7 @@ public static class RequestHardening
         headers["Referrer-Policy"] = "no-referrer";
         // Same-origin only; inline styles for the dashboard's components, the circuit's websocket to the same host.
         headers.ContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
-            + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+            + "frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
         if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
             || context.Request.Path.StartsWithSegments(Contracts.NodeApi.NodeApiRoutes.Prefix, StringComparison.OrdinalIgnoreCase))
         {

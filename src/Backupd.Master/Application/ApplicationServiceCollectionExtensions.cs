@@ -1,4 +1,5 @@
 using Backupd.Grains;
+using Backupd.Master.Application.Auth;
 using Backupd.Master.Application.Jobs;
 using Backupd.Master.Application.Nodes;
 using Backupd.Master.Application.Providers;
@@ -21,6 +22,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSingleton<ProviderService>();
         services.AddSingleton<NodeService>();
         services.AddSingleton<SecretService>();
+        services.AddSingleton<AdminSignIn>();
         return services;
     }
 }

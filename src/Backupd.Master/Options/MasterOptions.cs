@@ -154,6 +154,14 @@ public sealed class MasterOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 1.00:00:00 (a day); 0 turns the sweep off")]
     public TimeSpan UploadLeftoverAge { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// How long a dashboard sign-in lasts; after it the admin signs in again, and pages left open
+    /// go back to the sign-in page. Not extended by use: a stolen cookie is good for this long at most.
+    /// </summary>
+    [Setting("DASHBOARD_SESSION")]
+    [Range(typeof(TimeSpan), "00:05:00", "30.00:00:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 08:00:00 (8 hours)")]
+    public TimeSpan DashboardSession { get; set; } = TimeSpan.FromHours(8);
+
     /// <summary>How long testing a provider from the master may take before it is reported as not answering.</summary>
     [Setting("PROVIDER_TEST_TIMEOUT")]
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 00:00:15")]

@@ -1,0 +1,52 @@
+using Backupd.Grains.Dashboard;
+using Microsoft.AspNetCore.Components;
+
+namespace Backupd.Dashboard.Components.Shared;
+
+/// <summary>
+/// A page that reads what it shows again when the feed says something it shows changed. Reads
+/// never overlap: changes that arrive during a read are answered by one more read after it.
+/// </summary>
+public abstract class LivePage : ComponentBase, IDisposable
+{
+    private IDisposable? _subscription;
+    private int _pending;
+
+    [Inject]
+    private DashboardFeed Feed { get; set; } = default!;
+
+    /// <summary>Whether <paramref name="change"/> touches what the page shows.</summary>
+    protected abstract bool Shows(DashboardChange change);
+
+    /// <summary>Reads what the page shows.</summary>
+    protected abstract Task LoadAsync();
+
+    protected override async Task OnInitializedAsync()
+    {
+        await LoadAsync();
+        _subscription = Feed.Subscribe(change =>
+        {
+            if (Shows(change) && Interlocked.Increment(ref _pending) == 1)
+            {
+                _ = InvokeAsync(ReloadAsync);
+            }
+        });
+    }
+
+    private async Task ReloadAsync()
+    {
+        do
+        {
+            Volatile.Write(ref _pending, 1);
+            await LoadAsync();
+            StateHasChanged();
+        }
+        while (Interlocked.Decrement(ref _pending) > 0);
+    }
+
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

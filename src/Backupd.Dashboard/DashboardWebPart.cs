@@ -1,0 +1,69 @@
+using Backupd.Dashboard.Components;
+using Backupd.Master.Auth;
+using Backupd.Master.Hosting;
+using Backupd.Master.Options;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace Backupd.Dashboard;
+
+/// <summary>The dashboard in the master's host: Blazor Server pages at <c>/</c> behind a sign-in of their own.</summary>
+public sealed class DashboardWebPart : IMasterWebPart
+{
+    public void AddServices(WebApplicationBuilder builder, MasterOptions options)
+    {
+        // A build's output (tests, dotnet run) serves MudBlazor's files from where the build left
+        // them; a published copy has them in wwwroot and finds no manifest to read here.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddSingleton<DashboardSessions>();
+        builder.Services.AddSingleton<DashboardFeed>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<DashboardFeed>());
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddScoped<AuthenticationStateProvider, SessionRevalidation>();
+
+        builder.Services.AddAuthentication().AddCookie(DashboardAuth.Scheme, cookie =>
+        {
+            cookie.Cookie.Name = DashboardAuth.CookieName;
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            // Secure whenever the dashboard is served over HTTPS.
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.ExpireTimeSpan = options.DashboardSession;
+            cookie.SlidingExpiration = false;
+            cookie.LoginPath = DashboardAuth.SignInPath;
+            cookie.AccessDeniedPath = DashboardAuth.SignInPath;
+            cookie.ReturnUrlParameter = "returnUrl";
+            cookie.Events.OnValidatePrincipal = context =>
+            {
+                var sessions = context.HttpContext.RequestServices.GetRequiredService<DashboardSessions>();
+                var time = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
+                if (context.Principal is null || !SessionRevalidation.IsValid(context.Principal, sessions, time.GetUtcNow()))
+                {
+                    context.RejectPrincipal();
+                }
+
+                return Task.CompletedTask;
+            };
+        });
+        builder.Services.AddAuthorizationBuilder().AddPolicy(DashboardAuth.Policy, policy => policy
+            .AddAuthenticationSchemes(DashboardAuth.Scheme)
+            .RequireRole(AuthSchemes.AdminRole));
+    }
+
+    public void Map(WebApplication app)
+    {
+        app.UseAntiforgery();
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapDashboardSignIn();
+        app.MapRazorComponents<App>()
+            .AddInteractiveServerRenderMode()
+            .RequireAuthorization(DashboardAuth.Policy);
+    }
+}
