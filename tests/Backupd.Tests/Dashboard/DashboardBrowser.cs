@@ -18,6 +18,7 @@ public sealed class DashboardBrowser : IAsyncDisposable
     private readonly IPlaywright _playwright;
     private readonly IBrowser _browser;
     private readonly List<string> _errors = [];
+    private readonly List<IPage> _pages = [];
 
     private DashboardBrowser(IPlaywright playwright, IBrowser browser)
     {
@@ -62,6 +63,11 @@ public sealed class DashboardBrowser : IAsyncDisposable
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl.ToString(), ViewportSize = size });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
+        lock (_pages)
+        {
+            _pages.Add(page);
+        }
+
         page.Console += (_, message) =>
         {
             if (message.Type == "error")
@@ -91,6 +97,28 @@ public sealed class DashboardBrowser : IAsyncDisposable
     /// <summary>Writes a full-page screenshot named <paramref name="name"/>.png.</summary>
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, name + ".png"), FullPage = true });
+
+    /// <summary>Screenshots of every page still open, named <paramref name="name"/>-N; what a failed test leaves to look at.</summary>
+    public async Task ScreenshotOpenPagesAsync(string name)
+    {
+        IPage[] pages;
+        lock (_pages)
+        {
+            pages = [.. _pages.Where(page => !page.IsClosed)];
+        }
+
+        for (var i = 0; i < pages.Length; i++)
+        {
+            try
+            {
+                await ScreenshotAsync(pages[i], $"{name}-{i + 1}");
+            }
+            catch (PlaywrightException)
+            {
+                // The page went away; the other screenshots still help.
+            }
+        }
+    }
 
     /// <summary>Forgets the errors so far (those a test provoked on purpose).</summary>
     public void ClearErrors()

@@ -1,4 +1,5 @@
 using System.Net;
+using Backupd.TestBed;
 using Backupd.Tests.Jobs;
 using Backupd.Tests.Processes;
 using Microsoft.Playwright;
@@ -18,6 +19,22 @@ public sealed class DashboardEndToEndTests(JobsEndToEndFixture fixture) : IAsync
     public async Task InitializeAsync() => _browser = await DashboardBrowser.LaunchAsync();
 
     public async Task DisposeAsync() => await _browser.DisposeAsync();
+
+    // A failed step says what the browser and the master saw, not only which locator timed out.
+    private async Task StepsAsync(Func<Task> steps, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
+    {
+        try
+        {
+            await steps();
+        }
+        catch (Exception ex) when (ex is PlaywrightException or TimeoutException or Xunit.Sdk.XunitException)
+        {
+            await _browser.ScreenshotOpenPagesAsync("failed-" + test);
+            var master = fixture.Master.Output;
+            throw new Xunit.Sdk.XunitException(
+                $"{ex.Message}\n--- browser errors:\n{string.Join('\n', _browser.Errors)}\n--- master's last output:\n{master[Math.Max(0, master.Length - 6000)..]}", ex);
+        }
+    }
 
     [Fact]
     public async Task Nothing_but_the_sign_in_page_and_its_files_is_reachable_signed_out()
@@ -45,7 +62,7 @@ public sealed class DashboardEndToEndTests(JobsEndToEndFixture fixture) : IAsync
     }
 
     [Fact]
-    public async Task An_admin_signs_in_approves_a_node_by_the_code_on_its_console_sees_it_come_online_without_a_reload_and_signs_out()
+    public Task An_admin_signs_in_approves_a_node_by_the_code_on_its_console_sees_it_come_online_without_a_reload_and_signs_out() => StepsAsync(async () =>
     {
         var page = await _browser.NewPageAsync(fixture.Master.BaseUrl, DashboardBrowser.Desktop);
         await page.GotoAsync("/nodes");
@@ -60,6 +77,7 @@ public sealed class DashboardEndToEndTests(JobsEndToEndFixture fixture) : IAsync
         await page.GetByLabel("Password").FillAsync(MasterProcess.AdminPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Nodes", Exact = true, Level = 1 })).ToBeVisibleAsync();
+        await InteractiveAsync(page);
         var cookie = (await page.Context.CookiesAsync()).Single(c => c.Name == "backupd-session");
         Assert.True(cookie.HttpOnly);
         Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
@@ -87,6 +105,159 @@ public sealed class DashboardEndToEndTests(JobsEndToEndFixture fixture) : IAsync
         await page.GotoAsync("/nodes");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/signin"));
         Assert.True(_browser.Errors.Count == 0, string.Join('\n', _browser.Errors));
+    });
+
+    [Fact]
+    public Task A_running_job_shows_its_progress_move_and_its_end_without_a_reload_and_another_is_cancelled_from_its_page() => StepsAsync(async () =>
+    {
+        var site = await fixture.WordPress.CreateSiteAsync();
+        // Incompressible, about 8 s of upload at the node's limit: long enough to watch.
+        await File.WriteAllBytesAsync(Path.Combine(site.UploadsPath, "big.bin"), System.Security.Cryptography.RandomNumberGenerator.GetBytes(JobsEndToEndFixture.NodeBandwidthMbps * 1_000_000 / 8 * 8));
+        var page = await SignInAsync(DashboardBrowser.Desktop);
+        var id = await fixture.CreateJobAsync(new { path = site.RootPath });
+
+        await GoAsync(page, $"/jobs/{id}");
+        await page.EvaluateAsync("() => window.notReloaded = true");
+        var upload = page.Locator("[data-stage=upload_remote] .stage-progress");
+        await Expect(upload).ToContainTextAsync(" of ", new() { Timeout = 60_000 });
+        var first = await upload.InnerTextAsync();
+        await Expect(upload).Not.ToHaveTextAsync(first, new() { Timeout = 10_000 });
+        await Expect(upload).ToContainTextAsync("/s", new() { Timeout = 10_000 });
+        await DashboardBrowser.ScreenshotAsync(page, "job-running-1366");
+        await Expect(page.Locator("[data-state=completed]")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"), "the page was reloaded");
+        var job = await fixture.GetJobAsync(id);
+        await Expect(page.Locator("#job-result")).ToContainTextAsync(job.GetProperty("result").GetProperty("sha256").GetString()!);
+        await DashboardBrowser.ScreenshotAsync(page, "job-completed-1366");
+
+        var cancelled = await fixture.CreateJobAsync(new { path = site.RootPath });
+        await GoAsync(page, $"/jobs/{cancelled}");
+        await Expect(page.Locator("[data-stage=upload_remote] .stage-status")).ToHaveTextAsync("running", new() { Timeout = 60_000 });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel the job" }).ClickAsync();
+        await Expect(page.Locator("[data-state=cancelled]")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        Assert.Equal("cancelled", (await fixture.GetJobAsync(cancelled)).GetProperty("state").GetString());
+
+        await GoAsync(page, "/jobs");
+        await Expect(page.Locator("#jobs")).ToContainTextAsync(id);
+        await Expect(page.Locator("#jobs")).ToContainTextAsync(cancelled);
+        await DashboardBrowser.ScreenshotAsync(page, "jobs-1366");
+        await page.SetViewportSizeAsync(DashboardBrowser.Phone.Width, DashboardBrowser.Phone.Height);
+        await DashboardBrowser.ScreenshotAsync(page, "jobs-390");
+        await GoAsync(page, $"/jobs/{id}");
+        await Expect(page.Locator("[data-state=completed]")).ToBeVisibleAsync();
+        await DashboardBrowser.ScreenshotAsync(page, "job-completed-390");
+        Assert.True(_browser.Errors.Count == 0, string.Join('\n', _browser.Errors));
+    });
+
+    [Fact]
+    public Task Providers_are_created_with_errors_named_by_field_and_an_s3_secret_never_comes_back_to_the_browser() => StepsAsync(async () =>
+    {
+        var page = await SignInAsync(DashboardBrowser.Desktop);
+        var secret = "dashboard-secret-" + Guid.NewGuid().ToString("N");
+        var seen = new System.Collections.Concurrent.ConcurrentBag<string>();
+        page.WebSocket += (_, socket) => socket.FrameReceived += (_, frame) =>
+            seen.Add(frame.Text ?? System.Text.Encoding.UTF8.GetString(frame.Binary ?? []));
+        page.Response += async (_, response) =>
+        {
+            try
+            {
+                seen.Add(await response.TextAsync());
+            }
+            catch (PlaywrightException)
+            {
+                // A redirect or a response whose body is gone: nothing to read.
+            }
+        };
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Providers" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "New provider" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(page.Locator("#provider-form")).ToContainTextAsync("name is required");
+        await page.GetByLabel("Name").FillAsync("nightly folder");
+        await page.GetByLabel("Folder path").FillAsync(fixture.StorageDir);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(page.Locator("#providers")).ToContainTextAsync("nightly folder");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "New provider" }).ClickAsync();
+        await page.GetByLabel("Name").FillAsync("offsite s3");
+        await page.GetByLabel("Type").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "S3 or S3-compatible (B2, MinIO…)" }).ClickAsync();
+        await page.GetByLabel("Endpoint").FillAsync(fixture.S3.ServiceUrl.ToString());
+        await page.GetByLabel("Region").FillAsync(S3rverServer.Region);
+        await page.GetByLabel("Bucket").FillAsync(fixture.S3.BucketName);
+        await page.GetByLabel("Access key id").FillAsync(S3rverServer.AccessKey);
+        await page.GetByLabel("Secret access key").FillAsync(secret);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        var s3Row = page.Locator("#providers tr", new() { HasText = "offsite s3" });
+        await Expect(s3Row).ToContainTextAsync("set");
+        await DashboardBrowser.ScreenshotAsync(page, "providers-1366");
+
+        // s3rver takes any secret: the test writes, reads and deletes for real, and answers in words.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Test offsite s3" }).ClickAsync();
+        await Expect(page.Locator("#provider-test")).ToContainTextAsync("offsite s3 works: the master wrote, read back and deleted a test object.", new() { Timeout = 30_000 });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Test nightly folder" }).ClickAsync();
+        await Expect(page.Locator("#provider-test")).ToContainTextAsync("a local folder on the nodes, which the master cannot see");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Edit offsite s3" }).ClickAsync();
+        await Expect(page.GetByLabel("Secret access key")).ToHaveAttributeAsync("placeholder", "set: type to replace");
+        await page.ReloadAsync();
+        await InteractiveAsync(page);
+        await Expect(page.Locator("#providers")).ToContainTextAsync("offsite s3");
+
+        seen.Add(await page.ContentAsync());
+        Assert.DoesNotContain(seen, text => text.Contains(secret, StringComparison.Ordinal));
+        Assert.True(_browser.Errors.Count == 0, string.Join('\n', _browser.Errors));
+    });
+
+    [Fact]
+    public Task A_schedule_with_a_bad_cron_is_refused_on_that_field_and_a_good_one_shows_its_reading_and_next_runs() => StepsAsync(async () =>
+    {
+        var page = await SignInAsync(DashboardBrowser.Desktop);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Schedules" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "New schedule" }).ClickAsync();
+        await page.GetByLabel("Name").FillAsync("site nightly");
+        var cron = page.GetByLabel("When (cron)");
+        await cron.FillAsync("61 2 * * *");
+        await Expect(page.Locator("#schedule-form")).ToContainTextAsync("'61 2 * * *' is not a valid cron expression");
+        await DashboardBrowser.ScreenshotAsync(page, "schedule-bad-cron-1366");
+
+        await cron.FillAsync("30 2 * * 1-5");
+        await page.GetByLabel("Time zone").FillAsync("Europe/Berlin");
+        await Expect(page.Locator("#cron-preview")).ToContainTextAsync("At 02:30, on Monday to Friday (Europe/Berlin)");
+        await Expect(page.Locator("#cron-preview li")).ToHaveCountAsync(5);
+        var firstRun = await page.Locator("#cron-preview li").First.InnerTextAsync();
+        Assert.Matches("^(Mon|Tue|Wed|Thu|Fri) \\d{4}-\\d{2}-\\d{2} 02:30$", firstRun);
+
+        var site = await fixture.WordPress.CreateSiteAsync();
+        await page.GetByLabel("Module config (JSON)").FillAsync($"{{\"path\": \"{site.RootPath}\"}}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(page.Locator("#schedules")).ToContainTextAsync("site nightly");
+        await Expect(page.Locator("#schedules")).ToContainTextAsync("At 02:30, on Monday to Friday");
+        await DashboardBrowser.ScreenshotAsync(page, "schedules-1366");
+        await page.SetViewportSizeAsync(DashboardBrowser.Phone.Width, DashboardBrowser.Phone.Height);
+        await DashboardBrowser.ScreenshotAsync(page, "schedules-390");
+        Assert.True(_browser.Errors.Count == 0, string.Join('\n', _browser.Errors));
+    });
+
+    private async Task<IPage> SignInAsync(ViewportSize size)
+    {
+        var page = await _browser.NewPageAsync(fixture.Master.BaseUrl, size);
+        await page.GotoAsync("/signin");
+        await page.GetByLabel("Password").FillAsync(MasterProcess.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 })).ToBeVisibleAsync();
+        await InteractiveAsync(page);
+        return page;
+    }
+
+    // A page the server sent shows at once; its buttons work once the circuit has taken it over.
+    private static Task InteractiveAsync(IPage page) =>
+        Expect(page.Locator("[data-interactive=true]")).ToBeVisibleAsync();
+
+    private static async Task GoAsync(IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await InteractiveAsync(page);
     }
 
     private static async Task<string> WaitForNodeIdAsync(NodeProcess node) =>

@@ -21,6 +21,9 @@ public abstract class LivePage : ComponentBase, IDisposable
     /// <summary>Reads what the page shows.</summary>
     protected abstract Task LoadAsync();
 
+    /// <summary>The least time between two reads a change sets off; none by default.</summary>
+    protected virtual TimeSpan MinimumReloadInterval => TimeSpan.Zero;
+
     protected override async Task OnInitializedAsync()
     {
         await LoadAsync();
@@ -40,6 +43,10 @@ public abstract class LivePage : ComponentBase, IDisposable
             Volatile.Write(ref _pending, 1);
             await LoadAsync();
             StateHasChanged();
+            if (MinimumReloadInterval > TimeSpan.Zero)
+            {
+                await Task.Delay(MinimumReloadInterval);
+            }
         }
         while (Interlocked.Decrement(ref _pending) > 0);
     }

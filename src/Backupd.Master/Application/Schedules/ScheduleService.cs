@@ -73,6 +73,45 @@ public sealed class ScheduleService(IGrainFactory grains, IScheduleIndex index, 
         return new NextRuns(schedule.Definition.TimeZone, await grain.NextAsync(count));
     }
 
+    /// <summary>
+    /// What a cron expression means before any schedule has it: in words, and its next
+    /// <paramref name="count"/> runs in <paramref name="timeZone"/> (UTC when empty), or the same
+    /// field errors creating a schedule with it would give. The dashboard asks as the admin types.
+    /// </summary>
+    public Outcome<CronPreview> PreviewCron(string? cron, string? timeZone, int count = 5)
+    {
+        var errors = new List<FieldError>();
+        var zone = string.IsNullOrWhiteSpace(timeZone) ? CronSchedule.DefaultTimeZoneId : timeZone.Trim();
+        if (CheckCron(cron, zone, errors) is not { } schedule)
+        {
+            return Problem.Invalid("Invalid schedule", errors);
+        }
+
+        var next = schedule.Next(time.GetUtcNow(), Math.Clamp(count, 1, 100))
+            .Select(at => TimeZoneInfo.ConvertTime(at, schedule.TimeZone)).ToArray();
+        return new CronPreview(CronReading.Describe(cron!), schedule.TimeZone.Id, next);
+    }
+
+    // The cron and time zone checks, field by field; the schedule when both are good.
+    private CronSchedule? CheckCron(string? expression, string timeZone, List<FieldError> errors)
+    {
+        var minInterval = options.Value.ScheduleMinInterval;
+        if (!CronSchedule.TryParse(expression, timeZone, out var cron, out var cronError))
+        {
+            // The parser names the field ('cron' or 'timeZone') at the start of its message.
+            errors.Add(new(cronError.Contains("'timeZone'", StringComparison.Ordinal) ? "timeZone" : "cron", cronError));
+            return null;
+        }
+
+        if (cron.ShortestInterval(time.GetUtcNow()) is var shortest && shortest < minInterval)
+        {
+            errors.Add(new("cron", $"'{expression}' fires as often as every {shortest.TotalSeconds:0} s; schedules may fire at most every {minInterval.TotalSeconds:0} s (BACKUPD_SCHEDULE_MIN_INTERVAL)"));
+            return null;
+        }
+
+        return cron;
+    }
+
     private async Task<(ScheduleDefinition? Definition, List<FieldError> Errors)> CheckAsync(ScheduleRequest request)
     {
         var errors = new List<FieldError>();
@@ -81,17 +120,8 @@ public sealed class ScheduleService(IGrainFactory grains, IScheduleIndex index, 
             errors.Add(new("name", "is required: 1 to 100 characters"));
         }
 
-        var minInterval = options.Value.ScheduleMinInterval;
         var timeZone = string.IsNullOrWhiteSpace(request.TimeZone) ? CronSchedule.DefaultTimeZoneId : request.TimeZone;
-        if (!CronSchedule.TryParse(request.Cron, timeZone, out var cron, out var cronError))
-        {
-            // The parser names the field ('cron' or 'timeZone') at the start of its message.
-            errors.Add(new(cronError.Contains("'timeZone'", StringComparison.Ordinal) ? "timeZone" : "cron", cronError));
-        }
-        else if (cron.ShortestInterval(time.GetUtcNow()) is var shortest && shortest < minInterval)
-        {
-            errors.Add(new("cron", $"'{request.Cron}' fires as often as every {shortest.TotalSeconds:0} s; schedules may fire at most every {minInterval.TotalSeconds:0} s (BACKUPD_SCHEDULE_MIN_INTERVAL)"));
-        }
+        CheckCron(request.Cron, timeZone, errors);
 
         var module = checks.CheckWork(request.Module, request.Config, request.Priority, errors);
         if (request.CatchUpWindowMinutes is < 0 or > 7 * 24 * 60)
@@ -141,6 +171,12 @@ public sealed class ScheduleService(IGrainFactory grains, IScheduleIndex index, 
 public sealed record ScheduleRequest(
     string? Name, string? Cron, string? TimeZone, string? NodeId, string? Module, JsonElement? Config, string? ProviderId,
     int? Priority = null, bool? Enabled = null, RetentionSettings? Retention = null, int? CatchUpWindowMinutes = null);
+
+/// <summary>A cron expression read before it is saved.</summary>
+/// <param name="Reading">In plain words.</param>
+/// <param name="TimeZone">The zone the runs are in.</param>
+/// <param name="Next">The next runs, in that zone.</param>
+public sealed record CronPreview(string Reading, string TimeZone, IReadOnlyList<DateTimeOffset> Next);
 
 /// <summary>The next occurrences of a schedule.</summary>
 public sealed record NextRuns(string TimeZone, IReadOnlyList<DateTimeOffset> Occurrences);
