@@ -35,8 +35,24 @@ public sealed partial class AdminAccountGrain(
 
         var (id, secret) = ApiTokenFormat.NewIdAndSecret();
         await GrainFactory.GetGrain<IApiTokenGrain>(id).CreateAsync(this.GetPrimaryKeyString(), secret);
+        account.State.TokenIds.Add(id);
+        await account.WriteStateAsync();
         LogIssued(this.GetPrimaryKeyString(), id);
         return new IssuedApiToken(id, ApiTokenFormat.Compose(id, secret), time.GetUtcNow());
+    }
+
+    public async Task<IReadOnlyList<ApiTokenInfo>> ListTokensAsync()
+    {
+        var tokens = new List<ApiTokenInfo>();
+        foreach (var id in Enumerable.Reverse(account.State.TokenIds))
+        {
+            if (await GrainFactory.GetGrain<IApiTokenGrain>(id).GetInfoAsync() is { } token)
+            {
+                tokens.Add(token);
+            }
+        }
+
+        return tokens;
     }
 
     public Task<bool> CheckPasswordAsync(string password)

@@ -9,4 +9,7 @@ public sealed class AdminAccountState
 
     /// <summary>When the account got its first password.</summary>
     [Id(1)] public DateTimeOffset? CreatedAt { get; set; }
+
+    /// <summary>The ids of the API tokens issued to the account, oldest first (tokens issued before this list existed are not in it).</summary>
+    [Id(2)] public List<string> TokenIds { get; set; } = [];
 }

@@ -26,6 +26,9 @@ public sealed class ApiTokenGrain(
         return Task.FromResult(valid ? token.State.UserName : null);
     }
 
+    public Task<ApiTokenInfo?> GetInfoAsync() =>
+        Task.FromResult(token.State is { SecretHash: not null, CreatedAt: { } created } ? new ApiTokenInfo(this.GetPrimaryKeyString(), created, token.State.RevokedAt) : null);
+
     public async Task<bool> RevokeAsync()
     {
         if (token.State.SecretHash is null || token.State.RevokedAt is not null)

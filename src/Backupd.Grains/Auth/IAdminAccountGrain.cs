@@ -22,6 +22,10 @@ public interface IAdminAccountGrain : IGrainWithStringKey
     [Alias("IssueToken")]
     Task<IssuedApiToken?> IssueTokenAsync(string password);
 
+    /// <summary>The API tokens issued to the account, newest first.</summary>
+    [Alias("ListTokens")]
+    Task<IReadOnlyList<ApiTokenInfo>> ListTokensAsync();
+
     /// <summary>Checks the password, for a dashboard sign-in (which gets a cookie, not a token).</summary>
     [Alias("CheckPassword")]
     Task<bool> CheckPasswordAsync(string password);

@@ -14,6 +14,10 @@ public interface IApiTokenGrain : IGrainWithStringKey
     [Alias("Verify")]
     Task<string?> VerifyAsync(string secret);
 
+    /// <summary>The token as listed, or null when there is none with this id.</summary>
+    [Alias("GetInfo")]
+    Task<ApiTokenInfo?> GetInfoAsync();
+
     /// <summary>Stops the token from working.</summary>
     [Alias("Revoke")]
     Task<bool> RevokeAsync();

@@ -33,9 +33,23 @@ public interface IJobIndex
     /// </summary>
     Task<IReadOnlyList<string>> ExpiredAsync(DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The bundles still stored (jobs that completed with one that retention has not deleted),
+    /// counted and summed per provider and schedule: what the dashboard shows as storage used and
+    /// versions kept, without reading every job.
+    /// </summary>
+    Task<IReadOnlyList<StoredBundles>> StoredBundlesAsync(CancellationToken cancellationToken = default);
+
     /// <summary>How many jobs match <paramref name="query"/> (its offset and limit ignored).</summary>
     Task<int> CountAsync(JobQuery query, CancellationToken cancellationToken = default);
 }
+
+/// <summary>Bundles still stored in one provider for one schedule (or for jobs started by hand, <paramref name="ScheduleId"/> null).</summary>
+/// <param name="ProviderId">The provider.</param>
+/// <param name="ScheduleId">The schedule, or null.</param>
+/// <param name="Count">How many bundles.</param>
+/// <param name="Bytes">Their size together.</param>
+public sealed record StoredBundles(string ProviderId, string? ScheduleId, int Count, long Bytes);
 
 /// <summary>Queries over the job index beyond one page.</summary>
 public static class JobIndexExtensions

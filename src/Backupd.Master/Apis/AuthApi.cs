@@ -25,6 +25,10 @@ public static class AuthApi
             .WithSummary("Issue an API token")
             .WithDescription("Send HTTP Basic admin:<password>. The token is shown once; send it as 'Authorization: Bearer <token>'.");
 
+        group.MapGet("/tokens", async (HttpContext context, TokenService tokens) => TypedResults.Ok(await tokens.ListAsync(context.User.Identity!.Name!)))
+            .WithName("ListApiTokens")
+            .WithSummary("List the API tokens issued to you, newest first; never their secrets");
+
         group.MapDelete("/tokens/{id}", RevokeTokenAsync)
             .WithName("RevokeApiToken")
             .WithSummary("Revoke an API token by its id");
@@ -33,7 +37,7 @@ public static class AuthApi
     }
 
     private static async Task<Results<Ok<ApiTokenResponse>, ProblemHttpResult>> IssueTokenAsync(
-        HttpContext context, AdminSignIn signIn, CancellationToken cancellationToken)
+        HttpContext context, TokenService tokens, CancellationToken cancellationToken)
     {
         var user = context.User.Identity?.Name;
         var password = context.Items[AdminPasswordAuthenticationHandler.PasswordItem] as string;
@@ -43,7 +47,7 @@ public static class AuthApi
         }
 
         var address = context.Connection.RemoteIpAddress ?? System.Net.IPAddress.None;
-        var issued = await signIn.SignInAsync(user, address, account => account.IssueTokenAsync(password), cancellationToken);
+        var issued = await tokens.IssueAsync(user, password, address, cancellationToken);
         return issued.Value is { } token
             ? TypedResults.Ok(new ApiTokenResponse(token.Token, token.Id, token.CreatedAt))
             : Refused(context, issued.Refusal!);
@@ -67,15 +71,10 @@ public static class AuthApi
             statusCode: refusal.Kind == SignInRefusalKind.WrongCredentials ? StatusCodes.Status401Unauthorized : StatusCodes.Status429TooManyRequests);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeTokenAsync(string id, IGrainFactory grains)
-    {
-        if (id.Length != 24 || !await grains.GetGrain<IApiTokenGrain>(id).RevokeAsync())
-        {
-            return TypedResults.Problem(title: "No such token", detail: $"No active API token has the id '{id}'.", statusCode: StatusCodes.Status404NotFound);
-        }
-
-        return TypedResults.NoContent();
-    }
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeTokenAsync(string id, TokenService tokens) =>
+        await tokens.RevokeAsync(id) is { Succeeded: false } refused
+            ? TypedResults.Problem(title: refused.Problem.Title, detail: refused.Problem.Detail, statusCode: StatusCodes.Status404NotFound)
+            : TypedResults.NoContent();
 }
 
 /// <summary>A newly issued token.</summary>

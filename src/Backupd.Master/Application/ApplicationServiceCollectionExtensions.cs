@@ -23,6 +23,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSingleton<NodeService>();
         services.AddSingleton<SecretService>();
         services.AddSingleton<AdminSignIn>();
+        services.AddSingleton<TokenService>();
         return services;
     }
 }

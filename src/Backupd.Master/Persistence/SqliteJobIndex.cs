@@ -95,6 +95,26 @@ public sealed class SqliteJobIndex(SqliteDatabase database) : IJobIndex
             },
             cancellationToken);
 
+    public async Task<IReadOnlyList<StoredBundles>> StoredBundlesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT ProviderId, ScheduleId, COUNT(*), COALESCE(SUM(ResultSize), 0) FROM BackupdJobs
+            WHERE State = $completed AND ResultKey IS NOT NULL AND PrunedAt IS NULL
+            GROUP BY ProviderId, ScheduleId;
+            """;
+        command.Parameters.AddWithValue("$completed", (int)JobState.Completed);
+        var stored = new List<StoredBundles>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            stored.Add(new StoredBundles(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3)));
+        }
+
+        return stored;
+    }
+
     public async Task<int> CountAsync(JobQuery query, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

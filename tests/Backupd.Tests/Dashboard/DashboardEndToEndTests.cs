@@ -239,6 +239,50 @@ public sealed class DashboardEndToEndTests(JobsEndToEndFixture fixture) : IAsync
         Assert.True(_browser.Errors.Count == 0, string.Join('\n', _browser.Errors));
     });
 
+    [Fact]
+    public Task Every_page_works_at_1366_and_390_wide_with_no_console_error_and_a_token_made_there_works_once_and_not_after_revoking() => StepsAsync(async () =>
+    {
+        foreach (var (size, width) in new[] { (DashboardBrowser.Desktop, 1366), (DashboardBrowser.Phone, 390) })
+        {
+            var page = await SignInAsync(size);
+            foreach (var (path, heading) in new[] { ("/", "Overview"), ("/nodes", "Nodes"), ("/jobs", "Jobs"), ("/schedules", "Schedules"), ("/providers", "Storage providers"), ("/settings", "Settings") })
+            {
+                await GoAsync(page, path);
+                await Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync();
+                // Nothing wider than the window: no sideways scrolling at either size.
+                Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), $"{path} scrolls sideways at {width} px");
+                await DashboardBrowser.ScreenshotAsync(page, $"{(path == "/" ? "overview" : path.Trim('/'))}-{width}");
+            }
+        }
+
+        var settings = await SignInAsync(DashboardBrowser.Desktop);
+        await GoAsync(settings, "/settings");
+        await settings.GetByLabel("Your password, to make a token").FillAsync("wrong password");
+        await settings.GetByRole(AriaRole.Button, new() { Name = "Make a token" }).ClickAsync();
+        await Expect(settings.Locator("#api-tokens")).ToContainTextAsync("do not match an administrator");
+        await settings.GetByLabel("Your password, to make a token").FillAsync(MasterProcess.AdminPassword);
+        await settings.GetByRole(AriaRole.Button, new() { Name = "Make a token" }).ClickAsync();
+        var token = (await settings.Locator("#new-token code").InnerTextAsync()).Trim();
+        using var api = new HttpClient { BaseAddress = fixture.Master.BaseUrl };
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using (var works = await api.GetAsync("/api/v1/nodes"))
+        {
+            Assert.Equal(HttpStatusCode.OK, works.StatusCode);
+        }
+
+        var id = token.Split('_')[1][..24];
+        await settings.GetByRole(AriaRole.Button, new() { Name = $"Revoke token {id}" }).ClickAsync();
+        await settings.GetByRole(AriaRole.Button, new() { Name = "Revoke it" }).ClickAsync();
+        await Expect(settings.Locator("#api-tokens tr", new() { HasText = id })).ToContainTextAsync("revoked");
+        using (var refused = await api.GetAsync("/api/v1/nodes"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        // The wrong password above was provoked on purpose; the page itself logged nothing.
+        Assert.True(_browser.Errors.All(error => error.Contains("/auth/", StringComparison.Ordinal)), string.Join('\n', _browser.Errors));
+    });
+
     private async Task<IPage> SignInAsync(ViewportSize size)
     {
         var page = await _browser.NewPageAsync(fixture.Master.BaseUrl, size);

@@ -50,6 +50,12 @@ public sealed class JobService(IGrainFactory grains, IJobIndex index, WorkChecks
         return await index.QueryAsync(query);
     }
 
+    /// <summary>How many jobs match <paramref name="query"/>.</summary>
+    public Task<int> CountAsync(JobQuery query) => index.CountAsync(query);
+
+    /// <summary>The bundles still stored, per provider and schedule.</summary>
+    public Task<IReadOnlyList<StoredBundles>> StoredBundlesAsync() => index.StoredBundlesAsync();
+
     /// <summary>One job with its stages, log and result.</summary>
     public async Task<Outcome<JobDetails>> GetAsync(string id) =>
         await grains.GetGrain<IJobGrain>(id).GetAsync() is { } job ? job : NotFound(id);
