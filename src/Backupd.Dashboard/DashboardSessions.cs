@@ -1,36 +1,36 @@
-using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Claims;
+using Backupd.Grains.Auth;
 
 namespace Backupd.Dashboard;
 
 /// <summary>
-/// Sessions signed out before their cookie expired. A cookie cannot be taken back from a browser,
-/// and an open page keeps its circuit without sending the cookie again, so each check of an open
-/// page (<see cref="SessionRevalidation"/>) and each request asks here too.
+/// Whether a dashboard session still holds: not expired, and not signed out. A cookie cannot be
+/// taken back from a browser, and an open page keeps its circuit without sending the cookie
+/// again, so each request and each check of an open page (<see cref="SessionRevalidation"/>)
+/// asks here. Sign-outs are kept by the admin's account grain until the session would have
+/// expired, so they hold on every silo and after restarts.
 /// </summary>
-/// <remarks>
-/// Held in this master's memory: with several master silos, a sign-out ends the session on the
-/// silo that handled it at once and on the others when the session expires.
-/// </remarks>
-public sealed class DashboardSessions(TimeProvider time)
+public sealed class DashboardSessions(IGrainFactory grains, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _ended = new(StringComparer.Ordinal);
-
-    /// <summary>Ends <paramref name="sessionId"/>, which would otherwise last until <paramref name="expiresAt"/>.</summary>
-    public void End(string sessionId, DateTimeOffset expiresAt)
+    /// <summary>Ends the session <paramref name="user"/> holds.</summary>
+    public async Task EndAsync(ClaimsPrincipal user)
     {
-        var now = time.GetUtcNow();
-        // Forget sessions that would have expired anyway, so the set stays as small as the sessions still open.
-        foreach (var (id, until) in _ended)
+        if (Session(user) is { } session)
         {
-            if (until <= now)
-            {
-                _ended.TryRemove(id, out _);
-            }
+            await grains.GetGrain<IAdminAccountGrain>(DashboardSignIn.AdminUser).EndSessionAsync(session.Id, session.ExpiresAt);
         }
-
-        _ended[sessionId] = expiresAt;
     }
 
-    /// <summary>Whether <paramref name="sessionId"/> was signed out.</summary>
-    public bool HasEnded(string sessionId) => _ended.ContainsKey(sessionId);
+    /// <summary>Whether <paramref name="user"/> holds a session that has neither expired nor been signed out.</summary>
+    public async Task<bool> IsValidAsync(ClaimsPrincipal user) =>
+        Session(user) is { } session
+        && time.GetUtcNow() < session.ExpiresAt
+        && !await grains.GetGrain<IAdminAccountGrain>(DashboardSignIn.AdminUser).HasSessionEndedAsync(session.Id);
+
+    private static (string Id, DateTimeOffset ExpiresAt)? Session(ClaimsPrincipal user) =>
+        user.FindFirst(DashboardAuth.SessionClaim)?.Value is { } id
+        && long.TryParse(user.FindFirst(DashboardAuth.ExpiresClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var expires)
+            ? (id, DateTimeOffset.FromUnixTimeSeconds(expires))
+            : null;
 }

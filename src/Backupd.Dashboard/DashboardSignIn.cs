@@ -43,7 +43,7 @@ public static class DashboardSignIn
     // [FromForm] makes the antiforgery middleware check the form's token before this runs.
     private static async Task<IResult> SignInAsync(
         HttpContext context, [FromForm] string? password, [FromForm] string? returnUrl,
-        AdminSignIn signIn, DashboardSessions sessions, IOptions<MasterOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        AdminSignIn signIn, IOptions<MasterOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var back = SafeReturnUrl(returnUrl);
         if (string.IsNullOrEmpty(password))
@@ -73,13 +73,16 @@ public static class DashboardSignIn
 
     private static async Task<IResult> SignOutAsync(HttpContext context, DashboardSessions sessions)
     {
-        if (context.User.FindFirst(DashboardAuth.SessionClaim)?.Value is { } session
-            && long.TryParse(context.User.FindFirst(DashboardAuth.ExpiresClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var expires))
+        // The middleware only records a failed check for an endpoint that binds no form: refuse here.
+        if (context.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>() is not { IsValid: true })
         {
-            sessions.End(session, DateTimeOffset.FromUnixTimeSeconds(expires));
+            return Results.Problem(title: "Sign-out refused", detail: "The form's antiforgery token is missing or wrong. Sign out with the dashboard's own button.", statusCode: StatusCodes.Status400BadRequest);
         }
 
+        await sessions.EndAsync(context.User);
         await context.SignOutAsync(DashboardAuth.Scheme);
+        // Pages the browser kept (Back after signing out on a shared computer) go too.
+        context.Response.Headers["Clear-Site-Data"] = "\"cache\"";
         return Results.Redirect(DashboardAuth.SignInPath + "?signedOut=1");
     }
 
@@ -101,6 +104,9 @@ public static class DashboardSignIn
     /// </summary>
     internal static string SafeReturnUrl(string? returnUrl) =>
         returnUrl is { Length: > 0 } url && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
+        // Browsers drop tabs and newlines from a Location, so "/\t/evil.example" would leave the site;
+        // anything but printable ASCII is refused (a page path of this dashboard has none).
+        && url.All(c => c is > ' ' and < (char)0x7F)
         && !url.Contains("://", StringComparison.Ordinal) && !url.StartsWith(DashboardAuth.SignInPath, StringComparison.OrdinalIgnoreCase)
             ? url
             : "/";

@@ -33,29 +33,31 @@ public sealed class DashboardWebPart : IMasterWebPart
             cookie.Cookie.Name = DashboardAuth.CookieName;
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = SameSiteMode.Strict;
-            // Secure whenever the dashboard is served over HTTPS.
-            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            // Secure whenever the dashboard is served over HTTPS; always, when a TLS proxy in front
+            // makes every request look like plain HTTP to the master (BACKUPD_DASHBOARD_HTTPS_ONLY).
+            cookie.Cookie.SecurePolicy = SecurePolicy(options);
             cookie.ExpireTimeSpan = options.DashboardSession;
             cookie.SlidingExpiration = false;
             cookie.LoginPath = DashboardAuth.SignInPath;
             cookie.AccessDeniedPath = DashboardAuth.SignInPath;
             cookie.ReturnUrlParameter = "returnUrl";
-            cookie.Events.OnValidatePrincipal = context =>
+            cookie.Events.OnValidatePrincipal = async context =>
             {
                 var sessions = context.HttpContext.RequestServices.GetRequiredService<DashboardSessions>();
-                var time = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
-                if (context.Principal is null || !SessionRevalidation.IsValid(context.Principal, sessions, time.GetUtcNow()))
+                if (context.Principal is null || !await sessions.IsValidAsync(context.Principal))
                 {
                     context.RejectPrincipal();
                 }
-
-                return Task.CompletedTask;
             };
         });
+        builder.Services.AddAntiforgery(antiforgery => antiforgery.Cookie.SecurePolicy = SecurePolicy(options));
         builder.Services.AddAuthorizationBuilder().AddPolicy(DashboardAuth.Policy, policy => policy
             .AddAuthenticationSchemes(DashboardAuth.Scheme)
             .RequireRole(AuthSchemes.AdminRole));
     }
+
+    private static CookieSecurePolicy SecurePolicy(MasterOptions options) =>
+        options.DashboardHttpsOnly ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
 
     public void Map(WebApplication app)
     {

@@ -55,6 +55,21 @@ public sealed partial class AdminAccountGrain(
         return tokens;
     }
 
+    public async Task EndSessionAsync(string sessionId, DateTimeOffset expiresAt)
+    {
+        var now = time.GetUtcNow();
+        // Sessions that would have expired anyway are forgotten: the list stays as small as the sessions still open.
+        foreach (var expired in account.State.EndedSessions.Where(ended => ended.Value <= now).Select(ended => ended.Key).ToList())
+        {
+            account.State.EndedSessions.Remove(expired);
+        }
+
+        account.State.EndedSessions[sessionId] = expiresAt;
+        await account.WriteStateAsync();
+    }
+
+    public Task<bool> HasSessionEndedAsync(string sessionId) => Task.FromResult(account.State.EndedSessions.ContainsKey(sessionId));
+
     public Task<bool> CheckPasswordAsync(string password)
     {
         if (account.State.PasswordHash is not { } hash || !SecretHasher.Verify(password, hash))

@@ -12,4 +12,7 @@ public sealed class AdminAccountState
 
     /// <summary>The ids of the API tokens issued to the account, oldest first (tokens issued before this list existed are not in it).</summary>
     [Id(2)] public List<string> TokenIds { get; set; } = [];
+
+    /// <summary>Dashboard sessions signed out before they expired, with their expiry: kept until then, so their cookies stay refused after a restart.</summary>
+    [Id(3)] public Dictionary<string, DateTimeOffset> EndedSessions { get; set; } = [];
 }

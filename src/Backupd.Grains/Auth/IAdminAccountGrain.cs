@@ -26,6 +26,14 @@ public interface IAdminAccountGrain : IGrainWithStringKey
     [Alias("ListTokens")]
     Task<IReadOnlyList<ApiTokenInfo>> ListTokensAsync();
 
+    /// <summary>Ends a dashboard session before its expiry (sign-out): its cookie is refused from now on, on every silo and after restarts.</summary>
+    [Alias("EndSession")]
+    Task EndSessionAsync(string sessionId, DateTimeOffset expiresAt);
+
+    /// <summary>Whether a dashboard session was signed out.</summary>
+    [Alias("HasSessionEnded")]
+    Task<bool> HasSessionEndedAsync(string sessionId);
+
     /// <summary>Checks the password, for a dashboard sign-in (which gets a cookie, not a token).</summary>
     [Alias("CheckPassword")]
     Task<bool> CheckPasswordAsync(string password);

@@ -8,6 +8,9 @@ public enum DashboardTopic
 
     /// <summary>A node: registered, approved, online, offline, disabled, deleted.</summary>
     Node = 1,
+
+    /// <summary>A schedule: changed, ran, skipped, missed, pruned.</summary>
+    Schedule = 2,
 }
 
 /// <summary>Something an open dashboard page may show changed; the page reads it again through the application layer.</summary>

@@ -4,6 +4,7 @@ using Backupd.Contracts;
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Schedules;
 using Backupd.Contracts.Storage;
+using Backupd.Grains.Dashboard;
 using Backupd.Grains.Jobs;
 using Backupd.Grains.Secrets;
 using Backupd.Grains.Storage;
@@ -93,6 +94,7 @@ public sealed partial class ScheduleGrain(
         await StopTickingAsync();
         await schedule.ClearStateAsync();
         await index.RemoveAsync(ScheduleId);
+        PublishChange();
         return true;
     }
 
@@ -213,7 +215,11 @@ public sealed partial class ScheduleGrain(
     {
         await schedule.WriteStateAsync();
         await index.UpsertAsync(Row(), Indexing.StateVersion.Of(schedule));
+        PublishChange();
     }
+
+    private void PublishChange() =>
+        GrainFactory.GetGrain<IDashboardFeedGrain>(0).PublishAsync(new DashboardChange(DashboardTopic.Schedule, ScheduleId)).Ignore();
 
     private ScheduleIndexRow Row() => new(Details(lastJobState: null, nextRunAt: null), State.LastDueHandled);
 

@@ -30,8 +30,10 @@ public static class RequestHardening
         // Same-origin only; inline styles for the dashboard's components, the circuit's websocket to the same host.
         headers.ContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
             + "frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
-        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
-            || context.Request.Path.StartsWithSegments(Contracts.NodeApi.NodeApiRoutes.Prefix, StringComparison.OrdinalIgnoreCase))
+        // Nothing the master says is kept by a browser or proxy (tokens, keys, node lists, dashboard
+        // pages with job logs), except the dashboard's fingerprinted static files.
+        if (!context.Request.Path.StartsWithSegments("/_content", StringComparison.OrdinalIgnoreCase)
+            && !context.Request.Path.StartsWithSegments("/_framework", StringComparison.OrdinalIgnoreCase))
         {
             headers.CacheControl = "no-store";
         }

@@ -162,6 +162,13 @@ public sealed class MasterOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:05:00", "30.00:00:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 08:00:00 (8 hours)")]
     public TimeSpan DashboardSession { get; set; } = TimeSpan.FromHours(8);
 
+    /// <summary>
+    /// Marks the dashboard's cookies Secure even when a request reaches the master over plain
+    /// HTTP: for a master behind a TLS-terminating proxy, where every request looks like HTTP to it.
+    /// </summary>
+    [Setting("DASHBOARD_HTTPS_ONLY")]
+    public bool DashboardHttpsOnly { get; set; }
+
     /// <summary>How long testing a provider from the master may take before it is reported as not answering.</summary>
     [Setting("PROVIDER_TEST_TIMEOUT")]
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 00:00:15")]

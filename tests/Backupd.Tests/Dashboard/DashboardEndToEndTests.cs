@@ -57,8 +57,36 @@ public sealed class DashboardEndToEndTests(JobsEndToEndFixture fixture) : IAsync
         using var signIn = await http.GetAsync("/signin");
         Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
         Assert.Contains("HttpOnly", string.Join(';', signIn.Headers.GetValues("Set-Cookie")), StringComparison.OrdinalIgnoreCase);
+        // A sign-in posted without the form's antiforgery token (from another site) is refused, and gets no session.
+        using var forged = await http.PostAsync("/auth/signin", new FormUrlEncodedContent(new Dictionary<string, string> { ["password"] = MasterProcess.AdminPassword }));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.False(forged.Headers.TryGetValues("Set-Cookie", out var forgedCookies) && forgedCookies.Any(c => c.StartsWith("backupd-session=", StringComparison.Ordinal)));
         using var styles = await http.GetAsync("/_content/MudBlazor/MudBlazor.min.css");
         Assert.Equal(HttpStatusCode.OK, styles.StatusCode);
+
+        // Signed in, a sign-out posted without the token (a same-site page forcing it) is refused too, and the session stands.
+        var cookies = new CookieContainer();
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies }) { BaseAddress = fixture.Master.BaseUrl };
+        await SignInOverHttpAsync(browser);
+        using var forcedOut = await browser.PostAsync("/auth/signout", null);
+        Assert.Equal(HttpStatusCode.BadRequest, forcedOut.StatusCode);
+        using var stillIn = await browser.GetAsync("/nodes");
+        Assert.Equal(HttpStatusCode.OK, stillIn.StatusCode);
+        Assert.Contains("no-store", stillIn.Headers.CacheControl!.ToString(), StringComparison.Ordinal);
+    }
+
+    // What a browser does: fetch the form (its antiforgery cookie and token), post the password.
+    private static async Task SignInOverHttpAsync(HttpClient browser)
+    {
+        var form = await browser.GetStringAsync("/signin");
+        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var signedIn = await browser.PostAsync("/auth/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["password"] = MasterProcess.AdminPassword,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Equal("/", signedIn.Headers.Location!.OriginalString);
     }
 
     [Fact]
@@ -100,8 +128,17 @@ public sealed class DashboardEndToEndTests(JobsEndToEndFixture fixture) : IAsync
         await Expect(page.Locator("#pending-nodes")).ToHaveCountAsync(0);
         await DashboardBrowser.ScreenshotAsync(page, "nodes-1366");
 
+        var session = (await page.Context.CookiesAsync()).Single(c => c.Name == "backupd-session").Value;
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("You are signed out.");
+        // The session ended on the master, not only in this browser: a copy of the cookie is refused.
+        using (var stolen = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = fixture.Master.BaseUrl })
+        {
+            stolen.DefaultRequestHeaders.Add("Cookie", "backupd-session=" + session);
+            using var replayed = await stolen.GetAsync("/nodes");
+            Assert.Equal(HttpStatusCode.Redirect, replayed.StatusCode);
+        }
+
         await page.GotoAsync("/nodes");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/signin"));
         Assert.True(_browser.Errors.Count == 0, string.Join('\n', _browser.Errors));
@@ -229,10 +266,23 @@ public sealed class DashboardEndToEndTests(JobsEndToEndFixture fixture) : IAsync
         Assert.Matches("^(Mon|Tue|Wed|Thu|Fri) \\d{4}-\\d{2}-\\d{2} 02:30$", firstRun);
 
         var site = await fixture.WordPress.CreateSiteAsync();
+        await page.GetByLabel("Node").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { NameRegex = new System.Text.RegularExpressions.Regex(fixture.NodeId) }).ClickAsync();
+        await page.GetByLabel("Provider").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "local test", Exact = true }).ClickAsync();
         await page.GetByLabel("Module config (JSON)").FillAsync($"{{\"path\": \"{site.RootPath}\"}}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Expect(page.Locator("#schedules")).ToContainTextAsync("site nightly");
         await Expect(page.Locator("#schedules")).ToContainTextAsync("At 02:30, on Monday to Friday");
+
+        // Run now starts the WordPress backup and opens its page, which follows it to the end.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run site nightly now" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/jobs/[0-9a-f]{32}$"));
+        await Expect(page.Locator("[data-state=completed]")).ToBeVisibleAsync(new() { Timeout = 90_000 });
+        await Expect(page.Locator("#job-result")).ToContainTextAsync("SHA-256");
+        await page.GoBackAsync();
+        await InteractiveAsync(page);
+        await Expect(page.Locator("#schedules tr", new() { HasText = "site nightly" })).ToContainTextAsync("Completed");
         await DashboardBrowser.ScreenshotAsync(page, "schedules-1366");
         await page.SetViewportSizeAsync(DashboardBrowser.Phone.Width, DashboardBrowser.Phone.Height);
         await DashboardBrowser.ScreenshotAsync(page, "schedules-390");

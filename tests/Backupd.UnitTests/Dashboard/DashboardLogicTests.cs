@@ -20,6 +20,9 @@ public sealed class DashboardLogicTests
     [InlineData("/signin?returnUrl=/signin", "/")]
     [InlineData(null, "/")]
     [InlineData("/x?next=http://evil.example", "/")]
+    [InlineData("/\t/evil.example", "/")]
+    [InlineData("/\r\n/x", "/")]
+    [InlineData("/jobs/é", "/")]
     public void After_signing_in_only_a_page_of_this_dashboard_is_gone_back_to(string? returnUrl, string expected) =>
         Assert.Equal(expected, DashboardSignIn.SafeReturnUrl(returnUrl));
 

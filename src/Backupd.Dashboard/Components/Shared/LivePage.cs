@@ -11,6 +11,7 @@ public abstract class LivePage : ComponentBase, IDisposable
 {
     private IDisposable? _subscription;
     private int _pending;
+    private bool _disposed;
 
     [Inject]
     private DashboardFeed Feed { get; set; } = default!;
@@ -27,6 +28,12 @@ public abstract class LivePage : ComponentBase, IDisposable
     protected override async Task OnInitializedAsync()
     {
         await LoadAsync();
+        // Left while the first read was under way: subscribing now would keep the dead page fed.
+        if (_disposed)
+        {
+            return;
+        }
+
         _subscription = Feed.Subscribe(change =>
         {
             if (Shows(change) && Interlocked.Increment(ref _pending) == 1)
@@ -38,21 +45,31 @@ public abstract class LivePage : ComponentBase, IDisposable
 
     private async Task ReloadAsync()
     {
-        do
+        try
         {
-            Volatile.Write(ref _pending, 1);
-            await LoadAsync();
-            StateHasChanged();
-            if (MinimumReloadInterval > TimeSpan.Zero)
+            do
             {
-                await Task.Delay(MinimumReloadInterval);
+                Volatile.Write(ref _pending, 1);
+                await LoadAsync();
+                StateHasChanged();
+                if (MinimumReloadInterval > TimeSpan.Zero)
+                {
+                    await Task.Delay(MinimumReloadInterval);
+                }
             }
+            while (Interlocked.Decrement(ref _pending) > 0);
         }
-        while (Interlocked.Decrement(ref _pending) > 0);
+        catch
+        {
+            // A failed read must not leave the page deaf: the next change reads again.
+            Volatile.Write(ref _pending, 0);
+            throw;
+        }
     }
 
     public void Dispose()
     {
+        _disposed = true;
         _subscription?.Dispose();
         GC.SuppressFinalize(this);
     }
