@@ -120,13 +120,24 @@ public sealed class DashboardEndToEndTests(JobsEndToEndFixture fixture) : IAsync
         await page.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         await Expect(page.GetByText("Code must be the 5 characters the node shows on its console.")).ToBeVisibleAsync();
 
-        await page.GetByLabel("Registration code").FillAsync(code.ToLowerInvariant());
-        await page.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        // With the keyboard alone: Tab to the code, type it, Enter.
+        await page.GetByLabel("Registration code").FillAsync("");
+        await page.Locator("body").FocusAsync();
+        for (var tabs = 0; tabs < 40 && !await page.EvaluateAsync<bool>("() => document.activeElement?.closest('#approve-form') !== null && document.activeElement.tagName === 'INPUT'"); tabs++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        await page.Keyboard.TypeAsync(code.ToLowerInvariant());
+        await page.Keyboard.PressAsync("Enter");
         var nodeId = await WaitForNodeIdAsync(node);
         var row = page.Locator("#nodes tr", new() { HasText = nodeId });
         await Expect(row).ToContainTextAsync("online", new() { Timeout = 30_000 });
         await Expect(page.Locator("#pending-nodes")).ToHaveCountAsync(0);
         await DashboardBrowser.ScreenshotAsync(page, "nodes-1366");
+        await page.Locator($"a[href='/jobs?node={nodeId}']").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/jobs\\?node={nodeId}$"));
+        await Expect(page.Locator("#jobs")).ToContainTextAsync("No job matches");
 
         var session = (await page.Context.CookiesAsync()).Single(c => c.Name == "backupd-session").Value;
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
