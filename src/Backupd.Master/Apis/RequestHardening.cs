@@ -35,7 +35,9 @@ public static class RequestHardening
         if (!context.Request.Path.StartsWithSegments("/_content", StringComparison.OrdinalIgnoreCase)
             && !context.Request.Path.StartsWithSegments("/_framework", StringComparison.OrdinalIgnoreCase))
         {
-            headers.CacheControl = "no-store";
+            // The pair antiforgery wants on a page with a form; it would otherwise override it with a warning.
+            headers.CacheControl = "no-cache, no-store";
+            headers.Pragma = "no-cache";
         }
 
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
