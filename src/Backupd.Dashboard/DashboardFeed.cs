@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Backupd.Grains.Dashboard;
 using Backupd.Master.Hosting;
 using Microsoft.Extensions.Hosting;
@@ -14,24 +15,20 @@ public sealed partial class DashboardFeed(IGrainFactory grains, IHostApplication
     : BackgroundService, IDashboardObserver
 {
     private static readonly TimeSpan RenewEvery = TimeSpan.FromMinutes(1);
-    private readonly Lock _gate = new();
-    private ImmutableListeners _listeners = ImmutableListeners.Empty;
+    // Copied on write: a change is delivered while pages come and go.
+    private ImmutableArray<Action<DashboardChange>> _listeners = [];
     private IDashboardObserver? _reference;
 
     /// <summary>Calls <paramref name="listener"/> with each change until the result is disposed.</summary>
     public IDisposable Subscribe(Action<DashboardChange> listener)
     {
-        lock (_gate)
-        {
-            _listeners = _listeners.Add(listener);
-        }
-
+        ImmutableInterlocked.Update(ref _listeners, listeners => listeners.Add(listener));
         return new Subscription(this, listener);
     }
 
     public Task OnChangedAsync(DashboardChange change)
     {
-        foreach (var listener in Volatile.Read(ref _listeners).Items)
+        foreach (var listener in _listeners)
         {
             try
             {
@@ -58,7 +55,7 @@ public sealed partial class DashboardFeed(IGrainFactory grains, IHostApplication
             {
                 try
                 {
-                    await grains.GetGrain<IDashboardFeedGrain>(0).SubscribeAsync(_reference);
+                    await grains.DashboardFeed().SubscribeAsync(_reference);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -80,7 +77,7 @@ public sealed partial class DashboardFeed(IGrainFactory grains, IHostApplication
         {
             try
             {
-                await grains.GetGrain<IDashboardFeedGrain>(0).UnsubscribeAsync(_reference).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+                await grains.DashboardFeed().UnsubscribeAsync(_reference).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
             }
             catch (Exception ex) when (ex is TimeoutException or OrleansException or OperationCanceledException)
             {
@@ -91,29 +88,14 @@ public sealed partial class DashboardFeed(IGrainFactory grains, IHostApplication
         }
     }
 
-    private void Remove(Action<DashboardChange> listener)
-    {
-        lock (_gate)
-        {
-            _listeners = _listeners.Remove(listener);
-        }
-    }
+    private void Remove(Action<DashboardChange> listener) =>
+        ImmutableInterlocked.Update(ref _listeners, listeners => listeners.Remove(listener));
 
     [LoggerMessage(LogLevel.Warning, "An open dashboard page failed to take a change")]
     private partial void LogListenerFailed(Exception exception);
 
     [LoggerMessage(LogLevel.Warning, "Could not subscribe to the dashboard feed; open pages update when reloaded until the next try in a minute")]
     private partial void LogSubscribeFailed(Exception exception);
-
-    // Copied on write: a change is delivered while pages come and go.
-    private sealed record ImmutableListeners(Action<DashboardChange>[] Items)
-    {
-        public static readonly ImmutableListeners Empty = new([]);
-
-        public ImmutableListeners Add(Action<DashboardChange> listener) => new([.. Items, listener]);
-
-        public ImmutableListeners Remove(Action<DashboardChange> listener) => new([.. Items.Where(item => item != listener)]);
-    }
 
     private sealed class Subscription(DashboardFeed feed, Action<DashboardChange> listener) : IDisposable
     {

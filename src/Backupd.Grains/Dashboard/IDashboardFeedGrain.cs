@@ -21,3 +21,14 @@ public interface IDashboardFeedGrain : IGrainWithIntegerKey
     [OneWay, Alias("Publish")]
     Task PublishAsync(DashboardChange change);
 }
+
+/// <summary>Reaching the one feed.</summary>
+public static class DashboardFeedGrains
+{
+    /// <summary>The cluster's dashboard feed.</summary>
+    public static IDashboardFeedGrain DashboardFeed(this IGrainFactory grains) => grains.GetGrain<IDashboardFeedGrain>(0);
+
+    /// <summary>Tells open dashboards that <paramref name="id"/> of <paramref name="topic"/> changed; the caller does not wait.</summary>
+    public static void PublishDashboardChange(this IGrainFactory grains, DashboardTopic topic, string id) =>
+        grains.DashboardFeed().PublishAsync(new DashboardChange(topic, id)).Ignore();
+}

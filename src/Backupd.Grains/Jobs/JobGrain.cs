@@ -562,7 +562,7 @@ public sealed partial class JobGrain(
         PublishChange();
     }
 
-    private void PublishChange() => GrainFactory.GetGrain<IDashboardFeedGrain>(0).PublishAsync(new DashboardChange(DashboardTopic.Job, JobId)).Ignore();
+    private void PublishChange() => GrainFactory.PublishDashboardChange(DashboardTopic.Job, JobId);
 
     private void AddLog(JobLogLevel level, string message) => AddLog(new JobLogEntry(time.GetUtcNow(), level, message));
 

@@ -200,7 +200,7 @@ public sealed partial class NodeGrain(
         }
     }
 
-    private void PublishChange() => GrainFactory.GetGrain<IDashboardFeedGrain>(0).PublishAsync(new DashboardChange(DashboardTopic.Node, NodeId)).Ignore();
+    private void PublishChange() => GrainFactory.PublishDashboardChange(DashboardTopic.Node, NodeId);
 
     public async Task ReindexAsync()
     {

@@ -219,7 +219,7 @@ public sealed partial class ScheduleGrain(
     }
 
     private void PublishChange() =>
-        GrainFactory.GetGrain<IDashboardFeedGrain>(0).PublishAsync(new DashboardChange(DashboardTopic.Schedule, ScheduleId)).Ignore();
+        GrainFactory.PublishDashboardChange(DashboardTopic.Schedule, ScheduleId);
 
     private ScheduleIndexRow Row() => new(Details(lastJobState: null, nextRunAt: null), State.LastDueHandled);
 

@@ -80,7 +80,7 @@ public sealed partial class StorageLeftoverSweeper(
         var aborted = 0;
         await foreach (var upload in s3.ListUnfinishedUploadsAsync(cancellationToken))
         {
-            if (upload.Initiated < startedBefore && BundleJobId(upload.Key) is { } jobId
+            if (upload.Initiated < startedBefore && BundleKey.JobIdOf(upload.Key) is { } jobId
                 && (await grains.GetGrain<IJobGrain>(jobId).GetAsync())?.State != JobState.Running)
             {
                 await s3.Authority.AbortMultipartAsync(upload.Key, upload.UploadId, cancellationToken);
@@ -100,7 +100,7 @@ public sealed partial class StorageLeftoverSweeper(
         var deleted = 0;
         await foreach (var stored in s3.ListAsync(string.Empty, cancellationToken))
         {
-            if (stored.LastModified >= storedBefore || BundleJobId(stored.Key) is not { } jobId)
+            if (stored.LastModified >= storedBefore || BundleKey.JobIdOf(stored.Key) is not { } jobId)
             {
                 continue;
             }
@@ -154,16 +154,6 @@ public sealed partial class StorageLeftoverSweeper(
         {
             // Stopping; the next start looks again.
         }
-    }
-
-    // A bundle key ends in "<time>-<job id>.tar.zst" (the time has no '-'); null for any other key.
-    private static string? BundleJobId(string key)
-    {
-        var file = key[(key.LastIndexOf('/') + 1)..];
-        var dash = file.IndexOf('-', StringComparison.Ordinal);
-        return file.EndsWith(BundleKey.Extension, StringComparison.Ordinal) && dash > 0 && dash + 1 < file.Length - BundleKey.Extension.Length
-            ? file[(dash + 1)..^BundleKey.Extension.Length]
-            : null;
     }
 
     [LoggerMessage(LogLevel.Information, "Aborted the multipart upload {UploadId} of {Key} in provider {ProviderId}, open since {Initiated:u} and claimed by no running job (BACKUPD_UPLOAD_LEFTOVER_AGE)")]

@@ -43,6 +43,20 @@ public static class BundleKey
             && DateTime.TryParseExact(file[..TimeLength], TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out _);
     }
 
+    /// <summary>
+    /// The job id in a key shaped like one <see cref="Compose"/> makes ("…/&lt;time&gt;-&lt;job&gt;.tar.zst",
+    /// the time has no '-'), or null for any other key: the first sieve of a store's listing, before
+    /// <see cref="Belongs"/> checks the whole key against the job's record.
+    /// </summary>
+    public static string? JobIdOf(string fullKey)
+    {
+        var file = fullKey[(fullKey.LastIndexOf('/') + 1)..];
+        var dash = file.IndexOf('-', StringComparison.Ordinal);
+        return file.EndsWith(Extension, StringComparison.Ordinal) && dash > 0 && dash + 1 < file.Length - Extension.Length
+            ? file[(dash + 1)..^Extension.Length]
+            : null;
+    }
+
     /// <summary>Joins a provider prefix and a key with exactly one slash between them.</summary>
     public static string WithPrefix(string prefix, string key) =>
         prefix.Trim('/') is { Length: > 0 } p ? $"{p}/{key}" : key;

@@ -36,4 +36,15 @@ public sealed class BundleKeyTests
     {
         Assert.False(BundleKey.Belongs(key, "", Node, "wordpress", Job), why);
     }
+
+    [Fact]
+    public void The_job_id_is_read_back_from_a_composed_key_and_no_other_key_names_one()
+    {
+        var key = BundleKey.WithPrefix("backups", BundleKey.Compose(Node, "wordpress", "shop.example", new DateTimeOffset(2026, 12, 3, 2, 30, 0, TimeSpan.Zero), Job));
+
+        Assert.Equal(BundleKey.Slug(Job), BundleKey.JobIdOf(key));
+        Assert.Null(BundleKey.JobIdOf("backups/other-software/video.mp4"));
+        Assert.Null(BundleKey.JobIdOf("backups/n1/wordpress/site/nodash.tar.zst"));
+        Assert.Null(BundleKey.JobIdOf("backups/n1/wordpress/site/20261203T023000Z-.tar.zst"));
+    }
 }
