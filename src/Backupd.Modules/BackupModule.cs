@@ -24,6 +24,12 @@ public abstract class BackupModule
     /// <summary>Programs the node needs on PATH for this module, e.g. <c>mysqldump</c>.</summary>
     public virtual IReadOnlyList<string> RequiredTools => [];
 
+    /// <summary>
+    /// Whether only the master makes jobs of this module (retention's deletions): an admin's
+    /// job or schedule may not ask for it, since its config names bundles to delete.
+    /// </summary>
+    public virtual bool MasterOnly => false;
+
     /// <summary>Everything wrong with a config; empty when it is valid.</summary>
     public abstract IReadOnlyList<ConfigError> ValidateConfig(JsonElement config);
 

@@ -20,6 +20,9 @@ public sealed class ModuleRegistry
     /// <summary>All modules, by name.</summary>
     public IReadOnlyList<BackupModule> All => [.. _modules.Values.OrderBy(m => m.Name, StringComparer.Ordinal)];
 
+    /// <summary>The modules an admin's job or schedule may ask for.</summary>
+    public IReadOnlyList<BackupModule> Requestable => [.. All.Where(m => !m.MasterOnly)];
+
     /// <summary>The module with this name, or null.</summary>
     public BackupModule? Find(string name) => _modules.GetValueOrDefault(name);
 

@@ -1,6 +1,7 @@
 using Backupd.Grains;
 using Backupd.Master.Application.Auth;
 using Backupd.Master.Application.Jobs;
+using Backupd.Master.Application.Maintenance;
 using Backupd.Master.Application.Nodes;
 using Backupd.Master.Application.Providers;
 using Backupd.Master.Application.Schedules;
@@ -12,7 +13,7 @@ namespace Backupd.Master.Application;
 /// <summary>Registers the application layer: what the REST API and the dashboard both call.</summary>
 public static class ApplicationServiceCollectionExtensions
 {
-    /// <summary>Adds the services for jobs, schedules, providers, nodes and secrets.</summary>
+    /// <summary>Adds the services for jobs, schedules, providers, nodes, secrets, tokens and the system itself.</summary>
     public static IServiceCollection AddBackupdApplication(this IServiceCollection services)
     {
         services.AddBackupdGrainServices();
@@ -24,6 +25,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSingleton<SecretService>();
         services.AddSingleton<AdminSignIn>();
         services.AddSingleton<TokenService>();
+        services.AddSingleton<SystemService>();
         return services;
     }
 }

@@ -22,6 +22,8 @@ public sealed class BundlePruneModule : BackupModule<BundlePruneConfig>
 
     public override string Name => ModuleNames.Prune;
 
+    public override bool MasterOnly => true;
+
     public override string Description => "Deletes old bundles from the job's provider on behalf of a schedule's retention policy.";
 
     public override IReadOnlyList<StageDefinition> Stages { get; } = [new(DeleteStage, "Delete the bundles retention no longer keeps")];

@@ -162,9 +162,30 @@ public sealed class DashboardEndToEndTests(JobsEndToEndFixture fixture) : IAsync
         // Incompressible, about 8 s of upload at the node's limit: long enough to watch.
         await File.WriteAllBytesAsync(Path.Combine(site.UploadsPath, "big.bin"), System.Security.Cryptography.RandomNumberGenerator.GetBytes(JobsEndToEndFixture.NodeBandwidthMbps * 1_000_000 / 8 * 8));
         var page = await SignInAsync(DashboardBrowser.Desktop);
-        var id = await fixture.CreateJobAsync(new { path = site.RootPath });
 
-        await GoAsync(page, $"/jobs/{id}");
+        // Started from the Jobs page: a config that is not JSON is refused under the field, then a good one starts the job.
+        await GoAsync(page, "/jobs");
+        await page.GetByRole(AriaRole.Button, new() { Name = "New job" }).ClickAsync();
+        var form = page.Locator("#job-form");
+        await form.GetByLabel("Node").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = $"({fixture.NodeId})", Exact = false }).ClickAsync();
+        await form.GetByLabel("Provider").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "local test", Exact = true }).ClickAsync();
+        await page.GetByLabel("Module config (JSON)").FillAsync("{\"path\": ");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start the job" }).ClickAsync();
+        await Expect(page.Locator("#job-form")).ToContainTextAsync("config is not JSON");
+        await page.GetByLabel("Module config (JSON)").FillAsync("{\"path\": \"relative/site\"}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start the job" }).ClickAsync();
+        await Expect(page.Locator("#job-form")).ToContainTextAsync("config.path");
+        await page.GetByLabel("Module config (JSON)").FillAsync(System.Text.Json.JsonSerializer.Serialize(new { path = site.RootPath }));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start the job" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/jobs/[0-9a-z]+$"));
+        await InteractiveAsync(page);
+        var id = page.Url.Split('/')[^1];
+        var started = await fixture.GetJobAsync(id);
+        Assert.Equal(fixture.NodeId, started.GetProperty("nodeId").GetString());
+        Assert.Equal(fixture.ProviderId, started.GetProperty("providerId").GetString());
+
         await page.EvaluateAsync("() => window.notReloaded = true");
         var upload = page.Locator("[data-stage=upload_remote] .stage-progress");
         await Expect(upload).ToContainTextAsync(" of ", new() { Timeout = 60_000 });
@@ -340,6 +361,12 @@ public sealed class DashboardEndToEndTests(JobsEndToEndFixture fixture) : IAsync
         {
             Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         }
+
+        // What REST's /api/v1/system answers is on the page, and the index is rebuilt from it.
+        var system = await fixture.Api.GetJsonAsync("/api/v1/system");
+        await Expect(settings.Locator("#this-master")).ToContainTextAsync(system.GetProperty("nodeCaFingerprint").GetString()!);
+        await settings.GetByRole(AriaRole.Button, new() { Name = "Rebuild the index" }).ClickAsync();
+        await Expect(settings.Locator(".mud-snackbar", new() { HasText = "Index rebuilt:" })).ToContainTextAsync(" node(s), ");
 
         // The wrong password above was provoked on purpose; the page itself logged nothing.
         Assert.True(_browser.Errors.All(error => error.Contains("/auth/", StringComparison.Ordinal)), string.Join('\n', _browser.Errors));

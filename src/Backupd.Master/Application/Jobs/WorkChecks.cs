@@ -20,11 +20,16 @@ public sealed class WorkChecks(IGrainFactory grains, ModuleRegistry modules)
         var module = moduleName is null ? null : modules.Find(moduleName);
         if (string.IsNullOrWhiteSpace(moduleName))
         {
-            errors.Add(new("module", $"is required (one of: {string.Join(", ", modules.All.Select(m => m.Name))})"));
+            errors.Add(new("module", $"is required (one of: {Requestable})"));
         }
         else if (module is null)
         {
-            errors.Add(new("module", $"'{moduleName}' is not a module (known: {string.Join(", ", modules.All.Select(m => m.Name))})"));
+            errors.Add(new("module", $"'{moduleName}' is not a module (known: {Requestable})"));
+        }
+        else if (module.MasterOnly)
+        {
+            errors.Add(new("module", $"'{moduleName}' is the master's own (retention makes these jobs); ask for one of: {Requestable}"));
+            module = null;
         }
 
         if (priority is < JobSpec.MinPriority or > JobSpec.MaxPriority)
@@ -46,6 +51,8 @@ public sealed class WorkChecks(IGrainFactory grains, ModuleRegistry modules)
 
         return module;
     }
+
+    private string Requestable => string.Join(", ", modules.Requestable.Select(m => m.Name));
 
     /// <summary>The node must be active and the provider must exist.</summary>
     public async Task CheckTargetsAsync(string? nodeId, string? providerId, List<FieldError> errors)

@@ -37,6 +37,8 @@ public sealed class JobsApiTests(SharedMasterFixture fixture) : IAsyncLifetime
         Assert.Equal("string", schema.GetProperty("properties").GetProperty("path").GetProperty("type").GetString());
         Assert.True(schema.GetProperty("properties").TryGetProperty("db", out _));
         Assert.Contains("mysqldump", wordpress.GetProperty("requiredTools").EnumerateArray().Select(t => t.GetString()));
+        Assert.False(wordpress.GetProperty("masterOnly").GetBoolean());
+        Assert.True(modules.EnumerateArray().Single(m => m.GetProperty("name").GetString() == "prune").GetProperty("masterOnly").GetBoolean());
     }
 
     [Fact]
@@ -63,6 +65,8 @@ public sealed class JobsApiTests(SharedMasterFixture fixture) : IAsyncLifetime
     [InlineData("""{"module":"wordpress","config":{"path":"/srv/a","exclude":["../etc"]}}""", "config.exclude[0]", "..")]
     [InlineData("""{"module":"wordpress"}""", "config", "is required")]
     [InlineData("""{"module":"mysql-9000","config":{}}""", "module", "not a module")]
+    // Retention's deletions are the master's to order: a token may not ask a node to delete bundles by key.
+    [InlineData("""{"module":"prune","config":{"keys":["a/b/c.tar.zst"],"jobIds":["x"]}}""", "module", "the master's own")]
     [InlineData("""{"config":{}}""", "module", "is required")]
     [InlineData("""{"module":"wordpress","config":{"path":"/srv/a"},"priority":11}""", "priority", "0 to 10")]
     public async Task A_bad_job_is_a_400_that_names_the_field(string partialBody, string field, string expected)

@@ -29,6 +29,7 @@ public sealed class SchedulesApiTests(SharedMasterFixture fixture) : IAsyncLifet
     [InlineData("""{"cron":"* * *"}""", "cron", "5 fields")]
     [InlineData("""{"timeZone":"Mars/Base"}""", "timeZone", "IANA")]
     [InlineData("""{"module":"nope"}""", "module", "wordpress")]
+    [InlineData("""{"module":"prune"}""", "module", "the master's own")]
     [InlineData("""{"config":{"path":7}}""", "config.path", "must be a string")]
     [InlineData("""{"nodeId":"ghost"}""", "nodeId", "'ghost'")]
     [InlineData("""{"providerId":"ghost"}""", "providerId", "'ghost'")]
