@@ -18,6 +18,10 @@ public sealed partial class DashboardFeed(IGrainFactory grains, IHostApplication
     // Copied on write: a change is delivered while pages come and go.
     private ImmutableArray<Action<DashboardChange>> _listeners = [];
     private IDashboardObserver? _reference;
+    private long _changes;
+
+    /// <summary>How many changes this silo has been told of: a read made after it moved may be stale.</summary>
+    public long Changes => Interlocked.Read(ref _changes);
 
     /// <summary>Calls <paramref name="listener"/> with each change until the result is disposed.</summary>
     public IDisposable Subscribe(Action<DashboardChange> listener)
@@ -28,6 +32,8 @@ public sealed partial class DashboardFeed(IGrainFactory grains, IHostApplication
 
     public Task OnChangedAsync(DashboardChange change)
     {
+        // Counted before any page hears of it, so a page's read after the change sees the new count.
+        Interlocked.Increment(ref _changes);
         foreach (var listener in _listeners)
         {
             try

@@ -24,6 +24,7 @@ public sealed class DashboardWebPart : IMasterWebPart
         builder.Services.AddMudServices();
         builder.Services.AddSingleton<DashboardSessions>();
         builder.Services.AddSingleton<DashboardFeed>();
+        builder.Services.AddSingleton<Overview.OverviewReads>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<DashboardFeed>());
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddScoped<AuthenticationStateProvider, SessionRevalidation>();

@@ -18,6 +18,7 @@ var root = new RootCommand("backupd: centrally managed backups. The master keeps
     configOption,
     SecretsCommand.Create(),
     IndexCommand.Create(),
+    BundleCommand.Create(),
 };
 root.SetAction((parse, cancellation) =>
     BackupdLauncher.RunAsync(ModeResolver.FromProcess(), parse.GetValue(modeOption), parse.GetValue(configOption), cancellation));

@@ -15,7 +15,8 @@ namespace Backupd.Bench;
 /// </summary>
 internal sealed class BenchMaster : IAsyncDisposable
 {
-    private const string Password = "bench-admin-password-0123";
+    /// <summary>The admin password, for the dashboard.</summary>
+    public const string Password = "bench-admin-password-0123";
     private readonly ServerProcess _process;
 
     private BenchMaster(ServerProcess process, string dataDir, Uri url, HttpClient http)
@@ -70,6 +71,14 @@ internal sealed class BenchMaster : IAsyncDisposable
     public long ResidentBytes() =>
         File.ReadLines($"/proc/{_process.Id}/status").Where(line => line.StartsWith("VmRSS:", StringComparison.Ordinal))
             .Select(line => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024).First();
+
+    /// <summary>The master's user and system CPU time so far, from <c>/proc</c> (clock ticks of 1/100 s on Linux).</summary>
+    public double CpuSeconds()
+    {
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (double.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + double.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / 100;
+    }
 
     /// <summary>The database file with its write-ahead log.</summary>
     public long DatabaseBytes() =>

@@ -19,7 +19,7 @@ internal static class MasterBench
     private const int Parallel = 8;
     private static readonly string[] Stages = ["backup_db", "backup_files", "create_bundle", "upload_remote", "cleanup"];
 
-    public static async Task<int> RunAsync(int jobs, int lifecycles, int nodes)
+    public static async Task<int> RunAsync(int jobs, int lifecycles, int nodes, int dashboards)
     {
         await using var master = await BenchMaster.StartAsync();
         Console.WriteLine($"master: {master.Url}, data in {master.DataDir}");
@@ -29,6 +29,10 @@ internal static class MasterBench
         await LifecyclesAsync(master, provider, lifecycles);
         await FilteredPageAsync(master);
         await NodeListAsync(master, nodes);
+        if (dashboards > 0)
+        {
+            await DashboardBench.RunAsync(master, provider, dashboards);
+        }
 
         var stored = (await master.Http.GetFromJsonAsync<JsonElement>("/api/v1/jobs?limit=1")).GetProperty("total").GetInt32();
         Console.WriteLine();
@@ -126,6 +130,11 @@ internal static class MasterBench
         var total = (await master.Http.GetFromJsonAsync<JsonElement>("/api/v1/jobs?state=failed&limit=1")).GetProperty("total").GetInt32();
         Console.WriteLine();
         Console.WriteLine($"GET /api/v1/jobs?state=failed&limit=50 ({total} failed among all): {Describe(latencies)}");
+
+        // The last page of everything: the index skips all the rows before it (OFFSET), the worst a list is asked for.
+        var all = (await master.Http.GetFromJsonAsync<JsonElement>("/api/v1/jobs?limit=1")).GetProperty("total").GetInt32();
+        var deepest = $"/api/v1/jobs?offset={Math.Max(0, all - 50)}&limit=50";
+        Console.WriteLine($"GET {deepest} (the last page of {all}): {Describe(await TimeAsync(deepest, 100))}");
 
         async Task<List<double>> TimeAsync(string path, int times)
         {

@@ -12,14 +12,14 @@ using Backupd.TestBed;
 
 // Usage: dotnet run -c Release --project ops/bench/Backupd.Bench -- [--scale 1.0] [--db-mib 300]
 //        dotnet run -c Release --project ops/bench/Backupd.Bench -- s3 [--mib 512]
-//        dotnet run -c Release --project ops/bench/Backupd.Bench -- master [--jobs 100000] [--lifecycles 10000] [--nodes 1000]
+//        dotnet run -c Release --project ops/bench/Backupd.Bench -- master [--jobs 100000] [--lifecycles 10000] [--nodes 1000] [--dashboards 20] (0: no browser)
 //        dotnet run -c Release --project ops/bench/Backupd.Bench -- bundle [--scale 0.5] [--runs 5]
 //        dotnet run -c Release --project ops/bench/Backupd.Bench -- dump [--db-mib 300] [--runs 3] [--hold]
 // As the node does at start, so the figures (peak RSS above all) are a node's.
 MallocTuning.ApplyNodeDefaults();
 if (args.FirstOrDefault() == "master")
 {
-    return await MasterBench.RunAsync((int)Option("--jobs", 100_000), (int)Option("--lifecycles", 10_000), (int)Option("--nodes", 1_000));
+    return await MasterBench.RunAsync((int)Option("--jobs", 100_000), (int)Option("--lifecycles", 10_000), (int)Option("--nodes", 1_000), (int)Option("--dashboards", 20));
 }
 
 if (args.FirstOrDefault() == "s3")

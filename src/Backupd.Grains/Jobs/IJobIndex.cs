@@ -40,6 +40,12 @@ public interface IJobIndex
     /// </summary>
     Task<IReadOnlyList<StoredBundles>> StoredBundlesAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The newest completed job of each of <paramref name="scheduleIds"/> that has one, by
+    /// schedule id, in one read: the dashboard's "last success" for every schedule at once.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, JobSummary>> LastCompletedPerScheduleAsync(IReadOnlyCollection<string> scheduleIds, CancellationToken cancellationToken = default);
+
     /// <summary>How many jobs match <paramref name="query"/> (its offset and limit ignored).</summary>
     Task<int> CountAsync(JobQuery query, CancellationToken cancellationToken = default);
 }

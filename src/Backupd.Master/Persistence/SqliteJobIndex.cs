@@ -115,6 +115,29 @@ public sealed class SqliteJobIndex(SqliteDatabase database) : IJobIndex
         return stored;
     }
 
+    // One seek per schedule into IX_BackupdJobs_Schedule (ScheduleId, State, CreatedAt, Id), not a scan of every completed job.
+    public async Task<IReadOnlyDictionary<string, JobSummary>> LastCompletedPerScheduleAsync(IReadOnlyCollection<string> scheduleIds, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {Columns} FROM BackupdJobs WHERE Id IN (
+                SELECT (SELECT j.Id FROM BackupdJobs j WHERE j.ScheduleId = s.value AND j.State = $completed ORDER BY j.CreatedAt DESC, j.Id DESC LIMIT 1)
+                FROM json_each($schedules) s);
+            """;
+        command.Parameters.AddWithValue("$completed", (int)JobState.Completed);
+        command.Parameters.AddWithValue("$schedules", JsonSerializer.Serialize(scheduleIds));
+        var last = new Dictionary<string, JobSummary>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var job = Read(reader);
+            last[job.ScheduleId!] = job;
+        }
+
+        return last;
+    }
+
     public async Task<int> CountAsync(JobQuery query, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -362,6 +362,9 @@ public sealed class DashboardEndToEndTests(JobsEndToEndFixture fixture) : IAsync
             Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         }
 
+        await settings.GetByRole(AriaRole.Button, new() { Name = "Check every stored secret" }).ClickAsync();
+        await Expect(settings.Locator("#secret-key")).ToContainTextAsync("Every stored secret opens with the configured keys.");
+
         // What REST's /api/v1/system answers is on the page, and the index is rebuilt from it.
         var system = await fixture.Api.GetJsonAsync("/api/v1/system");
         await Expect(settings.Locator("#this-master")).ToContainTextAsync(system.GetProperty("nodeCaFingerprint").GetString()!);

@@ -47,6 +47,8 @@ public sealed partial class WordPressJobEndToEndTests(JobsEndToEndFixture fixtur
             Assert.Equal(result.GetProperty("sha256").GetString(), Convert.ToHexStringLower(await SHA256.HashDataAsync(stream)));
         }
 
+        await AssertBundleCheckAsync(bundle, result.GetProperty("sha256").GetString()!);
+
         var restored = Directory.CreateTempSubdirectory("backupd-restore-").FullName;
         try
         {
@@ -80,6 +82,33 @@ public sealed partial class WordPressJobEndToEndTests(JobsEndToEndFixture fixtur
         Assert.DoesNotContain(site.DatabasePassword, fixture.Master.Output);
         Assert.DoesNotContain(site.DatabasePassword, fixture.Node.Process.Output);
         Assert.DoesNotContain(site.DatabasePassword, job.ToString());
+    }
+
+    // `backupd bundle check`, as an admin runs it on a copy: the stored bundle is whole; one changed byte or the wrong record is said so.
+    private static async Task AssertBundleCheckAsync(string bundle, string sha256)
+    {
+        var (exitCode, output) = await BackupdProcess.RunAsync(["bundle", "check", bundle, "--sha256", sha256], new Dictionary<string, string>());
+        Assert.True(exitCode == 0, output);
+        Assert.Matches(@"is whole: [1-9]\d* files .*, a [1-9]\d*-byte database dump, each as its manifest lists it, and the SHA-256 the job recorded", output);
+
+        var copy = Path.Combine(Directory.CreateTempSubdirectory("backupd-check-").FullName, "copy.tar.zst");
+        try
+        {
+            var bytes = await File.ReadAllBytesAsync(bundle);
+            bytes[bytes.Length / 2] ^= 0x01;
+            await File.WriteAllBytesAsync(copy, bytes);
+            (exitCode, output) = await BackupdProcess.RunAsync(["bundle", "check", copy], new Dictionary<string, string>());
+            Assert.True(exitCode == 1, output);
+            Assert.Contains("copy.tar.zst is not whole. The bundle ", output, StringComparison.Ordinal);
+
+            (exitCode, output) = await BackupdProcess.RunAsync(["bundle", "check", bundle, "--sha256", new string('0', 64)], new Dictionary<string, string>());
+            Assert.True(exitCode == 1, output);
+            Assert.Contains("is not the bundle the job stored", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(copy)!, recursive: true);
+        }
     }
 
     [Fact]

@@ -10,7 +10,9 @@ internal static class CraftedBundle
     public static async Task WriteAsync(string path, params TarEntry[] entries)
     {
         await using var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+        // With a checksum in the frame, as a real bundle has, so that a changed byte is found wherever it lands.
         await using var zstd = new CompressionStream(output, level: 3, bufferSize: 0, leaveOpen: true);
+        zstd.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
         await using var tar = new TarWriter(zstd, TarEntryFormat.Pax, leaveOpen: true);
         foreach (var entry in entries)
         {

@@ -56,6 +56,9 @@ public sealed class JobService(IGrainFactory grains, IJobIndex index, WorkChecks
     /// <summary>The bundles still stored, per provider and schedule.</summary>
     public Task<IReadOnlyList<StoredBundles>> StoredBundlesAsync() => index.StoredBundlesAsync();
 
+    /// <summary>The newest completed job of each of <paramref name="scheduleIds"/>, by schedule id.</summary>
+    public Task<IReadOnlyDictionary<string, JobSummary>> LastSuccessPerScheduleAsync(IReadOnlyCollection<string> scheduleIds) => index.LastCompletedPerScheduleAsync(scheduleIds);
+
     /// <summary>One job with its stages, log and result.</summary>
     public async Task<Outcome<JobDetails>> GetAsync(string id) =>
         await grains.GetGrain<IJobGrain>(id).GetAsync() is { } job ? job : NotFound(id);

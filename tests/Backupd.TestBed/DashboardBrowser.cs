@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace Backupd.Tests.Dashboard;
+namespace Backupd.TestBed;
 
 /// <summary>
 /// Debian's chromium, headless, driven by Playwright: a browser cannot be downloaded here, so it is
@@ -26,7 +26,10 @@ public sealed class DashboardBrowser : IAsyncDisposable
         _browser = browser;
     }
 
-    /// <summary>Where screenshots go: <c>tests/Backupd.Tests/TestResults/dashboard</c>.</summary>
+    /// <summary>
+    /// Where screenshots go: <c>TestResults/dashboard</c> beside the project that runs (for the
+    /// tests, <c>tests/Backupd.Tests/TestResults/dashboard</c>).
+    /// </summary>
     public static string ScreenshotDir { get; } = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "TestResults", "dashboard"));
 
     /// <summary>Console errors, uncaught page errors and failed requests of every page so far.</summary>
@@ -44,7 +47,10 @@ public sealed class DashboardBrowser : IAsyncDisposable
     public static async Task<DashboardBrowser> LaunchAsync()
     {
         var executable = Environment.GetEnvironmentVariable("BACKUPD_TEST_CHROMIUM") ?? "/usr/bin/chromium";
-        Assert.True(File.Exists(executable), $"No browser at {executable}: ops/install-test-deps.sh installs Debian's chromium.");
+        if (!File.Exists(executable))
+        {
+            throw new InvalidOperationException($"No browser at {executable}: ops/install-test-deps.sh installs Debian's chromium (or set BACKUPD_TEST_CHROMIUM).");
+        }
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
