@@ -1,5 +1,4 @@
 using System.Formats.Tar;
-using System.Security.Cryptography;
 
 namespace Backupd.Bundles;
 
@@ -34,10 +33,10 @@ public static class BundleInspection
         var (fileCount, directories, links, bytes, keptFound) = (0, 0, 0, 0L, false);
         string? last = null;
         var counted = new CountingReadStream(bundle, progress);
-        await using var zstd = new ZstdSharp.DecompressionStream(counted, BundleWriter.ChunkSize, checkEndOfStream: true, leaveOpen: true);
+        await using var zstd = BundleReader.OpenZstd(counted);
         await using (var tar = new TarReader(zstd, leaveOpen: true))
         {
-            while (await DamagedBundleException.TranslateAsync(() => tar.GetNextEntryAsync(copyData: false, cancellationToken)).ConfigureAwait(false) is { } entry)
+            while (await BundleReader.NextEntryAsync(tar, cancellationToken).ConfigureAwait(false) is { } entry)
             {
                 var name = entry.Name.TrimEnd('/');
                 switch (entry.EntryType)
@@ -57,7 +56,7 @@ public static class BundleInspection
                             throw new HostileBundleEntryException(entry.Name, $"it is {entry.Length} bytes, more than the {keepLimit} a {keep} may have");
                         }
 
-                        var sha256 = await DamagedBundleException.TranslateAsync(() => HashAsync(entry.DataStream, copyTo, chunk, cancellationToken)).ConfigureAwait(false);
+                        var sha256 = await DamagedBundleException.TranslateAsync(() => BundleReader.HashAsync(entry.DataStream, chunk, cancellationToken, copyTo)).ConfigureAwait(false);
                         keptFound |= copyTo is not null;
                         files.Add(new BundleFileDigest(relative, entry.Length, sha256));
                         fileCount++;
@@ -79,15 +78,7 @@ public static class BundleInspection
         }
 
         paths.CheckLinks();
-        // The tar ends before the zstd frame does; reading the rest checks the frame's checksum and its end.
-        await DamagedBundleException.TranslateAsync(async () =>
-        {
-            while (await zstd.ReadAsync(chunk, cancellationToken).ConfigureAwait(false) > 0)
-            {
-            }
-
-            return true;
-        }).ConfigureAwait(false);
+        await BundleReader.DrainAsync(zstd, chunk, cancellationToken).ConfigureAwait(false);
         progress?.Report(counted.BytesRead);
         return new BundleInspectionResult(fileCount, directories, links, bytes, keptFound, last, counted.BytesRead);
     }
@@ -98,25 +89,6 @@ public static class BundleInspection
         {
             throw new HostileBundleEntryException(entryName, "it appears twice in the bundle");
         }
-    }
-
-    private static async ValueTask<string> HashAsync(Stream? data, Stream? copyTo, byte[] chunk, CancellationToken cancellationToken)
-    {
-        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        if (data is not null)
-        {
-            int read;
-            while ((read = await data.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                sha256.AppendData(chunk, 0, read);
-                if (copyTo is not null)
-                {
-                    await copyTo.WriteAsync(chunk.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-
-        return Convert.ToHexStringLower(sha256.GetHashAndReset());
     }
 
     // Counts what the decompressor takes from the bundle: progress in the bytes a user sees as the bundle's size.

@@ -74,13 +74,14 @@ public static class BundleReader
 
     internal static bool IsRegularFile(TarEntryType type) => type is TarEntryType.RegularFile or TarEntryType.V7RegularFile;
 
-    private static DecompressionStream OpenZstd(Stream bundle) =>
+    internal static DecompressionStream OpenZstd(Stream bundle) =>
         new(bundle, BundleWriter.ChunkSize, checkEndOfStream: true, leaveOpen: true);
 
-    private static ValueTask<TarEntry?> NextEntryAsync(TarReader tar, CancellationToken cancellationToken) =>
+    internal static ValueTask<TarEntry?> NextEntryAsync(TarReader tar, CancellationToken cancellationToken) =>
         DamagedBundleException.TranslateAsync(() => tar.GetNextEntryAsync(copyData: false, cancellationToken));
 
-    private static async ValueTask<string> HashAsync(Stream? data, byte[] chunk, CancellationToken cancellationToken)
+    // Hashes an entry's content as it streams past; a copy goes to copyTo when one is given.
+    internal static async ValueTask<string> HashAsync(Stream? data, byte[] chunk, CancellationToken cancellationToken, Stream? copyTo = null)
     {
         using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         if (data is not null)
@@ -89,6 +90,10 @@ public static class BundleReader
             while ((read = await data.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
             {
                 sha256.AppendData(chunk, 0, read);
+                if (copyTo is not null)
+                {
+                    await copyTo.WriteAsync(chunk.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 
@@ -96,7 +101,7 @@ public static class BundleReader
     }
 
     // The tar ends before the zstd frame does; reading the rest makes zstd check the frame's checksum and its end.
-    private static ValueTask<bool> DrainAsync(Stream zstd, byte[] chunk, CancellationToken cancellationToken) =>
+    internal static ValueTask<bool> DrainAsync(Stream zstd, byte[] chunk, CancellationToken cancellationToken) =>
         DamagedBundleException.TranslateAsync(async () =>
         {
             while (await zstd.ReadAsync(chunk, cancellationToken).ConfigureAwait(false) > 0)
