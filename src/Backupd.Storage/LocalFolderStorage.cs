@@ -5,7 +5,7 @@ using Backupd.Modules.Storage;
 namespace Backupd.Storage;
 
 /// <summary>
-/// Writes bundles into a directory on the node (a local disk, a NAS mount). The directory must
+/// Writes bundles into a directory on the node (a local disk, a NAS mount), and reads them back. The directory must
 /// exist: creating it would quietly fill the root file system when a mount is missing.
 /// </summary>
 public sealed class LocalFolderStorage : IBundleStorage
@@ -62,6 +62,22 @@ public sealed class LocalFolderStorage : IBundleStorage
         }
 
         return new StoredBundleInfo(fullKey, size, sha256);
+    }
+
+    public async Task<StoredBundleInfo> DownloadAsync(BundleDownload download, CancellationToken cancellationToken)
+    {
+        var source = PathFor(download.FullKey);
+        if (!File.Exists(source))
+        {
+            throw new ModuleFailedException(Directory.Exists(_root)
+                ? $"The bundle {download.FullKey} is not in {_root} on this node: it was deleted or moved, or this is not the node that stored it."
+                : $"The storage directory {_root} does not exist on this node. Mount the disk it lives on, or run this job on the node that stored the bundle.");
+        }
+
+        await using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using var copy = new BundleDownloadFile(download);
+        await copy.AppendAsync(input, touch: null, cancellationToken);
+        return await copy.FinishAsync();
     }
 
     public Task DeleteAsync(string fullKey, CancellationToken cancellationToken)

@@ -48,6 +48,12 @@ public static class NodeApiRoutes
     /// <summary><c>POST</c> a <see cref="BundleUploadRequest"/> with the upload id; the master aborts the multipart upload.</summary>
     public static string BundleAbort(string jobId) => Bundle(jobId) + "/abort";
 
+    /// <summary>
+    /// <c>POST</c> a <see cref="BundleUploadRequest"/> naming the bundle a verify or restore job
+    /// reads; answers a <see cref="PresignedRequest"/> (a GET of that one object), 403 for any other.
+    /// </summary>
+    public static string BundleRead(string jobId) => Bundle(jobId) + "/read";
+
     /// <summary><c>POST</c> a <see cref="BundleUploadRequest"/> with the checksums; the master checks the stored copy (422 and the reason when it is not the bundle).</summary>
     public static string BundleVerify(string jobId) => Bundle(jobId) + "/verify";
 }

@@ -65,6 +65,14 @@ public interface IJobGrain : IIndexedGrain, Secrets.ISecretHolder
     [Alias("AuthorizeUpload")]
     Task<BundleUploadRecord?> AuthorizeUploadAsync(string nodeId, int attempt, BundleUploadStep step);
 
+    /// <summary>
+    /// Whether <paramref name="nodeId"/> may read <paramref name="fullKey"/> for attempt
+    /// <paramref name="attempt"/>: it holds the lease of this job, a job of a module that reads a
+    /// bundle (verify, restore), made for exactly that key.
+    /// </summary>
+    [Alias("AuthorizeRead")]
+    Task<bool> AuthorizeReadAsync(string nodeId, int attempt, string fullKey);
+
     /// <summary>Records what the master did for the upload; returns the id of a multipart upload a new one replaced, for aborting.</summary>
     [Alias("RecordUpload")]
     Task<string?> RecordUploadAsync(string nodeId, int attempt, BundleUploadChange change);

@@ -115,6 +115,14 @@ public sealed partial class JobGrain
             return null;
         }
 
+        if (Modules.ModuleNames.IsMasterOnly(State.Spec!.Module))
+        {
+            // Retention's and verification's jobs store nothing: a bundle they placed could only
+            // stand beside, or be taken for, the backups they are about.
+            LogPlacementRefused(JobId, nodeId, State.Spec.Module);
+            return null;
+        }
+
         if (State.Bundle is { } placed && placed.Attempt == attempt)
         {
             // The node asked again (its answer was lost): the same place.
@@ -180,6 +188,18 @@ public sealed partial class JobGrain
             default:
                 return upload;
         }
+    }
+
+    public Task<bool> AuthorizeReadAsync(string nodeId, int attempt, string fullKey)
+    {
+        var allowed = HoldsLease(nodeId, attempt) && Modules.ModuleNames.ReadsBundle(State.Spec!.Module)
+            && BundleSource.KeyIn(State.Spec.ConfigJson) is { } key && key == fullKey;
+        if (!allowed)
+        {
+            LogReadRefused(JobId, nodeId, fullKey);
+        }
+
+        return Task.FromResult(allowed);
     }
 
     public async Task<string?> RecordUploadAsync(string nodeId, int attempt, BundleUploadChange change)
@@ -272,6 +292,12 @@ public sealed partial class JobGrain
 
     [LoggerMessage(LogLevel.Warning, "Job {JobId}: could not remove what an attempt left at {FullKey}: {Reason}")]
     private partial void LogLeftoverAbortFailed(string jobId, string fullKey, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: refused node {NodeId} a bundle placement: a {Module} job stores no bundle")]
+    private partial void LogPlacementRefused(string jobId, string nodeId, string module);
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: refused node {NodeId} a read of {FullKey}: not the bundle this job reads, or the lease is not the node's")]
+    private partial void LogReadRefused(string jobId, string nodeId, string fullKey);
 
     [LoggerMessage(LogLevel.Warning, "Job {JobId}: refused node {NodeId} the upload step {Action} for key {FullKey}: not the job's placement, or the lease is not the node's")]
     private partial void LogUploadRefused(string jobId, string nodeId, BundleUploadAction action, string fullKey);

@@ -62,6 +62,15 @@ public interface INodeSessionGrain : IGrainWithStringKey
     [Alias("AuthorizeUpload")]
     Task<BundleUploadTicket> AuthorizeUploadAsync(string apiKey, string jobId, int attempt, BundleUploadStep step);
 
+    /// <summary>
+    /// Allows a read of <paramref name="fullKey"/> for a verify or restore job this node runs
+    /// (<see cref="IJobGrain.AuthorizeReadAsync"/>) and hands the master (never the node) the
+    /// provider's settings, credentials included, to sign it.
+    /// </summary>
+    /// <exception cref="UnauthorizedAccessException">The node does not run the attempt, or the job does not read that bundle.</exception>
+    [Alias("AuthorizeBundleRead")]
+    Task<StorageTargetSettings> AuthorizeBundleReadAsync(string apiKey, string jobId, int attempt, string fullKey);
+
     /// <summary>Records what the master did for the upload (<see cref="IJobGrain.RecordUploadAsync"/>).</summary>
     [Alias("RecordUpload")]
     Task<string?> RecordUploadAsync(string apiKey, string jobId, int attempt, BundleUploadChange change);

@@ -80,6 +80,20 @@ public sealed partial class NodeSessionGrain(ILogger<NodeSessionGrain> logger) :
         return new BundleUploadTicket(settings, upload);
     }
 
+    public async Task<StorageTargetSettings> AuthorizeBundleReadAsync(string apiKey, string jobId, int attempt, string fullKey)
+    {
+        await AuthenticateAsync(apiKey);
+        var job = GrainFactory.GetGrain<IJobGrain>(jobId);
+        if (!await job.AuthorizeReadAsync(NodeId, attempt, fullKey))
+        {
+            throw new UnauthorizedAccessException($"Node {NodeId} may not read '{fullKey}': only a verify or restore job this node runs may read, and only the bundle it was made for.");
+        }
+
+        var providerId = (await job.GetAsync())!.ProviderId;
+        return await GrainFactory.GetGrain<IStorageProviderGrain>(providerId).GetTargetSettingsAsync()
+            ?? throw new InvalidOperationException($"Provider {providerId} of job {jobId} no longer exists.");
+    }
+
     public async Task<string?> RecordUploadAsync(string apiKey, string jobId, int attempt, BundleUploadChange change)
     {
         await AuthenticateAsync(apiKey);

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Backupd.Master.Apis;
 
-/// <summary><c>/api/v1/jobs</c>: ask for a backup, follow it, cancel it, run it again.</summary>
+/// <summary><c>/api/v1/jobs</c>: ask for a backup, follow it, cancel it, run it again, verify its bundle.</summary>
 public static class JobsApi
 {
     /// <summary>Maps the routes.</summary>
@@ -25,6 +25,8 @@ public static class JobsApi
             .WithName("CancelJob").WithSummary("Cancel a job: a pending one at once, a running one at its next checkpoint");
         group.MapPost("/{id}/run-again", RunAgainAsync)
             .WithName("RunJobAgain").WithSummary("Run a job that ended again as a new job: a scheduled one through its schedule, any other with the same settings (send { \"config\": … } when its config had secrets)");
+        group.MapPost("/{id}/verify", VerifyAsync)
+            .WithName("VerifyJob").WithSummary("Queue a verify job: a node downloads the backup's bundle and checks its size and SHA-256 against the master's record and every member against its manifest (body { \"nodeId\", \"priority\" }, both optional)");
         return endpoints;
     }
 
@@ -44,6 +46,9 @@ public static class JobsApi
 
     private static async Task<Results<Created<CreatedJobResponse>, ValidationProblem, ProblemHttpResult>> RunAgainAsync(string id, JobService jobs, RunAgainRequest? body = null) =>
         ApiAnswers.Created(await jobs.RunAgainAsync(id, body?.Config), job => $"/api/v1/jobs/{job.Id}", job => new CreatedJobResponse(job.Id, job.State));
+
+    private static async Task<Results<Created<CreatedJobResponse>, ValidationProblem, ProblemHttpResult>> VerifyAsync(string id, VerifyService verify, VerifyRequest? body = null) =>
+        ApiAnswers.Created(await verify.VerifyAsync(id, body ?? new VerifyRequest(null, null)), job => $"/api/v1/jobs/{job.Id}", job => new CreatedJobResponse(job.Id, job.State));
 }
 
 /// <summary>The job created.</summary>

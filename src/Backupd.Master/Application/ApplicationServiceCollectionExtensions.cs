@@ -19,6 +19,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddBackupdGrainServices();
         services.AddSingleton<WorkChecks>();
         services.AddSingleton<JobService>();
+        services.AddSingleton<VerifyService>();
         services.AddSingleton<ScheduleService>();
         services.AddSingleton<ProviderService>();
         services.AddSingleton<NodeService>();

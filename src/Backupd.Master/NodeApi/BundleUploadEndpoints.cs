@@ -15,7 +15,8 @@ namespace Backupd.Master.NodeApi;
 
 /// <summary>
 /// The node API's bundle routes: the master places each job's bundle and, for S3 providers,
-/// signs the node's body requests for that one object and makes the others itself. The provider's
+/// signs the node's body requests for that one object and makes the others itself; a verify or
+/// restore job gets a signed GET of the one bundle it was made for. The provider's
 /// credentials never leave the master; the node gets URLs good for one key, one part, one lease.
 /// </summary>
 public static class BundleUploadEndpoints
@@ -38,6 +39,7 @@ public static class BundleUploadEndpoints
         group.MapPost("/jobs/{jobId}/bundle/complete", CompleteAsync);
         group.MapPost("/jobs/{jobId}/bundle/abort", AbortAsync);
         group.MapPost("/jobs/{jobId}/bundle/verify", VerifyAsync);
+        group.MapPost("/jobs/{jobId}/bundle/read", SignReadAsync);
         return group;
     }
 
@@ -121,6 +123,23 @@ public static class BundleUploadEndpoints
             await session.RecordUploadAsync(apiKey, jobId, body.Attempt, new BundleUploadChange(BundleUploadAction.Verify));
             return TypedResults.NoContent();
         });
+
+    // A verify or restore job's one read: a GET of the bundle its config names, signed like an
+    // upload's requests and for no longer; any other key, or a job that reads none, is refused.
+    private static async Task<IResult> SignReadAsync(
+        string jobId, BundleUploadRequest body, HttpContext context, IGrainFactory grains, ProviderStorage providers, IOptions<JobOptions> jobs, TimeProvider time)
+    {
+        var (session, apiKey) = NodeApiEndpoints.Caller(context, grains);
+        var provider = await session.AuthorizeBundleReadAsync(apiKey, jobId, body.Attempt, body.FullKey ?? string.Empty);
+        using var storage = providers.Open(provider) as IDisposable;
+        if (storage is not S3BundleStorage s3)
+        {
+            return Problem(StatusCodes.Status409Conflict, "Not an S3 provider", $"Provider {provider.ProviderId} is not an S3 bucket; the node reads from it itself.");
+        }
+
+        var lifetime = jobs.Value.LeaseDuration > MinimumUrlLifetime ? jobs.Value.LeaseDuration : MinimumUrlLifetime;
+        return TypedResults.Ok(await s3.Authority.SignGetAsync(body.FullKey!, time.GetUtcNow() + lifetime));
+    }
 
     private static BundleUploadStep Step(BundleUploadAction action, BundleUploadRequest body) =>
         new(action, body.FullKey ?? string.Empty, body.Size, body.Sha256Hex, body.PartSize, body.UploadId, body.PartNumber);

@@ -13,6 +13,14 @@ public interface IBundleStorage
     /// <returns>The full key and the verified size and hash.</returns>
     Task<StoredBundleInfo> UploadAsync(BundleUpload upload, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Copies a stored bundle into <see cref="BundleDownload.LocalPath"/>, going on where it broke
+    /// off when the connection fails, and hashes what it received.
+    /// </summary>
+    /// <returns>The full key, and the size and SHA-256 of what was received (for the caller to hold against the record).</returns>
+    /// <exception cref="ModuleFailedException">The bundle is not there, is larger than recorded, or could not be read; the message says which.</exception>
+    Task<StoredBundleInfo> DownloadAsync(BundleDownload download, CancellationToken cancellationToken);
+
     /// <summary>Deletes a bundle by its full key; no error when it is already gone.</summary>
     Task DeleteAsync(string fullKey, CancellationToken cancellationToken);
 }

@@ -28,6 +28,9 @@ public sealed class MasterUploadGrants(MasterLink master, string jobId, int atte
     public Task AbortMultipartAsync(string fullKey, string uploadId, CancellationToken cancellationToken) =>
         SendAsync<object>(NodeApiRoutes.BundleAbort(jobId), new(attempt, fullKey) { UploadId = uploadId }, cancellationToken);
 
+    public async Task<PresignedRequest> SignGetAsync(string fullKey, CancellationToken cancellationToken) =>
+        (await SendAsync<PresignedRequest>(NodeApiRoutes.BundleRead(jobId), new(attempt, fullKey), cancellationToken))!;
+
     public Task VerifyAsync(string fullKey, long size, string sha256Hex, BundleChecksums checksums, CancellationToken cancellationToken) =>
         SendAsync<object>(NodeApiRoutes.BundleVerify(jobId), new(attempt, fullKey) { Size = size, Sha256Hex = sha256Hex, Checksums = checksums }, cancellationToken);
 

@@ -21,6 +21,7 @@ public sealed class S3BundleStorage : IBundleStorage, IStorageProbe, IDisposable
     private readonly S3UploadVerifier _verifier;
     private readonly S3BundleUploader _uploader;
     private readonly S3StorageProbe _probe;
+    private readonly S3BundleDownloader _downloader;
 
     /// <param name="settings">Where the bucket is and the credentials.</param>
     /// <param name="options">Part size, parallelism and retries; the defaults when null.</param>
@@ -43,6 +44,7 @@ public sealed class S3BundleStorage : IBundleStorage, IStorageProbe, IDisposable
         _verifier = new S3UploadVerifier(_client, settings.Bucket, _requests, _retry, errors, timeProvider);
         _uploader = new S3BundleUploader(new DirectS3UploadChannel(_client, _requests, _verifier), settings, options, _retry, _requests, errors, timeProvider);
         _probe = new S3StorageProbe(_client, _requests, _retry);
+        _downloader = new S3BundleDownloader(_retry);
     }
 
     /// <summary>Signs and shapes a node's upload to this bucket; only the master, which holds the credentials, has one.</summary>
@@ -56,6 +58,15 @@ public sealed class S3BundleStorage : IBundleStorage, IStorageProbe, IDisposable
     /// <exception cref="ModuleFailedException">The bundle could not be stored or verified; the message says why and what to do.</exception>
     public Task<StoredBundleInfo> UploadAsync(BundleUpload upload, CancellationToken cancellationToken) =>
         _uploader.UploadAsync(upload, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<StoredBundleInfo> DownloadAsync(BundleDownload download, CancellationToken cancellationToken) =>
+        _downloader.DownloadAsync(download, async (fullKey, offset, token) =>
+        {
+            var response = await _client.GetObjectAsync(_requests.Get(fullKey, offset), token).ConfigureAwait(false);
+            return (response.ResponseStream, response);
+        }, cancellationToken);
+
     /// <inheritdoc/>
     /// <exception cref="ModuleFailedException">The store refused or could not be reached.</exception>
     public async Task DeleteAsync(string fullKey, CancellationToken cancellationToken)

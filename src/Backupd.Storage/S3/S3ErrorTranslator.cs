@@ -59,6 +59,8 @@ internal sealed class S3ErrorTranslator(S3StorageSettings settings)
                 $"the bucket is not in region '{settings.Region}' ({error.ErrorCode}). Set the provider's region to the bucket's.",
             "InvalidBucketName" =>
                 $"'{settings.Bucket}' is not a valid bucket name (InvalidBucketName). Fix the provider's bucket name.",
+            "NoSuchKey" =>
+                "the bundle is not in the bucket (NoSuchKey): it was deleted (by retention, a lifecycle rule or by hand) or the provider now points elsewhere.",
             "NoSuchUpload" =>
                 "the multipart upload was gone before it finished (NoSuchUpload); a bucket lifecycle rule may abort incomplete uploads too early.",
             "RequestTimeTooSkewed" =>

@@ -30,6 +30,14 @@ internal sealed class S3Requests(string bucket, RequestBodyPacing pacing)
         UseChunkEncoding = false,
     };
 
+    /// <summary>A GET of the object from <paramref name="offset"/> to its end, whatever its size (a larger object than recorded must show).</summary>
+    public GetObjectRequest Get(string key, long offset = 0) => new()
+    {
+        BucketName = bucket,
+        Key = key,
+        ByteRange = offset > 0 ? new ByteRange($"bytes={offset}-") : null,
+    };
+
     public PutObjectRequest PutSmall(string key, byte[] content) => new()
     {
         BucketName = bucket,
@@ -84,8 +92,6 @@ internal sealed class S3Requests(string bucket, RequestBodyPacing pacing)
     };
 
     public GetObjectMetadataRequest Head(string key) => new() { BucketName = bucket, Key = key };
-
-    public GetObjectRequest Get(string key) => new() { BucketName = bucket, Key = key };
 
     public DeleteObjectRequest Delete(string key) => new() { BucketName = bucket, Key = key };
 

@@ -9,7 +9,8 @@ namespace Backupd.Storage;
 /// The master's half of a node's upload to an S3 provider: it holds the credentials, so it
 /// signs each body request for one key (and one part of one upload) for a short time, and makes
 /// the requests that shape the object itself (start, complete, abort, check). What it signs can
-/// write that one object and nothing else: no listing, no reading, no deleting.
+/// write that one object and nothing else: no listing, no deleting; and it signs a GET of one
+/// bundle only for the verify or restore job made for it.
 /// </summary>
 public sealed class S3UploadAuthority
 {
@@ -43,6 +44,13 @@ public sealed class S3UploadAuthority
             ["Content-Type"] = S3Requests.BundleContentType,
             [S3Requests.Sha256Metadata] = sha256Hex,
         }, expiresAt);
+    }
+
+    /// <summary>A signed GET of <paramref name="fullKey"/>, for a verify or restore job reading that one bundle.</summary>
+    public async Task<PresignedRequest> SignGetAsync(string fullKey, DateTimeOffset expiresAt)
+    {
+        var url = await _client.GetPreSignedURLAsync(NewRequest(fullKey, expiresAt, HttpVerb.GET)).ConfigureAwait(false);
+        return new PresignedRequest("GET", url, new Dictionary<string, string>(), expiresAt);
     }
 
     /// <summary>A signed PUT of part <paramref name="partNumber"/> of multipart upload <paramref name="uploadId"/> of <paramref name="fullKey"/>.</summary>
@@ -152,11 +160,11 @@ public sealed class S3UploadAuthority
         return _verifier.VerifyAsync(fullKey, digest, checksums.Multipart, cancellationToken);
     }
 
-    private GetPreSignedUrlRequest NewRequest(string fullKey, DateTimeOffset expiresAt) => new()
+    private GetPreSignedUrlRequest NewRequest(string fullKey, DateTimeOffset expiresAt, HttpVerb verb = HttpVerb.PUT) => new()
     {
         BucketName = _settings.Bucket,
         Key = fullKey,
-        Verb = HttpVerb.PUT,
+        Verb = verb,
         Expires = expiresAt.UtcDateTime,
         // The SDK signs for HTTPS unless told; a custom http:// endpoint (a LAN MinIO) gets http URLs.
         Protocol = _settings.HasCustomEndpoint && _settings.Endpoint!.Trim().StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? Protocol.HTTP : Protocol.HTTPS,

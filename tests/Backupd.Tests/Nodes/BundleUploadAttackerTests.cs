@@ -161,6 +161,72 @@ public sealed class BundleUploadAttackerTests(JobsEndToEndFixture fixture) : IAs
         Assert.DoesNotContain(Secret, fixture.Master.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_node_reads_only_the_bundle_its_verify_job_names_at_a_url_for_that_object_and_a_verify_job_stores_nothing()
+    {
+        var a = await NodeEnrolment.EnrolAsync(fixture.Api);
+        var b = await NodeEnrolment.EnrolAsync(fixture.Api);
+        using var nodeA = Client(a);
+        using var nodeB = Client(b);
+        var backupA = await fixture.Api.CreateJobAsync(a.NodeId, _providerId, new { path = "/srv/www/a" });
+        var bundleA = Encoding.UTF8.GetBytes("node A's bundle " + Guid.NewGuid());
+        var keyA = await StoreAsync(nodeA, backupA, await TakeAsync(nodeA, backupA), bundleA);
+        var backupB = await fixture.Api.CreateJobAsync(b.NodeId, _providerId, new { path = "/srv/www/b" });
+        var keyB = await StoreAsync(nodeB, backupB, await TakeAsync(nodeB, backupB), Encoding.UTF8.GetBytes("node B's bundle"));
+
+        using var created = await fixture.Api.SendAsync(HttpMethod.Post, $"/api/v1/jobs/{backupA}/verify");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var verify = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var attempt = await TakeAsync(nodeA, verify);
+
+        // The one bundle the verify job names: a GET of that object, signed as S3 checks it, short-lived.
+        var signed = await StepAsync(nodeA, NodeApiRoutes.BundleRead(verify), new BundleUploadRequest(attempt, keyA));
+        var url = new Uri(signed.GetProperty("url").GetString()!);
+        Assert.Equal("GET", signed.GetProperty("method").GetString());
+        Assert.Equal($"/{fixture.S3.BucketName}/{keyA}", url.AbsolutePath);
+        Assert.Equal("30", SigV4Check.Query(url.Query.TrimStart('?'))["X-Amz-Expires"]);
+        using (var http = new HttpClient())
+        {
+            Assert.Equal(bundleA, await http.GetByteArrayAsync(url));
+            using var moved = await http.GetAsync(Moved(url, keyB));
+            Assert.Equal(HttpStatusCode.Forbidden, moved.StatusCode);
+        }
+
+        // Another node's bundle, another job's read, another node, another attempt: refused.
+        await RefusedAsync(nodeA, NodeApiRoutes.BundleRead(verify), new BundleUploadRequest(attempt, keyB));
+        await RefusedAsync(nodeB, NodeApiRoutes.BundleRead(verify), new BundleUploadRequest(attempt, keyA));
+        await RefusedAsync(nodeA, NodeApiRoutes.BundleRead(verify), new BundleUploadRequest(attempt + 1, keyA));
+        var backupA2 = await fixture.Api.CreateJobAsync(a.NodeId, _providerId, new { path = "/srv/www/a" });
+        var attemptA2 = await TakeAsync(nodeA, backupA2);
+        await RefusedAsync(nodeA, NodeApiRoutes.BundleRead(backupA2), new BundleUploadRequest(attemptA2, keyA));
+
+        // A verify job places nothing, so it cannot write beside the bundle nor claim one as its result.
+        await RefusedAsync(nodeA, NodeApiRoutes.Bundle(verify), new BundlePlacementRequest(attempt, "a"));
+        await FinishAsync(nodeA, verify, attempt, new JobResult(keyA, bundleA.Length, Convert.ToHexStringLower(SHA256.HashData(bundleA))));
+        var ended = await fixture.GetJobAsync(verify);
+        Assert.Equal("failed", ended.GetProperty("state").GetString());
+        Assert.Equal(JsonValueKind.Null, ended.GetProperty("result").ValueKind);
+
+        // Once it has ended, nothing more is signed.
+        await RefusedAsync(nodeA, NodeApiRoutes.BundleRead(verify), new BundleUploadRequest(attempt, keyA));
+        Assert.All(_answers, answer => Assert.DoesNotContain(Secret, answer, StringComparison.Ordinal));
+        Assert.DoesNotContain(Secret, fixture.Master.Output, StringComparison.Ordinal);
+    }
+
+    // A bundle stored the way a node stores one: placed, sent to a signed URL, checked by the master, reported.
+    private async Task<string> StoreAsync(HttpClient node, string job, int attempt, byte[] bundle)
+    {
+        var sha = Convert.ToHexStringLower(SHA256.HashData(bundle));
+        var key = (await StepAsync(node, NodeApiRoutes.Bundle(job), new BundlePlacementRequest(attempt, "site"))).GetProperty("fullKey").GetString()!;
+        var signed = await StepAsync(node, NodeApiRoutes.BundleUrl(job), new BundleUploadRequest(attempt, key) { Size = bundle.Length, Sha256Hex = sha });
+        Assert.Equal(HttpStatusCode.OK, await PutAsync(new Uri(signed.GetProperty("url").GetString()!), signed, bundle));
+        var md5 = Convert.ToHexStringLower(MD5.HashData(bundle));
+        await StepAsync(node, NodeApiRoutes.BundleVerify(job), new BundleUploadRequest(attempt, key) { Size = bundle.Length, Sha256Hex = sha, Checksums = new BundleChecksums(md5, [md5], false) });
+        await FinishAsync(node, job, attempt, new JobResult(key, bundle.Length, sha));
+        Assert.Equal("completed", (await fixture.GetJobAsync(job)).GetProperty("state").GetString());
+        return key;
+    }
+
     private static string S3ETagText(string? etag) => (etag ?? string.Empty).Trim('"');
 
     // The node's real certificate and key, as its own client presents them; it lives as long as the client.

@@ -153,7 +153,7 @@ public sealed class WordPressBundleCheckTests : IDisposable
     }
 
     // As a backup writes it: wp-content (directories, files, a link), then the dump, then the manifest.
-    private static List<TarEntry> Entries(string manifest) =>
+    internal static List<TarEntry> Entries(string manifest) =>
     [
         CraftedBundle.Directory("wp-content"),
         CraftedBundle.File(SiteFiles[0].Path, SiteFiles[0].Content),
@@ -164,7 +164,7 @@ public sealed class WordPressBundleCheckTests : IDisposable
         CraftedBundle.File("manifest.json", manifest),
     ];
 
-    private static string Manifest() => JsonSerializer.Serialize(new
+    internal static string Manifest() => JsonSerializer.Serialize(new
     {
         format = "backupd-bundle/1",
         module = "wordpress",

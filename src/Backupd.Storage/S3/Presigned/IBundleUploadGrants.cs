@@ -3,7 +3,8 @@ using Backupd.Contracts.NodeApi;
 namespace Backupd.Storage;
 
 /// <summary>
-/// What a node asks the master for while it uploads its job's bundle to an S3 provider: the
+/// What a node asks the master for while it uploads its job's bundle to an S3 provider (or reads
+/// the one bundle a verify or restore job is about): the
 /// master holds the credentials, signs each body request and makes the others itself. The node
 /// implements it over the node API, for one job and attempt.
 /// </summary>
@@ -30,6 +31,12 @@ public interface IBundleUploadGrants
 
     /// <summary>Has the master abort the multipart upload.</summary>
     Task AbortMultipartAsync(string fullKey, string uploadId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A signed GET of the one bundle a verify or restore job reads; the master signs it only for
+    /// the key that job was made for.
+    /// </summary>
+    Task<PresignedRequest> SignGetAsync(string fullKey, CancellationToken cancellationToken);
 
     /// <summary>Has the master check the stored copy against the bundle.</summary>
     Task VerifyAsync(string fullKey, long size, string sha256Hex, BundleChecksums checksums, CancellationToken cancellationToken);

@@ -75,7 +75,7 @@ internal sealed class PresignedS3UploadChannel(IBundleUploadGrants grants, HttpC
 
     // The store's error document, as the SDK would have raised it, so that retries and messages
     // treat a presigned request's failure exactly like a signed one's.
-    private static async Task<AmazonS3Exception> ErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    internal static async Task<AmazonS3Exception> ErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         string? code = null, message = null, requestId = null;

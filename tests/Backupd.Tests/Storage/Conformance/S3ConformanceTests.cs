@@ -142,6 +142,9 @@ internal sealed class AuthorityGrants(S3BundleStorage master) : IBundleUploadGra
     public Task AbortMultipartAsync(string fullKey, string uploadId, CancellationToken cancellationToken) =>
         master.Authority.AbortMultipartAsync(fullKey, uploadId, cancellationToken);
 
+    public Task<PresignedRequest> SignGetAsync(string fullKey, CancellationToken cancellationToken) =>
+        master.Authority.SignGetAsync(fullKey, DateTimeOffset.UtcNow + Lifetime);
+
     public Task VerifyAsync(string fullKey, long size, string sha256Hex, BundleChecksums checksums, CancellationToken cancellationToken) =>
         master.Authority.VerifyAsync(fullKey, size, sha256Hex, checksums, cancellationToken);
 }

@@ -117,6 +117,68 @@ public abstract class StorageConformanceTests
         Assert.Empty(await StoredKeysAsync(prefix));
     }
 
+    [Fact]
+    public async Task A_stored_bundle_downloads_byte_for_byte_with_its_size_and_hash()
+    {
+        var prefix = NewPrefix();
+        using var bundle = TestBundle.Create(12 * MiB + 5);
+        var stored = await UploadAsync(prefix, bundle.Upload("n/wordpress/s/kept.tar.zst"));
+        var copy = Path.Combine(Path.GetTempPath(), $"download-{Guid.NewGuid():N}");
+        var reported = 0L;
+        try
+        {
+            var received = await DownloadAsync(prefix, new BundleDownload(stored.Key, copy, stored.Size) { Progress = new SyncProgress(done => reported = done) });
+
+            Assert.Equal((stored.Key, bundle.Size, bundle.Sha256Hex), (received.Key, received.Size, received.Sha256Hex));
+            Assert.Equal(await File.ReadAllBytesAsync(bundle.Path), await File.ReadAllBytesAsync(copy));
+            Assert.Equal(bundle.Size, reported);
+        }
+        finally
+        {
+            File.Delete(copy);
+        }
+    }
+
+    [Fact]
+    public async Task Downloading_a_bundle_that_is_not_there_says_so()
+    {
+        var prefix = NewPrefix();
+        using var bundle = TestBundle.Create(1000);
+        await UploadAsync(prefix, bundle.Upload("n/wordpress/s/there.tar.zst"));
+        var copy = Path.Combine(Path.GetTempPath(), $"download-{Guid.NewGuid():N}");
+        try
+        {
+            var error = await Assert.ThrowsAsync<ModuleFailedException>(() => DownloadAsync(prefix, new BundleDownload($"{prefix}/n/wordpress/s/gone.tar.zst", copy, 1000)));
+
+            Assert.Contains("gone.tar.zst", error.Message, StringComparison.Ordinal);
+            Assert.False(error.Transient);
+        }
+        finally
+        {
+            File.Delete(copy);
+        }
+    }
+
+    [Fact]
+    public async Task A_stored_object_larger_than_the_recorded_bundle_is_refused_without_reading_past_it()
+    {
+        var prefix = NewPrefix();
+        using var bundle = TestBundle.Create(300_000);
+        var stored = await UploadAsync(prefix, bundle.Upload("n/wordpress/s/grown.tar.zst"));
+        var copy = Path.Combine(Path.GetTempPath(), $"download-{Guid.NewGuid():N}");
+        try
+        {
+            var error = await Assert.ThrowsAsync<ModuleFailedException>(() => DownloadAsync(prefix, new BundleDownload(stored.Key, copy, stored.Size - 1)));
+
+            Assert.Contains("more than the 299999 bytes recorded", error.Message, StringComparison.Ordinal);
+            Assert.True(new FileInfo(copy).Length <= stored.Size - 1);
+        }
+        finally
+        {
+            File.Delete(copy);
+        }
+    }
+
     /// <summary>
     /// Arranges for <paramref name="cancel"/> to be cancelled once <paramref name="upload"/> is
     /// under way: here, at its first progress report.
@@ -141,6 +203,19 @@ public abstract class StorageConformanceTests
         try
         {
             return await storage.UploadAsync(upload, cancellationToken);
+        }
+        finally
+        {
+            (storage as IDisposable)?.Dispose();
+        }
+    }
+
+    private async Task<StoredBundleInfo> DownloadAsync(string prefix, BundleDownload download)
+    {
+        var storage = _registry.Open(Settings(prefix), Options);
+        try
+        {
+            return await storage.DownloadAsync(download, CancellationToken.None);
         }
         finally
         {

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Backupd.Contracts.Jobs;
+using Backupd.Contracts.Storage;
+using Backupd.Grains.Jobs;
+using Backupd.Grains.Storage;
+using Backupd.Modules;
+using Backupd.Modules.Storage;
+using Backupd.Modules.Verification;
+
+namespace Backupd.Master.Application.Jobs;
+
+/// <summary>
+/// Verify jobs: a finished backup's bundle downloaded and checked by a node against what the
+/// master recorded (size, SHA-256) and against its own manifest. The expected values come from the
+/// master's record of the backup, never from the admin's request or the node.
+/// </summary>
+public sealed class VerifyService(IGrainFactory grains, WorkChecks checks, JobLauncher launcher)
+{
+    /// <summary>Queues a verify job for the bundle of backup job <paramref name="jobId"/>.</summary>
+    public async Task<Outcome<JobDetails>> VerifyAsync(string jobId, VerifyRequest request)
+    {
+        if (await grains.GetGrain<IJobGrain>(jobId).GetAsync() is not { } backup)
+        {
+            return Problem.NotFound("No such job", $"No job has the id '{jobId}'. GET /api/v1/jobs lists them.");
+        }
+
+        if (ModuleNames.IsMasterOnly(backup.Module))
+        {
+            return Problem.Conflict("Not a backup", $"Job '{jobId}' is a {backup.Module} job, which stores no bundle. Verify the backup job it was about.");
+        }
+
+        if (backup.State != JobState.Completed || backup.Result is not { } result)
+        {
+            return Problem.Conflict("No bundle to verify", $"Job '{jobId}' is {backup.State.ToString().ToLowerInvariant()} and stored no bundle; only a completed backup has one.");
+        }
+
+        if (backup.PrunedAt is { } pruned)
+        {
+            return Problem.Conflict("Bundle deleted", $"The bundle of job '{jobId}' was deleted by retention on {pruned:u}; there is nothing left to verify.");
+        }
+
+        var errors = new List<FieldError>();
+        var nodeId = string.IsNullOrWhiteSpace(request.NodeId) ? backup.NodeId : request.NodeId;
+        if (request.Priority is < JobSpec.MinPriority or > JobSpec.MaxPriority)
+        {
+            errors.Add(new("priority", $"must be from {JobSpec.MinPriority} to {JobSpec.MaxPriority}"));
+        }
+
+        await checks.CheckTargetsAsync(nodeId, backup.ProviderId, errors);
+        if (await grains.GetGrain<IStorageProviderGrain>(backup.ProviderId).GetAsync() is { Type: StorageTypes.Local } && nodeId != backup.NodeId)
+        {
+            // A local folder is a directory on the node that wrote it; another node's directory of that name holds other things.
+            errors.Add(new("nodeId", $"provider '{backup.ProviderId}' is a local folder on node '{backup.NodeId}', which alone holds the bundle: leave nodeId out, or give '{backup.NodeId}'"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problem.Invalid("Invalid verify request", errors);
+        }
+
+        var config = JsonSerializer.Serialize(new BundleVerifyConfig(new BundleSource(backup.Id, result.ObjectKey, result.Size, result.Sha256)), JsonSerializerOptions.Web);
+        return await launcher.LaunchAsync(new JobSpec(nodeId!, ModuleNames.Verify, config, backup.ProviderId, request.Priority ?? JobSpec.DefaultPriority, JobSpec.DefaultMaxAttempts));
+    }
+}
+
+/// <summary>A request to verify a backup's bundle.</summary>
+/// <param name="NodeId">The node that downloads and checks it; the node that made the backup when absent.</param>
+/// <param name="Priority">0–10, default 5.</param>
+public sealed record VerifyRequest(string? NodeId, int? Priority);
