@@ -21,4 +21,5 @@ public sealed record JobDetails(
     [property: Id(15)] JobResult? Result,
     [property: Id(16)] string? Error,
     [property: Id(17)] string? ScheduleId,
-    [property: Id(18)] DateTimeOffset? PrunedAt = null);
+    [property: Id(18)] DateTimeOffset? PrunedAt = null,
+    [property: Id(19)] BundleVerification? LastVerification = null);

@@ -1,6 +1,6 @@
 namespace Backupd.Contracts.Schedules;
 
-/// <summary>A schedule as an admin defines it: what to back up, where, when, and what to keep.</summary>
+/// <summary>A schedule as an admin defines it: what to back up, where, when, what to keep, and whether each new bundle is verified.</summary>
 [GenerateSerializer, Immutable, Alias("backupd.schedules.ScheduleDefinition")]
 public sealed record ScheduleDefinition(
     [property: Id(0)] string Name,
@@ -13,7 +13,8 @@ public sealed record ScheduleDefinition(
     [property: Id(7)] int Priority,
     [property: Id(8)] bool Enabled,
     [property: Id(9)] RetentionSettings? Retention,
-    [property: Id(10)] TimeSpan CatchUpWindow)
+    [property: Id(10)] TimeSpan CatchUpWindow,
+    [property: Id(11)] bool VerifyAfterBackup = false)
 {
     /// <summary>How late a missed run may still start when none is given.</summary>
     public static readonly TimeSpan DefaultCatchUpWindow = TimeSpan.FromHours(1);

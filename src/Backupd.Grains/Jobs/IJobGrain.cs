@@ -77,6 +77,10 @@ public interface IJobGrain : IIndexedGrain, Secrets.ISecretHolder
     [Alias("RecordUpload")]
     Task<string?> RecordUploadAsync(string nodeId, int attempt, BundleUploadChange change);
 
+    /// <summary>Records how a verify job of this job's bundle ended; an older one than the one recorded is ignored.</summary>
+    [Alias("RecordVerification")]
+    Task RecordVerificationAsync(BundleVerification verification);
+
     /// <summary>Records that retention deleted this job's bundle.</summary>
     [Alias("MarkPruned")]
     Task MarkPrunedAsync();

@@ -193,7 +193,7 @@ public sealed partial class JobGrain
     public Task<bool> AuthorizeReadAsync(string nodeId, int attempt, string fullKey)
     {
         var allowed = HoldsLease(nodeId, attempt) && Modules.ModuleNames.ReadsBundle(State.Spec!.Module)
-            && BundleSource.KeyIn(State.Spec.ConfigJson) is { } key && key == fullKey;
+            && BundleSource.In(State.Spec.ConfigJson)?.Key is { } key && key == fullKey;
         if (!allowed)
         {
             LogReadRefused(JobId, nodeId, fullKey);

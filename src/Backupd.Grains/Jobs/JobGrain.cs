@@ -108,7 +108,7 @@ public sealed partial class JobGrain(
                 await SaveAsync();
                 AbortLeftoverUploadSoon();
                 LogCancelled(JobId, "pending");
-                await NotifyScheduleAsync();
+                await NotifyEndedAsync();
                 break;
             case JobState.Running when !State.CancelRequested:
                 State.CancelRequested = true;
@@ -141,7 +141,7 @@ public sealed partial class JobGrain(
             AddLog(JobLogLevel.Error, UnreadableSecrets);
             End(JobState.Failed, UnreadableSecrets);
             await SaveAsync();
-            await NotifyScheduleAsync();
+            await NotifyEndedAsync();
             LogUnreadable(JobId);
             return null;
         }
@@ -202,7 +202,7 @@ public sealed partial class JobGrain(
             CompleteWith(checkedBundle, $"Node {nodeId} stopped for the cancel");
             await SaveAsync();
             LogFinished(JobId, JobState.Completed, nodeId);
-            await NotifyScheduleAsync();
+            await NotifyEndedAsync();
             return LeaseStatus.Active;
         }
 
@@ -228,7 +228,7 @@ public sealed partial class JobGrain(
         await SaveAsync();
         AbortLeftoverUploadSoon();
         LogFinished(JobId, outcome.State, nodeId);
-        await NotifyScheduleAsync();
+        await NotifyEndedAsync();
         return LeaseStatus.Active;
     }
 
@@ -381,7 +381,7 @@ public sealed partial class JobGrain(
         AbortLeftoverUploadSoon();
         if (State.State.IsFinished())
         {
-            await NotifyScheduleAsync();
+            await NotifyEndedAsync();
         }
 
         if (State.State == JobState.Pending)
@@ -409,7 +409,7 @@ public sealed partial class JobGrain(
         End(JobState.Completed, error: null);
         await SaveAsync();
         LogLateOutcome(JobId, nodeId, attempt);
-        await NotifyScheduleAsync();
+        await NotifyEndedAsync();
         return true;
     }
 
@@ -460,7 +460,7 @@ public sealed partial class JobGrain(
         AbortLeftoverUploadSoon();
         if (State.State.IsFinished())
         {
-            await NotifyScheduleAsync();
+            await NotifyEndedAsync();
         }
         else
         {
@@ -496,9 +496,11 @@ public sealed partial class JobGrain(
         State.Stages = [.. State.Stages.Select(stage => new JobStageInfo(stage.Name, StageStatus.Pending))];
     }
 
-    // Retention runs after a scheduled job succeeds; a failure there must not fail the job.
-    private async Task NotifyScheduleAsync()
+    // Retention runs after a scheduled job succeeds, and a verify job's outcome goes on the
+    // record of the backup it checked; a failure in either must not fail the job.
+    private async Task NotifyEndedAsync()
     {
+        await NotifyVerifiedBackupAsync();
         if (State.Spec?.ScheduleId is not { } scheduleId)
         {
             return;
@@ -512,6 +514,39 @@ public sealed partial class JobGrain(
         {
             LogScheduleNotifyFailed(ex, JobId, scheduleId);
         }
+    }
+
+    private async Task NotifyVerifiedBackupAsync()
+    {
+        if (State.Spec is not { Module: Modules.ModuleNames.Verify } spec || State.State is not (JobState.Completed or JobState.Failed)
+            || Modules.Storage.BundleSource.In(spec.ConfigJson) is not { } bundle)
+        {
+            return;
+        }
+
+        try
+        {
+            var passed = State.State == JobState.Completed;
+            await GrainFactory.GetGrain<IJobGrain>(bundle.JobId).RecordVerificationAsync(new BundleVerification(JobId, State.EndedAt ?? time.GetUtcNow(), passed, passed ? null : State.Error));
+        }
+        catch (Exception ex)
+        {
+            LogVerificationNotifyFailed(ex, JobId, bundle.JobId);
+        }
+    }
+
+    public async Task RecordVerificationAsync(BundleVerification verification)
+    {
+        if (!Exists || (State.LastVerification is { } recorded && recorded.At > verification.At))
+        {
+            return;
+        }
+
+        State.LastVerification = verification;
+        AddLog(verification.Passed ? JobLogLevel.Info : JobLogLevel.Warning, verification.Passed
+            ? $"Verify job {verification.JobId} found the stored bundle whole"
+            : $"Verify job {verification.JobId} did not find the stored bundle whole: {verification.Problem}");
+        await SaveAsync();
     }
 
     private void End(JobState state, string? error)
@@ -588,8 +623,11 @@ public sealed partial class JobGrain(
         var spec = State.Spec!;
         return new JobDetails(JobId, spec.NodeId, spec.Module, SecretConfigMask.Apply(spec.ConfigJson), spec.ProviderId, spec.Priority, State.State,
             State.CreatedAt, State.StartedAt, State.EndedAt, State.Attempts, spec.MaxAttempts, State.CancelRequested,
-            [.. State.Stages], [.. State.Log], State.Result, State.Error, spec.ScheduleId, State.PrunedAt);
+            [.. State.Stages], [.. State.Log], State.Result, State.Error, spec.ScheduleId, State.PrunedAt, State.LastVerification);
     }
+
+    [LoggerMessage(LogLevel.Warning, "Verify job {JobId} could not record its outcome on backup job {BackupJobId}")]
+    private partial void LogVerificationNotifyFailed(Exception exception, string jobId, string backupJobId);
 
     [LoggerMessage(LogLevel.Information, "Job {JobId} ({Module}) queued on node {NodeId} with priority {Priority}")]
     private partial void LogCreated(string jobId, string module, string nodeId, int priority);

@@ -50,4 +50,7 @@ public sealed class JobRecord
     /// open multipart upload, an object never checked) the master still has to remove.
     /// </summary>
     [Id(17)] public List<BundleUploadRecord> AbandonedBundles { get; set; } = [];
+
+    /// <summary>How the latest verify job of this job's bundle ended.</summary>
+    [Id(18)] public BundleVerification? LastVerification { get; set; }
 }

@@ -158,9 +158,10 @@ public sealed partial class ScheduleGrain(
             return;
         }
 
-        if (await GrainFactory.GetGrain<IJobGrain>(jobId).GetAsync() is { Module: ModuleNames.Prune } pruneJob)
+        var job = await GrainFactory.GetGrain<IJobGrain>(jobId).GetAsync();
+        if (job is { Module: ModuleNames.Prune })
         {
-            await PruneJobFinishedAsync(pruneJob);
+            await PruneJobFinishedAsync(job);
             return;
         }
 
@@ -172,6 +173,11 @@ public sealed partial class ScheduleGrain(
                 : $"Job {jobId} ended {state.ToString().ToLowerInvariant()}; retention waits for a successful run, so no bundle was pruned");
             await SaveAsync();
             return;
+        }
+
+        if (Definition.VerifyAfterBackup && job is { Result: not null })
+        {
+            await QueueVerifyAsync(job);
         }
 
         if (Definition.Retention is not { } retention)
@@ -333,6 +339,21 @@ public sealed partial class ScheduleGrain(
         return id;
     }
 
+    // Its outcome goes on the backup's record (lastVerification); a verify job that could not be
+    // queued must not hold up retention or fail the run that succeeded.
+    private async Task QueueVerifyAsync(JobDetails backup)
+    {
+        try
+        {
+            var verify = await launcher.LaunchAsync(VerifyJobs.For(backup, Definition!.NodeId, Definition.Priority));
+            LogVerifyQueued(ScheduleId, verify.Id, backup.Id);
+        }
+        catch (Exception ex)
+        {
+            LogVerifyNotQueued(ex, ScheduleId, backup.Id);
+        }
+    }
+
     private async Task ApplyRetentionAsync(RetentionSettings settings)
     {
         if (!RetentionPolicy.TryCreate(settings.KeepLast, settings.KeepDaily, settings.KeepWeekly, settings.KeepMonthly, out var policy, out var error))
@@ -450,6 +471,12 @@ public sealed partial class ScheduleGrain(
             nextRunAt, State.LastJobId, lastJobState, [.. State.History], State.CreatedAt, State.LastResult);
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    [LoggerMessage(LogLevel.Information, "Schedule {ScheduleId}: queued verify job {VerifyJobId} for the bundle of job {JobId}")]
+    private partial void LogVerifyQueued(string scheduleId, string verifyJobId, string jobId);
+
+    [LoggerMessage(LogLevel.Warning, "Schedule {ScheduleId}: could not queue a verify job for the bundle of job {JobId}")]
+    private partial void LogVerifyNotQueued(Exception exception, string scheduleId, string jobId);
 
     [LoggerMessage(LogLevel.Information, "Schedule {ScheduleId} ({Name}) created: {Cron} in {TimeZone}")]
     private partial void LogCreated(string scheduleId, string name, string cron, string timeZone);

@@ -21,18 +21,17 @@ public sealed record BundleSource(
     public const string ConfigProperty = "bundle";
 
     /// <summary>
-    /// The key of the bundle a reading module's config names, for the master deciding whether to
-    /// sign a read of it; null when the config names none.
+    /// The bundle a reading module's config names, for the master deciding whether to sign a read
+    /// of it and whose record a verification belongs to; null when the config names none.
     /// </summary>
-    public static string? KeyIn(string configJson)
+    public static BundleSource? In(string configJson)
     {
         try
         {
             using var config = JsonDocument.Parse(configJson);
             return config.RootElement.ValueKind == JsonValueKind.Object
                 && config.RootElement.TryGetProperty(ConfigProperty, out var bundle) && bundle.ValueKind == JsonValueKind.Object
-                && bundle.TryGetProperty("key", out var key) && key.ValueKind == JsonValueKind.String
-                    ? key.GetString()
+                    ? bundle.Deserialize<BundleSource>(JsonSerializerOptions.Web)
                     : null;
         }
         catch (JsonException)

@@ -32,6 +32,8 @@ public sealed class VerifyJobEndToEndTests(JobsEndToEndFixture fixture)
         Assert.Equal(["fetch_bundle", "check_members"], verified.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
         Assert.Equal(JsonValueKind.Null, verified.GetProperty("result").ValueKind);
         Assert.Contains(Messages(verified), line => line.StartsWith("Every member matches the manifest: ", StringComparison.Ordinal));
+        var proven = (await fixture.GetJobAsync(backup.GetProperty("id").GetString()!)).GetProperty("lastVerification");
+        Assert.Equal((verified.GetProperty("id").GetString(), true), (proven.GetProperty("jobId").GetString(), proven.GetProperty("passed").GetBoolean()));
 
         var path = Path.Combine(fixture.StorageDir, key);
         var original = await File.ReadAllBytesAsync(path);
@@ -46,6 +48,9 @@ public sealed class VerifyJobEndToEndTests(JobsEndToEndFixture fixture)
             Assert.Equal("failed", refused.GetProperty("state").GetString());
             Assert.Contains($"is not the one backup job {backup.GetProperty("id").GetString()} stored", refused.GetProperty("error").GetString(), StringComparison.Ordinal);
             Assert.Equal(["failed", "skipped"], refused.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("status").GetString()));
+            var latest = (await fixture.GetJobAsync(backup.GetProperty("id").GetString()!)).GetProperty("lastVerification");
+            Assert.Equal((refused.GetProperty("id").GetString(), false), (latest.GetProperty("jobId").GetString(), latest.GetProperty("passed").GetBoolean()));
+            Assert.Contains("is not the one backup job", latest.GetProperty("problem").GetString(), StringComparison.Ordinal);
         }
         finally
         {
@@ -115,6 +120,35 @@ public sealed class VerifyJobEndToEndTests(JobsEndToEndFixture fixture)
         await AssertProblemAsync(HttpMethod.Post, $"/api/v1/jobs/{backupId}/verify", new { priority = 11 }, HttpStatusCode.BadRequest, "must be from 0 to 10");
         var config = new { bundle = new { jobId = backupId, key = backup.GetProperty("result").GetProperty("objectKey").GetString(), size = 1, sha256 = new string('0', 64) } };
         await AssertProblemAsync(HttpMethod.Post, "/api/v1/jobs", new { nodeId = fixture.NodeId, module = "verify", config, providerId = fixture.ProviderId }, HttpStatusCode.BadRequest, "verify");
+    }
+
+    [Fact]
+    public async Task A_schedule_that_verifies_after_each_backup_has_each_new_bundle_proven_on_its_record()
+    {
+        using var create = await fixture.Api.SendAsync(HttpMethod.Post, "/api/v1/schedules", new
+        {
+            name = "verify after backup e2e", cron = "0 3 * * *", enabled = false, nodeId = fixture.NodeId, module = "wordpress",
+            config = new { path = fixture.WordPress.Site.RootPath }, providerId = fixture.ProviderId, verifyAfterBackup = true,
+        });
+        var created = await create.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(create.StatusCode == HttpStatusCode.Created, created.ToString());
+        Assert.True(created.GetProperty("definition").GetProperty("verifyAfterBackup").GetBoolean(), created.ToString());
+        var scheduleId = created.GetProperty("id").GetString()!;
+
+        using var run = await fixture.Api.SendAsync(HttpMethod.Post, $"/api/v1/schedules/{scheduleId}/run");
+        Assert.Equal(HttpStatusCode.Created, run.StatusCode);
+        var backupId = (await run.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var backup = await fixture.WaitForJobAsync(backupId,
+            job => job.TryGetProperty("lastVerification", out var v) && v.ValueKind == JsonValueKind.Object || job.GetProperty("state").GetString() is "failed" or "cancelled",
+            TimeSpan.FromMinutes(3));
+
+        Assert.True(backup.GetProperty("state").GetString() == "completed", backup.ToString());
+        var verification = backup.GetProperty("lastVerification");
+        Assert.True(verification.GetProperty("passed").GetBoolean(), verification.ToString());
+        var verify = await fixture.GetJobAsync(verification.GetProperty("jobId").GetString()!);
+        Assert.Equal(("verify", "completed"), (verify.GetProperty("module").GetString(), verify.GetProperty("state").GetString()));
+        // Not a run of the schedule: its end is not taken for a backup.
+        Assert.Equal(JsonValueKind.Null, verify.GetProperty("scheduleId").ValueKind);
     }
 
     private async Task<JsonElement> BackupAsync(string? providerId)

@@ -1,11 +1,8 @@
-using System.Text.Json;
 using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Storage;
 using Backupd.Grains.Jobs;
 using Backupd.Grains.Storage;
 using Backupd.Modules;
-using Backupd.Modules.Storage;
-using Backupd.Modules.Verification;
 
 namespace Backupd.Master.Application.Jobs;
 
@@ -29,7 +26,7 @@ public sealed class VerifyService(IGrainFactory grains, WorkChecks checks, JobLa
             return Problem.Conflict("Not a backup", $"Job '{jobId}' is a {backup.Module} job, which stores no bundle. Verify the backup job it was about.");
         }
 
-        if (backup.State != JobState.Completed || backup.Result is not { } result)
+        if (backup.State != JobState.Completed || backup.Result is null)
         {
             return Problem.Conflict("No bundle to verify", $"Job '{jobId}' is {backup.State.ToString().ToLowerInvariant()} and stored no bundle; only a completed backup has one.");
         }
@@ -58,8 +55,7 @@ public sealed class VerifyService(IGrainFactory grains, WorkChecks checks, JobLa
             return Problem.Invalid("Invalid verify request", errors);
         }
 
-        var config = JsonSerializer.Serialize(new BundleVerifyConfig(new BundleSource(backup.Id, result.ObjectKey, result.Size, result.Sha256)), JsonSerializerOptions.Web);
-        return await launcher.LaunchAsync(new JobSpec(nodeId!, ModuleNames.Verify, config, backup.ProviderId, request.Priority ?? JobSpec.DefaultPriority, JobSpec.DefaultMaxAttempts));
+        return await launcher.LaunchAsync(VerifyJobs.For(backup, nodeId!, request.Priority ?? JobSpec.DefaultPriority));
     }
 }
 

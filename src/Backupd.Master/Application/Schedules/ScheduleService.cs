@@ -150,7 +150,7 @@ public sealed class ScheduleService(IGrainFactory grains, IScheduleIndex index, 
 
         return (new ScheduleDefinition(request.Name!.Trim(), request.Cron!.Trim(), timeZone!, request.NodeId!, module!.Name, request.Config!.Value.GetRawText(), request.ProviderId!,
             request.Priority ?? JobSpec.DefaultPriority, request.Enabled ?? true, retention,
-            request.CatchUpWindowMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : ScheduleDefinition.DefaultCatchUpWindow), errors);
+            request.CatchUpWindowMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : ScheduleDefinition.DefaultCatchUpWindow, request.VerifyAfterBackup ?? false), errors);
     }
 
     private static Problem NotFound(string id) => Problem.NotFound("No such schedule", $"No schedule has the id '{id}'. GET /api/v1/schedules lists them.");
@@ -168,9 +168,10 @@ public sealed class ScheduleService(IGrainFactory grains, IScheduleIndex index, 
 /// <param name="Enabled">Default true.</param>
 /// <param name="Retention">How many bundles to keep (restic's keep-last/daily/weekly/monthly).</param>
 /// <param name="CatchUpWindowMinutes">How late a run missed while the master was down may still start; default 60.</param>
+/// <param name="VerifyAfterBackup">After each successful run, a verify job downloads the new bundle and checks it; default false.</param>
 public sealed record ScheduleRequest(
     string? Name, string? Cron, string? TimeZone, string? NodeId, string? Module, JsonElement? Config, string? ProviderId,
-    int? Priority = null, bool? Enabled = null, RetentionSettings? Retention = null, int? CatchUpWindowMinutes = null);
+    int? Priority = null, bool? Enabled = null, RetentionSettings? Retention = null, int? CatchUpWindowMinutes = null, bool? VerifyAfterBackup = null);
 
 /// <summary>A cron expression read before it is saved.</summary>
 /// <param name="Reading">In plain words.</param>

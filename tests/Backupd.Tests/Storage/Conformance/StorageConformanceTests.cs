@@ -197,25 +197,19 @@ public abstract class StorageConformanceTests
 
     private static string NewPrefix() => $"conformance-{Guid.NewGuid():N}";
 
-    private async Task<StoredBundleInfo> UploadAsync(string prefix, BundleUpload upload, CancellationToken cancellationToken = default)
-    {
-        var storage = _registry.Open(Settings(prefix), Options);
-        try
-        {
-            return await storage.UploadAsync(upload, cancellationToken);
-        }
-        finally
-        {
-            (storage as IDisposable)?.Dispose();
-        }
-    }
+    private Task<StoredBundleInfo> UploadAsync(string prefix, BundleUpload upload, CancellationToken cancellationToken = default) =>
+        WithStorageAsync(prefix, storage => storage.UploadAsync(upload, cancellationToken));
 
-    private async Task<StoredBundleInfo> DownloadAsync(string prefix, BundleDownload download)
+    private Task<StoredBundleInfo> DownloadAsync(string prefix, BundleDownload download) =>
+        WithStorageAsync(prefix, storage => storage.DownloadAsync(download, CancellationToken.None));
+
+    // The target opened from its settings as the node opens it, for one call.
+    private async Task<T> WithStorageAsync<T>(string prefix, Func<IBundleStorage, Task<T>> use)
     {
         var storage = _registry.Open(Settings(prefix), Options);
         try
         {
-            return await storage.DownloadAsync(download, CancellationToken.None);
+            return await use(storage);
         }
         finally
         {
