@@ -92,7 +92,7 @@ public static class BundleInspection
     }
 
     // Counts what the decompressor takes from the bundle: progress in the bytes a user sees as the bundle's size.
-    private sealed class CountingReadStream(Stream inner, IProgress<long>? progress) : Stream
+    internal sealed class CountingReadStream(Stream inner, IProgress<long>? progress) : Stream
     {
         private const long ReportEvery = 4 << 20;
         private long _reportedAt;

@@ -49,13 +49,21 @@ public static class BundleReader
     /// <param name="cancellationToken">Cancels the extraction.</param>
     /// <returns>What was written (<see cref="BundleTreeSummary.Skipped"/> counts PAX global headers).</returns>
     /// <exception cref="DamagedBundleException">The bundle is truncated or its bytes changed.</exception>
-    public static async Task<BundleTreeSummary> ExtractToDirectoryAsync(Stream bundle, string destination, CancellationToken cancellationToken)
+    public static Task<BundleTreeSummary> ExtractToDirectoryAsync(Stream bundle, string destination, CancellationToken cancellationToken) =>
+        ExtractToDirectoryAsync(bundle, destination, progress: null, cancellationToken);
+
+    /// <inheritdoc cref="ExtractToDirectoryAsync(Stream, string, CancellationToken)"/>
+    /// <param name="bundle">The <c>.tar.zst</c>, positioned at its start; left open.</param>
+    /// <param name="destination">Directory to extract into.</param>
+    /// <param name="progress">Told the bundle bytes read so far, now and then.</param>
+    /// <param name="cancellationToken">Cancels the extraction.</param>
+    public static async Task<BundleTreeSummary> ExtractToDirectoryAsync(Stream bundle, string destination, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         ArgumentException.ThrowIfNullOrEmpty(destination);
         var extraction = new BundleExtraction(destination);
         var chunk = new byte[BundleWriter.ChunkSize];
-        await using var zstd = OpenZstd(bundle);
+        await using var zstd = OpenZstd(new BundleInspection.CountingReadStream(bundle, progress));
         await using (var tar = new TarReader(zstd, leaveOpen: true))
         {
             while (await NextEntryAsync(tar, cancellationToken).ConfigureAwait(false) is { } entry)

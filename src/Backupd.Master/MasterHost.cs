@@ -101,6 +101,7 @@ public static class MasterHost
         app.MapModulesApi();
         app.MapProvidersApi();
         app.MapJobsApi();
+        app.MapRestoresApi();
         app.MapSecretsApi();
         app.MapSchedulesApi();
         app.MapNodeApi();

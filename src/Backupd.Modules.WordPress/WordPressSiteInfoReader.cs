@@ -71,7 +71,7 @@ public static class WordPressSiteInfoReader
         }
     }
 
-    private static DatabaseException Failure(MySqlException e, DatabaseConnectionSettings settings)
+    internal static DatabaseException Failure(MySqlException e, DatabaseConnectionSettings settings)
     {
         var failure = e.ErrorCode switch
         {
@@ -85,7 +85,7 @@ public static class WordPressSiteInfoReader
         return new DatabaseException(failure, DatabaseFailureMessages.For(failure, settings, detail), e);
     }
 
-    private static string ConnectionString(DatabaseConnectionSettings settings)
+    internal static string ConnectionString(DatabaseConnectionSettings settings)
     {
         var endpoint = settings.Endpoint;
         var builder = new MySqlConnectionStringBuilder

@@ -20,6 +20,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSingleton<WorkChecks>();
         services.AddSingleton<JobService>();
         services.AddSingleton<VerifyService>();
+        services.AddSingleton<RestoreService>();
         services.AddSingleton<ScheduleService>();
         services.AddSingleton<ProviderService>();
         services.AddSingleton<NodeService>();

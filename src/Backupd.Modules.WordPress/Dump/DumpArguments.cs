@@ -43,6 +43,18 @@ internal sealed class DumpArguments(string optionFilePath, DatabaseConnectionSet
 
     private IEnumerable<string> Connection()
     {
+        foreach (var argument in ClientConnection(optionFilePath, settings))
+        {
+            yield return argument;
+        }
+
+        // Tablespaces need the server-wide PROCESS privilege, and WordPress tables use none of their own.
+        yield return "--no-tablespaces";
+    }
+
+    /// <summary>How any MySQL client program (mysqldump, mysql) connects as the site, the password in the option file.</summary>
+    internal static IEnumerable<string> ClientConnection(string optionFilePath, DatabaseConnectionSettings settings)
+    {
         // MySQL clients honour --defaults-extra-file only as the very first argument.
         yield return $"--defaults-extra-file={optionFilePath}";
         yield return $"--user={settings.User}";
@@ -59,9 +71,6 @@ internal sealed class DumpArguments(string optionFilePath, DatabaseConnectionSet
 
         // utf8mb4 holds every character any column can; a narrower connection would turn some into '?'.
         yield return "--default-character-set=utf8mb4";
-
-        // Tablespaces need the server-wide PROCESS privilege, and WordPress tables use none of their own.
-        yield return "--no-tablespaces";
     }
 
     private static IEnumerable<string> Optional(DumpParts parts)

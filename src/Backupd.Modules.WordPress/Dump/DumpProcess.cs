@@ -23,8 +23,11 @@ internal sealed class DumpProcess : IAsyncDisposable
 
     public Stream StandardOutput => _process.StandardOutput.BaseStream;
 
+    /// <summary>What the program reads, for one started with its input open; close it to end the input.</summary>
+    public Stream StandardInput => _process.StandardInput.BaseStream;
+
     /// <summary>Starts <paramref name="program"/> in <paramref name="homeDirectory"/>, which also serves as its HOME.</summary>
-    public static DumpProcess Start(string program, IEnumerable<string> arguments, string homeDirectory)
+    public static DumpProcess Start(string program, IEnumerable<string> arguments, string homeDirectory, bool takesInput = false)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -61,7 +64,11 @@ internal sealed class DumpProcess : IAsyncDisposable
         }
 
         // The dump program reads no input; an empty stdin rules out any prompt.
-        process.StandardInput.Close();
+        if (!takesInput)
+        {
+            process.StandardInput.Close();
+        }
+
         return new DumpProcess(process);
     }
 

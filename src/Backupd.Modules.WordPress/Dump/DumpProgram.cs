@@ -35,6 +35,17 @@ internal static class DumpProgram
             $"mysqldump was not found on PATH (nor mariadb-dump); {InstallHint} on this node, or configure the path to the dump program.");
     }
 
+    /// <summary>The mysql command-line client on <paramref name="searchPath"/> (mysql, else mariadb), which restores import through.</summary>
+    /// <exception cref="DatabaseDumpException">There is none.</exception>
+    public static string FindClient(string? searchPath)
+    {
+        var directories = (searchPath ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        return ((string[])["mysql", "mariadb"])
+            .SelectMany(program => directories.Select(directory => Path.Combine(directory, program)))
+            .FirstOrDefault(IsExecutableFile)
+            ?? throw new DatabaseDumpException(DatabaseFailure.ProgramMissing, $"The mysql client was not found on PATH (nor mariadb); {InstallHint} on this node.");
+    }
+
     private static bool IsExecutableFile(string path) =>
         File.Exists(path)
         && (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;

@@ -1,5 +1,3 @@
-using Backupd.Bundles;
-using Backupd.Modules.Resources;
 using Backupd.Modules.Storage;
 using Backupd.Modules.Verification;
 
@@ -21,12 +19,6 @@ public sealed class BundleVerifyModule : BackupModule<BundleVerifyConfig>
         public const string CheckMembers = "check_members";
     }
 
-    /// <summary>The downloaded bundle's name in the work dir.</summary>
-    public const string DownloadName = "bundle.tar.zst";
-
-    // Headroom beside the download for the manifest and the list of digests the check writes.
-    private const long Margin = 64L << 20;
-
     public override string Name => ModuleNames.Verify;
 
     public override bool MasterOnly => true;
@@ -47,60 +39,11 @@ public sealed class BundleVerifyModule : BackupModule<BundleVerifyConfig>
     {
         public override Task RunStageAsync(string stage, StageContext context) => stage switch
         {
-            StageNames.FetchBundle => FetchAsync(context),
+            StageNames.FetchBundle => BundleStages.FetchAsync(bundle, context),
             StageNames.CheckMembers => CheckAsync(context),
             _ => throw new ArgumentException($"The verify module has no stage '{stage}'.", nameof(stage)),
         };
 
-        private async Task FetchAsync(StageContext context)
-        {
-            var ct = context.CancellationToken;
-            var free = new DriveInfo(context.WorkDirectory).AvailableFreeSpace;
-            if (free < bundle.Size + Margin)
-            {
-                throw new ModuleFailedException($"Not enough free space in {context.WorkDirectory} to download the bundle: {FreeSpaceCheck.Format(free)} free, "
-                    + $"{FreeSpaceCheck.Format(bundle.Size + Margin)} needed. Free some space, or set BACKUPD_DATA_DIR to a larger disk.");
-            }
-
-            var storage = await context.OpenStorageAsync(ct);
-            using var slot = await context.Resources.AcquireAsync(ResourceKind.Network, ct);
-            var received = await storage.DownloadAsync(new BundleDownload(bundle.Key, PathIn(context), bundle.Size)
-            {
-                Progress = new SynchronousProgress<long>(done => context.Reporter.Progress(done, bundle.Size)),
-            }, ct);
-            if (received.Size != bundle.Size || !string.Equals(received.Sha256Hex, bundle.Sha256, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new ModuleFailedException($"The stored bundle {bundle.Key} is not the one backup job {bundle.JobId} stored: it has {received.Size} bytes with SHA-256 {received.Sha256Hex}, "
-                    + $"the master recorded {bundle.Size} bytes with SHA-256 {bundle.Sha256}. It was changed or damaged in storage; do not restore from it.");
-            }
-
-            context.Reporter.Info($"Downloaded {bundle.Key} from {storage.Description}: {received.Size} bytes, SHA-256 as recorded when job {bundle.JobId} stored it");
-        }
-
-        private async Task CheckAsync(StageContext context)
-        {
-            using var slot = await context.Resources.AcquireAsync(ResourceKind.Io, context.CancellationToken);
-            WordPressBundleReport report;
-            try
-            {
-                report = await WordPressBundleCheck.CheckAsync(PathIn(context), context.WorkDirectory,
-                    new SynchronousProgress<long>(done => context.Reporter.Progress(done, bundle.Size)), context.CancellationToken);
-            }
-            catch (Exception ex) when (ex is DamagedBundleException or HostileBundleEntryException or BundleManifestMismatchException)
-            {
-                throw new ModuleFailedException($"{ex.Message} Do not restore from bundle {bundle.Key}.", ex);
-            }
-
-            if (report.JobId is { } madeBy && madeBy != bundle.JobId)
-            {
-                throw new ModuleFailedException($"Bundle {bundle.Key} says job {madeBy} made it, not job {bundle.JobId}: it is not the bundle the master recorded.");
-            }
-
-            var database = report.DatabaseBytes is { } dump ? $", the database dump ({FreeSpaceCheck.Format(dump)})" : ", no database dump";
-            context.Reporter.Info($"Every member matches the manifest: {report.Files} files ({FreeSpaceCheck.Format(report.FileBytes)}), "
-                + $"{report.Directories} directories, {report.Links} links{database}; site {report.SiteUrl ?? "(no URL recorded)"}");
-        }
-
-        private static string PathIn(StageContext context) => Path.Combine(context.WorkDirectory, DownloadName);
+        private async Task CheckAsync(StageContext context) => await BundleStages.CheckAsync(bundle, context);
     }
 }

@@ -7,6 +7,7 @@ using Backupd.Modules.Resources;
 using Backupd.Modules.Storage;
 using Backupd.Modules.Verification;
 using Backupd.Modules.WordPress;
+using Backupd.Modules.WordPress.Restore;
 using Backupd.Modules.WordPress.Verification;
 using Backupd.Storage;
 using Backupd.Tests.Bundles;
@@ -118,10 +119,10 @@ public sealed class BundleVerifyModuleTests : IDisposable
     [Fact]
     public void The_grains_list_of_master_only_modules_and_readers_agrees_with_the_modules()
     {
-        BackupModule[] modules = [new WordPressModule(), new BundlePruneModule(), new BundleVerifyModule()];
+        BackupModule[] modules = [new WordPressModule(), new BundlePruneModule(), new BundleVerifyModule(), new WordPressRestoreModule()];
 
         Assert.All(modules, module => Assert.Equal(module.MasterOnly, ModuleNames.IsMasterOnly(module.Name)));
-        Assert.Equal([ModuleNames.Verify], modules.Where(m => ModuleNames.ReadsBundle(m.Name)).Select(m => m.Name));
+        Assert.Equal([ModuleNames.Verify, ModuleNames.Restore], modules.Where(m => ModuleNames.ReadsBundle(m.Name)).Select(m => m.Name));
     }
 
     private async Task<BundleSource> StoreAsync(List<TarEntry> entries)

@@ -1,0 +1,23 @@
+using Backupd.Master.Application.Jobs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Backupd.Master.Apis;
+
+/// <summary><c>/api/v1/restores</c>: put a site back from a backup, as a job that <c>GET /api/v1/jobs/{id}</c> follows.</summary>
+public static class RestoresApi
+{
+    /// <summary>Maps the routes.</summary>
+    public static IEndpointRouteBuilder MapRestoresApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGroup("/api/v1/restores").WithTags("restores")
+            .MapPost("/", CreateAsync)
+            .WithName("CreateRestore").WithSummary("Restore a completed WordPress backup in place (database, files or both; some paths of wp-content; a dry run that only plans) as a job on the backup's node");
+        return endpoints;
+    }
+
+    private static async Task<Results<Created<CreatedJobResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(RestoreRequest body, RestoreService restores) =>
+        ApiAnswers.Created(await restores.RestoreAsync(body), job => $"/api/v1/jobs/{job.Id}", job => new CreatedJobResponse(job.Id, job.State));
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Backupd.Contracts.Jobs;
+using Backupd.Grains.Jobs;
+using Backupd.Modules;
+using Backupd.Modules.Storage;
+using Backupd.Modules.WordPress;
+using Backupd.Modules.WordPress.Restore;
+
+namespace Backupd.Master.Application.Jobs;
+
+/// <summary>
+/// Restore jobs: a finished WordPress backup put back on its site, in place, by the node that
+/// made it. The bundle's expected size and SHA-256, the site's path and its database settings
+/// come from the master's record of the backup; the request chooses what and how.
+/// </summary>
+public sealed class RestoreService(IGrainFactory grains, WorkChecks checks, JobLauncher launcher, ModuleRegistry modules)
+{
+    /// <summary>Checks the request and queues the restore job.</summary>
+    public async Task<Outcome<JobDetails>> RestoreAsync(RestoreRequest request)
+    {
+        if (string.IsNullOrWhiteSpace(request.JobId))
+        {
+            return Problem.Invalid("Invalid restore", "jobId", "is required: the completed backup job to restore (GET /api/v1/jobs?module=wordpress&state=completed)");
+        }
+
+        if (await grains.GetGrain<IJobGrain>(request.JobId).GetAsync() is not { } backup)
+        {
+            return Problem.NotFound("No such job", $"No job has the id '{request.JobId}'. GET /api/v1/jobs lists them.");
+        }
+
+        if (backup.Module != ModuleNames.WordPress || backup.State != JobState.Completed || backup.Result is not { } result)
+        {
+            return Problem.Conflict("Nothing to restore", $"Job '{backup.Id}' is a {backup.State.ToString().ToLowerInvariant()} {backup.Module} job; only a completed wordpress backup has a bundle to restore.");
+        }
+
+        if (backup.PrunedAt is { } pruned)
+        {
+            return Problem.Conflict("Bundle deleted", $"The bundle of job '{backup.Id}' was deleted by retention on {pruned:u}; there is nothing left to restore.");
+        }
+
+        var source = JsonNode.Parse(backup.ConfigJson)!.AsObject();
+        var path = source["path"]?.GetValue<string>() ?? string.Empty;
+        var errors = new List<FieldError>();
+        var nodeId = string.IsNullOrWhiteSpace(request.NodeId) ? backup.NodeId : request.NodeId;
+        if (nodeId != backup.NodeId)
+        {
+            errors.Add(new("nodeId", $"a restore in place runs on the node that made the backup, '{backup.NodeId}': leave nodeId out"));
+        }
+
+        var target = request.Target;
+        if (target is not null && ((target.Path is { } p && p.TrimEnd('/') != path.TrimEnd('/')) || target.Url is not null || target.TablePrefix is not null))
+        {
+            errors.Add(new("target", "restoring to another path, URL or table prefix is not available yet; leave out target.path, target.url and target.tablePrefix to restore the site in place"));
+        }
+
+        var db = MergeDatabase(source["db"]?.Deserialize<WordPressDatabaseOverride>(JsonSerializerOptions.Web), target?.Db);
+        if (db?.Password == SecretConfigMask.Mask)
+        {
+            errors.Add(new("target.db.password", "the backup used database settings of its own, whose password a finished job does not keep: send it again"));
+        }
+
+        await checks.CheckTargetsAsync(nodeId, backup.ProviderId, errors);
+        var config = JsonSerializer.SerializeToElement(new WordPressRestoreConfig(
+            new BundleSource(backup.Id, result.ObjectKey, result.Size, result.Sha256),
+            path,
+            request.Parts ?? [WordPressRestoreConfig.DatabasePart, WordPressRestoreConfig.FilesPart],
+            request.Paths,
+            db,
+            KeepReplaced: request.SafetyBackup ?? true,
+            DryRun: request.DryRun ?? false), JsonSerializerOptions.Web);
+        errors.AddRange(modules.Get(ModuleNames.Restore).ValidateConfig(config).Where(e => !e.Field.StartsWith("bundle", StringComparison.Ordinal)).Select(e => new FieldError(e.Field, e.Message)));
+        if (errors.Count > 0)
+        {
+            return Problem.Invalid("Invalid restore", errors);
+        }
+
+        return await launcher.LaunchAsync(new JobSpec(nodeId!, ModuleNames.Restore, config.GetRawText(), backup.ProviderId, request.Priority ?? JobSpec.MaxPriority, JobSpec.DefaultMaxAttempts));
+    }
+
+    // The backup's own database settings (what wp-config.php said otherwise), with any the request sends on top.
+    private static WordPressDatabaseOverride? MergeDatabase(WordPressDatabaseOverride? backup, WordPressDatabaseOverride? request) =>
+        (backup, request) switch
+        {
+            (null, null) => null,
+            (null, { } r) => r,
+            ({ } b, null) => b,
+            ({ } b, { } r) => new WordPressDatabaseOverride(r.Host ?? b.Host, r.Port ?? b.Port, r.Socket ?? b.Socket, r.Name ?? b.Name, r.User ?? b.User, r.Password ?? b.Password),
+        };
+}
+
+/// <summary>A request to restore a backup.</summary>
+/// <param name="JobId">The completed backup job whose bundle is restored.</param>
+/// <param name="NodeId">The node that restores; the backup's node (the only one for a restore in place) when absent.</param>
+/// <param name="Parts"><c>database</c>, <c>files</c>, or both (the default).</param>
+/// <param name="Paths">Paths under wp-content to restore instead of all of it.</param>
+/// <param name="Target">Where to: absent (or the backed-up site) restores in place; <c>db</c> may give the database settings.</param>
+/// <param name="Overwrite">For a target that is not the backed-up site: replace what is there (not yet available).</param>
+/// <param name="SafetyBackup">Keep what the restore replaces (default true).</param>
+/// <param name="DryRun">Only plan: say what would be replaced and kept, change nothing.</param>
+/// <param name="Priority">0–10; the highest unless given: a restore is what someone is waiting for.</param>
+public sealed record RestoreRequest(
+    string? JobId, string? NodeId = null, IReadOnlyList<string>? Parts = null, IReadOnlyList<string>? Paths = null, RestoreTarget? Target = null,
+    bool? Overwrite = null, bool? SafetyBackup = null, bool? DryRun = null, int? Priority = null);
+
+/// <summary>Where a restore goes.</summary>
+/// <param name="Path">The WordPress root.</param>
+/// <param name="Url">The site's URL there.</param>
+/// <param name="TablePrefix">Its table prefix.</param>
+/// <param name="Db">Its database settings; the password is stored like other job secrets.</param>
+public sealed record RestoreTarget(string? Path = null, string? Url = null, string? TablePrefix = null, WordPressDatabaseOverride? Db = null);

@@ -1,0 +1,56 @@
+using Backupd.Modules.WordPress.Dump;
+
+namespace Backupd.Modules.WordPress.Restore;
+
+/// <summary>
+/// Imports a bundle's dump through the mysql client into tables under a staging prefix, beside
+/// the live ones: the password in a private option file, a relaxed SQL mode so old zero dates
+/// load, key checks off while rows stream in. The live site is not touched.
+/// </summary>
+internal static class DatabaseImport
+{
+    /// <summary>Streams <paramref name="dumpPath"/> into the database; returns what it renamed and left out.</summary>
+    /// <exception cref="ModuleFailedException">The client failed; the message has its error, without the password.</exception>
+    public static async Task<DumpTableRenamer> RunAsync(
+        string dumpPath, DatabaseConnectionSettings settings, string livePrefix, string stagingPrefix, string workDirectory, IProgress<long> progress, CancellationToken cancellationToken)
+    {
+        var program = DumpProgram.FindClient(Environment.GetEnvironmentVariable("PATH"));
+        await using var optionFile = await ClientOptionFile.CreateAsync(workDirectory, settings.Password, cancellationToken).ConfigureAwait(false);
+        string[] arguments =
+        [
+            .. DumpArguments.ClientConnection(optionFile.Path, settings),
+            "--batch",
+            "--max-allowed-packet=1G",
+            // No STRICT_* and no NO_ZERO_DATE: rows of old sites carry 0000-00-00 dates.
+            "--init-command=SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO', foreign_key_checks = 0, unique_checks = 0",
+            $"--database={settings.Database}",
+        ];
+        var renamer = new DumpTableRenamer(livePrefix, stagingPrefix);
+        await using var process = DumpProcess.Start(program, arguments, optionFile.DirectoryPath, takesInput: true);
+        using var kill = cancellationToken.Register(process.Kill);
+        var output = process.StandardOutput.CopyToAsync(Stream.Null, cancellationToken);
+        try
+        {
+            await using (var dump = new FileStream(dumpPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan))
+            await using (var input = process.StandardInput)
+            {
+                await renamer.CopyAsync(dump, input, progress, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (IOException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The client stopped reading (it failed on a statement): its exit code and error say why.
+        }
+
+        await output.ConfigureAwait(false);
+        var (exitCode, standardError) = await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (exitCode != 0)
+        {
+            throw new ModuleFailedException($"Importing the database dump into {settings.Database} failed ({Path.GetFileName(program)} exited with {exitCode}): "
+                + $"{DatabaseFailureMessages.Scrub(standardError.Trim(), settings.Password)} The live tables were not touched.");
+        }
+
+        return renamer;
+    }
+}

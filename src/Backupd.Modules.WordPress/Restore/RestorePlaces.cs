@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Backupd.Modules.WordPress.Restore;
+
+/// <summary>
+/// Where one restore job puts things. Every name is made from the job's id, so an attempt that
+/// follows a crash finds, and removes or puts back, what the one before it left.
+/// </summary>
+internal sealed class RestorePlaces
+{
+    public RestorePlaces(string siteRoot, string jobId, string workDirectory, string livePrefix)
+    {
+        var tag = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(jobId)))[..8];
+        SiteRoot = siteRoot;
+        Content = Path.Combine(siteRoot, "wp-content");
+        // Beside wp-content, so the swap is a rename on one file system; a dot directory, 0700, so
+        // the web server serves nothing of it while it holds the dump.
+        Staging = Path.Combine(siteRoot, $".backupd-restore-{tag}");
+        StagedContent = Path.Combine(Staging, "wp-content");
+        Aside = Path.Combine(siteRoot, $"wp-content.pre-restore-{tag}");
+        Maintenance = Path.Combine(siteRoot, ".maintenance");
+        Dump = Path.Combine(workDirectory, "restore-database.sql");
+        // Neither may start with the live prefix, nor the live prefix with them: each set of tables is found by its prefix.
+        var letter = new[] { "b", "z", "q" }.First(l => !(l + "rs").StartsWith(livePrefix, StringComparison.Ordinal) && !livePrefix.StartsWith(l + "r", StringComparison.Ordinal));
+        StagingPrefix = $"{letter}rs{tag}_";
+        ReplacedPrefix = $"{letter}ro{tag}_";
+    }
+
+    /// <summary>The WordPress root.</summary>
+    public string SiteRoot { get; }
+
+    /// <summary>The live wp-content.</summary>
+    public string Content { get; }
+
+    /// <summary>Where the bundle is extracted.</summary>
+    public string Staging { get; }
+
+    /// <summary>The extracted wp-content.</summary>
+    public string StagedContent { get; }
+
+    /// <summary>Where the replaced wp-content (or the replaced paths in it) goes.</summary>
+    public string Aside { get; }
+
+    /// <summary>WordPress's maintenance-mode file.</summary>
+    public string Maintenance { get; }
+
+    /// <summary>The dump, moved out of the staging directory into the job's work dir.</summary>
+    public string Dump { get; }
+
+    /// <summary>The prefix the dump's tables are imported under.</summary>
+    public string StagingPrefix { get; }
+
+    /// <summary>The prefix the replaced tables get.</summary>
+    public string ReplacedPrefix { get; }
+}

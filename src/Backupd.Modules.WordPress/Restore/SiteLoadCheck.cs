@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using Backupd.Bundles;
+
+namespace Backupd.Modules.WordPress.Restore;
+
+/// <summary>
+/// Has PHP load the restored site (<c>wp-load.php</c>) and read its <c>siteurl</c> and
+/// <c>home</c>, as the site's owner: the site's code is not trusted with the node's identity,
+/// nor, when the node runs as root, with root.
+/// </summary>
+internal static class SiteLoadCheck
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    // Echoes the two options on lines of their own, after anything the site's code printed.
+    // No cron: the check must not run the site's scheduled work, nor write its cron lock into the restored tables.
+    private const string Script = "define('WP_USE_THEMES', false); define('DISABLE_WP_CRON', true); require getcwd() . '/wp-load.php'; echo \"\\nbackupd-siteurl=\", get_option('siteurl'), \"\\nbackupd-home=\", get_option('home'), \"\\n\";";
+
+    /// <summary>The site's siteurl and home as WordPress reads them; null with the reason when it was not run.</summary>
+    /// <exception cref="ModuleFailedException">PHP ran and could not load the site.</exception>
+    public static async Task<(string SiteUrl, string Home)?> RunAsync(string siteRoot, Action<string> skipped, CancellationToken cancellationToken)
+    {
+        var php = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, "php")).FirstOrDefault(File.Exists);
+        if (php is null)
+        {
+            skipped("php is not on this node's PATH, so whether WordPress loads was not checked");
+            return null;
+        }
+
+        var (uid, gid) = FileOwnership.Of(Path.Combine(siteRoot, "wp-config.php"));
+        var start = new ProcessStartInfo { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = siteRoot };
+        if (Environment.IsPrivilegedProcess)
+        {
+            // setpriv (util-linux) runs PHP as the owner of wp-config.php, with that user's group alone.
+            start.FileName = "setpriv";
+            foreach (var argument in new[] { $"--reuid={uid}", $"--regid={gid}", "--clear-groups", "--", php })
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+        else if (uid != CurrentUid())
+        {
+            skipped($"wp-config.php belongs to uid {uid}, not to the node's user, and the node runs the site's code only as its owner: whether WordPress loads was not checked");
+            return null;
+        }
+        else
+        {
+            start.FileName = php;
+        }
+
+        foreach (var argument in new[] { "-d", "display_errors=stderr", "-r", Script })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new ModuleFailedException("php could not be started.");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Timeout);
+        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var error = process.StandardError.ReadToEndAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new ModuleFailedException($"PHP did not finish loading the restored site within {Timeout.TotalSeconds:0} s.");
+        }
+
+        var lines = (await output.ConfigureAwait(false)).Split('\n');
+        var siteUrl = lines.FirstOrDefault(line => line.StartsWith("backupd-siteurl=", StringComparison.Ordinal))?["backupd-siteurl=".Length..].Trim();
+        var home = lines.FirstOrDefault(line => line.StartsWith("backupd-home=", StringComparison.Ordinal))?["backupd-home=".Length..].Trim();
+        if (process.ExitCode != 0 || string.IsNullOrEmpty(siteUrl))
+        {
+            var stderr = (await error.ConfigureAwait(false)).Trim();
+            throw new ModuleFailedException($"After the restore, PHP could not load the site (exit {process.ExitCode}): {(stderr.Length > 600 ? stderr[^600..] : stderr)}");
+        }
+
+        return (siteUrl, home ?? string.Empty);
+    }
+
+    // /proc/<pid> belongs to the process's effective user; .NET has no getuid.
+    private static int CurrentUid() => FileOwnership.Of($"/proc/{Environment.ProcessId}").Uid;
+}

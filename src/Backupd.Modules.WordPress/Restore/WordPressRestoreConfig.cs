@@ -1,0 +1,41 @@
+using System.ComponentModel;
+using Backupd.Modules.Storage;
+
+namespace Backupd.Modules.WordPress.Restore;
+
+/// <summary>The config of a restore job. The master writes it from its record of the backup and the admin's request.</summary>
+/// <param name="Bundle">The bundle to restore, as the master recorded it.</param>
+/// <param name="Path">The WordPress root to restore into (the directory holding wp-config.php).</param>
+/// <param name="Parts">What to restore: <c>database</c>, <c>files</c>, or both.</param>
+/// <param name="Paths">Paths under wp-content to restore, instead of all of it.</param>
+/// <param name="Db">Database settings that replace those read from the site's wp-config.php.</param>
+/// <param name="KeepReplaced">Keep what the restore replaces (tables under another prefix, the old tree beside wp-content).</param>
+/// <param name="DryRun">Only say what would be done.</param>
+public sealed record WordPressRestoreConfig(
+    [property: Description("The bundle to restore, as the master recorded it when its backup finished.")]
+    BundleSource Bundle,
+    [property: Description("The WordPress root to restore into: the directory that holds wp-config.php.")]
+    string Path,
+    [property: Description("What to restore: \"database\", \"files\" (wp-content), or both.")]
+    IReadOnlyList<string> Parts,
+    [property: Description("Paths under wp-content to restore, e.g. \"uploads/2024\"; all of wp-content when empty.")]
+    IReadOnlyList<string>? Paths = null,
+    [property: Description("Database settings that replace those read from the site's wp-config.php.")]
+    WordPressDatabaseOverride? Db = null,
+    [property: Description("Keep what the restore replaces: the old tables under another prefix and the old files beside wp-content.")]
+    bool KeepReplaced = true,
+    [property: Description("Only work out and log what would be replaced, kept and needed; change nothing.")]
+    bool DryRun = false)
+{
+    /// <summary>The part that is the site's database.</summary>
+    public const string DatabasePart = "database";
+
+    /// <summary>The part that is wp-content.</summary>
+    public const string FilesPart = "files";
+
+    /// <summary>Whether the database is restored.</summary>
+    public bool RestoresDatabase => Parts.Contains(DatabasePart);
+
+    /// <summary>Whether wp-content (or some paths in it) is restored.</summary>
+    public bool RestoresFiles => Parts.Contains(FilesPart);
+}

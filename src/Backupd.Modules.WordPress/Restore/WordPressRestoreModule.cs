@@ -1,0 +1,79 @@
+using Backupd.Modules.Storage;
+
+namespace Backupd.Modules.WordPress.Restore;
+
+/// <summary>
+/// Puts a WordPress site back from a stored bundle, in place: the bundle is downloaded and proven
+/// whole first, then the files and the database are staged beside the live ones and swapped in
+/// with renames (the tables in one atomic <c>RENAME TABLE</c>), under WordPress's maintenance
+/// mode. Whatever fails before the swap leaves the live site as it was; a failure during the
+/// swap puts the old site back. Only the master makes these jobs, from its record of a backup.
+/// </summary>
+public sealed class WordPressRestoreModule : BackupModule<WordPressRestoreConfig>
+{
+    /// <summary>The stage names, in order.</summary>
+    public static class StageNames
+    {
+        public const string FetchBundle = "fetch_bundle";
+        public const string VerifyBundle = "verify_bundle";
+        public const string Plan = "plan";
+        public const string StageFiles = "stage_files";
+        public const string StageDatabase = "stage_database";
+        public const string Swap = "swap";
+        public const string Check = "check";
+        public const string Cleanup = "cleanup";
+    }
+
+    public override string Name => ModuleNames.Restore;
+
+    public override bool MasterOnly => true;
+
+    public override string Description => "Restores a WordPress site from a stored bundle: checked first, staged beside the live site, swapped in with renames.";
+
+    public override IReadOnlyList<string> RequiredTools => ["mysql"];
+
+    public override IReadOnlyList<StageDefinition> Stages { get; } =
+    [
+        new(StageNames.FetchBundle, "Download the bundle and check its size and SHA-256 against the backup's record"),
+        new(StageNames.VerifyBundle, "Check every file and the database dump against the bundle's manifest"),
+        new(StageNames.Plan, "Read the live site, take its restore lock, say what will be replaced and kept"),
+        new(StageNames.StageFiles, "Extract the bundle next to the live site (same file system)"),
+        new(StageNames.StageDatabase, "Import the dump into tables under a staging prefix"),
+        new(StageNames.Swap, "Maintenance mode on, swap tables and files in, maintenance mode off"),
+        new(StageNames.Check, "PHP loads the site; tables and files are what the bundle holds"),
+        new(StageNames.Cleanup, "Remove the staged copy, and what was replaced unless it is kept", AlwaysRuns: true),
+    ];
+
+    protected override IEnumerable<ConfigError> Validate(WordPressRestoreConfig config)
+    {
+        foreach (var error in config.Bundle.Validate(BundleSource.ConfigProperty))
+        {
+            yield return error;
+        }
+
+        if (!System.IO.Path.IsPathFullyQualified(config.Path))
+        {
+            yield return new ConfigError("path", "must be an absolute path, e.g. /srv/www/example");
+        }
+
+        if (config.Parts.Count == 0 || config.Parts.Any(part => part is not (WordPressRestoreConfig.DatabasePart or WordPressRestoreConfig.FilesPart)))
+        {
+            yield return new ConfigError("parts", "must name \"database\", \"files\" or both");
+        }
+
+        foreach (var (path, index) in (config.Paths ?? []).Select((p, i) => (p, i)))
+        {
+            if (string.IsNullOrWhiteSpace(path) || path.StartsWith('/') || path.Split('/').Any(segment => segment is ".." or "." or ""))
+            {
+                yield return new ConfigError($"paths[{index}]", "must be a path under wp-content, e.g. uploads/2024, without a leading '/', '.' or '..'");
+            }
+        }
+
+        if (config.Paths is { Count: > 0 } && !config.RestoresFiles)
+        {
+            yield return new ConfigError("paths", "restores only files: add \"files\" to parts");
+        }
+    }
+
+    protected override ModuleRun CreateRun(WordPressRestoreConfig config) => new WordPressRestoreRun(config);
+}

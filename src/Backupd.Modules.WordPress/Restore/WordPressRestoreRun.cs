@@ -1,0 +1,337 @@
+using System.Security.Cryptography;
+using System.Text;
+using Backupd.Bundles;
+using Backupd.Modules.Resources;
+using Backupd.Modules.WordPress.Verification;
+
+namespace Backupd.Modules.WordPress.Restore;
+
+/// <summary>One restore, stage by stage; what a stage learns (the site, the plan, the tables) is kept for the next.</summary>
+internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : ModuleRun
+{
+    // Headroom on the site's file system beside the extracted bundle.
+    private const long Margin = 64L << 20;
+
+    private WordPressBundleReport? _report;
+    private WordPressConfig? _site;
+    private DatabaseConnectionSettings? _database;
+    private RestorePlaces? _places;
+    private FileStream? _lock;
+    private IReadOnlyList<string>? _restoredTables;
+    private IReadOnlyList<string> _replacedTables = [];
+    private bool _swapped;
+    private bool _checked;
+
+    public override async Task RunStageAsync(string stage, StageContext context)
+    {
+        switch (stage)
+        {
+            case WordPressRestoreModule.StageNames.FetchBundle:
+                await BundleStages.FetchAsync(config.Bundle, context);
+                break;
+            case WordPressRestoreModule.StageNames.VerifyBundle:
+                _report = await BundleStages.CheckAsync(config.Bundle, context);
+                break;
+            case WordPressRestoreModule.StageNames.Plan:
+                await PlanAsync(context);
+                break;
+            case WordPressRestoreModule.StageNames.StageFiles when !DryRun(context):
+                await StageFilesAsync(context);
+                break;
+            case WordPressRestoreModule.StageNames.StageDatabase when !DryRun(context) && config.RestoresDatabase:
+                await StageDatabaseAsync(context);
+                break;
+            case WordPressRestoreModule.StageNames.Swap when !DryRun(context):
+                await SwapAsync(context);
+                break;
+            case WordPressRestoreModule.StageNames.Check when !DryRun(context):
+                await CheckAsync(context);
+                break;
+            case WordPressRestoreModule.StageNames.Cleanup:
+                await CleanupAsync(context);
+                break;
+            case WordPressRestoreModule.StageNames.StageFiles or WordPressRestoreModule.StageNames.StageDatabase
+                or WordPressRestoreModule.StageNames.Swap or WordPressRestoreModule.StageNames.Check:
+                break;
+            default:
+                throw new ArgumentException($"The restore module has no stage '{stage}'.", nameof(stage));
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_lock is not null)
+        {
+            await _lock.DisposeAsync();
+        }
+
+        await base.DisposeAsync();
+    }
+
+    private bool DryRun(StageContext context)
+    {
+        if (config.DryRun)
+        {
+            context.Reporter.Info("Dry run: nothing done");
+        }
+
+        return config.DryRun;
+    }
+
+    private async Task PlanAsync(StageContext context)
+    {
+        var ct = context.CancellationToken;
+        var report = _report ?? throw new InvalidOperationException("plan ran before verify_bundle.");
+        var site = _site = await WordPressConfigReader.ReadAsync(config.Path, ct);
+        _database = WordPressDatabaseSettings.Resolve(site, config.Db);
+        var places = _places = new RestorePlaces(config.Path, context.JobId, context.WorkDirectory, site.TablePrefix);
+        TakeLock(context);
+
+        if (RestoreSwap.RecoverInterrupted(places))
+        {
+            context.Reporter.Warning($"Put back {places.Content}, which an interrupted attempt of this restore had moved aside");
+        }
+
+        if (config.RestoresDatabase && report.DatabaseBytes is null)
+        {
+            throw new ModuleFailedException("The bundle holds no database dump; restore only its files (parts: [\"files\"]).");
+        }
+
+        if (config.RestoresDatabase && report.TablePrefix is { } backedUp && backedUp != site.TablePrefix)
+        {
+            throw new ModuleFailedException($"The site's table prefix is '{site.TablePrefix}' now and was '{backedUp}' in the backup; a restore under another prefix is not supported yet. Set $table_prefix back to '{backedUp}' in wp-config.php, or restore by hand.");
+        }
+
+        var needed = report.FileBytes + (report.DatabaseBytes ?? 0) + Margin;
+        var free = new DriveInfo(config.Path).AvailableFreeSpace;
+        if (free < needed)
+        {
+            throw new ModuleFailedException($"Not enough free space beside {config.Path}: {FreeSpaceCheck.Format(free)} free, the staged copy needs {FreeSpaceCheck.Format(needed)}. Nothing was changed.");
+        }
+
+        var lines = new List<string> { $"Plan for {config.Path} from {config.Bundle.Key}:" };
+        if (config.RestoresDatabase)
+        {
+            var live = await new SiteTables(_database).ListAsync(site.TablePrefix, ct);
+            lines.Add($"database {_database.Database}: the {live.Count} live tables with prefix '{site.TablePrefix}' ({string.Join(", ", live)}) are replaced by the bundle's");
+        }
+
+        if (config.RestoresFiles)
+        {
+            var liveFiles = Directory.Exists(places.Content) ? CountFiles(places.Content) : 0;
+            lines.Add(config.Paths is { Count: > 0 } paths
+                ? $"files: {string.Join(", ", paths.Select(p => $"wp-content/{p}"))} replaced by the bundle's; the rest of wp-content stays as it is"
+                : $"files: wp-content ({liveFiles} files now) replaced by the bundle's {report.Files} files; wp-config.php and the rest of the root stay as they are");
+        }
+
+        lines.Add(config.KeepReplaced
+            ? $"what is replaced is kept: tables as {places.ReplacedPrefix}*, files in {places.Aside}"
+            : "what is replaced is removed once the restored site checks out");
+        lines.Add($"space: {FreeSpaceCheck.Format(needed)} needed beside the site, {FreeSpaceCheck.Format(free)} free");
+        context.Reporter.Info(string.Join("; ", lines));
+        if (config.DryRun)
+        {
+            context.Reporter.Info("Dry run: nothing was changed");
+        }
+    }
+
+    private async Task StageFilesAsync(StageContext context)
+    {
+        var places = Places;
+        using var slot = await context.Resources.AcquireAsync(ResourceKind.Io, context.CancellationToken);
+        RemoveStaging(places);
+        Directory.CreateDirectory(places.Staging, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        BundleTreeSummary staged;
+        await using (var bundle = new FileStream(BundleStages.DownloadPath(context), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan))
+        {
+            staged = await BundleReader.ExtractToDirectoryAsync(bundle, places.Staging,
+                new SynchronousProgress<long>(done => context.Reporter.Progress(done, config.Bundle.Size)), context.CancellationToken);
+        }
+
+        File.Delete(BundleStages.DownloadPath(context));
+        var dump = Path.Combine(places.Staging, "database.sql");
+        if (File.Exists(dump))
+        {
+            File.Move(dump, places.Dump, overwrite: true);
+        }
+
+        foreach (var (path, index) in (config.Paths ?? []).Select((p, i) => (p, i)))
+        {
+            var stagedPath = Path.Combine(places.StagedContent, path);
+            if (!Directory.Exists(stagedPath) && !File.Exists(stagedPath))
+            {
+                throw new ModuleFailedException($"paths[{index}] 'wp-content/{path}' is not in the bundle. Nothing was changed.");
+            }
+        }
+
+        if (config.RestoresFiles && Directory.Exists(places.StagedContent))
+        {
+            GiveToSiteOwner(places, context);
+        }
+
+        context.Reporter.Info($"Staged {staged.Files} files, {staged.Directories} directories and {staged.Symlinks} links in {places.Staging}");
+    }
+
+    private async Task StageDatabaseAsync(StageContext context)
+    {
+        var places = Places;
+        var tables = new SiteTables(Database);
+        using var slot = await context.Resources.AcquireAsync(ResourceKind.Io, context.CancellationToken);
+        if (await tables.DropAsync(places.StagingPrefix, context.CancellationToken) is var dropped and > 0)
+        {
+            context.Reporter.Info($"Dropped {dropped} staging tables an earlier attempt left");
+        }
+
+        var size = new FileInfo(places.Dump).Length;
+        var import = await DatabaseImport.RunAsync(places.Dump, Database, Site.TablePrefix, places.StagingPrefix, context.WorkDirectory,
+            new SynchronousProgress<long>(done => context.Reporter.Progress(done, size)), context.CancellationToken);
+        if (import.Tables.Count == 0)
+        {
+            throw new ModuleFailedException($"The dump holds no table with the site's prefix '{Site.TablePrefix}'. Nothing was changed.");
+        }
+
+        if (import.Skipped.Count > 0)
+        {
+            context.Reporter.Warning($"Left out {import.Skipped.Count} tables of the dump without the site's prefix: {string.Join(", ", import.Skipped)}");
+        }
+
+        _restoredTables = import.Tables;
+        File.Delete(places.Dump);
+        context.Reporter.Info($"Imported {import.Tables.Count} tables under the staging prefix {places.StagingPrefix}");
+    }
+
+    private async Task SwapAsync(StageContext context)
+    {
+        if (config.RestoresDatabase && _restoredTables is null)
+        {
+            throw new InvalidOperationException("swap ran before stage_database.");
+        }
+
+        var swap = new RestoreSwap(Places, new SiteTables(Database), Site.TablePrefix, context.Time);
+        _replacedTables = await swap.RunAsync(config.RestoresDatabase ? _restoredTables : null, config.Paths, config.RestoresFiles);
+        _swapped = true;
+        context.Reporter.Info("Swapped in: " + string.Join("; ", new[]
+        {
+            config.RestoresDatabase ? $"{_restoredTables!.Count} tables (replaced {_replacedTables.Count})" : null,
+            config.RestoresFiles ? (config.Paths is { Count: > 0 } paths ? $"wp-content/{string.Join(", wp-content/", paths)}" : "wp-content") : null,
+        }.OfType<string>()));
+    }
+
+    private async Task CheckAsync(StageContext context)
+    {
+        var ct = context.CancellationToken;
+        if (config.RestoresDatabase)
+        {
+            var live = await new SiteTables(Database).ListAsync(Site.TablePrefix, ct);
+            if (!live.Order(StringComparer.Ordinal).SequenceEqual(_restoredTables!.Order(StringComparer.Ordinal)))
+            {
+                throw new ModuleFailedException($"After the swap the site has the tables {string.Join(", ", live)}, not the bundle's {string.Join(", ", _restoredTables!)}.");
+            }
+        }
+
+        if (config.RestoresFiles && config.Paths is not { Count: > 0 } && CountFiles(Places.Content) is var files && files != _report!.Files)
+        {
+            throw new ModuleFailedException($"After the swap wp-content holds {files} files; the bundle's manifest lists {_report.Files}.");
+        }
+
+        if (await SiteLoadCheck.RunAsync(config.Path, context.Reporter.Warning, ct) is var (siteUrl, home))
+        {
+            context.Reporter.Info($"WordPress loads: siteurl {siteUrl}, home {home}");
+        }
+
+        _checked = true;
+        context.Reporter.Info("Restored and checked: " + (config.RestoresDatabase ? $"{_restoredTables!.Count} tables as in the bundle" : "") +
+            (config.RestoresDatabase && config.RestoresFiles ? ", " : "") +
+            (config.RestoresFiles ? (config.Paths is { Count: > 0 } ? "the paths asked for" : $"{_report!.Files} files as the manifest lists") : ""));
+    }
+
+    private async Task CleanupAsync(StageContext context)
+    {
+        if (_places is not { } places)
+        {
+            return;
+        }
+
+        RemoveStaging(places);
+        File.Delete(places.Dump);
+        if (_database is { } database && config.RestoresDatabase && !config.DryRun)
+        {
+            // Staged tables never swapped in (a failure, a cancel) go; the live ones were not touched.
+            await new SiteTables(database).DropAsync(places.StagingPrefix, CancellationToken.None);
+        }
+
+        if (_swapped && _checked && !config.KeepReplaced)
+        {
+            if (_database is { } db && config.RestoresDatabase)
+            {
+                await new SiteTables(db).DropAsync(places.ReplacedPrefix, CancellationToken.None);
+            }
+
+            if (Directory.Exists(places.Aside))
+            {
+                Directory.Delete(places.Aside, recursive: true);
+            }
+
+            context.Reporter.Info("Removed what the restore replaced");
+        }
+        else if (_swapped)
+        {
+            context.Reporter.Info($"Kept what the restore replaced: {_replacedTables.Count} tables renamed to {places.ReplacedPrefix}*"
+                + (config.RestoresFiles ? $", files in {places.Aside}" : string.Empty) + ". Remove them once the restored site is right.");
+        }
+
+        if (_lock is not null)
+        {
+            await _lock.DisposeAsync();
+            _lock = null;
+        }
+    }
+
+    // One restore of a site at a time on this node: an exclusive lock (flock) on a file named
+    // after the site's root, in the node's data directory (the work directory's grandparent).
+    private void TakeLock(StageContext context)
+    {
+        var locks = Path.GetFullPath(Path.Combine(context.WorkDirectory, "..", "..", "restore-locks"));
+        Directory.CreateDirectory(locks);
+        var name = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(config.Path))))[..16] + ".lock";
+        try
+        {
+            _lock = new FileStream(Path.Combine(locks, name), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            throw new ModuleFailedException($"Another restore of {config.Path} is running on this node; wait for it to end. Nothing was changed.");
+        }
+    }
+
+    private void GiveToSiteOwner(RestorePlaces places, StageContext context)
+    {
+        var owner = FileOwnership.Of(Directory.Exists(places.Content) ? places.Content : config.Path);
+        if (Environment.IsPrivilegedProcess)
+        {
+            FileOwnership.ChangeTree(places.StagedContent, owner.Uid, owner.Gid);
+        }
+        else if (FileOwnership.Of(places.StagedContent) != owner)
+        {
+            context.Reporter.Warning($"The restored files belong to the node's user, not to the site's owner (uid {owner.Uid}): the node is not root, so it cannot give them away");
+        }
+    }
+
+    private static void RemoveStaging(RestorePlaces places)
+    {
+        if (Directory.Exists(places.Staging))
+        {
+            Directory.Delete(places.Staging, recursive: true);
+        }
+    }
+
+    private static int CountFiles(string root) =>
+        new DirectoryInfo(root).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = false })
+            .Count(file => file.LinkTarget is null);
+
+    private RestorePlaces Places => _places ?? throw new InvalidOperationException("A restore stage ran before plan.");
+
+    private WordPressConfig Site => _site ?? throw new InvalidOperationException("A restore stage ran before plan.");
+
+    private DatabaseConnectionSettings Database => _database ?? throw new InvalidOperationException("A restore stage ran before plan.");
+}
