@@ -54,7 +54,18 @@ internal static class SiteLoadCheck
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start) ?? throw new ModuleFailedException("php could not be started.");
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new ModuleFailedException("php could not be started.");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            skipped($"{start.FileName} could not be started ({ex.Message}), so whether WordPress loads was not checked");
+            return null;
+        }
+
+        using var started = process;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
         var output = process.StandardOutput.ReadToEndAsync(timeout.Token);

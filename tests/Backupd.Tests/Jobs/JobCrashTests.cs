@@ -159,6 +159,82 @@ public sealed class JobCrashTests(JobsEndToEndFixture fixture) : IAsyncLifetime
         Assert.Empty(Directory.GetDirectories(Path.Combine(_node.DataDir, "work")));
     }
 
+    [Theory]
+    [InlineData("stage_files")]
+    [InlineData("stage_database")]
+    public async Task A_node_killed_while_a_restore_stages_leaves_nothing_staged_and_the_next_attempt_restores_the_site_exactly(string stage)
+    {
+        var site = await fixture.WordPress.CreateSiteAsync(new WordPressSiteOptions { TablePrefix = "crr_" });
+        // Loaded once, as any live site has been: its first load schedules WordPress's update checks.
+        (await ProcessRunner.RunAsync("php", ["-r", $"define('WP_USE_THEMES', false); define('DISABLE_WP_CRON', true); require '{site.RootPath}/wp-load.php';"], TimeSpan.FromMinutes(1)))
+            .EnsureSuccess("loading the site once");
+        var storage = Directory.CreateTempSubdirectory("backupd-crash-restore-").FullName;
+        using var provider = await _api.SendAsync(HttpMethod.Post, "/api/v1/providers", new { name = "crash restore", type = "local", path = storage });
+        var providerId = (await provider.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var backupId = await _api.CreateJobAsync(_nodeId, providerId, new { path = site.RootPath });
+        await WaitForCompletedAsync(backupId, attempts: 1, TimeSpan.FromMinutes(2));
+        var content = Path.Combine(site.RootPath, "wp-content");
+        var backedUp = await SiteTablesAsync(site);
+        var backedUpFiles = Bundles.TreeSnapshot.Of(content, linkMetadata: false);
+        await using (var connection = new MySqlConnector.MySqlConnection(site.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var delete = new MySqlConnector.MySqlCommand("DELETE FROM crr_posts", connection);
+            await delete.ExecuteNonQueryAsync();
+        }
+
+        using var created = await _api.SendAsync(HttpMethod.Post, "/api/v1/restores", new { jobId = backupId });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        // The moment the bundle begins to be extracted beside the site, or the import has
+        // created its first staging table, the node dies.
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (stage == "stage_files"
+            ? !Directory.EnumerateDirectories(site.RootPath, ".backupd-restore-*").Any()
+            : (await AllTablesAsync(site)).All(table => table.StartsWith(site.TablePrefix, StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the restore never reached {stage}");
+            await Task.Delay(5);
+        }
+
+        await _node.KillAsync();
+        _node.Start();
+
+        var done = await WaitForCompletedAsync(id, attempts: 2, TimeSpan.FromMinutes(3));
+        if (stage == "stage_database")
+        {
+            Assert.Contains(done.GetProperty("log").EnumerateArray(), line => line.GetProperty("message").GetString()!.EndsWith("staging tables an earlier attempt left", StringComparison.Ordinal));
+        }
+
+        Assert.Equal(backedUp, await SiteTablesAsync(site));
+        Assert.Equal(backedUpFiles, Bundles.TreeSnapshot.Of(content, linkMetadata: false));
+        // Only the replaced tables are kept beside the site's own; nothing staged is left anywhere.
+        Assert.All(await AllTablesAsync(site), table => Assert.Matches($"^({site.TablePrefix}|bro[0-9a-f]{{8}}_)", table));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(site.RootPath, ".backupd-restore-*"));
+        Assert.False(File.Exists(Path.Combine(site.RootPath, ".maintenance")));
+        Assert.Empty(Directory.GetDirectories(Path.Combine(_node.DataDir, "work")));
+    }
+
+    private async Task<SortedDictionary<string, long?>> SiteTablesAsync(WordPressSite site)
+    {
+        var all = await Modules.WordPress.DumpRestore.ChecksumsAsync(fixture.WordPress.Database, site.DatabaseName, CancellationToken.None);
+        return new SortedDictionary<string, long?>(all.Where(t => t.Key.StartsWith(site.TablePrefix, StringComparison.Ordinal)).ToDictionary(), StringComparer.Ordinal);
+    }
+
+    private async Task<List<string>> AllTablesAsync(WordPressSite site)
+    {
+        await using var root = await fixture.WordPress.Database.OpenRootConnectionAsync();
+        await using var list = new MySqlConnector.MySqlCommand("SELECT table_name FROM information_schema.tables WHERE table_schema = @db", root);
+        list.Parameters.AddWithValue("@db", site.DatabaseName);
+        var tables = new List<string>();
+        await using var reader = await list.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            tables.Add(reader.GetString(0));
+        }
+
+        return tables;
+    }
+
     [Fact]
     public async Task A_master_killed_while_the_node_writes_the_bundle_costs_the_job_nothing()
     {
