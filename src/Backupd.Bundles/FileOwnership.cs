@@ -15,11 +15,16 @@ public static class FileOwnership
         return (status.Uid, status.Gid);
     }
 
-    /// <summary>Gives <paramref name="root"/> and everything under it (links themselves, never their targets) to <paramref name="uid"/>:<paramref name="gid"/>.</summary>
+    /// <summary>Gives <paramref name="root"/> (a file, or a directory and everything under it) (links themselves, never their targets) to <paramref name="uid"/>:<paramref name="gid"/>.</summary>
     /// <exception cref="IOException">A change was refused (the process is not privileged, or the file system refuses).</exception>
     public static void ChangeTree(string root, int uid, int gid)
     {
         Change(root, uid, gid);
+        if (LinuxFileStatus.Of(root, followSymlinks: false).Kind != LinuxFileKind.Directory)
+        {
+            return;
+        }
+
         var all = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false };
         foreach (var path in Directory.EnumerateFileSystemEntries(root, "*", all))
         {

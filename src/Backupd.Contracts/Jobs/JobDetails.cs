@@ -22,4 +22,5 @@ public sealed record JobDetails(
     [property: Id(16)] string? Error,
     [property: Id(17)] string? ScheduleId,
     [property: Id(18)] DateTimeOffset? PrunedAt = null,
-    [property: Id(19)] BundleVerification? LastVerification = null);
+    [property: Id(19)] BundleVerification? LastVerification = null,
+    [property: Id(20)] RestoreReceipt? LastTestRestore = null);

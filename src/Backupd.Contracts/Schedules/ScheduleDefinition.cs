@@ -14,7 +14,8 @@ public sealed record ScheduleDefinition(
     [property: Id(8)] bool Enabled,
     [property: Id(9)] RetentionSettings? Retention,
     [property: Id(10)] TimeSpan CatchUpWindow,
-    [property: Id(11)] bool VerifyAfterBackup = false)
+    [property: Id(11)] bool VerifyAfterBackup = false,
+    [property: Id(12)] bool TestRestoreAfterBackup = false)
 {
     /// <summary>How late a missed run may still start when none is given.</summary>
     public static readonly TimeSpan DefaultCatchUpWindow = TimeSpan.FromHours(1);

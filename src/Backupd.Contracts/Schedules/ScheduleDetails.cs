@@ -12,4 +12,5 @@ public sealed record ScheduleDetails(
     [property: Id(4)] JobState? LastJobState,
     [property: Id(5)] IReadOnlyList<ScheduleEvent> History,
     [property: Id(6)] DateTimeOffset CreatedAt,
-    [property: Id(7)] string? LastResult = null);
+    [property: Id(7)] string? LastResult = null,
+    [property: Id(8)] Jobs.RestoreReceipt? LastTestRestore = null);

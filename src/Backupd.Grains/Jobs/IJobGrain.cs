@@ -81,6 +81,10 @@ public interface IJobGrain : IIndexedGrain, Secrets.ISecretHolder
     [Alias("RecordVerification")]
     Task RecordVerificationAsync(BundleVerification verification);
 
+    /// <summary>Records the receipt of a test-restore of this job's bundle (and passes it to the job's schedule); an older one than the one recorded is ignored.</summary>
+    [Alias("RecordTestRestore")]
+    Task RecordTestRestoreAsync(RestoreReceipt receipt);
+
     /// <summary>Records that retention deleted this job's bundle.</summary>
     [Alias("MarkPruned")]
     Task MarkPrunedAsync();

@@ -518,8 +518,8 @@ public sealed partial class JobGrain(
 
     private async Task NotifyVerifiedBackupAsync()
     {
-        if (State.Spec is not { Module: Modules.ModuleNames.Verify } spec || State.State is not (JobState.Completed or JobState.Failed)
-            || Modules.Storage.BundleSource.In(spec.ConfigJson) is not { } bundle)
+        if (State.Spec is not { } spec || State.State is not (JobState.Completed or JobState.Failed)
+            || !(spec.Module == Modules.ModuleNames.Verify || IsTestRestore(spec)) || Modules.Storage.BundleSource.In(spec.ConfigJson) is not { } bundle)
         {
             return;
         }
@@ -527,11 +527,45 @@ public sealed partial class JobGrain(
         try
         {
             var passed = State.State == JobState.Completed;
-            await GrainFactory.GetGrain<IJobGrain>(bundle.JobId).RecordVerificationAsync(new BundleVerification(JobId, State.EndedAt ?? time.GetUtcNow(), passed, passed ? null : State.Error));
+            var at = State.EndedAt ?? time.GetUtcNow();
+            var backup = GrainFactory.GetGrain<IJobGrain>(bundle.JobId);
+            if (spec.Module == Modules.ModuleNames.Verify)
+            {
+                await backup.RecordVerificationAsync(new BundleVerification(JobId, at, passed, passed ? null : State.Error));
+            }
+            else
+            {
+                // What the check stage said it checked, in its own words.
+                var checks = string.Join(" ", State.Log.Select(line => line.Message).Where(message =>
+                    message.StartsWith("WordPress loads:", StringComparison.Ordinal) || message.StartsWith("Restored and checked:", StringComparison.Ordinal)));
+                await backup.RecordTestRestoreAsync(new RestoreReceipt(JobId, bundle.JobId, bundle.Key, at, passed, at - (State.StartedAt ?? at),
+                    checks.Length == 0 ? null : checks, passed ? null : State.Error));
+            }
         }
         catch (Exception ex)
         {
             LogVerificationNotifyFailed(ex, JobId, bundle.JobId);
+        }
+    }
+
+    private static bool IsTestRestore(JobSpec spec) =>
+        spec.Module == Modules.ModuleNames.Restore && System.Text.Json.Nodes.JsonNode.Parse(spec.ConfigJson)?["testRestore"]?.GetValue<bool>() == true;
+
+    public async Task RecordTestRestoreAsync(RestoreReceipt receipt)
+    {
+        if (!Exists || (State.LastTestRestore is { } recorded && recorded.At > receipt.At))
+        {
+            return;
+        }
+
+        State.LastTestRestore = receipt;
+        AddLog(receipt.Passed ? JobLogLevel.Info : JobLogLevel.Warning, receipt.Passed
+            ? $"Test-restore job {receipt.RestoreJobId} restored this bundle into a scratch copy and checked it: {receipt.Checks}"
+            : $"Test-restore job {receipt.RestoreJobId} could not restore this bundle: {receipt.Problem}");
+        await SaveAsync();
+        if (State.Spec?.ScheduleId is { } scheduleId)
+        {
+            await GrainFactory.GetGrain<Schedules.IScheduleGrain>(scheduleId).RecordTestRestoreAsync(receipt);
         }
     }
 
@@ -623,7 +657,7 @@ public sealed partial class JobGrain(
         var spec = State.Spec!;
         return new JobDetails(JobId, spec.NodeId, spec.Module, SecretConfigMask.Apply(spec.ConfigJson), spec.ProviderId, spec.Priority, State.State,
             State.CreatedAt, State.StartedAt, State.EndedAt, State.Attempts, spec.MaxAttempts, State.CancelRequested,
-            [.. State.Stages], [.. State.Log], State.Result, State.Error, spec.ScheduleId, State.PrunedAt, State.LastVerification);
+            [.. State.Stages], [.. State.Log], State.Result, State.Error, spec.ScheduleId, State.PrunedAt, State.LastVerification, State.LastTestRestore);
     }
 
     [LoggerMessage(LogLevel.Warning, "Verify job {JobId} could not record its outcome on backup job {BackupJobId}")]

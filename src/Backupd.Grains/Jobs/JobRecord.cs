@@ -53,4 +53,7 @@ public sealed class JobRecord
 
     /// <summary>How the latest verify job of this job's bundle ended.</summary>
     [Id(18)] public BundleVerification? LastVerification { get; set; }
+
+    /// <summary>The receipt of the latest test-restore of this job's bundle.</summary>
+    [Id(19)] public RestoreReceipt? LastTestRestore { get; set; }
 }

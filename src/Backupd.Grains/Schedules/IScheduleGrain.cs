@@ -41,6 +41,10 @@ public interface IScheduleGrain : IIndexedGrain, Secrets.ISecretHolder
     [Alias("Next")]
     Task<IReadOnlyList<DateTimeOffset>> NextAsync(int count);
 
+    /// <summary>Records the receipt of a test-restore of one of this schedule's backups.</summary>
+    [Alias("RecordTestRestore")]
+    Task RecordTestRestoreAsync(RestoreReceipt receipt);
+
     /// <summary>A job of this schedule ended: apply retention after a success. One-way, so the job never waits on pruning.</summary>
     [OneWay, Alias("JobFinished")]
     Task JobFinishedAsync(string jobId, JobState state);

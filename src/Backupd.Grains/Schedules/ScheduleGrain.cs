@@ -180,6 +180,11 @@ public sealed partial class ScheduleGrain(
             await QueueVerifyAsync(job);
         }
 
+        if (Definition.TestRestoreAfterBackup && job is { Result: not null })
+        {
+            await QueueTestRestoreAsync(job);
+        }
+
         if (Definition.Retention is not { } retention)
         {
             return;
@@ -354,6 +359,32 @@ public sealed partial class ScheduleGrain(
         }
     }
 
+    // Its receipt comes back through the backup job (RecordTestRestoreAsync); like a verify, a
+    // test-restore that could not be queued must not hold up retention.
+    private async Task QueueTestRestoreAsync(JobDetails backup)
+    {
+        try
+        {
+            var restore = await launcher.LaunchAsync(TestRestoreJobs.For(backup, Definition!.NodeId, Definition.Priority));
+            LogTestRestoreQueued(ScheduleId, restore.Id, backup.Id);
+        }
+        catch (Exception ex)
+        {
+            LogTestRestoreNotQueued(ex, ScheduleId, backup.Id);
+        }
+    }
+
+    public async Task RecordTestRestoreAsync(RestoreReceipt receipt)
+    {
+        if (Definition is null || (State.LastTestRestore is { } recorded && recorded.At > receipt.At))
+        {
+            return;
+        }
+
+        State.LastTestRestore = receipt;
+        await SaveAsync();
+    }
+
     private async Task ApplyRetentionAsync(RetentionSettings settings)
     {
         if (!RetentionPolicy.TryCreate(settings.KeepLast, settings.KeepDaily, settings.KeepWeekly, settings.KeepMonthly, out var policy, out var error))
@@ -468,9 +499,15 @@ public sealed partial class ScheduleGrain(
 
     private ScheduleDetails Details(JobState? lastJobState, DateTimeOffset? nextRunAt) =>
         new(ScheduleId, Definition! with { ConfigJson = SecretConfigMask.Apply(Definition!.ConfigJson) },
-            nextRunAt, State.LastJobId, lastJobState, [.. State.History], State.CreatedAt, State.LastResult);
+            nextRunAt, State.LastJobId, lastJobState, [.. State.History], State.CreatedAt, State.LastResult, State.LastTestRestore);
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    [LoggerMessage(LogLevel.Information, "Schedule {ScheduleId}: queued test-restore job {RestoreJobId} for the bundle of job {JobId}")]
+    private partial void LogTestRestoreQueued(string scheduleId, string restoreJobId, string jobId);
+
+    [LoggerMessage(LogLevel.Warning, "Schedule {ScheduleId}: could not queue a test-restore job for the bundle of job {JobId}")]
+    private partial void LogTestRestoreNotQueued(Exception exception, string scheduleId, string jobId);
 
     [LoggerMessage(LogLevel.Information, "Schedule {ScheduleId}: queued verify job {VerifyJobId} for the bundle of job {JobId}")]
     private partial void LogVerifyQueued(string scheduleId, string verifyJobId, string jobId);

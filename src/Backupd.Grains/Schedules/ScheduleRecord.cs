@@ -19,4 +19,7 @@ public sealed class ScheduleRecord
 
     /// <summary>What the last run (on time, late or by hand) came to, in words: the job it made, or why it made none.</summary>
     [Id(5)] public string? LastResult { get; set; }
+
+    /// <summary>The receipt of the latest test-restore of one of this schedule's backups: when the site was last proven restorable.</summary>
+    [Id(6)] public Contracts.Jobs.RestoreReceipt? LastTestRestore { get; set; }
 }

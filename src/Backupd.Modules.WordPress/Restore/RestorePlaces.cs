@@ -20,6 +20,8 @@ internal sealed class RestorePlaces
         StagedContent = Path.Combine(Staging, "wp-content");
         Aside = Path.Combine(siteRoot, $"wp-content.pre-restore-{tag}");
         Maintenance = Path.Combine(siteRoot, ".maintenance");
+        // Ends in .php, so a web server runs it rather than showing the credentials in it.
+        ReplacedConfig = Path.Combine(siteRoot, $".wp-config.pre-restore-{tag}.php");
         Dump = Path.Combine(workDirectory, "restore-database.sql");
         // Neither may start with the live prefix, nor the live prefix with them: each set of tables is found by its prefix.
         var letter = new[] { "b", "z", "q" }.First(l => !(l + "rs").StartsWith(livePrefix, StringComparison.Ordinal) && !livePrefix.StartsWith(l + "r", StringComparison.Ordinal));
@@ -41,6 +43,9 @@ internal sealed class RestorePlaces
 
     /// <summary>Where the replaced wp-content (or the replaced paths in it) goes.</summary>
     public string Aside { get; }
+
+    /// <summary>Where a new site's replaced wp-config.php is kept.</summary>
+    public string ReplacedConfig { get; }
 
     /// <summary>WordPress's maintenance-mode file.</summary>
     public string Maintenance { get; }

@@ -8,10 +8,15 @@ namespace Backupd.Modules.WordPress.Restore;
 internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, string livePrefix, TimeProvider time)
 {
     private readonly List<(string From, string To)> _moved = [];
+    private string? _written;
 
-    /// <summary>Swaps in the staged tables (<paramref name="restoredTables"/>, by live name) and files (all of wp-content, or <paramref name="paths"/> in it).</summary>
+    /// <summary>Swaps in the staged tables and files.</summary>
+    /// <param name="restoredTables">The staged tables, by the names they take; null when the database is not restored.</param>
+    /// <param name="paths">Paths under wp-content to swap; all of wp-content when null or empty.</param>
+    /// <param name="files">Whether files are swapped at all.</param>
     /// <returns>The live tables that were replaced, by their live names.</returns>
-    public async Task<IReadOnlyList<string>> RunAsync(IReadOnlyList<string>? restoredTables, IReadOnlyList<string>? paths, bool files)
+    /// <param name="writeConfig">For a new site: writes its wp-config.php at the path given (the one there is kept aside first).</param>
+    public async Task<IReadOnlyList<string>> RunAsync(IReadOnlyList<string>? restoredTables, IReadOnlyList<string>? paths, bool files, Func<string, Task>? writeConfig = null)
     {
         // Once begun, the swap runs to its end or its undoing: a cancel here would leave half a site.
         var none = CancellationToken.None;
@@ -25,11 +30,19 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
                 await tables.RenameAsync(TablesIn(replaced, restoredTables), none);
             }
 
-            if (files)
+            if (files || writeConfig is not null)
             {
                 try
                 {
-                    MoveFiles(paths);
+                    if (files)
+                    {
+                        MoveFiles(paths);
+                    }
+
+                    if (writeConfig is not null)
+                    {
+                        await WriteConfigAsync(writeConfig);
+                    }
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
@@ -39,7 +52,7 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
                         await tables.RenameAsync(TablesOut(replaced, restoredTables), none);
                     }
 
-                    throw new ModuleFailedException($"Swapping the files in failed ({ex.Message}); {(undone ? "the live site was put back as it was" : "putting the files back failed too: see the job's log")}.", ex);
+                    throw new ModuleFailedException($"Swapping the files in (or writing wp-config.php) failed ({ex.Message}); {(undone ? "the live site was put back as it was" : "putting the files back failed too: see the job's log")}.", ex);
                 }
             }
         }
@@ -82,11 +95,27 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
         .. replaced.Select(table => (places.ReplacedPrefix + table[livePrefix.Length..], table)),
     ];
 
+    private async Task WriteConfigAsync(Func<string, Task> writeConfig)
+    {
+        var path = Path.Combine(places.SiteRoot, "wp-config.php");
+        if (File.Exists(path))
+        {
+            Move(path, places.ReplacedConfig);
+        }
+
+        await writeConfig(path);
+        _written = path;
+    }
+
     private void MoveFiles(IReadOnlyList<string>? paths)
     {
         if (paths is not { Count: > 0 })
         {
-            Move(places.Content, places.Aside);
+            if (Directory.Exists(places.Content))
+            {
+                Move(places.Content, places.Aside);
+            }
+
             Move(places.StagedContent, places.Content);
             return;
         }
@@ -122,6 +151,11 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
     private bool UndoFiles()
     {
         var undone = true;
+        if (_written is not null)
+        {
+            File.Delete(_written);
+        }
+
         foreach (var (from, to) in Enumerable.Reverse(_moved))
         {
             try

@@ -11,6 +11,11 @@ namespace Backupd.Modules.WordPress.Restore;
 /// <param name="Db">Database settings that replace those read from the site's wp-config.php.</param>
 /// <param name="KeepReplaced">Keep what the restore replaces (tables under another prefix, the old tree beside wp-content).</param>
 /// <param name="DryRun">Only say what would be done.</param>
+/// <param name="NewSite">The target is not the backed-up site: its wp-config.php is written with <paramref name="Db"/> and the prefix.</param>
+/// <param name="TablePrefix">The table prefix at the target; the bundle's when null.</param>
+/// <param name="Url">The site's URL at the target; the bundle's when null.</param>
+/// <param name="Overwrite">Replace a site that is already at a new target.</param>
+/// <param name="TestRestore">Restore into a scratch copy of the site at <paramref name="Path"/>, check it, remove it.</param>
 public sealed record WordPressRestoreConfig(
     [property: Description("The bundle to restore, as the master recorded it when its backup finished.")]
     BundleSource Bundle,
@@ -25,7 +30,17 @@ public sealed record WordPressRestoreConfig(
     [property: Description("Keep what the restore replaces: the old tables under another prefix and the old files beside wp-content.")]
     bool KeepReplaced = true,
     [property: Description("Only work out and log what would be replaced, kept and needed; change nothing.")]
-    bool DryRun = false)
+    bool DryRun = false,
+    [property: Description("The target is another site than the one backed up: wp-config.php is written there with db (name, user and password required) and tablePrefix.")]
+    bool NewSite = false,
+    [property: Description("The table prefix at the target; the bundle's unless set (new sites only).")]
+    string? TablePrefix = null,
+    [property: Description("The site's URL at the target, e.g. https://copy.example; the bundle's unless set (new sites only).")]
+    string? Url = null,
+    [property: Description("Replace the site already at a new target (its wp-config.php, or tables under its prefix).")]
+    bool Overwrite = false,
+    [property: Description("Prove the bundle restores without touching the site: restore it into a scratch copy beside it (its own directory, its own tables in the site's database), check it, remove it.")]
+    bool TestRestore = false)
 {
     /// <summary>The part that is the site's database.</summary>
     public const string DatabasePart = "database";

@@ -19,6 +19,7 @@ public sealed class WordPressRestoreModule : BackupModule<WordPressRestoreConfig
         public const string Plan = "plan";
         public const string StageFiles = "stage_files";
         public const string StageDatabase = "stage_database";
+        public const string Rewrite = "rewrite";
         public const string Swap = "swap";
         public const string Check = "check";
         public const string Cleanup = "cleanup";
@@ -39,6 +40,7 @@ public sealed class WordPressRestoreModule : BackupModule<WordPressRestoreConfig
         new(StageNames.Plan, "Read the live site, take its restore lock, say what will be replaced and kept"),
         new(StageNames.StageFiles, "Extract the bundle next to the live site (same file system)"),
         new(StageNames.StageDatabase, "Import the dump into tables under a staging prefix"),
+        new(StageNames.Rewrite, "Rewrite the staged tables for the target: the table prefix in rows, the URL (serialized values kept valid)"),
         new(StageNames.Swap, "Maintenance mode on, swap tables and files in, maintenance mode off"),
         new(StageNames.Check, "PHP loads the site; tables and files are what the bundle holds"),
         new(StageNames.Cleanup, "Remove the staged copy, and what was replaced unless it is kept", AlwaysRuns: true),
@@ -72,6 +74,31 @@ public sealed class WordPressRestoreModule : BackupModule<WordPressRestoreConfig
         if (config.Paths is { Count: > 0 } && !config.RestoresFiles)
         {
             yield return new ConfigError("paths", "restores only files: add \"files\" to parts");
+        }
+
+        if (config.TablePrefix is { } prefix && (prefix.Length is 0 or > 20 || !prefix.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')))
+        {
+            yield return new ConfigError("tablePrefix", "must be 1 to 20 letters, digits and underscores, as WordPress allows, e.g. wpc_");
+        }
+
+        if (config.Url is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https" && parsed.Query.Length == 0 && parsed.Fragment.Length == 0))
+        {
+            yield return new ConfigError("url", "must be an http:// or https:// URL without a query, e.g. https://copy.example");
+        }
+
+        if (!config.NewSite && (config.TablePrefix is not null || config.Url is not null || config.Overwrite))
+        {
+            yield return new ConfigError("newSite", "a restore in place keeps the site's URL and table prefix; tablePrefix, url and overwrite are for a new site");
+        }
+
+        if (config.TestRestore && (config.NewSite || config.DryRun || config.Paths is { Count: > 0 }))
+        {
+            yield return new ConfigError("testRestore", "a test-restore restores the whole bundle into its own scratch copy: no newSite, dryRun or paths");
+        }
+
+        if (config.NewSite && (config.Db?.Name is null || config.Db.User is null || config.Db.Password is null))
+        {
+            yield return new ConfigError("db", "a new site needs its database's name, user and password");
         }
     }
 

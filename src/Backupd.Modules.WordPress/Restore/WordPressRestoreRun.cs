@@ -13,14 +13,19 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
     private const long Margin = 64L << 20;
 
     private WordPressBundleReport? _report;
-    private WordPressConfig? _site;
     private DatabaseConnectionSettings? _database;
+    private string? _sourcePrefix;
+    private string? _targetPrefix;
     private RestorePlaces? _places;
     private FileStream? _lock;
     private IReadOnlyList<string>? _restoredTables;
     private IReadOnlyList<string> _replacedTables = [];
     private bool _swapped;
     private bool _checked;
+    private string? _scratch;
+
+    // Where the site is restored: the site itself, another place, or a test-restore's scratch copy.
+    private string TargetRoot => _scratch ?? config.Path;
 
     public override async Task RunStageAsync(string stage, StageContext context)
     {
@@ -41,6 +46,9 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             case WordPressRestoreModule.StageNames.StageDatabase when !DryRun(context) && config.RestoresDatabase:
                 await StageDatabaseAsync(context);
                 break;
+            case WordPressRestoreModule.StageNames.Rewrite when !DryRun(context) && config.RestoresDatabase:
+                await RewriteAsync(context);
+                break;
             case WordPressRestoreModule.StageNames.Swap when !DryRun(context):
                 await SwapAsync(context);
                 break;
@@ -50,7 +58,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             case WordPressRestoreModule.StageNames.Cleanup:
                 await CleanupAsync(context);
                 break;
-            case WordPressRestoreModule.StageNames.StageFiles or WordPressRestoreModule.StageNames.StageDatabase
+            case WordPressRestoreModule.StageNames.StageFiles or WordPressRestoreModule.StageNames.StageDatabase or WordPressRestoreModule.StageNames.Rewrite
                 or WordPressRestoreModule.StageNames.Swap or WordPressRestoreModule.StageNames.Check:
                 break;
             default:
@@ -82,9 +90,23 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
     {
         var ct = context.CancellationToken;
         var report = _report ?? throw new InvalidOperationException("plan ran before verify_bundle.");
-        var site = _site = await WordPressConfigReader.ReadAsync(config.Path, ct);
-        _database = WordPressDatabaseSettings.Resolve(site, config.Db);
-        var places = _places = new RestorePlaces(config.Path, context.JobId, context.WorkDirectory, site.TablePrefix);
+        if (config.TestRestore)
+        {
+            await PlanScratchAsync(context, report);
+        }
+        else if (config.NewSite)
+        {
+            PlanNewSite(report);
+        }
+        else
+        {
+            var site = await WordPressConfigReader.ReadAsync(config.Path, ct);
+            _database = WordPressDatabaseSettings.Resolve(site, config.Db);
+            _targetPrefix = site.TablePrefix;
+        }
+
+        _sourcePrefix = report.TablePrefix ?? _targetPrefix;
+        var places = _places = new RestorePlaces(TargetRoot, context.JobId, context.WorkDirectory, TargetPrefix);
         TakeLock(context);
 
         if (RestoreSwap.RecoverInterrupted(places))
@@ -97,23 +119,25 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             throw new ModuleFailedException("The bundle holds no database dump; restore only its files (parts: [\"files\"]).");
         }
 
-        if (config.RestoresDatabase && report.TablePrefix is { } backedUp && backedUp != site.TablePrefix)
+        if (config.NewSite && !config.Overwrite && !config.TestRestore && config.RestoresDatabase && await new SiteTables(Database).ListAsync(TargetPrefix, ct) is { Count: > 0 } existing)
         {
-            throw new ModuleFailedException($"The site's table prefix is '{site.TablePrefix}' now and was '{backedUp}' in the backup; a restore under another prefix is not supported yet. Set $table_prefix back to '{backedUp}' in wp-config.php, or restore by hand.");
+            throw new ModuleFailedException($"Database {Database.Database} already has {existing.Count} tables with the prefix '{TargetPrefix}' ({string.Join(", ", existing.Take(5))}…): another site's. Give overwrite: true to replace them, or another tablePrefix. Nothing was changed.");
         }
 
         var needed = report.FileBytes + (report.DatabaseBytes ?? 0) + Margin;
-        var free = new DriveInfo(config.Path).AvailableFreeSpace;
+        var free = new DriveInfo(TargetRoot).AvailableFreeSpace;
         if (free < needed)
         {
-            throw new ModuleFailedException($"Not enough free space beside {config.Path}: {FreeSpaceCheck.Format(free)} free, the staged copy needs {FreeSpaceCheck.Format(needed)}. Nothing was changed.");
+            throw new ModuleFailedException($"Not enough free space beside {TargetRoot}: {FreeSpaceCheck.Format(free)} free, the staged copy needs {FreeSpaceCheck.Format(needed)}. Nothing was changed.");
         }
 
-        var lines = new List<string> { $"Plan for {config.Path} from {config.Bundle.Key}:" };
+        var lines = new List<string> { $"Plan for {TargetRoot} from {config.Bundle.Key}:" };
         if (config.RestoresDatabase)
         {
-            var live = await new SiteTables(_database).ListAsync(site.TablePrefix, ct);
-            lines.Add($"database {_database.Database}: the {live.Count} live tables with prefix '{site.TablePrefix}' ({string.Join(", ", live)}) are replaced by the bundle's");
+            var live = await new SiteTables(Database).ListAsync(TargetPrefix, ct);
+            lines.Add($"database {Database.Database}: the {live.Count} live tables with prefix '{TargetPrefix}' ({string.Join(", ", live)}) are replaced by the bundle's"
+                + (_sourcePrefix != TargetPrefix ? $", renamed from its prefix '{_sourcePrefix}'" : string.Empty)
+                + (config.Url is { } url && url.TrimEnd('/') != report.SiteUrl?.TrimEnd('/') ? $"; its URL {report.SiteUrl} becomes {url}" : string.Empty));
         }
 
         if (config.RestoresFiles)
@@ -121,17 +145,116 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             var liveFiles = Directory.Exists(places.Content) ? CountFiles(places.Content) : 0;
             lines.Add(config.Paths is { Count: > 0 } paths
                 ? $"files: {string.Join(", ", paths.Select(p => $"wp-content/{p}"))} replaced by the bundle's; the rest of wp-content stays as it is"
-                : $"files: wp-content ({liveFiles} files now) replaced by the bundle's {report.Files} files; wp-config.php and the rest of the root stay as they are");
+                : $"files: wp-content ({liveFiles} files now) replaced by the bundle's {report.Files} files; "
+                    + (IsNewSite ? "wp-config.php written for the new site" : "wp-config.php and the rest of the root stay as they are"));
         }
 
-        lines.Add(config.KeepReplaced
-            ? $"what is replaced is kept: tables as {places.ReplacedPrefix}*, files in {places.Aside}"
-            : "what is replaced is removed once the restored site checks out");
+        lines.Add(config.TestRestore
+            ? $"a test-restore: the scratch copy ({TargetRoot}, tables {TargetPrefix}* in {Database.Database}) is removed at the end, and the site is not touched"
+            : config.KeepReplaced
+                ? $"what is replaced is kept: tables as {places.ReplacedPrefix}*, files in {places.Aside}"
+                : "what is replaced is removed once the restored site checks out");
         lines.Add($"space: {FreeSpaceCheck.Format(needed)} needed beside the site, {FreeSpaceCheck.Format(free)} free");
         context.Reporter.Info(string.Join("; ", lines));
         if (config.DryRun)
         {
             context.Reporter.Info("Dry run: nothing was changed");
+        }
+    }
+
+    private bool IsNewSite => config.NewSite || config.TestRestore;
+
+    // A test-restore: a scratch copy beside the site (WordPress's own files copied from it, a
+    // 0700 dot directory the web server serves nothing of), its tables under a prefix of their own
+    // in the site's database. The site's own files and tables are never touched.
+    private async Task PlanScratchAsync(StageContext context, WordPressBundleReport report)
+    {
+        var site = await WordPressConfigReader.ReadAsync(config.Path, context.CancellationToken);
+        _database = WordPressDatabaseSettings.Resolve(site, config.Db);
+        var tag = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(context.JobId)))[..8];
+        _scratch = Path.Combine(config.Path, $".backupd-test-restore-{tag}");
+        _targetPrefix = $"tr{tag}_";
+        if (Directory.Exists(_scratch))
+        {
+            Directory.Delete(_scratch, recursive: true);
+        }
+
+        Directory.CreateDirectory(_scratch, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var copied = ScratchCopy.CopyWordPress(config.Path, _scratch);
+        if (Environment.IsPrivilegedProcess)
+        {
+            var (uid, gid) = FileOwnership.Of(config.Path);
+            FileOwnership.ChangeTree(_scratch, uid, gid);
+        }
+
+        await new SiteTables(Database).DropAsync(TargetPrefix, context.CancellationToken);
+        context.Reporter.Info($"Test-restore into a scratch copy: {copied} of WordPress's own files copied from {config.Path} to {_scratch}; its tables will be {TargetPrefix}* in {Database.Database}; the bundle's site is {report.SiteUrl}");
+    }
+
+    private async Task RemoveScratchAsync(StageContext context)
+    {
+        if (_database is { } database)
+        {
+            var tables = new SiteTables(database);
+            var dropped = await tables.DropAsync(TargetPrefix, CancellationToken.None) + await tables.DropAsync(Places.ReplacedPrefix, CancellationToken.None);
+            context.Reporter.Info($"Removed the scratch copy: {dropped} tables, and {_scratch}");
+        }
+
+        if (_scratch is not null && Directory.Exists(_scratch))
+        {
+            Directory.Delete(_scratch, recursive: true);
+        }
+    }
+
+    // Another place than the backed-up site: WordPress's own files must be there already (a
+    // bundle holds wp-content and the database, not WordPress), and a site there is replaced only when asked.
+    private void PlanNewSite(WordPressBundleReport report)
+    {
+        if (!File.Exists(Path.Combine(TargetRoot, "wp-load.php")) || !File.Exists(Path.Combine(TargetRoot, "wp-includes", "version.php")))
+        {
+            throw new ModuleFailedException($"{TargetRoot} does not hold WordPress's own files (wp-load.php, wp-includes/): a bundle holds wp-content and the database, not WordPress. "
+                + $"Put WordPress there first (wp core download --path={TargetRoot}), then restore. Nothing was changed.");
+        }
+
+        if (File.Exists(Path.Combine(TargetRoot, "wp-config.php")) && !config.Overwrite)
+        {
+            throw new ModuleFailedException($"{TargetRoot} already holds a site (its wp-config.php). Give overwrite: true to replace it, or restore to an empty WordPress. Nothing was changed.");
+        }
+
+        var db = config.Db!;
+        var endpoint = db.Socket is { } socket ? new DatabaseEndpoint(DatabaseEndpoint.Localhost, null, socket) : new DatabaseEndpoint(db.Host ?? DatabaseEndpoint.Localhost, db.Port, null);
+        _database = new DatabaseConnectionSettings(endpoint, db.Name!, db.User!, db.Password!, WordPressConfig.DefaultCharset);
+        _targetPrefix = config.TablePrefix ?? report.TablePrefix ?? WordPressConfig.DefaultTablePrefix;
+    }
+
+    private async Task RewriteAsync(StageContext context)
+    {
+        var rewrite = new SiteRewrite(Database, Places.StagingPrefix);
+        var ct = context.CancellationToken;
+        var did = false;
+        if (_sourcePrefix is { } source && source != TargetPrefix)
+        {
+            var rows = await rewrite.ChangePrefixAsync(source, TargetPrefix, ct);
+            context.Reporter.Info($"Table prefix '{source}' → '{TargetPrefix}': {rows} rows that name it (the roles option, the users' capability keys) written anew");
+            did = true;
+        }
+
+        if (config.Url is { } url && _report!.SiteUrl is { } oldUrl && url.TrimEnd('/') != oldUrl.TrimEnd('/'))
+        {
+            var staged = _restoredTables!.Select(table => Places.StagingPrefix + table[TargetPrefix.Length..]).ToList();
+            var (values, skipped) = await rewrite.ChangeUrlAsync(staged, oldUrl, url, new SynchronousProgress<long>(done => context.Reporter.Progress(done, staged.Count)), ct);
+            context.Reporter.Info($"URL {oldUrl} → {url}: {values} values changed (serialized ones kept valid; post guids left alone), siteurl and home set");
+            if (skipped.Count > 0)
+            {
+                context.Reporter.Warning($"Tables without a primary key were not searched for the old URL: {string.Join(", ", skipped)}");
+            }
+
+            did = true;
+        }
+
+        if (!did)
+        {
+            context.Reporter.Info("Nothing to rewrite: same table prefix and URL");
         }
     }
 
@@ -183,11 +306,11 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         }
 
         var size = new FileInfo(places.Dump).Length;
-        var import = await DatabaseImport.RunAsync(places.Dump, Database, Site.TablePrefix, places.StagingPrefix, context.WorkDirectory,
+        var import = await DatabaseImport.RunAsync(places.Dump, Database, SourcePrefix, places.StagingPrefix, context.WorkDirectory,
             new SynchronousProgress<long>(done => context.Reporter.Progress(done, size)), context.CancellationToken);
         if (import.Tables.Count == 0)
         {
-            throw new ModuleFailedException($"The dump holds no table with the site's prefix '{Site.TablePrefix}'. Nothing was changed.");
+            throw new ModuleFailedException($"The dump holds no table with the bundle's prefix '{SourcePrefix}'. Nothing was changed.");
         }
 
         if (import.Skipped.Count > 0)
@@ -195,7 +318,8 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             context.Reporter.Warning($"Left out {import.Skipped.Count} tables of the dump without the site's prefix: {string.Join(", ", import.Skipped)}");
         }
 
-        _restoredTables = import.Tables;
+        // By the names they will have at the target.
+        _restoredTables = [.. import.Tables.Select(table => TargetPrefix + table[SourcePrefix.Length..])];
         File.Delete(places.Dump);
         context.Reporter.Info($"Imported {import.Tables.Count} tables under the staging prefix {places.StagingPrefix}");
     }
@@ -207,8 +331,11 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             throw new InvalidOperationException("swap ran before stage_database.");
         }
 
-        var swap = new RestoreSwap(Places, new SiteTables(Database), Site.TablePrefix, context.Time);
-        _replacedTables = await swap.RunAsync(config.RestoresDatabase ? _restoredTables : null, config.Paths, config.RestoresFiles);
+        var swap = new RestoreSwap(Places, new SiteTables(Database), TargetPrefix, context.Time);
+        Func<string, Task>? writeConfig = IsNewSite
+            ? path => WordPressConfigWriter.WriteAsync(path, Database, TargetPrefix, $"{config.Bundle.Key} (job {config.Bundle.JobId})", CancellationToken.None)
+            : null;
+        _replacedTables = await swap.RunAsync(config.RestoresDatabase ? _restoredTables : null, config.Paths, config.RestoresFiles, writeConfig);
         _swapped = true;
         context.Reporter.Info("Swapped in: " + string.Join("; ", new[]
         {
@@ -222,7 +349,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         var ct = context.CancellationToken;
         if (config.RestoresDatabase)
         {
-            var live = await new SiteTables(Database).ListAsync(Site.TablePrefix, ct);
+            var live = await new SiteTables(Database).ListAsync(TargetPrefix, ct);
             if (!live.Order(StringComparer.Ordinal).SequenceEqual(_restoredTables!.Order(StringComparer.Ordinal)))
             {
                 throw new ModuleFailedException($"After the swap the site has the tables {string.Join(", ", live)}, not the bundle's {string.Join(", ", _restoredTables!)}.");
@@ -234,9 +361,13 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             throw new ModuleFailedException($"After the swap wp-content holds {files} files; the bundle's manifest lists {_report.Files}.");
         }
 
-        if (await SiteLoadCheck.RunAsync(config.Path, context.Reporter.Warning, ct) is var (siteUrl, home))
+        if (await SiteLoadCheck.RunAsync(TargetRoot, context.Reporter.Warning, ct) is var (siteUrl, home))
         {
             context.Reporter.Info($"WordPress loads: siteurl {siteUrl}, home {home}");
+            if (config.RestoresDatabase && (config.Url ?? _report!.SiteUrl) is { } expected && siteUrl.TrimEnd('/') != expected.TrimEnd('/'))
+            {
+                throw new ModuleFailedException($"The restored site says its siteurl is {siteUrl}, not {expected}.");
+            }
         }
 
         _checked = true;
@@ -260,7 +391,11 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             await new SiteTables(database).DropAsync(places.StagingPrefix, CancellationToken.None);
         }
 
-        if (_swapped && _checked && !config.KeepReplaced)
+        if (config.TestRestore)
+        {
+            await RemoveScratchAsync(context);
+        }
+        else if (_swapped && _checked && !config.KeepReplaced)
         {
             if (_database is { } db && config.RestoresDatabase)
             {
@@ -271,6 +406,8 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             {
                 Directory.Delete(places.Aside, recursive: true);
             }
+
+            File.Delete(places.ReplacedConfig);
 
             context.Reporter.Info("Removed what the restore replaced");
         }
@@ -293,20 +430,20 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
     {
         var locks = Path.GetFullPath(Path.Combine(context.WorkDirectory, "..", "..", "restore-locks"));
         Directory.CreateDirectory(locks);
-        var name = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(config.Path))))[..16] + ".lock";
+        var name = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(TargetRoot))))[..16] + ".lock";
         try
         {
             _lock = new FileStream(Path.Combine(locks, name), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
         catch (IOException)
         {
-            throw new ModuleFailedException($"Another restore of {config.Path} is running on this node; wait for it to end. Nothing was changed.");
+            throw new ModuleFailedException($"Another restore of {TargetRoot} is running on this node; wait for it to end. Nothing was changed.");
         }
     }
 
     private void GiveToSiteOwner(RestorePlaces places, StageContext context)
     {
-        var owner = FileOwnership.Of(Directory.Exists(places.Content) ? places.Content : config.Path);
+        var owner = FileOwnership.Of(Directory.Exists(places.Content) ? places.Content : TargetRoot);
         if (Environment.IsPrivilegedProcess)
         {
             FileOwnership.ChangeTree(places.StagedContent, owner.Uid, owner.Gid);
@@ -331,7 +468,9 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
 
     private RestorePlaces Places => _places ?? throw new InvalidOperationException("A restore stage ran before plan.");
 
-    private WordPressConfig Site => _site ?? throw new InvalidOperationException("A restore stage ran before plan.");
+    private string TargetPrefix => _targetPrefix ?? throw new InvalidOperationException("A restore stage ran before plan.");
+
+    private string SourcePrefix => _sourcePrefix ?? throw new InvalidOperationException("A restore stage ran before plan.");
 
     private DatabaseConnectionSettings Database => _database ?? throw new InvalidOperationException("A restore stage ran before plan.");
 }

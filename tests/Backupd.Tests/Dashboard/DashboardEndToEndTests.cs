@@ -310,7 +310,7 @@ public sealed class DashboardEndToEndTests(JobsEndToEndFixture fixture) : IAsync
         // Run now starts the WordPress backup and opens its page, which follows it to the end.
         await page.GetByRole(AriaRole.Button, new() { Name = "Run site nightly now" }).ClickAsync();
         // Creating the first job of a fresh master compiles its code paths first: allow it a while.
-        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/jobs/[0-9a-f]{32}$"), new() { Timeout = 30_000 });
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/jobs/[0-9a-f]{32}$"), new() { Timeout = 90_000 });
         await Expect(page.Locator("[data-state=completed]")).ToBeVisibleAsync(new() { Timeout = 90_000 });
         await Expect(page.Locator("#job-result")).ToContainTextAsync("SHA-256");
         await page.GoBackAsync();

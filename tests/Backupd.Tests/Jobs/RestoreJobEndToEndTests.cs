@@ -87,6 +87,90 @@ public sealed class RestoreJobEndToEndTests(JobsEndToEndFixture fixture)
     }
 
     [Fact]
+    public async Task A_site_restored_elsewhere_under_a_new_database_prefix_and_url_loads_with_every_serialized_value_whole()
+    {
+        var site = await fixture.WordPress.CreateSiteAsync(new WordPressSiteOptions { TablePrefix = "src_" });
+        var oldUrl = site.SiteUrl;
+        var lookalike = oldUrl + ".staging.example/keep-me";
+        // The URL in the forms plugins store it: serialized (nested, and serialized twice), JSON-escaped, URL-encoded.
+        await PhpAsync(site.RootPath, $$"""
+            update_option('backupd_serialized', ['home' => '{{oldUrl}}/shop', 'nested' => ['logo' => '{{oldUrl}}/logo.png'], 'twice' => serialize(['u' => '{{oldUrl}}/ü'])]);
+            update_option('backupd_json', json_encode(['url' => '{{oldUrl}}/a']));
+            update_option('backupd_encoded', urlencode('{{oldUrl}}/b?c=d'));
+            update_option('backupd_lookalike', '{{lookalike}}');
+            """);
+        var backupId = await fixture.CreateJobAsync(new { path = site.RootPath });
+        var backup = await fixture.WaitForJobAsync(backupId, JobsEndToEndFixture.IsFinished, JobTimeout);
+        Assert.True(backup.GetProperty("state").GetString() == "completed", backup.ToString());
+        var sourceTables = await SiteTablesAsync(site);
+        var sourceFiles = TreeSnapshot.Of(Path.Combine(site.RootPath, "wp-content"), linkMetadata: false);
+
+        // A new place: WordPress's own files only (as `wp core download` leaves them), a new database and user.
+        var target = Directory.CreateTempSubdirectory("backupd-restore-copy-").FullName;
+        // Debian's package links some of its files elsewhere; a copy follows them, as the test bed's sites do.
+        (await ProcessRunner.RunAsync("cp", ["-rL", "/usr/share/wordpress/.", target], TimeSpan.FromMinutes(1))).EnsureSuccess("copying WordPress");
+        File.Delete(Path.Combine(target, "wp-config.php"));
+        var database = $"copy_{site.Name}";
+        const string password = "copy-Pa55-'quote\\";
+        await fixture.WordPress.Database.CreateDatabaseAsync(database, database, password);
+        const string newUrl = "https://copy.example/blog";
+        try
+        {
+            var restored = await RestoreAsync(new
+            {
+                jobId = backupId,
+                target = new
+                {
+                    path = target, url = newUrl, tablePrefix = "wpc_",
+                    db = new { host = MariaDbServer.Host, port = fixture.WordPress.Database.Port, name = database, user = database, password },
+                },
+            });
+
+            Assert.True(restored.GetProperty("state").GetString() == "completed", restored.ToString());
+            Assert.Contains($"WordPress loads: siteurl {newUrl}, home {newUrl}", Messages(restored));
+            Assert.Equal(sourceFiles, TreeSnapshot.Of(Path.Combine(target, "wp-content"), linkMetadata: false));
+            var report = await PhpAsync(target, """
+                global $wpdb;
+                foreach ($wpdb->get_results("SELECT option_name, option_value FROM {$wpdb->options}") as $row) {
+                    if (is_serialized($row->option_value) && $row->option_value !== 'b:0;' && @unserialize($row->option_value) === false) { echo "broken={$row->option_name}", PHP_EOL; }
+                }
+                $s = get_option('backupd_serialized');
+                echo 'siteurl=', get_option('siteurl'), PHP_EOL, 'serialized=', $s['home'], ' ', $s['nested']['logo'], ' ', unserialize($s['twice'])['u'], PHP_EOL;
+                echo 'json=', json_decode(get_option('backupd_json'))->url, PHP_EOL, 'encoded=', urldecode(get_option('backupd_encoded')), PHP_EOL, 'lookalike=', get_option('backupd_lookalike'), PHP_EOL;
+                echo 'roles=', count(get_option('wpc_user_roles')), PHP_EOL, 'admin=', user_can(1, 'manage_options') ? 'yes' : 'no', PHP_EOL;
+                echo 'old_keys=', $wpdb->get_var("SELECT COUNT(*) FROM {$wpdb->usermeta} WHERE meta_key LIKE 'src%'"), PHP_EOL;
+                echo 'guid=', $wpdb->get_var("SELECT guid FROM {$wpdb->posts} ORDER BY ID LIMIT 1"), PHP_EOL;
+                """);
+            Assert.DoesNotContain("broken=", report, StringComparison.Ordinal);
+            Assert.Contains($"siteurl={newUrl}\n", report, StringComparison.Ordinal);
+            Assert.Contains($"serialized={newUrl}/shop {newUrl}/logo.png {newUrl}/ü\n", report, StringComparison.Ordinal);
+            Assert.Contains($"json={newUrl}/a\nencoded={newUrl}/b?c=d\nlookalike={lookalike}\n", report, StringComparison.Ordinal);
+            Assert.Contains("admin=yes\n", report, StringComparison.Ordinal);
+            Assert.Contains("old_keys=0\n", report, StringComparison.Ordinal);
+            Assert.Matches($"guid={System.Text.RegularExpressions.Regex.Escape(oldUrl)}/", report);
+            Assert.DoesNotMatch("roles=0\n", report);
+            // The site it came from is as it was.
+            Assert.Equal(sourceTables, await SiteTablesAsync(site));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(Path.Combine(target, "wp-config.php")));
+            Assert.DoesNotContain(password, restored.ToString(), StringComparison.Ordinal);
+
+            // The same target again is refused: a site is there now.
+            var again = await RestoreAsync(new
+            {
+                jobId = backupId,
+                target = new { path = target, db = new { host = MariaDbServer.Host, port = fixture.WordPress.Database.Port, name = database, user = database, password } },
+            });
+            Assert.Equal("failed", again.GetProperty("state").GetString());
+            Assert.Contains("already holds a site", again.GetProperty("error").GetString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await fixture.WordPress.Database.DropDatabaseAsync(database, database);
+            Directory.Delete(target, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_restore_request_that_cannot_be_carried_out_is_refused_naming_the_field()
     {
         var backupId = await fixture.CreateJobAsync(new { path = fixture.WordPress.Site.RootPath });
@@ -97,7 +181,9 @@ public sealed class RestoreJobEndToEndTests(JobsEndToEndFixture fixture)
         await AssertRefusedAsync(new { jobId = "no-such-job" }, HttpStatusCode.NotFound, "No job has the id");
         await AssertRefusedAsync(new { jobId = backupId, parts = new[] { "everything" } }, HttpStatusCode.BadRequest, "parts");
         await AssertRefusedAsync(new { jobId = backupId, paths = new[] { "../wp-config.php" } }, HttpStatusCode.BadRequest, "paths[0]");
-        await AssertRefusedAsync(new { jobId = backupId, target = new { path = "/srv/www/elsewhere" } }, HttpStatusCode.BadRequest, "not available yet");
+        await AssertRefusedAsync(new { jobId = backupId, target = new { path = "/srv/www/elsewhere" } }, HttpStatusCode.BadRequest, "a new site needs its database");
+        await AssertRefusedAsync(new { jobId = backupId, target = new { url = "https://copy.example" } }, HttpStatusCode.BadRequest, "keeps the site's URL");
+        await AssertRefusedAsync(new { jobId = backupId, target = new { path = "/srv/www/elsewhere", tablePrefix = "bad-prefix", url = "ftp://x", db = new { name = "n", user = "u", password = "p" } } }, HttpStatusCode.BadRequest, "target.tablePrefix");
         await AssertRefusedAsync(new { jobId = backupId, nodeId = "another-node" }, HttpStatusCode.BadRequest, "nodeId");
     }
 
@@ -143,6 +229,14 @@ public sealed class RestoreJobEndToEndTests(JobsEndToEndFixture fixture)
         await connection.OpenAsync();
         await using var command = new MySqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
+    }
+
+    // PHP code run with the site at root loaded; returns what it printed.
+    private static async Task<string> PhpAsync(string root, string code)
+    {
+        var result = await ProcessRunner.RunAsync("php", ["-r", $"define('WP_USE_THEMES', false); define('DISABLE_WP_CRON', true); require '{root}/wp-load.php'; {code}"], TimeSpan.FromMinutes(1));
+        result.EnsureSuccess("running PHP in the site");
+        return result.StandardOutput;
     }
 
     private static List<string> Messages(JsonElement job) => [.. job.GetProperty("log").EnumerateArray().Select(line => line.GetProperty("message").GetString()!)];

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Backupd.Contracts.Jobs;
+using Backupd.Contracts.Storage;
 using Backupd.Grains.Jobs;
+using Backupd.Grains.Storage;
 using Backupd.Modules;
 using Backupd.Modules.Storage;
 using Backupd.Modules.WordPress;
@@ -10,8 +12,9 @@ using Backupd.Modules.WordPress.Restore;
 namespace Backupd.Master.Application.Jobs;
 
 /// <summary>
-/// Restore jobs: a finished WordPress backup put back on its site, in place, by the node that
-/// made it. The bundle's expected size and SHA-256, the site's path and its database settings
+/// Restore jobs: a finished WordPress backup put back on its site in place, by the node that made
+/// it, or as a new site elsewhere (another directory, database, prefix, URL, node). The bundle's
+/// expected size and SHA-256, and for a restore in place the site's path and database settings,
 /// come from the master's record of the backup; the request chooses what and how.
 /// </summary>
 public sealed class RestoreService(IGrainFactory grains, WorkChecks checks, JobLauncher launcher, ModuleRegistry modules)
@@ -40,36 +43,55 @@ public sealed class RestoreService(IGrainFactory grains, WorkChecks checks, JobL
         }
 
         var source = JsonNode.Parse(backup.ConfigJson)!.AsObject();
-        var path = source["path"]?.GetValue<string>() ?? string.Empty;
+        var backedUpPath = source["path"]?.GetValue<string>() ?? string.Empty;
+        var target = request.Target;
+        var newSite = target?.Path is { } targetPath && targetPath.TrimEnd('/') != backedUpPath.TrimEnd('/');
+        var testRestore = request.TestRestore == true;
         var errors = new List<FieldError>();
         var nodeId = string.IsNullOrWhiteSpace(request.NodeId) ? backup.NodeId : request.NodeId;
-        if (nodeId != backup.NodeId)
+        WordPressDatabaseOverride? db;
+        if (newSite)
         {
-            errors.Add(new("nodeId", $"a restore in place runs on the node that made the backup, '{backup.NodeId}': leave nodeId out"));
+            db = target!.Db;
+            if (nodeId != backup.NodeId && await grains.GetGrain<IStorageProviderGrain>(backup.ProviderId).GetAsync() is { Type: StorageTypes.Local })
+            {
+                errors.Add(new("nodeId", $"provider '{backup.ProviderId}' is a local folder on node '{backup.NodeId}', which alone holds the bundle: restore there, or from a backup in S3"));
+            }
         }
-
-        var target = request.Target;
-        if (target is not null && ((target.Path is { } p && p.TrimEnd('/') != path.TrimEnd('/')) || target.Url is not null || target.TablePrefix is not null))
+        else
         {
-            errors.Add(new("target", "restoring to another path, URL or table prefix is not available yet; leave out target.path, target.url and target.tablePrefix to restore the site in place"));
-        }
+            if (nodeId != backup.NodeId)
+            {
+                errors.Add(new("nodeId", $"a restore in place runs on the node that made the backup, '{backup.NodeId}': leave nodeId out, or give target.path for a new site"));
+            }
 
-        var db = MergeDatabase(source["db"]?.Deserialize<WordPressDatabaseOverride>(JsonSerializerOptions.Web), target?.Db);
-        if (db?.Password == SecretConfigMask.Mask)
-        {
-            errors.Add(new("target.db.password", "the backup used database settings of its own, whose password a finished job does not keep: send it again"));
+            if (target?.Url is not null || target?.TablePrefix is not null || request.Overwrite == true)
+            {
+                errors.Add(new("target", "a restore in place keeps the site's URL and table prefix: give target.path (another directory) to restore a copy elsewhere"));
+            }
+
+            db = MergeDatabase(source["db"]?.Deserialize<WordPressDatabaseOverride>(JsonSerializerOptions.Web), target?.Db);
+            if (db?.Password == SecretConfigMask.Mask)
+            {
+                errors.Add(new("target.db.password", "the backup used database settings of its own, whose password a finished job does not keep: send it again"));
+            }
         }
 
         await checks.CheckTargetsAsync(nodeId, backup.ProviderId, errors);
         var config = JsonSerializer.SerializeToElement(new WordPressRestoreConfig(
             new BundleSource(backup.Id, result.ObjectKey, result.Size, result.Sha256),
-            path,
+            newSite ? target!.Path! : backedUpPath,
             request.Parts ?? [WordPressRestoreConfig.DatabasePart, WordPressRestoreConfig.FilesPart],
             request.Paths,
             db,
             KeepReplaced: request.SafetyBackup ?? true,
-            DryRun: request.DryRun ?? false), JsonSerializerOptions.Web);
-        errors.AddRange(modules.Get(ModuleNames.Restore).ValidateConfig(config).Where(e => !e.Field.StartsWith("bundle", StringComparison.Ordinal)).Select(e => new FieldError(e.Field, e.Message)));
+            DryRun: request.DryRun ?? false,
+            NewSite: newSite,
+            TablePrefix: newSite ? target!.TablePrefix : null,
+            Url: newSite ? target!.Url : null,
+            Overwrite: newSite && (request.Overwrite ?? false),
+            TestRestore: testRestore), JsonSerializerOptions.Web);
+        errors.AddRange(modules.Get(ModuleNames.Restore).ValidateConfig(config).Where(e => !e.Field.StartsWith("bundle", StringComparison.Ordinal)).Select(e => new FieldError(RequestField(e.Field), e.Message)));
         if (errors.Count > 0)
         {
             return Problem.Invalid("Invalid restore", errors);
@@ -77,6 +99,15 @@ public sealed class RestoreService(IGrainFactory grains, WorkChecks checks, JobL
 
         return await launcher.LaunchAsync(new JobSpec(nodeId!, ModuleNames.Restore, config.GetRawText(), backup.ProviderId, request.Priority ?? JobSpec.MaxPriority, JobSpec.DefaultMaxAttempts));
     }
+
+    // The config's names for what the request calls target.*.
+    private static string RequestField(string field) => field switch
+    {
+        "path" or "url" or "tablePrefix" => $"target.{field}",
+        _ when field == "db" || field.StartsWith("db.", StringComparison.Ordinal) => $"target.{field}",
+        "newSite" => "target",
+        _ => field,
+    };
 
     // The backup's own database settings (what wp-config.php said otherwise), with any the request sends on top.
     private static WordPressDatabaseOverride? MergeDatabase(WordPressDatabaseOverride? backup, WordPressDatabaseOverride? request) =>
@@ -95,13 +126,14 @@ public sealed class RestoreService(IGrainFactory grains, WorkChecks checks, JobL
 /// <param name="Parts"><c>database</c>, <c>files</c>, or both (the default).</param>
 /// <param name="Paths">Paths under wp-content to restore instead of all of it.</param>
 /// <param name="Target">Where to: absent (or the backed-up site) restores in place; <c>db</c> may give the database settings.</param>
-/// <param name="Overwrite">For a target that is not the backed-up site: replace what is there (not yet available).</param>
+/// <param name="Overwrite">For a target that is not the backed-up site: replace the site already there.</param>
 /// <param name="SafetyBackup">Keep what the restore replaces (default true).</param>
 /// <param name="DryRun">Only plan: say what would be replaced and kept, change nothing.</param>
 /// <param name="Priority">0–10; the highest unless given: a restore is what someone is waiting for.</param>
+/// <param name="TestRestore">Prove the bundle restores: into a scratch copy beside the site, checked, removed; the site is not touched.</param>
 public sealed record RestoreRequest(
     string? JobId, string? NodeId = null, IReadOnlyList<string>? Parts = null, IReadOnlyList<string>? Paths = null, RestoreTarget? Target = null,
-    bool? Overwrite = null, bool? SafetyBackup = null, bool? DryRun = null, int? Priority = null);
+    bool? Overwrite = null, bool? SafetyBackup = null, bool? DryRun = null, int? Priority = null, bool? TestRestore = null);
 
 /// <summary>Where a restore goes.</summary>
 /// <param name="Path">The WordPress root.</param>

@@ -142,6 +142,11 @@ public sealed class ScheduleService(IGrainFactory grains, IScheduleIndex index, 
             }
         }
 
+        if (request.TestRestoreAfterBackup == true && module is not null && module.Name != Modules.ModuleNames.WordPress)
+        {
+            errors.Add(new("testRestoreAfterBackup", "test-restores are for wordpress schedules"));
+        }
+
         await checks.CheckTargetsAsync(request.NodeId, request.ProviderId, errors);
         if (errors.Count > 0)
         {
@@ -150,7 +155,8 @@ public sealed class ScheduleService(IGrainFactory grains, IScheduleIndex index, 
 
         return (new ScheduleDefinition(request.Name!.Trim(), request.Cron!.Trim(), timeZone!, request.NodeId!, module!.Name, request.Config!.Value.GetRawText(), request.ProviderId!,
             request.Priority ?? JobSpec.DefaultPriority, request.Enabled ?? true, retention,
-            request.CatchUpWindowMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : ScheduleDefinition.DefaultCatchUpWindow, request.VerifyAfterBackup ?? false), errors);
+            request.CatchUpWindowMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : ScheduleDefinition.DefaultCatchUpWindow, request.VerifyAfterBackup ?? false,
+            request.TestRestoreAfterBackup ?? false), errors);
     }
 
     private static Problem NotFound(string id) => Problem.NotFound("No such schedule", $"No schedule has the id '{id}'. GET /api/v1/schedules lists them.");
@@ -169,9 +175,11 @@ public sealed class ScheduleService(IGrainFactory grains, IScheduleIndex index, 
 /// <param name="Retention">How many bundles to keep (restic's keep-last/daily/weekly/monthly).</param>
 /// <param name="CatchUpWindowMinutes">How late a run missed while the master was down may still start; default 60.</param>
 /// <param name="VerifyAfterBackup">After each successful run, a verify job downloads the new bundle and checks it; default false.</param>
+/// <param name="TestRestoreAfterBackup">After each successful run, a test-restore job restores the new bundle into a scratch copy, checks it and removes it; default false.</param>
 public sealed record ScheduleRequest(
     string? Name, string? Cron, string? TimeZone, string? NodeId, string? Module, JsonElement? Config, string? ProviderId,
-    int? Priority = null, bool? Enabled = null, RetentionSettings? Retention = null, int? CatchUpWindowMinutes = null, bool? VerifyAfterBackup = null);
+    int? Priority = null, bool? Enabled = null, RetentionSettings? Retention = null, int? CatchUpWindowMinutes = null, bool? VerifyAfterBackup = null,
+    bool? TestRestoreAfterBackup = null);
 
 /// <summary>A cron expression read before it is saved.</summary>
 /// <param name="Reading">In plain words.</param>

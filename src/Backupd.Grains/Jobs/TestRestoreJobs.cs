@@ -1,0 +1,31 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Backupd.Contracts.Jobs;
+using Backupd.Modules;
+using Backupd.Modules.Storage;
+
+namespace Backupd.Grains.Jobs;
+
+/// <summary>
+/// The test-restore job of a finished WordPress backup: its bundle restored into a scratch copy of
+/// the site on the backup's node, checked, and removed. The grains do not know the WordPress
+/// module's config type, so this writes its fields by name (a test holds it to the module's schema).
+/// </summary>
+public static class TestRestoreJobs
+{
+    /// <summary>The test-restore of <paramref name="backup"/>'s bundle on <paramref name="nodeId"/>; no schedule, so it never counts as a backup.</summary>
+    /// <exception cref="ArgumentException">The backup stored no bundle, or its config names no site.</exception>
+    public static JobSpec For(JobDetails backup, string nodeId, int priority)
+    {
+        var result = backup.Result ?? throw new ArgumentException($"Job {backup.Id} stored no bundle.", nameof(backup));
+        var path = JsonNode.Parse(backup.ConfigJson)?["path"]?.GetValue<string>() ?? throw new ArgumentException($"Job {backup.Id} names no site path.", nameof(backup));
+        var config = new JsonObject
+        {
+            [BundleSource.ConfigProperty] = JsonSerializer.SerializeToNode(new BundleSource(backup.Id, result.ObjectKey, result.Size, result.Sha256), JsonSerializerOptions.Web),
+            ["path"] = path,
+            ["parts"] = new JsonArray("database", "files"),
+            ["testRestore"] = true,
+        };
+        return new JobSpec(nodeId, ModuleNames.Restore, config.ToJsonString(), backup.ProviderId, priority, JobSpec.DefaultMaxAttempts);
+    }
+}

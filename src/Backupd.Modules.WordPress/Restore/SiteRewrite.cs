@@ -1,0 +1,146 @@
+using MySqlConnector;
+
+namespace Backupd.Modules.WordPress.Restore;
+
+/// <summary>
+/// Makes staged tables fit the site they are going to: the rows that carry the table prefix
+/// (the roles option, the users' capability keys) under the new prefix, and the old URL replaced
+/// by the new one in every text column (serialized values kept valid; <c>guid</c> left alone, as
+/// WordPress says a post's guid never changes), then <c>siteurl</c> and <c>home</c> set. It works on
+/// the staging tables only, so a failure leaves the live site as it was.
+/// </summary>
+internal sealed class SiteRewrite(DatabaseConnectionSettings settings, string stagingPrefix)
+{
+    private static readonly string[] TextTypes = ["char", "varchar", "tinytext", "text", "mediumtext", "longtext"];
+
+    /// <summary>Writes the rows that name the prefix anew, from <paramref name="oldPrefix"/> to <paramref name="newPrefix"/>.</summary>
+    /// <returns>How many rows changed.</returns>
+    public Task<int> ChangePrefixAsync(string oldPrefix, string newPrefix, CancellationToken cancellationToken) =>
+        RunAsync(async connection =>
+        {
+            var changed = 0;
+            await using (var roles = new MySqlCommand($"UPDATE {Table("options")} SET option_name = @new WHERE option_name = @old", connection))
+            {
+                roles.Parameters.AddWithValue("@new", newPrefix + "user_roles");
+                roles.Parameters.AddWithValue("@old", oldPrefix + "user_roles");
+                changed += await roles.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using (var keys = new MySqlCommand(
+                $"UPDATE {Table("usermeta")} SET meta_key = CONCAT(@new, SUBSTRING(meta_key, CHAR_LENGTH(@old) + 1)) WHERE LEFT(meta_key, CHAR_LENGTH(@old)) = @old", connection))
+            {
+                keys.Parameters.AddWithValue("@new", newPrefix);
+                keys.Parameters.AddWithValue("@old", oldPrefix);
+                changed += await keys.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return changed;
+        }, cancellationToken);
+
+    /// <summary>Replaces <paramref name="oldUrl"/> by <paramref name="newUrl"/> in every staged table; returns the values changed and the tables it could not change (no primary key).</summary>
+    public Task<(int Values, IReadOnlyList<string> Skipped)> ChangeUrlAsync(IReadOnlyList<string> stagedTables, string oldUrl, string newUrl, IProgress<long>? progress, CancellationToken cancellationToken) =>
+        RunAsync<(int, IReadOnlyList<string>)>(async connection =>
+        {
+            var replacer = SerializedReplacer.ForUrls(oldUrl, newUrl);
+            // Every form of the old URL holds its host and path as they are: a cheap filter for the rows worth reading.
+            var needle = new Uri(oldUrl).Host;
+            var (values, done, skipped) = (0, 0L, new List<string>());
+            foreach (var table in stagedTables)
+            {
+                var keys = await PrimaryKeyAsync(connection, table, cancellationToken).ConfigureAwait(false);
+                if (keys.Count == 0)
+                {
+                    skipped.Add(table);
+                    continue;
+                }
+
+                foreach (var column in await TextColumnsAsync(connection, table, cancellationToken).ConfigureAwait(false))
+                {
+                    if (column == "guid" && table == stagingPrefix + "posts")
+                    {
+                        continue;
+                    }
+
+                    values += await ChangeColumnAsync(connection, table, keys, column, needle, replacer, cancellationToken).ConfigureAwait(false);
+                }
+
+                progress?.Report(++done);
+            }
+
+            await using var urls = new MySqlCommand($"UPDATE {Table("options")} SET option_value = @url WHERE option_name IN ('siteurl', 'home')", connection);
+            urls.Parameters.AddWithValue("@url", newUrl.TrimEnd('/'));
+            await urls.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return (values, skipped);
+        }, cancellationToken);
+
+    private static async Task<int> ChangeColumnAsync(
+        MySqlConnection connection, string table, IReadOnlyList<string> keys, string column, string needle, SerializedReplacer replacer, CancellationToken cancellationToken)
+    {
+        var changes = new List<(object[] Key, string Value)>();
+        await using (var select = new MySqlCommand($"SELECT {string.Join(", ", keys.Select(Quote))}, {Quote(column)} FROM {Quote(table)} WHERE INSTR({Quote(column)}, @needle) > 0", connection))
+        {
+            select.Parameters.AddWithValue("@needle", needle);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (replacer.Replace(reader.GetString(keys.Count)) is { } changed)
+                {
+                    changes.Add(([.. Enumerable.Range(0, keys.Count).Select(reader.GetValue)], changed));
+                }
+            }
+        }
+
+        var where = string.Join(" AND ", keys.Select((key, i) => $"{Quote(key)} = @k{i}"));
+        foreach (var (key, value) in changes)
+        {
+            await using var update = new MySqlCommand($"UPDATE {Quote(table)} SET {Quote(column)} = @value WHERE {where}", connection);
+            update.Parameters.AddWithValue("@value", value);
+            for (var i = 0; i < key.Length; i++)
+            {
+                update.Parameters.AddWithValue($"@k{i}", key[i]);
+            }
+
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return changes.Count;
+    }
+
+    private static async Task<List<string>> PrimaryKeyAsync(MySqlConnection connection, string table, CancellationToken cancellationToken) =>
+        await ColumnsAsync(connection, "SELECT column_name FROM information_schema.key_column_usage WHERE table_schema = DATABASE() AND table_name = @table AND constraint_name = 'PRIMARY' ORDER BY ordinal_position", table, cancellationToken).ConfigureAwait(false);
+
+    private static async Task<List<string>> TextColumnsAsync(MySqlConnection connection, string table, CancellationToken cancellationToken) =>
+        await ColumnsAsync(connection, $"SELECT column_name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = @table AND data_type IN ({string.Join(", ", TextTypes.Select(t => $"'{t}'"))}) ORDER BY ordinal_position", table, cancellationToken).ConfigureAwait(false);
+
+    private static async Task<List<string>> ColumnsAsync(MySqlConnection connection, string sql, string table, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(sql, connection);
+        command.Parameters.AddWithValue("@table", table);
+        var columns = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            columns.Add(reader.GetString(0));
+        }
+
+        return columns;
+    }
+
+    private string Table(string name) => Quote(stagingPrefix + name);
+
+    private static string Quote(string name) => "`" + name.Replace("`", "``", StringComparison.Ordinal) + "`";
+
+    private async Task<T> RunAsync<T>(Func<MySqlConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = new MySqlConnection(WordPressSiteInfoReader.ConnectionString(settings));
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return await work(connection).ConfigureAwait(false);
+        }
+        catch (MySqlException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw WordPressSiteInfoReader.Failure(e, settings);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using System.Text;
+using Backupd.Bundles;
+
+namespace Backupd.Modules.WordPress.Restore;
+
+/// <summary>
+/// Writes the wp-config.php of a site restored to a new place: its database, its table prefix,
+/// fresh keys and salts (a copy must not share the original's cookies). The live one of a
+/// restore in place is never written: it holds the live credentials.
+/// </summary>
+internal static class WordPressConfigWriter
+{
+    private static readonly string[] Keys = ["AUTH_KEY", "SECURE_AUTH_KEY", "LOGGED_IN_KEY", "NONCE_KEY", "AUTH_SALT", "SECURE_AUTH_SALT", "LOGGED_IN_SALT", "NONCE_SALT"];
+
+    // Printable ASCII without the quote and backslash, as WordPress's own generator uses.
+    private const string SaltCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@#$%^&*()-_ []{}<>~`+=,.;:/?|";
+
+    /// <summary>Writes <paramref name="path"/> (0640, given to the owner of its directory when the node is root).</summary>
+    public static async Task WriteAsync(string path, DatabaseConnectionSettings database, string tablePrefix, string restoredFrom, CancellationToken cancellationToken)
+    {
+        var text = new StringBuilder();
+        text.Append("<?php\n");
+        text.Append("// Written by backupd when it restored ").Append(restoredFrom.Replace("\n", " ", StringComparison.Ordinal)).Append(" here.\n");
+        Define(text, "DB_NAME", database.Database);
+        Define(text, "DB_USER", database.User);
+        Define(text, "DB_PASSWORD", database.Password);
+        Define(text, "DB_HOST", HostOf(database.Endpoint));
+        Define(text, "DB_CHARSET", "utf8mb4");
+        Define(text, "DB_COLLATE", string.Empty);
+        foreach (var key in Keys)
+        {
+            Define(text, key, RandomNumberGenerator.GetString(SaltCharacters, 64));
+        }
+
+        text.Append("$table_prefix = '").Append(Escape(tablePrefix)).Append("';\n");
+        Define(text, "WP_DEBUG", null);
+        text.Append("if ( ! defined( 'ABSPATH' ) ) {\n\tdefine( 'ABSPATH', __DIR__ . '/' );\n}\n");
+        text.Append("require_once ABSPATH . 'wp-settings.php';\n");
+
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead,
+        };
+        await using (var file = new FileStream(path, options))
+        {
+            await file.WriteAsync(Encoding.UTF8.GetBytes(text.ToString()), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (Environment.IsPrivilegedProcess)
+        {
+            var (uid, gid) = FileOwnership.Of(Path.GetDirectoryName(path)!);
+            FileOwnership.ChangeTree(path, uid, gid);
+        }
+    }
+
+    private static void Define(StringBuilder text, string name, string? value) =>
+        text.Append("define( '").Append(name).Append("', ").Append(value is null ? "false" : $"'{Escape(value)}'").Append(" );\n");
+
+    // Inside single quotes PHP undoes only \\ and \'.
+    private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal);
+
+    private static string HostOf(DatabaseEndpoint endpoint) =>
+        endpoint.Socket is { } socket ? $"localhost:{socket}" : endpoint.Port is { } port ? $"{endpoint.Host}:{port}" : endpoint.Host;
+}
