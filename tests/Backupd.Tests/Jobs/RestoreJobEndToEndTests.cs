@@ -171,6 +171,64 @@ public sealed class RestoreJobEndToEndTests(JobsEndToEndFixture fixture)
     }
 
     [Fact]
+    public async Task A_schedule_that_test_restores_each_backup_records_a_receipt_and_leaves_the_site_untouched_and_a_broken_bundle_a_failed_one()
+    {
+        var site = await fixture.WordPress.CreateSiteAsync(new WordPressSiteOptions { TablePrefix = "tst_" });
+        using var create = await fixture.Api.SendAsync(HttpMethod.Post, "/api/v1/schedules", new
+        {
+            name = "test-restore e2e", cron = "0 3 * * *", enabled = false, nodeId = fixture.NodeId, module = "wordpress",
+            config = new { path = site.RootPath }, providerId = fixture.ProviderId, testRestoreAfterBackup = true,
+        });
+        var schedule = await create.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(create.StatusCode == HttpStatusCode.Created, schedule.ToString());
+        var scheduleId = schedule.GetProperty("id").GetString()!;
+        using var run = await fixture.Api.SendAsync(HttpMethod.Post, $"/api/v1/schedules/{scheduleId}/run");
+        var backupId = (await run.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var backup = await fixture.WaitForJobAsync(backupId, JobsEndToEndFixture.IsFinished, JobTimeout);
+        Assert.True(backup.GetProperty("state").GetString() == "completed", backup.ToString());
+        var tables = await SiteTablesAsync(site);
+        // Every file and directory under the root; the root's own time changes as the scratch copy comes and goes beside them.
+        var files = TreeSnapshot.Of(site.RootPath, linkMetadata: false).Where(entry => entry.Path.Length > 0).ToList();
+
+        backup = await fixture.WaitForJobAsync(backupId, job => job.TryGetProperty("lastTestRestore", out var r) && r.ValueKind == JsonValueKind.Object, JobTimeout);
+
+        var receipt = backup.GetProperty("lastTestRestore");
+        Assert.True(receipt.GetProperty("passed").GetBoolean(), receipt.ToString());
+        Assert.Equal(backup.GetProperty("result").GetProperty("objectKey").GetString(), receipt.GetProperty("bundleKey").GetString());
+        Assert.Contains($"WordPress loads: siteurl {site.SiteUrl}", receipt.GetProperty("checks").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Restored and checked:", receipt.GetProperty("checks").GetString(), StringComparison.Ordinal);
+        var proven = (await fixture.Api.GetJsonAsync($"/api/v1/schedules/{scheduleId}")).GetProperty("lastTestRestore");
+        Assert.Equal(receipt.GetProperty("restoreJobId").GetString(), proven.GetProperty("restoreJobId").GetString());
+        var restoreJob = await fixture.GetJobAsync(receipt.GetProperty("restoreJobId").GetString()!);
+        Assert.Equal(JsonValueKind.Null, restoreJob.GetProperty("scheduleId").ValueKind);
+        // The site is as it was, and nothing of the scratch copy is left.
+        Assert.Equal(tables, await SiteTablesAsync(site));
+        Assert.Equal(files, TreeSnapshot.Of(site.RootPath, linkMetadata: false).Where(entry => entry.Path.Length > 0).ToList());
+        Assert.Equal(tables.Count, (await AllTablesAsync(site)).Count);
+
+        // The same bundle, changed in storage: a failed receipt that says why.
+        var bundle = Path.Combine(fixture.StorageDir, backup.GetProperty("result").GetProperty("objectKey").GetString()!);
+        var original = await File.ReadAllBytesAsync(bundle);
+        var damaged = (byte[])original.Clone();
+        damaged[^100] ^= 0x01;
+        await File.WriteAllBytesAsync(bundle, damaged);
+        try
+        {
+            var failed = await RestoreAsync(new { jobId = backupId, testRestore = true });
+            Assert.Equal("failed", failed.GetProperty("state").GetString());
+        }
+        finally
+        {
+            await File.WriteAllBytesAsync(bundle, original);
+        }
+
+        var failedReceipt = (await fixture.GetJobAsync(backupId)).GetProperty("lastTestRestore");
+        Assert.False(failedReceipt.GetProperty("passed").GetBoolean());
+        Assert.Contains("is not the one backup job", failedReceipt.GetProperty("problem").GetString(), StringComparison.Ordinal);
+        Assert.False((await fixture.Api.GetJsonAsync($"/api/v1/schedules/{scheduleId}")).GetProperty("lastTestRestore").GetProperty("passed").GetBoolean());
+    }
+
+    [Fact]
     public async Task A_restore_request_that_cannot_be_carried_out_is_refused_naming_the_field()
     {
         var backupId = await fixture.CreateJobAsync(new { path = fixture.WordPress.Site.RootPath });
