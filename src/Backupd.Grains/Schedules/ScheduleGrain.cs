@@ -177,12 +177,12 @@ public sealed partial class ScheduleGrain(
 
         if (Definition.VerifyAfterBackup && job is { Result: not null })
         {
-            await QueueVerifyAsync(job);
+            await QueueProofAsync(job, "verify", VerifyJobs.For);
         }
 
         if (Definition.TestRestoreAfterBackup && job is { Result: not null })
         {
-            await QueueTestRestoreAsync(job);
+            await QueueProofAsync(job, "test-restore", TestRestoreJobs.For);
         }
 
         if (Definition.Retention is not { } retention)
@@ -344,33 +344,19 @@ public sealed partial class ScheduleGrain(
         return id;
     }
 
-    // Its outcome goes on the backup's record (lastVerification); a verify job that could not be
-    // queued must not hold up retention or fail the run that succeeded.
-    private async Task QueueVerifyAsync(JobDetails backup)
+    // A verify or test-restore of a new bundle; its outcome goes on the backup's record
+    // (lastVerification, lastTestRestore). One that could not be queued must not hold up
+    // retention or fail the run that succeeded.
+    private async Task QueueProofAsync(JobDetails backup, string kind, Func<JobDetails, string, int, JobSpec> spec)
     {
         try
         {
-            var verify = await launcher.LaunchAsync(VerifyJobs.For(backup, Definition!.NodeId, Definition.Priority));
-            LogVerifyQueued(ScheduleId, verify.Id, backup.Id);
+            var job = await launcher.LaunchAsync(spec(backup, Definition!.NodeId, Definition.Priority));
+            LogProofQueued(ScheduleId, kind, job.Id, backup.Id);
         }
         catch (Exception ex)
         {
-            LogVerifyNotQueued(ex, ScheduleId, backup.Id);
-        }
-    }
-
-    // Its receipt comes back through the backup job (RecordTestRestoreAsync); like a verify, a
-    // test-restore that could not be queued must not hold up retention.
-    private async Task QueueTestRestoreAsync(JobDetails backup)
-    {
-        try
-        {
-            var restore = await launcher.LaunchAsync(TestRestoreJobs.For(backup, Definition!.NodeId, Definition.Priority));
-            LogTestRestoreQueued(ScheduleId, restore.Id, backup.Id);
-        }
-        catch (Exception ex)
-        {
-            LogTestRestoreNotQueued(ex, ScheduleId, backup.Id);
+            LogProofNotQueued(ex, ScheduleId, kind, backup.Id);
         }
     }
 
@@ -503,17 +489,11 @@ public sealed partial class ScheduleGrain(
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
-    [LoggerMessage(LogLevel.Information, "Schedule {ScheduleId}: queued test-restore job {RestoreJobId} for the bundle of job {JobId}")]
-    private partial void LogTestRestoreQueued(string scheduleId, string restoreJobId, string jobId);
+    [LoggerMessage(LogLevel.Information, "Schedule {ScheduleId}: queued {Kind} job {ProofJobId} for the bundle of job {JobId}")]
+    private partial void LogProofQueued(string scheduleId, string kind, string proofJobId, string jobId);
 
-    [LoggerMessage(LogLevel.Warning, "Schedule {ScheduleId}: could not queue a test-restore job for the bundle of job {JobId}")]
-    private partial void LogTestRestoreNotQueued(Exception exception, string scheduleId, string jobId);
-
-    [LoggerMessage(LogLevel.Information, "Schedule {ScheduleId}: queued verify job {VerifyJobId} for the bundle of job {JobId}")]
-    private partial void LogVerifyQueued(string scheduleId, string verifyJobId, string jobId);
-
-    [LoggerMessage(LogLevel.Warning, "Schedule {ScheduleId}: could not queue a verify job for the bundle of job {JobId}")]
-    private partial void LogVerifyNotQueued(Exception exception, string scheduleId, string jobId);
+    [LoggerMessage(LogLevel.Warning, "Schedule {ScheduleId}: could not queue a {Kind} job for the bundle of job {JobId}")]
+    private partial void LogProofNotQueued(Exception exception, string scheduleId, string kind, string jobId);
 
     [LoggerMessage(LogLevel.Information, "Schedule {ScheduleId} ({Name}) created: {Cron} in {TimeZone}")]
     private partial void LogCreated(string scheduleId, string name, string cron, string timeZone);

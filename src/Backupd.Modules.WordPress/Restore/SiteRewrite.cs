@@ -128,19 +128,7 @@ internal sealed class SiteRewrite(DatabaseConnectionSettings settings, string st
 
     private string Table(string name) => Quote(stagingPrefix + name);
 
-    private static string Quote(string name) => "`" + name.Replace("`", "``", StringComparison.Ordinal) + "`";
+    private static string Quote(string name) => SiteDatabase.Quote(name);
 
-    private async Task<T> RunAsync<T>(Func<MySqlConnection, Task<T>> work, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var connection = new MySqlConnection(WordPressSiteInfoReader.ConnectionString(settings));
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            return await work(connection).ConfigureAwait(false);
-        }
-        catch (MySqlException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw WordPressSiteInfoReader.Failure(e, settings);
-        }
-    }
+    private Task<T> RunAsync<T>(Func<MySqlConnection, Task<T>> work, CancellationToken cancellationToken) => SiteDatabase.RunAsync(settings, work, cancellationToken);
 }

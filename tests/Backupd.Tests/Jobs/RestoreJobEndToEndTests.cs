@@ -182,13 +182,14 @@ public sealed class RestoreJobEndToEndTests(JobsEndToEndFixture fixture)
         var schedule = await create.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(create.StatusCode == HttpStatusCode.Created, schedule.ToString());
         var scheduleId = schedule.GetProperty("id").GetString()!;
+        // Before the run: the test-restore follows the backup at once. Every file and directory
+        // under the root; the root's own time changes as the scratch copy comes and goes beside them.
+        var tables = await SiteTablesAsync(site);
+        var files = TreeSnapshot.Of(site.RootPath, linkMetadata: false).Where(entry => entry.Path.Length > 0).ToList();
         using var run = await fixture.Api.SendAsync(HttpMethod.Post, $"/api/v1/schedules/{scheduleId}/run");
         var backupId = (await run.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         var backup = await fixture.WaitForJobAsync(backupId, JobsEndToEndFixture.IsFinished, JobTimeout);
         Assert.True(backup.GetProperty("state").GetString() == "completed", backup.ToString());
-        var tables = await SiteTablesAsync(site);
-        // Every file and directory under the root; the root's own time changes as the scratch copy comes and goes beside them.
-        var files = TreeSnapshot.Of(site.RootPath, linkMetadata: false).Where(entry => entry.Path.Length > 0).ToList();
 
         backup = await fixture.WaitForJobAsync(backupId, job => job.TryGetProperty("lastTestRestore", out var r) && r.ValueKind == JsonValueKind.Object, JobTimeout);
 
