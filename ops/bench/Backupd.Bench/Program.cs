@@ -15,6 +15,7 @@ using Backupd.TestBed;
 //        dotnet run -c Release --project ops/bench/Backupd.Bench -- master [--jobs 100000] [--lifecycles 10000] [--nodes 1000] [--dashboards 20] (0: no browser)
 //        dotnet run -c Release --project ops/bench/Backupd.Bench -- bundle [--scale 0.5] [--runs 5]
 //        dotnet run -c Release --project ops/bench/Backupd.Bench -- dump [--db-mib 300] [--runs 3] [--hold]
+//        dotnet run -c Release --project ops/bench/Backupd.Bench -- restore [--scale 1.0] [--db-mib 300] [--runs 3]
 // As the node does at start, so the figures (peak RSS above all) are a node's.
 MallocTuning.ApplyNodeDefaults();
 if (args.FirstOrDefault() == "master")
@@ -30,6 +31,12 @@ if (args.FirstOrDefault() == "s3")
 if (args.FirstOrDefault() == "dump")
 {
     return await DumpBench.RunAsync(Option("--db-mib", 300), (int)Option("--runs", 3), args.Contains("--hold"));
+}
+
+if (args.FirstOrDefault() == "restore")
+{
+    var restoreScale = Option("--scale", 1.0);
+    return await RestoreBench.RunAsync(restoreScale, Option("--db-mib", 300.0 * Math.Max(restoreScale, 0.1)), (int)Option("--runs", 3));
 }
 
 if (args.FirstOrDefault() == "bundle")
@@ -133,30 +140,9 @@ async Task<OurRun> RunOursAsync(int run)
     IdleMemory.Release();
     PeakMemory.Reset();
     var module = new WordPressModule();
-    using var resources = new ResourceManager(ResourceLimits.Default);
     var storage = new LocalFolderStorage(storeDir, "");
-    await using var moduleRun = module.CreateRun(JsonSerializer.SerializeToElement(new { path = site.RootPath }));
     var timings = new StageTimings(module.Stages.Count);
-    var started = DateTimeOffset.UtcNow;
-    var error = await StageRunner.RunAsync(moduleRun, module.Stages, (index, ct) => new StageContext
-    {
-        JobId = $"bench-{run}",
-        NodeId = "bench-node",
-        StageName = module.Stages[index].Name,
-        WorkDirectory = workDir,
-        Resources = resources,
-        Reporter = new QuietReporter(),
-        OpenStorageAsync = _ => Task.FromResult<Backupd.Modules.Storage.IBundleStorage>(storage),
-        PlaceBundleAsync = (siteName, _, _) => Task.FromResult(Backupd.Modules.Storage.BundleKey.Compose("bench-node", "wordpress", siteName, started, $"bench-{run}")),
-        RunStartedAt = started,
-        BackupdVersion = "bench",
-        CancellationToken = ct,
-    }, timings, earlierError: null, resumeAt: 0, CancellationToken.None);
-    if (error is not null)
-    {
-        throw new InvalidOperationException($"The WordPress job failed: {error}");
-    }
-
+    await using var moduleRun = await BenchStages.RunAsync(module, new { path = site.RootPath }, $"bench-{run}", workDir, storage, timings);
     var peakRss = PeakMemory.ReadPeakBytes();
     var upload = timings.Of(module, WordPressModule.StageNames.UploadRemote);
     Directory.Delete(workDir, recursive: true);

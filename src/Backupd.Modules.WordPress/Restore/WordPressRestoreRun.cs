@@ -193,10 +193,11 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
 
     private async Task RemoveScratchAsync(StageContext context)
     {
-        if (_database is { } database)
+        if (_database is { } database && _targetPrefix is { } prefix)
         {
             var tables = new SiteTables(database);
-            var dropped = await tables.DropAsync(TargetPrefix, CancellationToken.None) + await tables.DropAsync(Places.ReplacedPrefix, CancellationToken.None);
+            var dropped = await tables.DropAsync(prefix, CancellationToken.None)
+                + (_places is { } places ? await tables.DropAsync(places.ReplacedPrefix, CancellationToken.None) : 0);
             context.Reporter.Info($"Removed the scratch copy: {dropped} tables, and {_scratch}");
         }
 
@@ -378,8 +379,15 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
 
     private async Task CleanupAsync(StageContext context)
     {
+        if (config.TestRestore)
+        {
+            // Whatever stage it got to, even one before the plan was made.
+            await RemoveScratchAsync(context);
+        }
+
         if (_places is not { } places)
         {
+            await ReleaseLockAsync();
             return;
         }
 
@@ -393,9 +401,11 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
 
         if (config.TestRestore)
         {
-            await RemoveScratchAsync(context);
+            await ReleaseLockAsync();
+            return;
         }
-        else if (_swapped && _checked && !config.KeepReplaced)
+
+        if (_swapped && _checked && !config.KeepReplaced)
         {
             if (_database is { } db && config.RestoresDatabase)
             {
@@ -417,6 +427,11 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
                 + (config.RestoresFiles ? $", files in {places.Aside}" : string.Empty) + ". Remove them once the restored site is right.");
         }
 
+        await ReleaseLockAsync();
+    }
+
+    private async Task ReleaseLockAsync()
+    {
         if (_lock is not null)
         {
             await _lock.DisposeAsync();

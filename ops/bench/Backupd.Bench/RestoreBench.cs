@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Globalization;
+using Backupd.Modules;
+using Backupd.Modules.Storage;
+using Backupd.Modules.WordPress;
+using Backupd.Modules.WordPress.Restore;
+using Backupd.Node.Tuning;
+using Backupd.Storage;
+using Backupd.TestBed;
+
+namespace Backupd.Bench;
+
+/// <summary>
+/// A WordPress restore in place, as a node runs it (download from a local folder, every member
+/// checked, files and tables staged, swapped in, PHP loading the site), against the shell way an
+/// admin would type (<c>zstd -d | tar -x</c> and <c>mysql &lt; database.sql</c>), which checks
+/// nothing; alternating runs on the same bundle of one generated site.
+/// </summary>
+internal static class RestoreBench
+{
+    public static async Task<int> RunAsync(double scale, double databaseMiB, int runs)
+    {
+        var root = Directory.CreateTempSubdirectory("backupd-restore-bench-").FullName;
+        await using var mariaDb = new MariaDbServer();
+        await mariaDb.StartAsync(CancellationToken.None);
+        await using var site = await WordPressSite.CreateAsync(mariaDb, new WordPressSiteOptions { Name = "restorebench" });
+        var generator = new SiteGenerator(scale);
+        generator.WriteContent(Path.Combine(site.RootPath, "wp-content"));
+        await generator.FillDatabaseAsync(site.ConnectionString, site.TablePrefix, (long)(databaseMiB * (1 << 20)));
+
+        // One backup, as a node makes it: the bundle every run restores.
+        var store = Directory.CreateDirectory(Path.Combine(root, "store")).FullName;
+        var storage = new LocalFolderStorage(store, "");
+        StoredBundleInfo bundle;
+        await using (var backup = await BenchStages.RunAsync(new WordPressModule(), new { path = site.RootPath }, "bench-backup", Directory.CreateDirectory(Path.Combine(root, "backup-work")).FullName, storage, new StageTimings(5)))
+        {
+            bundle = backup.Result!;
+        }
+
+        var bundlePath = Path.Combine(store, bundle.Key);
+        Console.WriteLine($"restore bench: {generator.FileCount} files ({generator.FilesBytes >> 20} MiB), database about {databaseMiB:0} MiB, bundle {bundle.Size >> 20} MiB, in {root}");
+        var optionFile = await ShellDump.WriteOptionFileAsync(root, site);
+        var (shellTimes, ourTimes, peaks) = (new List<TimeSpan>(), new List<TimeSpan>(), new List<long>());
+        StageTimings? lastTimings = null;
+        var module = new WordPressRestoreModule();
+        for (var run = 1; run <= runs; run++)
+        {
+            // Alternating, so a slow spell on a shared machine hits both ways alike.
+            var shellDir = Path.Combine(root, $"shell-{run}");
+            var shell = Stopwatch.StartNew();
+            (await ProcessRunner.RunAsync("sh", ["-c",
+                $"mkdir {shellDir} && zstd -d -q < {bundlePath} | tar -x -C {shellDir} && " +
+                $"mariadb --defaults-extra-file={optionFile} -h {MariaDbServer.Host} -P {mariaDb.Port} -u {site.DatabaseUser} {site.DatabaseName} < {shellDir}/database.sql"],
+                TimeSpan.FromMinutes(30))).EnsureSuccess("zstd -d | tar -x; mysql < database.sql");
+            shellTimes.Add(shell.Elapsed);
+            Directory.Delete(shellDir, recursive: true);
+
+            var config = new WordPressRestoreConfig(new BundleSource("bench-backup", bundle.Key, bundle.Size, bundle.Sha256Hex), site.RootPath,
+                [WordPressRestoreConfig.DatabasePart, WordPressRestoreConfig.FilesPart], KeepReplaced: false);
+            var timings = new StageTimings(module.Stages.Count);
+            IdleMemory.Release();
+            PeakMemory.Reset();
+            var ours = Stopwatch.StartNew();
+            await using (await BenchStages.RunAsync(module, config, $"bench-restore-{run}", Directory.CreateDirectory(Path.Combine(root, "data", "work", $"restore-{run}")).FullName, storage, timings))
+            {
+            }
+
+            ourTimes.Add(ours.Elapsed);
+            peaks.Add(PeakMemory.ReadPeakBytes());
+            lastTimings = timings;
+            Console.WriteLine($"run {run}: backupd {ourTimes[^1].TotalSeconds:0.0} s, shell {shellTimes[^1].TotalSeconds:0.0} s, peak RSS {peaks[^1] >> 20} MiB");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"medians of {runs} runs: backupd {Median(ourTimes).TotalSeconds:0.0} s, shell {Median(shellTimes).TotalSeconds:0.0} s; peak RSS (max) {peaks.Max() >> 20} MiB");
+        Console.WriteLine("backupd's stages, last run:");
+        foreach (var stage in module.Stages)
+        {
+            Console.WriteLine($"  {stage.Name,-16}{lastTimings!.Of(module, stage.Name).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture),8} s");
+        }
+
+        Directory.Delete(root, recursive: true);
+        return 0;
+    }
+
+    private static TimeSpan Median(List<TimeSpan> times) => times.Order().ElementAt(times.Count / 2);
+}
