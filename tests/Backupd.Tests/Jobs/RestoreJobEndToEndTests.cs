@@ -230,6 +230,40 @@ public sealed class RestoreJobEndToEndTests(JobsEndToEndFixture fixture)
     }
 
     [Fact]
+    public async Task A_swap_that_fails_after_the_tables_were_swapped_puts_tables_and_files_back_as_they_were()
+    {
+        var site = await fixture.WordPress.CreateSiteAsync(new WordPressSiteOptions { TablePrefix = "swp_" });
+        var content = Path.Combine(site.RootPath, "wp-content");
+        var backupId = await fixture.CreateJobAsync(new { path = site.RootPath });
+        Assert.Equal("completed", (await fixture.WaitForJobAsync(backupId, JobsEndToEndFixture.IsFinished, JobTimeout)).GetProperty("state").GetString());
+        await ExecuteAsync(site, "DELETE FROM swp_posts WHERE post_type = 'post'");
+        await File.WriteAllTextAsync(Path.Combine(content, "uploads", "after-the-backup.txt"), "kept");
+        var tables = await SiteTablesAsync(site);
+        var files = TreeSnapshot.Of(content, linkMetadata: false);
+
+        using var created = await fixture.Api.SendAsync(HttpMethod.Post, "/api/v1/restores", new { jobId = backupId });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        // Where the swap moves the live wp-content, something is in the way: the files cannot
+        // move once the tables have (the restore names it after its job, as RestorePlaces does).
+        var tag = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(id)))[..8];
+        var inTheWay = Directory.CreateDirectory(Path.Combine(site.RootPath, $"wp-content.pre-restore-{tag}")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(inTheWay, "in-the-way.txt"), "x");
+        try
+        {
+            var failed = await fixture.WaitForJobAsync(id, JobsEndToEndFixture.IsFinished, JobTimeout);
+
+            Assert.Equal("failed", failed.GetProperty("state").GetString());
+            Assert.Contains("the live site was put back as it was", failed.GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.Equal("failed", failed.GetProperty("stages").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "swap").GetProperty("status").GetString());
+            await AssertUnchangedAsync(site, content, tables, files);
+        }
+        finally
+        {
+            Directory.Delete(inTheWay, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_restore_request_that_cannot_be_carried_out_is_refused_naming_the_field()
     {
         var backupId = await fixture.CreateJobAsync(new { path = fixture.WordPress.Site.RootPath });
