@@ -168,6 +168,21 @@ public sealed class JobCrashTests(JobsEndToEndFixture fixture) : IAsyncLifetime
         // Loaded once, as any live site has been: its first load schedules WordPress's update checks.
         (await ProcessRunner.RunAsync("php", ["-r", $"define('WP_USE_THEMES', false); define('DISABLE_WP_CRON', true); require '{site.RootPath}/wp-load.php';"], TimeSpan.FromMinutes(1)))
             .EnsureSuccess("loading the site once");
+        // Enough to import and extract that the kill lands inside the stage, not after the job.
+        await using (var connection = new MySqlConnector.MySqlConnection(site.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var bulk = new MySqlConnector.MySqlCommand(
+                "CREATE TABLE crr_bulk (id INT PRIMARY KEY, v LONGTEXT); INSERT INTO crr_bulk SELECT seq, CONCAT(seq, REPEAT(MD5(seq), 2000)) FROM seq_1_to_1500", connection);
+            await bulk.ExecuteNonQueryAsync();
+        }
+
+        var uploads = Directory.CreateDirectory(Path.Combine(site.RootPath, "wp-content", "uploads", "bulk")).FullName;
+        for (var i = 0; i < 3000; i++)
+        {
+            await File.WriteAllBytesAsync(Path.Combine(uploads, $"f{i}.bin"), System.Security.Cryptography.RandomNumberGenerator.GetBytes(4096));
+        }
+
         var storage = Directory.CreateTempSubdirectory("backupd-crash-restore-").FullName;
         using var provider = await _api.SendAsync(HttpMethod.Post, "/api/v1/providers", new { name = "crash restore", type = "local", path = storage });
         var providerId = (await provider.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
