@@ -49,6 +49,11 @@ internal static class SiteLoadCheck
             start.FileName = php;
         }
 
+        // The site's code gets none of the node's environment, only where to find programs.
+        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
+        start.Environment.Clear();
+        start.Environment["PATH"] = path;
+
         foreach (var argument in new[] { "-d", "display_errors=stderr", "-r", Script })
         {
             start.ArgumentList.Add(argument);
