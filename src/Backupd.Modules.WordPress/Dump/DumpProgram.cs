@@ -20,30 +20,22 @@ internal static class DumpProgram
                     $"The dump program {explicitPath} does not exist or is not executable; correct the configured path, or {InstallHint} and leave the path unset to use mysqldump from PATH.");
         }
 
-        var directories = (searchPath ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
-        foreach (var program in (string[])["mysqldump", "mariadb-dump"])
-        {
-            var found = directories.Select(directory => Path.Combine(directory, program)).FirstOrDefault(IsExecutableFile);
-            if (found is not null)
-            {
-                return found;
-            }
-        }
-
-        throw new DatabaseDumpException(
+        return FindOnPath(searchPath, "mysqldump", "mariadb-dump") ?? throw new DatabaseDumpException(
             DatabaseFailure.ProgramMissing,
             $"mysqldump was not found on PATH (nor mariadb-dump); {InstallHint} on this node, or configure the path to the dump program.");
     }
 
     /// <summary>The mysql command-line client on <paramref name="searchPath"/> (mysql, else mariadb), which restores import through.</summary>
     /// <exception cref="DatabaseDumpException">There is none.</exception>
-    public static string FindClient(string? searchPath)
+    public static string FindClient(string? searchPath) =>
+        FindOnPath(searchPath, "mysql", "mariadb")
+        ?? throw new DatabaseDumpException(DatabaseFailure.ProgramMissing, $"The mysql client was not found on PATH (nor mariadb); {InstallHint} on this node.");
+
+    /// <summary>The first of <paramref name="programs"/>, in that order, that is an executable file in one of the directories of <paramref name="searchPath"/>; null when none is.</summary>
+    public static string? FindOnPath(string? searchPath, params string[] programs)
     {
         var directories = (searchPath ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
-        return ((string[])["mysql", "mariadb"])
-            .SelectMany(program => directories.Select(directory => Path.Combine(directory, program)))
-            .FirstOrDefault(IsExecutableFile)
-            ?? throw new DatabaseDumpException(DatabaseFailure.ProgramMissing, $"The mysql client was not found on PATH (nor mariadb); {InstallHint} on this node.");
+        return programs.SelectMany(program => directories.Select(directory => Path.Combine(directory, program))).FirstOrDefault(IsExecutableFile);
     }
 
     private static bool IsExecutableFile(string path) =>

@@ -11,7 +11,7 @@ internal sealed class RestorePlaces
 {
     public RestorePlaces(string siteRoot, string jobId, string workDirectory, string livePrefix)
     {
-        var tag = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(jobId)))[..8];
+        var tag = Tag(jobId);
         SiteRoot = siteRoot;
         Content = Path.Combine(siteRoot, "wp-content");
         // Beside wp-content, so the swap is a rename on one file system; a dot directory, 0700, so
@@ -28,6 +28,9 @@ internal sealed class RestorePlaces
         StagingPrefix = $"{letter}rs{tag}_";
         ReplacedPrefix = $"{letter}ro{tag}_";
     }
+
+    /// <summary>What every name of one job's restore carries: the same for each of its attempts.</summary>
+    public static string Tag(string jobId) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(jobId)))[..8];
 
     /// <summary>The WordPress root.</summary>
     public string SiteRoot { get; }

@@ -136,6 +136,13 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
 
     private void Move(string from, string to)
     {
+        Rename(from, to);
+        _moved.Add((from, to));
+    }
+
+    // A directory, or anything else (a file, a link) as the entry itself.
+    private static void Rename(string from, string to)
+    {
         if (Directory.Exists(from) && new DirectoryInfo(from).LinkTarget is null)
         {
             Directory.Move(from, to);
@@ -144,8 +151,6 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
         {
             File.Move(from, to);
         }
-
-        _moved.Add((from, to));
     }
 
     private bool UndoFiles()
@@ -160,14 +165,7 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
         {
             try
             {
-                if (Directory.Exists(to) && new DirectoryInfo(to).LinkTarget is null)
-                {
-                    Directory.Move(to, from);
-                }
-                else
-                {
-                    File.Move(to, from);
-                }
+                Rename(to, from);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -21,6 +21,19 @@ internal static class SiteDatabase
         }
     }
 
+    /// <summary>The first column of every row <paramref name="query"/> answers, as strings.</summary>
+    public static async Task<List<string>> ReadStringsAsync(MySqlCommand query, CancellationToken cancellationToken)
+    {
+        var values = new List<string>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
     /// <summary>A table or column name as MySQL quotes it.</summary>
     public static string Quote(string name) => "`" + name.Replace("`", "``", StringComparison.Ordinal) + "`";
 }

@@ -20,8 +20,7 @@ internal static class SiteLoadCheck
     /// <exception cref="ModuleFailedException">PHP ran and could not load the site.</exception>
     public static async Task<(string SiteUrl, string Home)?> RunAsync(string siteRoot, Action<string> skipped, CancellationToken cancellationToken)
     {
-        var php = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, "php")).FirstOrDefault(File.Exists);
+        var php = Dump.DumpProgram.FindOnPath(Environment.GetEnvironmentVariable("PATH"), "php");
         if (php is null)
         {
             skipped("php is not on this node's PATH, so whether WordPress loads was not checked");

@@ -116,14 +116,7 @@ internal sealed class SiteRewrite(DatabaseConnectionSettings settings, string st
     {
         await using var command = new MySqlCommand(sql, connection);
         command.Parameters.AddWithValue("@table", table);
-        var columns = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            columns.Add(reader.GetString(0));
-        }
-
-        return columns;
+        return await SiteDatabase.ReadStringsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     private string Table(string name) => Quote(stagingPrefix + name);

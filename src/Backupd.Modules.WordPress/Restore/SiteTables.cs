@@ -13,14 +13,7 @@ internal sealed class SiteTables(DatabaseConnectionSettings settings)
             await using var command = new MySqlCommand(
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND LEFT(table_name, CHAR_LENGTH(@prefix)) = @prefix ORDER BY table_name", connection);
             command.Parameters.AddWithValue("@prefix", prefix);
-            var tables = new List<string>();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                tables.Add(reader.GetString(0));
-            }
-
-            return tables;
+            return await SiteDatabase.ReadStringsAsync(command, cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 

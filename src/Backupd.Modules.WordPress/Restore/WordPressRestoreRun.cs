@@ -171,7 +171,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
     {
         var site = await WordPressConfigReader.ReadAsync(config.Path, context.CancellationToken);
         _database = WordPressDatabaseSettings.Resolve(site, config.Db);
-        var tag = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(context.JobId)))[..8];
+        var tag = RestorePlaces.Tag(context.JobId);
         _scratch = Path.Combine(config.Path, $".backupd-test-restore-{tag}");
         _targetPrefix = $"tr{tag}_";
         if (Directory.Exists(_scratch))

@@ -40,10 +40,8 @@ public sealed class BundleVerifyModule : BackupModule<BundleVerifyConfig>
         public override Task RunStageAsync(string stage, StageContext context) => stage switch
         {
             StageNames.FetchBundle => BundleStages.FetchAsync(bundle, context),
-            StageNames.CheckMembers => CheckAsync(context),
+            StageNames.CheckMembers => BundleStages.CheckAsync(bundle, context),
             _ => throw new ArgumentException($"The verify module has no stage '{stage}'.", nameof(stage)),
         };
-
-        private async Task CheckAsync(StageContext context) => await BundleStages.CheckAsync(bundle, context);
     }
 }

@@ -27,19 +27,17 @@ public sealed class RestoreService(IGrainFactory grains, WorkChecks checks, JobL
             return Problem.Invalid("Invalid restore", "jobId", "is required: the completed backup job to restore (GET /api/v1/jobs?module=wordpress&state=completed)");
         }
 
-        if (await grains.GetGrain<IJobGrain>(request.JobId).GetAsync() is not { } backup)
+        var found = await StoredBackups.FindAsync(grains, request.JobId, "restore");
+        if (!found.Succeeded)
         {
-            return Problem.NotFound("No such job", $"No job has the id '{request.JobId}'. GET /api/v1/jobs lists them.");
+            return found.Problem;
         }
 
-        if (backup.Module != ModuleNames.WordPress || backup.State != JobState.Completed || backup.Result is not { } result)
+        var backup = found.Value;
+        var result = backup.Result!;
+        if (backup.Module != ModuleNames.WordPress)
         {
-            return Problem.Conflict("Nothing to restore", $"Job '{backup.Id}' is a {backup.State.ToString().ToLowerInvariant()} {backup.Module} job; only a completed wordpress backup has a bundle to restore.");
-        }
-
-        if (backup.PrunedAt is { } pruned)
-        {
-            return Problem.Conflict("Bundle deleted", $"The bundle of job '{backup.Id}' was deleted by retention on {pruned:u}; there is nothing left to restore.");
+            return Problem.Conflict("Nothing to restore", $"Job '{backup.Id}' is a {backup.Module} job; only a wordpress backup's bundle can be restored.");
         }
 
         var source = JsonNode.Parse(backup.ConfigJson)!.AsObject();

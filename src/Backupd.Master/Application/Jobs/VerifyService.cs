@@ -2,7 +2,6 @@ using Backupd.Contracts.Jobs;
 using Backupd.Contracts.Storage;
 using Backupd.Grains.Jobs;
 using Backupd.Grains.Storage;
-using Backupd.Modules;
 
 namespace Backupd.Master.Application.Jobs;
 
@@ -16,26 +15,13 @@ public sealed class VerifyService(IGrainFactory grains, WorkChecks checks, JobLa
     /// <summary>Queues a verify job for the bundle of backup job <paramref name="jobId"/>.</summary>
     public async Task<Outcome<JobDetails>> VerifyAsync(string jobId, VerifyRequest request)
     {
-        if (await grains.GetGrain<IJobGrain>(jobId).GetAsync() is not { } backup)
+        var found = await StoredBackups.FindAsync(grains, jobId, "verify");
+        if (!found.Succeeded)
         {
-            return Problem.NotFound("No such job", $"No job has the id '{jobId}'. GET /api/v1/jobs lists them.");
+            return found.Problem;
         }
 
-        if (ModuleNames.IsMasterOnly(backup.Module))
-        {
-            return Problem.Conflict("Not a backup", $"Job '{jobId}' is a {backup.Module} job, which stores no bundle. Verify the backup job it was about.");
-        }
-
-        if (backup.State != JobState.Completed || backup.Result is null)
-        {
-            return Problem.Conflict("No bundle to verify", $"Job '{jobId}' is {backup.State.ToString().ToLowerInvariant()} and stored no bundle; only a completed backup has one.");
-        }
-
-        if (backup.PrunedAt is { } pruned)
-        {
-            return Problem.Conflict("Bundle deleted", $"The bundle of job '{jobId}' was deleted by retention on {pruned:u}; there is nothing left to verify.");
-        }
-
+        var backup = found.Value;
         var errors = new List<FieldError>();
         var nodeId = string.IsNullOrWhiteSpace(request.NodeId) ? backup.NodeId : request.NodeId;
         if (request.Priority is < JobSpec.MinPriority or > JobSpec.MaxPriority)
