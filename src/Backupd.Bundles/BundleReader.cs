@@ -57,7 +57,16 @@ public static class BundleReader
     /// <param name="destination">Directory to extract into.</param>
     /// <param name="progress">Told the bundle bytes read so far, now and then.</param>
     /// <param name="cancellationToken">Cancels the extraction.</param>
-    public static async Task<BundleTreeSummary> ExtractToDirectoryAsync(Stream bundle, string destination, IProgress<long>? progress, CancellationToken cancellationToken)
+    public static Task<BundleTreeSummary> ExtractToDirectoryAsync(Stream bundle, string destination, IProgress<long>? progress, CancellationToken cancellationToken) =>
+        ExtractToDirectoryAsync(bundle, destination, progress, leaveOut: null, cancellationToken);
+
+    /// <inheritdoc cref="ExtractToDirectoryAsync(Stream, string, CancellationToken)"/>
+    /// <param name="bundle">The <c>.tar.zst</c>, positioned at its start; left open.</param>
+    /// <param name="destination">Directory to extract into.</param>
+    /// <param name="progress">Told the bundle bytes read so far, now and then.</param>
+    /// <param name="leaveOut">Regular files, by their name in the bundle, not to write (read past, as the rest is still checked).</param>
+    /// <param name="cancellationToken">Cancels the extraction.</param>
+    public static async Task<BundleTreeSummary> ExtractToDirectoryAsync(Stream bundle, string destination, IProgress<long>? progress, Func<string, bool>? leaveOut, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         ArgumentException.ThrowIfNullOrEmpty(destination);
@@ -68,6 +77,11 @@ public static class BundleReader
         {
             while (await NextEntryAsync(tar, cancellationToken).ConfigureAwait(false) is { } entry)
             {
+                if (leaveOut is not null && IsRegularFile(entry.EntryType) && leaveOut(entry.Name))
+                {
+                    continue;
+                }
+
                 await DamagedBundleException.TranslateAsync(async () =>
                 {
                     await extraction.AddAsync(entry, chunk, cancellationToken).ConfigureAwait(false);
@@ -78,6 +92,39 @@ public static class BundleReader
 
         await DrainAsync(zstd, chunk, cancellationToken).ConfigureAwait(false);
         return extraction.Finish();
+    }
+
+    /// <summary>
+    /// Hands one regular file of a bundle, as a stream, to <paramref name="read"/>: the bundle is
+    /// decoded up to it and no further. For a reader that needs one member while another extracts
+    /// the rest, such as a restore importing the dump while the files are written.
+    /// </summary>
+    /// <param name="bundle">The <c>.tar.zst</c>, positioned at its start; left open.</param>
+    /// <param name="name">The entry's name in the bundle.</param>
+    /// <param name="read">Reads the entry's content.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>False when the bundle has no regular file of that name.</returns>
+    /// <exception cref="DamagedBundleException">The bundle is truncated or its bytes changed before or inside the entry.</exception>
+    public static async Task<bool> ReadEntryAsync(Stream bundle, string name, Func<Stream, Task> read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        ArgumentNullException.ThrowIfNull(read);
+        await using var zstd = OpenZstd(bundle);
+        await using var tar = new TarReader(zstd, leaveOpen: true);
+        while (await NextEntryAsync(tar, cancellationToken).ConfigureAwait(false) is { } entry)
+        {
+            if (IsRegularFile(entry.EntryType) && entry.Name == name)
+            {
+                var content = entry.DataStream ?? Stream.Null;
+                return await DamagedBundleException.TranslateAsync(async () =>
+                {
+                    await read(content).ConfigureAwait(false);
+                    return true;
+                }).ConfigureAwait(false);
+            }
+        }
+
+        return false;
     }
 
     internal static bool IsRegularFile(TarEntryType type) => type is TarEntryType.RegularFile or TarEntryType.V7RegularFile;

@@ -9,10 +9,10 @@ namespace Backupd.Modules.WordPress.Restore;
 /// </summary>
 internal static class DatabaseImport
 {
-    /// <summary>Streams <paramref name="dumpPath"/> into the database; returns what it renamed and left out.</summary>
+    /// <summary>Streams <paramref name="dump"/> into the database; returns what it renamed and left out.</summary>
     /// <exception cref="ModuleFailedException">The client failed; the message has its error, without the password.</exception>
     public static async Task<DumpTableRenamer> RunAsync(
-        string dumpPath, DatabaseConnectionSettings settings, string livePrefix, string stagingPrefix, string workDirectory, IProgress<long> progress, CancellationToken cancellationToken)
+        Stream dump, DatabaseConnectionSettings settings, string livePrefix, string stagingPrefix, string workDirectory, IProgress<long> progress, CancellationToken cancellationToken)
     {
         var program = DumpProgram.FindClient(Environment.GetEnvironmentVariable("PATH"));
         await using var optionFile = await ClientOptionFile.CreateAsync(workDirectory, settings.Password, cancellationToken).ConfigureAwait(false);
@@ -31,7 +31,6 @@ internal static class DatabaseImport
         var output = process.StandardOutput.CopyToAsync(Stream.Null, cancellationToken);
         try
         {
-            await using (var dump = new FileStream(dumpPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan))
             await using (var input = process.StandardInput)
             {
                 await renamer.CopyAsync(dump, input, progress, cancellationToken).ConfigureAwait(false);

@@ -9,7 +9,7 @@ namespace Backupd.Modules.WordPress.Restore;
 /// </summary>
 internal sealed class RestorePlaces
 {
-    public RestorePlaces(string siteRoot, string jobId, string workDirectory, string livePrefix)
+    public RestorePlaces(string siteRoot, string jobId, string livePrefix)
     {
         var tag = Tag(jobId);
         SiteRoot = siteRoot;
@@ -22,7 +22,6 @@ internal sealed class RestorePlaces
         Maintenance = Path.Combine(siteRoot, ".maintenance");
         // Ends in .php, so a web server runs it rather than showing the credentials in it.
         ReplacedConfig = Path.Combine(siteRoot, $".wp-config.pre-restore-{tag}.php");
-        Dump = Path.Combine(workDirectory, "restore-database.sql");
         // Neither may start with the live prefix, nor the live prefix with them: each set of tables is found by its prefix.
         var letter = new[] { "b", "z", "q" }.First(l => !(l + "rs").StartsWith(livePrefix, StringComparison.Ordinal) && !livePrefix.StartsWith(l + "r", StringComparison.Ordinal));
         StagingPrefix = $"{letter}rs{tag}_";
@@ -52,9 +51,6 @@ internal sealed class RestorePlaces
 
     /// <summary>WordPress's maintenance-mode file.</summary>
     public string Maintenance { get; }
-
-    /// <summary>The dump, moved out of the staging directory into the job's work dir.</summary>
-    public string Dump { get; }
 
     /// <summary>The prefix the dump's tables are imported under.</summary>
     public string StagingPrefix { get; }

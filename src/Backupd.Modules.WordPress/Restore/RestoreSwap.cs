@@ -3,7 +3,10 @@ namespace Backupd.Modules.WordPress.Restore;
 /// <summary>
 /// The one moment a restore changes the live site: maintenance mode on, the tables swapped in one
 /// <c>RENAME TABLE</c>, the files with directory renames, maintenance mode off. A failure part-way
-/// undoes what was done, so the site is either the backup's or as it was.
+/// undoes what was done, so the site is either the backup's or as it was. Run again after a crash
+/// part-way (<c>resumed</c>), it finishes what the crashed attempt began: each step looks at what
+/// is where (the staging tables still there or not, a staged directory still there or moved in)
+/// and does only what is left.
 /// </summary>
 internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, string livePrefix, TimeProvider time)
 {
@@ -14,20 +17,26 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
     /// <param name="restoredTables">The staged tables, by the names they take; null when the database is not restored.</param>
     /// <param name="paths">Paths under wp-content to swap; all of wp-content when null or empty.</param>
     /// <param name="files">Whether files are swapped at all.</param>
-    /// <returns>The live tables that were replaced, by their live names.</returns>
     /// <param name="writeConfig">For a new site: writes its wp-config.php at the path given (the one there is kept aside first).</param>
-    public async Task<IReadOnlyList<string>> RunAsync(IReadOnlyList<string>? restoredTables, IReadOnlyList<string>? paths, bool files, Func<string, Task>? writeConfig = null)
+    /// <param name="ourMaintenance">Whether this restore turns maintenance mode on (and off); false when the admin had it on already.</param>
+    /// <param name="resumed">An attempt that crashed part-way through the swap may have done some of it.</param>
+    /// <returns>The live tables that were replaced, by their live names.</returns>
+    public async Task<IReadOnlyList<string>> RunAsync(
+        IReadOnlyList<string>? restoredTables, IReadOnlyList<string>? paths, bool files, Func<string, Task>? writeConfig, bool ourMaintenance, bool resumed)
     {
         // Once begun, the swap runs to its end or its undoing: a cancel here would leave half a site.
         var none = CancellationToken.None;
-        var wroteMaintenance = await MaintenanceOnAsync();
+        if (ourMaintenance)
+        {
+            await File.WriteAllTextAsync(places.Maintenance, $"<?php $upgrading = {time.GetUtcNow().ToUnixTimeSeconds()}; ?>\n", none);
+        }
+
         IReadOnlyList<string> replaced = [];
         try
         {
             if (restoredTables is not null)
             {
-                replaced = await tables.ListAsync(livePrefix, none);
-                await tables.RenameAsync(TablesIn(replaced, restoredTables), none);
+                replaced = await SwapTablesAsync(restoredTables, resumed);
             }
 
             if (files || writeConfig is not null)
@@ -36,7 +45,7 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
                 {
                     if (files)
                     {
-                        MoveFiles(paths);
+                        MoveFiles(paths, resumed);
                     }
 
                     if (writeConfig is not null)
@@ -58,12 +67,27 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
         }
         finally
         {
-            if (wroteMaintenance)
+            if (ourMaintenance)
             {
                 File.Delete(places.Maintenance);
             }
         }
 
+        return replaced;
+    }
+
+    // The rename is one statement, so the staging tables are either all still there (not swapped)
+    // or all gone (swapped, by this attempt or by one that crashed after it).
+    private async Task<IReadOnlyList<string>> SwapTablesAsync(IReadOnlyList<string> restoredTables, bool resumed)
+    {
+        var none = CancellationToken.None;
+        if (resumed && (await tables.ListAsync(places.StagingPrefix, none)).Count == 0)
+        {
+            return [.. (await tables.ListAsync(places.ReplacedPrefix, none)).Select(table => livePrefix + table[places.ReplacedPrefix.Length..])];
+        }
+
+        var replaced = await tables.ListAsync(livePrefix, none);
+        await tables.RenameAsync(TablesIn(replaced, restoredTables), none);
         return replaced;
     }
 
@@ -98,7 +122,12 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
     private async Task WriteConfigAsync(Func<string, Task> writeConfig)
     {
         var path = Path.Combine(places.SiteRoot, "wp-config.php");
-        if (File.Exists(path))
+        if (File.Exists(places.ReplacedConfig))
+        {
+            // Kept aside by the attempt this one resumes: the one at the path is that attempt's.
+            _moved.Add((path, places.ReplacedConfig));
+        }
+        else if (File.Exists(path))
         {
             Move(path, places.ReplacedConfig);
         }
@@ -107,32 +136,50 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
         _written = path;
     }
 
-    private void MoveFiles(IReadOnlyList<string>? paths)
+    private void MoveFiles(IReadOnlyList<string>? paths, bool resumed)
     {
         if (paths is not { Count: > 0 })
         {
-            if (Directory.Exists(places.Content))
-            {
-                Move(places.Content, places.Aside);
-            }
-
-            Move(places.StagedContent, places.Content);
+            MoveIn(places.Content, places.Aside, places.StagedContent, resumed);
             return;
         }
 
         foreach (var path in paths)
         {
-            var live = Path.Combine(places.Content, path);
-            if (Directory.Exists(live) || File.Exists(live) || new FileInfo(live).LinkTarget is not null)
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(places.Aside, path))!);
-                Move(live, Path.Combine(places.Aside, path));
-            }
-
-            Directory.CreateDirectory(Path.GetDirectoryName(live)!);
-            Move(Path.Combine(places.StagedContent, path), live);
+            MoveIn(Path.Combine(places.Content, path), Path.Combine(places.Aside, path), Path.Combine(places.StagedContent, path), resumed);
         }
     }
+
+    // The live entry aside, the staged one in. A staged entry no longer there was moved in by the
+    // attempt this one resumes; a live entry not there (but one aside) was moved aside by it.
+    private void MoveIn(string live, string aside, string staged, bool resumed)
+    {
+        if (resumed && !Exists(staged))
+        {
+            return;
+        }
+
+        if (resumed && !Exists(live) && Exists(aside))
+        {
+            // Moved aside by that attempt: put back too if this one has to undo.
+            _moved.Add((live, aside));
+        }
+        else if (Exists(live))
+        {
+            if (Exists(aside))
+            {
+                throw new IOException($"{aside} is in the way of keeping {live}");
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(aside)!);
+            Move(live, aside);
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(live)!);
+        Move(staged, live);
+    }
+
+    private static bool Exists(string path) => Directory.Exists(path) || File.Exists(path) || new FileInfo(path).LinkTarget is not null;
 
     private void Move(string from, string to)
     {
@@ -174,18 +221,5 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
         }
 
         return undone;
-    }
-
-    // WordPress answers "Briefly unavailable for scheduled maintenance" while <root>/.maintenance
-    // sets $upgrading within the last ten minutes. One that is there already is the admin's: left as it is.
-    private async Task<bool> MaintenanceOnAsync()
-    {
-        if (File.Exists(places.Maintenance))
-        {
-            return false;
-        }
-
-        await File.WriteAllTextAsync(places.Maintenance, $"<?php $upgrading = {time.GetUtcNow().ToUnixTimeSeconds()}; ?>\n");
-        return true;
     }
 }

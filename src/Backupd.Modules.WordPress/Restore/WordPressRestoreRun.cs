@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Backupd.Bundles;
 using Backupd.Modules.Resources;
+using Backupd.Modules.WordPress.Stages;
 using Backupd.Modules.WordPress.Verification;
 
 namespace Backupd.Modules.WordPress.Restore;
@@ -23,6 +24,10 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
     private bool _swapped;
     private bool _checked;
     private string? _scratch;
+    private bool? _ourMaintenance;
+    // Set when this attempt goes on from a checkpoint an interrupted one wrote (swap, check or cleanup).
+    private string? _resumedAt;
+    private bool _reopened;
 
     // Where the site is restored: the site itself, another place, or a test-restore's scratch copy.
     private string TargetRoot => _scratch ?? config.Path;
@@ -66,6 +71,25 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         }
     }
 
+    public override bool TryResume(ResumeCheckpoint checkpoint, string workDirectory)
+    {
+        if (RestoreResume.Read(checkpoint) is not { } kept)
+        {
+            return false;
+        }
+
+        _report = kept.Report;
+        _sourcePrefix = kept.SourcePrefix;
+        _targetPrefix = kept.TargetPrefix;
+        _restoredTables = kept.RestoredTables;
+        _replacedTables = kept.ReplacedTables;
+        _ourMaintenance = kept.OurMaintenance;
+        _swapped = kept.Stage != WordPressRestoreModule.StageNames.Swap;
+        _checked = kept.Stage == WordPressRestoreModule.StageNames.Cleanup;
+        _resumedAt = kept.Stage;
+        return true;
+    }
+
     public override async ValueTask DisposeAsync()
     {
         if (_lock is not null)
@@ -90,23 +114,18 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
     {
         var ct = context.CancellationToken;
         var report = _report ?? throw new InvalidOperationException("plan ran before verify_bundle.");
+        await ResolveTargetAsync(report, context);
         if (config.TestRestore)
         {
             await PlanScratchAsync(context, report);
         }
         else if (config.NewSite)
         {
-            PlanNewSite(report);
-        }
-        else
-        {
-            var site = await WordPressConfigReader.ReadAsync(config.Path, ct);
-            _database = WordPressDatabaseSettings.Resolve(site, config.Db);
-            _targetPrefix = site.TablePrefix;
+            PlanNewSite();
         }
 
         _sourcePrefix = report.TablePrefix ?? _targetPrefix;
-        var places = _places = new RestorePlaces(TargetRoot, context.JobId, context.WorkDirectory, TargetPrefix);
+        var places = _places = new RestorePlaces(TargetRoot, context.JobId, TargetPrefix);
         TakeLock(context);
 
         if (RestoreSwap.RecoverInterrupted(places))
@@ -169,11 +188,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
     // in the site's database. The site's own files and tables are never touched.
     private async Task PlanScratchAsync(StageContext context, WordPressBundleReport report)
     {
-        var site = await WordPressConfigReader.ReadAsync(config.Path, context.CancellationToken);
-        _database = WordPressDatabaseSettings.Resolve(site, config.Db);
-        var tag = RestorePlaces.Tag(context.JobId);
-        _scratch = Path.Combine(config.Path, $".backupd-test-restore-{tag}");
-        _targetPrefix = $"tr{tag}_";
+        _scratch = ScratchRoot(context);
         if (Directory.Exists(_scratch))
         {
             Directory.Delete(_scratch, recursive: true);
@@ -209,7 +224,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
 
     // Another place than the backed-up site: WordPress's own files must be there already (a
     // bundle holds wp-content and the database, not WordPress), and a site there is replaced only when asked.
-    private void PlanNewSite(WordPressBundleReport report)
+    private void PlanNewSite()
     {
         if (!File.Exists(Path.Combine(TargetRoot, "wp-load.php")) || !File.Exists(Path.Combine(TargetRoot, "wp-includes", "version.php")))
         {
@@ -221,12 +236,52 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         {
             throw new ModuleFailedException($"{TargetRoot} already holds a site (its wp-config.php). Give overwrite: true to replace it, or restore to an empty WordPress. Nothing was changed.");
         }
-
-        var db = config.Db!;
-        var endpoint = db.Socket is { } socket ? new DatabaseEndpoint(DatabaseEndpoint.Localhost, null, socket) : new DatabaseEndpoint(db.Host ?? DatabaseEndpoint.Localhost, db.Port, null);
-        _database = new DatabaseConnectionSettings(endpoint, db.Name!, db.User!, db.Password!, WordPressConfig.DefaultCharset);
-        _targetPrefix = config.TablePrefix ?? report.TablePrefix ?? WordPressConfig.DefaultTablePrefix;
     }
+
+    // The target's database and table prefix: the site's own for a restore in place (its
+    // wp-config.php, which a restore keeps), the job's for a new site, the site's database under
+    // a scratch prefix for a test-restore. Read again by an attempt that resumes, so no database
+    // password is ever written into a checkpoint.
+    private async Task ResolveTargetAsync(WordPressBundleReport report, StageContext context)
+    {
+        if (config.NewSite && !config.TestRestore)
+        {
+            var db = config.Db!;
+            var endpoint = db.Socket is { } socket ? new DatabaseEndpoint(DatabaseEndpoint.Localhost, null, socket) : new DatabaseEndpoint(db.Host ?? DatabaseEndpoint.Localhost, db.Port, null);
+            _database = new DatabaseConnectionSettings(endpoint, db.Name!, db.User!, db.Password!, WordPressConfig.DefaultCharset);
+            _targetPrefix ??= config.TablePrefix ?? report.TablePrefix ?? WordPressConfig.DefaultTablePrefix;
+            return;
+        }
+
+        var site = await WordPressConfigReader.ReadAsync(config.Path, context.CancellationToken);
+        _database = WordPressDatabaseSettings.Resolve(site, config.Db);
+        _targetPrefix ??= config.TestRestore ? $"tr{RestorePlaces.Tag(context.JobId)}_" : site.TablePrefix;
+    }
+
+    private string ScratchRoot(StageContext context) => Path.Combine(config.Path, $".backupd-test-restore-{RestorePlaces.Tag(context.JobId)}");
+
+    // An attempt going on from a checkpoint: what plan learnt, found again, and the site's lock taken.
+    private async Task ReopenAsync(StageContext context)
+    {
+        if (_resumedAt is null || _reopened)
+        {
+            return;
+        }
+
+        _reopened = true;
+        await ResolveTargetAsync(_report!, context);
+        if (config.TestRestore)
+        {
+            _scratch = ScratchRoot(context);
+        }
+
+        _places = new RestorePlaces(TargetRoot, context.JobId, TargetPrefix);
+        TakeLock(context);
+        context.Reporter.Info($"Going on with the restore of {TargetRoot} from {_resumedAt}, where an interrupted attempt left it");
+    }
+
+    private RestoreResume Checkpoint(string stage) =>
+        new(stage, _report!, SourcePrefix, TargetPrefix, _restoredTables, _replacedTables, _ourMaintenance ?? false);
 
     private async Task RewriteAsync(StageContext context)
     {
@@ -259,24 +314,26 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         }
     }
 
+    // Runs alongside stage_database, which reads the dump out of the same bundle: the files are
+    // written while the database server imports, instead of one after the other.
     private async Task StageFilesAsync(StageContext context)
     {
         var places = Places;
-        using var slot = await context.Resources.AcquireAsync(ResourceKind.Io, context.CancellationToken);
         RemoveStaging(places);
-        Directory.CreateDirectory(places.Staging, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        BundleTreeSummary staged;
-        await using (var bundle = new FileStream(BundleStages.DownloadPath(context), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan))
+        if (!config.RestoresFiles)
         {
-            staged = await BundleReader.ExtractToDirectoryAsync(bundle, places.Staging,
-                new SynchronousProgress<long>(done => context.Reporter.Progress(done, config.Bundle.Size)), context.CancellationToken);
+            context.Reporter.Info("Files are not restored: nothing to stage");
+            return;
         }
 
-        File.Delete(BundleStages.DownloadPath(context));
-        var dump = Path.Combine(places.Staging, "database.sql");
-        if (File.Exists(dump))
+        using var slot = await context.Resources.AcquireAsync(ResourceKind.Io, context.CancellationToken);
+        Directory.CreateDirectory(places.Staging, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        BundleTreeSummary staged;
+        await using (var bundle = OpenBundle(context))
         {
-            File.Move(dump, places.Dump, overwrite: true);
+            staged = await BundleReader.ExtractToDirectoryAsync(bundle, places.Staging,
+                new SynchronousProgress<long>(done => context.Reporter.Progress(done, config.Bundle.Size)),
+                name => name == WordPressRunState.DumpEntry, context.CancellationToken);
         }
 
         foreach (var (path, index) in (config.Paths ?? []).Select((p, i) => (p, i)))
@@ -288,7 +345,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             }
         }
 
-        if (config.RestoresFiles && Directory.Exists(places.StagedContent))
+        if (Directory.Exists(places.StagedContent))
         {
             GiveToSiteOwner(places, context);
         }
@@ -306,9 +363,20 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             context.Reporter.Info($"Dropped {dropped} staging tables an earlier attempt left");
         }
 
-        var size = new FileInfo(places.Dump).Length;
-        var import = await DatabaseImport.RunAsync(places.Dump, Database, SourcePrefix, places.StagingPrefix, context.WorkDirectory,
-            new SynchronousProgress<long>(done => context.Reporter.Progress(done, size)), context.CancellationToken);
+        var size = _report!.DatabaseBytes ?? 0;
+        DumpTableRenamer? import = null;
+        await using (var bundle = OpenBundle(context))
+        {
+            await BundleReader.ReadEntryAsync(bundle, WordPressRunState.DumpEntry, async dump => import = await DatabaseImport.RunAsync(
+                dump, Database, SourcePrefix, places.StagingPrefix, context.WorkDirectory,
+                new SynchronousProgress<long>(done => context.Reporter.Progress(done, size)), context.CancellationToken), context.CancellationToken);
+        }
+
+        if (import is null)
+        {
+            throw new ModuleFailedException("The bundle holds no database dump; restore only its files (parts: [\"files\"]).");
+        }
+
         if (import.Tables.Count == 0)
         {
             throw new ModuleFailedException($"The dump holds no table with the bundle's prefix '{SourcePrefix}'. Nothing was changed.");
@@ -321,12 +389,14 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
 
         // By the names they will have at the target.
         _restoredTables = [.. import.Tables.Select(table => TargetPrefix + table[SourcePrefix.Length..])];
-        File.Delete(places.Dump);
         context.Reporter.Info($"Imported {import.Tables.Count} tables under the staging prefix {places.StagingPrefix}");
     }
 
     private async Task SwapAsync(StageContext context)
     {
+        await ReopenAsync(context);
+        // Both staging stages are done with it.
+        File.Delete(BundleStages.DownloadPath(context));
         if (config.RestoresDatabase && _restoredTables is null)
         {
             throw new InvalidOperationException("swap ran before stage_database.");
@@ -336,8 +406,20 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         Func<string, Task>? writeConfig = IsNewSite
             ? path => WordPressConfigWriter.WriteAsync(path, Database, TargetPrefix, $"{config.Bundle.Key} (job {config.Bundle.JobId})", CancellationToken.None)
             : null;
-        _replacedTables = await swap.RunAsync(config.RestoresDatabase ? _restoredTables : null, config.Paths, config.RestoresFiles, writeConfig);
+        // A maintenance file there already is the admin's, left as it is. Decided once: an
+        // attempt that resumes the swap finds the one the crashed attempt wrote.
+        _ourMaintenance ??= !File.Exists(Places.Maintenance);
+        var resumed = _resumedAt == WordPressRestoreModule.StageNames.Swap;
+        if (resumed)
+        {
+            context.Reporter.Warning("The attempt before this one stopped during the swap: finishing what it began");
+        }
+
+        // From here an interrupted attempt must not start over: the next one goes on with the swap.
+        await Checkpoint(WordPressRestoreModule.StageNames.Swap).WriteAsync(context);
+        _replacedTables = await swap.RunAsync(config.RestoresDatabase ? _restoredTables : null, config.Paths, config.RestoresFiles, writeConfig, _ourMaintenance.Value, resumed);
         _swapped = true;
+        await Checkpoint(WordPressRestoreModule.StageNames.Check).WriteAsync(context);
         context.Reporter.Info("Swapped in: " + string.Join("; ", new[]
         {
             config.RestoresDatabase ? $"{_restoredTables!.Count} tables (replaced {_replacedTables.Count})" : null,
@@ -347,6 +429,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
 
     private async Task CheckAsync(StageContext context)
     {
+        await ReopenAsync(context);
         var ct = context.CancellationToken;
         if (config.RestoresDatabase)
         {
@@ -372,6 +455,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         }
 
         _checked = true;
+        await Checkpoint(WordPressRestoreModule.StageNames.Cleanup).WriteAsync(context);
         context.Reporter.Info("Restored and checked: " + (config.RestoresDatabase ? $"{_restoredTables!.Count} tables as in the bundle" : "") +
             (config.RestoresDatabase && config.RestoresFiles ? ", " : "") +
             (config.RestoresFiles ? (config.Paths is { Count: > 0 } ? "the paths asked for" : $"{_report!.Files} files as the manifest lists") : ""));
@@ -379,6 +463,15 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
 
     private async Task CleanupAsync(StageContext context)
     {
+        await ReopenAsync(context);
+        if (_swapped && !_checked && context.Interrupted())
+        {
+            // Stopped after the swap (the node is going down): the next attempt checks and cleans up.
+            context.Reporter.Info("Interrupted after the swap; the next attempt goes on with the check");
+            await ReleaseLockAsync();
+            return;
+        }
+
         if (config.TestRestore)
         {
             // Whatever stage it got to, even one before the plan was made.
@@ -392,7 +485,6 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         }
 
         RemoveStaging(places);
-        File.Delete(places.Dump);
         if (_database is { } database && config.RestoresDatabase && !config.DryRun)
         {
             // Staged tables never swapped in (a failure, a cancel) go; the live ones were not touched.
@@ -468,6 +560,10 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             context.Reporter.Warning($"The restored files belong to the node's user, not to the site's owner (uid {owner.Uid}): the node is not root, so it cannot give them away");
         }
     }
+
+    // The downloaded bundle, read by the two staging stages at once, each with a stream of its own.
+    private static FileStream OpenBundle(StageContext context) =>
+        new(BundleStages.DownloadPath(context), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
 
     private static void RemoveStaging(RestorePlaces places)
     {

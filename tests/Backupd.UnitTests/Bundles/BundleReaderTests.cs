@@ -28,6 +28,36 @@ public sealed class BundleReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task One_file_is_read_out_of_a_bundle_while_an_extraction_of_the_rest_leaves_it_out()
+    {
+        var source = _temp.Combine("site");
+        SampleTree.Create(source);
+        var bundle = _temp.Combine("site.tar.zst");
+        await BundleFiles.WriteTreeAsync(bundle, source, "site");
+        const string member = "site/nested/deeper/secret.txt";
+
+        // Two readers of one bundle at once, as a restore stages its files and imports its dump.
+        var read = new MemoryStream();
+        BundleTreeSummary extracted;
+        await using (var forFiles = File.OpenRead(bundle))
+        await using (var forMember = File.OpenRead(bundle))
+        {
+            var extraction = BundleReader.ExtractToDirectoryAsync(forFiles, _temp.Combine("restore"), progress: null, name => name == member, CancellationToken.None);
+            Assert.True(await BundleReader.ReadEntryAsync(forMember, member, content => content.CopyToAsync(read), CancellationToken.None));
+            extracted = await extraction;
+        }
+
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(source, "nested", "deeper", "secret.txt")), read.ToArray());
+        Assert.False(File.Exists(_temp.Combine("restore", "site", "nested", "deeper", "secret.txt")));
+        var expected = TreeSnapshot.Of(source, linkMetadata: false).Where(entry => entry.Path != "nested/deeper/secret.txt").ToList();
+        Assert.Equal(expected, TreeSnapshot.Of(_temp.Combine("restore", "site"), linkMetadata: false));
+        Assert.Equal(expected.Count(entry => entry.Kind == LinuxFileKind.RegularFile), extracted.Files);
+
+        await using var again = File.OpenRead(bundle);
+        Assert.False(await BundleReader.ReadEntryAsync(again, "site/not-there.txt", _ => throw new InvalidOperationException("no entry to read"), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Listing_gives_each_entry_with_the_digest_the_writer_reported()
     {
         var source = _temp.Combine("site");
