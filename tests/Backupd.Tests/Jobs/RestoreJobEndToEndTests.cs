@@ -59,6 +59,15 @@ public sealed class RestoreJobEndToEndTests(JobsEndToEndFixture fixture)
         Assert.Contains("is not the one backup job", refused.GetProperty("error").GetString(), StringComparison.Ordinal);
         await AssertUnchangedAsync(site, content, changedTables, changedFiles);
 
+        // So is one cut short (a copy that stopped part-way), before a byte is downloaded past its end.
+        await File.WriteAllBytesAsync(bundle, original[..(original.Length * 2 / 3)]);
+        var truncated = await RestoreAsync(new { jobId = backupId });
+        await File.WriteAllBytesAsync(bundle, original);
+        Assert.Equal("failed", truncated.GetProperty("state").GetString());
+        Assert.StartsWith("fetch_bundle: ", truncated.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.All(truncated.GetProperty("stages").EnumerateArray().Skip(1).SkipLast(1), stage => Assert.NotEqual("completed", stage.GetProperty("status").GetString()));
+        await AssertUnchangedAsync(site, content, changedTables, changedFiles);
+
         // A dry run plans and changes nothing.
         var dryRun = await RestoreAsync(new { jobId = backupId, dryRun = true });
         Assert.True(dryRun.GetProperty("state").GetString() == "completed", dryRun.ToString());

@@ -1,3 +1,4 @@
+using System.Formats.Tar;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -211,6 +212,65 @@ public sealed class BundleUploadAttackerTests(JobsEndToEndFixture fixture) : IAs
         await RefusedAsync(nodeA, NodeApiRoutes.BundleRead(verify), new BundleUploadRequest(attempt, keyA));
         Assert.All(_answers, answer => Assert.DoesNotContain(Secret, answer, StringComparison.Ordinal));
         Assert.DoesNotContain(Secret, fixture.Master.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_tar_slip_bundle_stored_with_a_stolen_node_key_is_refused_by_a_restore_on_another_node_before_anything_is_written()
+    {
+        // What a broken-into node can do with its key: store a bundle of its own making as its backup.
+        var a = await NodeEnrolment.EnrolAsync(fixture.Api);
+        using var nodeA = Client(a);
+        var backup = await fixture.Api.CreateJobAsync(a.NodeId, _providerId, new { path = "/srv/www/hostile" });
+        var slipped = Path.Combine(Path.GetTempPath(), $"backupd-slipped-{Guid.NewGuid():N}.php");
+        var bundle = await TarSlipBundleAsync("wp-content/uploads/../../../../../../../.." + slipped);
+        await StoreAsync(nodeA, backup, await TakeAsync(nodeA, backup), bundle);
+
+        // An admin restores that backup as a new site on a real node.
+        var target = Directory.CreateTempSubdirectory("backupd-hostile-target-").FullName;
+        var database = "hostile_" + Guid.NewGuid().ToString("N")[..8];
+        await fixture.WordPress.Database.CreateDatabaseAsync(database, database, "hostile-Pa55");
+        using var created = await fixture.Api.SendAsync(HttpMethod.Post, "/api/v1/restores", new
+        {
+            jobId = backup, nodeId = fixture.NodeId,
+            target = new { path = target, url = "https://hostile.example", db = new { host = MariaDbServer.Host, port = fixture.WordPress.Database.Port, name = database, user = database, password = "hostile-Pa55" } },
+        });
+        var body = await created.Content.ReadAsStringAsync();
+        Assert.True(created.StatusCode == HttpStatusCode.Created, body);
+        var restore = await fixture.WaitForJobAsync(JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!, JobsEndToEndFixture.IsFinished, TimeSpan.FromMinutes(2));
+
+        // Refused when checked, before the plan: nothing written outside, nor in the target, nor in its database.
+        Assert.Equal("failed", restore.GetProperty("state").GetString());
+        var error = restore.GetProperty("error").GetString()!;
+        Assert.StartsWith("verify_bundle: The bundle holds an entry no restore may write", error, StringComparison.Ordinal);
+        Assert.Contains(slipped, error, StringComparison.Ordinal);
+        Assert.False(File.Exists(slipped));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(target));
+        await using var root = await fixture.WordPress.Database.OpenRootConnectionAsync();
+        await using var tables = new MySqlConnector.MySqlCommand("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = @db", root);
+        tables.Parameters.AddWithValue("@db", database);
+        Assert.Equal(0L, Convert.ToInt64(await tables.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    // A bundle as a node writes one (tar in a checksummed zstd frame, a dump, wp-content) with one
+    // entry whose name climbs out of wherever it is extracted.
+    private static async Task<byte[]> TarSlipBundleAsync(string hostileName)
+    {
+        using var output = new MemoryStream();
+        await using (var zstd = new ZstdSharp.CompressionStream(output, level: 3, bufferSize: 0, leaveOpen: true))
+        {
+            zstd.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
+            await using var tar = new TarWriter(zstd, TarEntryFormat.Pax, leaveOpen: true);
+            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, "wp-content/") { Mode = (UnixFileMode)0b111_101_101 });
+            foreach (var (name, content) in new[] { ("wp-content/index.php", "<?php // Silence is golden."), (hostileName, "<?php system($_GET['c']);"), ("database.sql", "CREATE TABLE wp_options (option_id INT PRIMARY KEY);") })
+            {
+                await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, name)
+                {
+                    DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)), Mode = (UnixFileMode)0b110_100_100,
+                });
+            }
+        }
+
+        return output.ToArray();
     }
 
     // A bundle stored the way a node stores one: placed, sent to a signed URL, checked by the master, reported.
