@@ -15,9 +15,15 @@ public static class RestoresApi
         endpoints.MapGroup("/api/v1/restores").WithTags("restores")
             .MapPost("/", CreateAsync)
             .WithName("CreateRestore").WithSummary("Restore a completed WordPress backup in place (database, files or both; some paths of wp-content; a dry run that only plans) as a job on the backup's node");
+        endpoints.MapGroup("/api/v1/restores").WithTags("restores")
+            .MapPost("/{id}/undo", UndoAsync)
+            .WithName("UndoRestore").WithSummary("Put back what a completed restore in place replaced and kept (safetyBackup), as a job on the site's node; what the restore had put there is kept in turn");
         return endpoints;
     }
 
     private static async Task<Results<Created<CreatedJobResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(RestoreRequest body, RestoreService restores) =>
         ApiAnswers.Created(await restores.RestoreAsync(body), job => $"/api/v1/jobs/{job.Id}", job => new CreatedJobResponse(job.Id, job.State));
+
+    private static async Task<Results<Created<CreatedJobResponse>, ValidationProblem, ProblemHttpResult>> UndoAsync(string id, RestoreService restores) =>
+        ApiAnswers.Created(await restores.UndoAsync(id), job => $"/api/v1/jobs/{job.Id}", job => new CreatedJobResponse(job.Id, job.State));
 }

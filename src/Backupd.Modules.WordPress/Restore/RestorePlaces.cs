@@ -28,6 +28,17 @@ internal sealed class RestorePlaces
         ReplacedPrefix = $"{letter}ro{tag}_";
     }
 
+    /// <summary>
+    /// The places of job <paramref name="undoJobId"/>, which undoes restore <paramref name="restoreJobId"/>:
+    /// what that restore replaced and kept takes the place of a staged bundle; what it put in
+    /// place is kept, in turn, under the undo's own names.
+    /// </summary>
+    public static RestorePlaces ForUndo(string siteRoot, string undoJobId, string restoreJobId, string livePrefix)
+    {
+        var kept = new RestorePlaces(siteRoot, restoreJobId, livePrefix);
+        return new RestorePlaces(siteRoot, undoJobId, livePrefix) { StagedContent = kept.Aside, StagingPrefix = kept.ReplacedPrefix };
+    }
+
     /// <summary>What every name of one job's restore carries: the same for each of its attempts.</summary>
     public static string Tag(string jobId) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(jobId)))[..8];
 
@@ -41,7 +52,7 @@ internal sealed class RestorePlaces
     public string Staging { get; }
 
     /// <summary>The extracted wp-content.</summary>
-    public string StagedContent { get; }
+    public string StagedContent { get; private init; }
 
     /// <summary>Where the replaced wp-content (or the replaced paths in it) goes.</summary>
     public string Aside { get; }
@@ -53,7 +64,7 @@ internal sealed class RestorePlaces
     public string Maintenance { get; }
 
     /// <summary>The prefix the dump's tables are imported under.</summary>
-    public string StagingPrefix { get; }
+    public string StagingPrefix { get; private init; }
 
     /// <summary>The prefix the replaced tables get.</summary>
     public string ReplacedPrefix { get; }

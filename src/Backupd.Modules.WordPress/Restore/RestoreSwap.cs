@@ -10,6 +10,12 @@ namespace Backupd.Modules.WordPress.Restore;
 /// </summary>
 internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, string livePrefix, TimeProvider time)
 {
+    /// <summary>
+    /// A path of wp-content with nothing staged for it is moved aside and left empty instead of
+    /// failing the swap: an undo puts back a path that was not there before the restore so.
+    /// </summary>
+    public bool StagedMayBeMissing { get; init; }
+
     private readonly List<(string From, string To)> _moved = [];
     private string? _written;
 
@@ -154,7 +160,8 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
     // attempt this one resumes; a live entry not there (but one aside) was moved aside by it.
     private void MoveIn(string live, string aside, string staged, bool resumed)
     {
-        if (resumed && !Exists(staged))
+        var hasStaged = Exists(staged);
+        if (resumed && !hasStaged && (!StagedMayBeMissing || Exists(aside)))
         {
             return;
         }
@@ -175,8 +182,11 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
             Move(live, aside);
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(live)!);
-        Move(staged, live);
+        if (hasStaged || !StagedMayBeMissing)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(live)!);
+            Move(staged, live);
+        }
     }
 
     private static bool Exists(string path) => Directory.Exists(path) || File.Exists(path) || new FileInfo(path).LinkTarget is not null;

@@ -96,6 +96,11 @@ public sealed class WordPressRestoreModule : BackupModule<WordPressRestoreConfig
             yield return new ConfigError("testRestore", "a test-restore restores the whole bundle into its own scratch copy: no newSite, dryRun or paths");
         }
 
+        if (config.UndoOf is not null && (config.NewSite || config.TestRestore || config.DryRun || !config.KeepReplaced))
+        {
+            yield return new ConfigError("undoOf", "an undo swaps a restore's kept copy back into the same site and keeps what it replaces: no newSite, testRestore, dryRun or safetyBackup: false");
+        }
+
         if (config.NewSite && (config.Db?.Name is null || config.Db.User is null || config.Db.Password is null))
         {
             yield return new ConfigError("db", "a new site needs its database's name, user and password");

@@ -34,6 +34,11 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
 
     public override async Task RunStageAsync(string stage, StageContext context)
     {
+        if (config.UndoOf is not null && await RunUndoStageAsync(stage, context))
+        {
+            return;
+        }
+
         switch (stage)
         {
             case WordPressRestoreModule.StageNames.FetchBundle:
@@ -99,6 +104,67 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
 
         await base.DisposeAsync();
     }
+
+    // An undo has no bundle: the copy the restore kept is its staged copy. Returns false for the
+    // stages it shares with a restore (swap, check, cleanup).
+    private async Task<bool> RunUndoStageAsync(string stage, StageContext context)
+    {
+        switch (stage)
+        {
+            case WordPressRestoreModule.StageNames.FetchBundle:
+                // Nothing read from a bundle: no files to count, no URL to compare.
+                _report = new WordPressBundleReport(0, 0, null, 0, 0, 0, null, null, null);
+                context.Reporter.Info($"Undoing restore {config.UndoOf}: what it kept is swapped back in, so no bundle is downloaded");
+                return true;
+            case WordPressRestoreModule.StageNames.VerifyBundle or WordPressRestoreModule.StageNames.StageFiles
+                or WordPressRestoreModule.StageNames.StageDatabase or WordPressRestoreModule.StageNames.Rewrite:
+                return true;
+            case WordPressRestoreModule.StageNames.Plan:
+                await PlanUndoAsync(context);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private async Task PlanUndoAsync(StageContext context)
+    {
+        await ResolveTargetAsync(_report!, context);
+        _sourcePrefix = TargetPrefix;
+        var places = _places = MakePlaces(context);
+        TakeLock(context);
+        var lines = new List<string> { $"Undo of restore {config.UndoOf} at {TargetRoot}:" };
+        if (config.RestoresDatabase)
+        {
+            var kept = await new SiteTables(Database).ListAsync(places.StagingPrefix, context.CancellationToken);
+            if (kept.Count == 0)
+            {
+                throw new ModuleFailedException($"Restore {config.UndoOf} left no kept tables ({places.StagingPrefix}*) in {Database.Database}: they were removed, or renamed. Nothing was changed.");
+            }
+
+            _restoredTables = [.. kept.Select(table => TargetPrefix + table[places.StagingPrefix.Length..])];
+            lines.Add($"the live tables with prefix '{TargetPrefix}' are replaced by the {kept.Count} the restore kept ({places.StagingPrefix}*)");
+        }
+
+        if (config.RestoresFiles && config.Paths is not { Count: > 0 } && !Directory.Exists(places.StagedContent))
+        {
+            throw new ModuleFailedException($"Restore {config.UndoOf} left no kept wp-content ({places.StagedContent}): it was removed, or moved. Nothing was changed.");
+        }
+
+        if (config.RestoresFiles)
+        {
+            lines.Add(config.Paths is { Count: > 0 } paths
+                ? $"files: {string.Join(", ", paths.Select(p => $"wp-content/{p}"))} as they were before the restore"
+                : $"files: wp-content replaced by the one the restore kept ({places.StagedContent})");
+        }
+
+        lines.Add($"what the restore had put in place is kept in turn: tables as {places.ReplacedPrefix}*, files in {places.Aside}");
+        context.Reporter.Info(string.Join("; ", lines));
+    }
+
+    private RestorePlaces MakePlaces(StageContext context) => config.UndoOf is { } restore
+        ? RestorePlaces.ForUndo(TargetRoot, context.JobId, restore, TargetPrefix)
+        : new RestorePlaces(TargetRoot, context.JobId, TargetPrefix);
 
     private bool DryRun(StageContext context)
     {
@@ -275,7 +341,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             _scratch = ScratchRoot(context);
         }
 
-        _places = new RestorePlaces(TargetRoot, context.JobId, TargetPrefix);
+        _places = MakePlaces(context);
         TakeLock(context);
         context.Reporter.Info($"Going on with the restore of {TargetRoot} from {_resumedAt}, where an interrupted attempt left it");
     }
@@ -402,7 +468,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             throw new InvalidOperationException("swap ran before stage_database.");
         }
 
-        var swap = new RestoreSwap(Places, new SiteTables(Database), TargetPrefix, context.Time);
+        var swap = new RestoreSwap(Places, new SiteTables(Database), TargetPrefix, context.Time) { StagedMayBeMissing = config.UndoOf is not null && config.Paths is { Count: > 0 } };
         Func<string, Task>? writeConfig = IsNewSite
             ? path => WordPressConfigWriter.WriteAsync(path, Database, TargetPrefix, $"{config.Bundle.Key} (job {config.Bundle.JobId})", CancellationToken.None)
             : null;
@@ -440,7 +506,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             }
         }
 
-        if (config.RestoresFiles && config.Paths is not { Count: > 0 } && CountFiles(Places.Content) is var files && files != _report!.Files)
+        if (config.UndoOf is null && config.RestoresFiles && config.Paths is not { Count: > 0 } && CountFiles(Places.Content) is var files && files != _report!.Files)
         {
             throw new ModuleFailedException($"After the swap wp-content holds {files} files; the bundle's manifest lists {_report.Files}.");
         }
@@ -458,7 +524,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         await Checkpoint(WordPressRestoreModule.StageNames.Cleanup).WriteAsync(context);
         context.Reporter.Info("Restored and checked: " + (config.RestoresDatabase ? $"{_restoredTables!.Count} tables as in the bundle" : "") +
             (config.RestoresDatabase && config.RestoresFiles ? ", " : "") +
-            (config.RestoresFiles ? (config.Paths is { Count: > 0 } ? "the paths asked for" : $"{_report!.Files} files as the manifest lists") : ""));
+            (config.RestoresFiles ? (config.Paths is { Count: > 0 } ? "the paths asked for" : config.UndoOf is null ? $"{_report!.Files} files as the manifest lists" : "wp-content as it was before the restore") : ""));
     }
 
     private async Task CleanupAsync(StageContext context)
@@ -485,7 +551,8 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         }
 
         RemoveStaging(places);
-        if (_database is { } database && config.RestoresDatabase && !config.DryRun)
+        // An undo's staging tables are the copy its restore kept: never dropped here.
+        if (_database is { } database && config.RestoresDatabase && !config.DryRun && config.UndoOf is null)
         {
             // Staged tables never swapped in (a failure, a cancel) go; the live ones were not touched.
             await new SiteTables(database).DropAsync(places.StagingPrefix, CancellationToken.None);

@@ -93,6 +93,26 @@ public sealed class RestoreJobEndToEndTests(JobsEndToEndFixture fixture)
         Assert.Contains(kept, table => table.EndsWith("_added", StringComparison.Ordinal) && table != "rst_added");
         Assert.DoesNotContain(site.DatabasePassword, restored.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(site.DatabasePassword, fixture.Node.Process.Output, StringComparison.Ordinal);
+
+        // Undone with one call: what the restore replaced and kept is swapped back in exactly, and
+        // what it had put in place is kept in turn (so the undo can be undone).
+        await AssertRefusedAsync($"/api/v1/restores/{dryRun.GetProperty("id").GetString()}/undo", HttpStatusCode.Conflict, "it was a dry run, which changed nothing");
+        await AssertRefusedAsync($"/api/v1/restores/{backupId}/undo", HttpStatusCode.Conflict, "only a restore can be undone");
+        using var undo = await fixture.Api.SendAsync(HttpMethod.Post, $"/api/v1/restores/{restored.GetProperty("id").GetString()}/undo");
+        var undoBody = await undo.Content.ReadAsStringAsync();
+        Assert.True(undo.StatusCode == HttpStatusCode.Created, undoBody);
+        var undone = await fixture.WaitForJobAsync(JsonDocument.Parse(undoBody).RootElement.GetProperty("id").GetString()!, JobsEndToEndFixture.IsFinished, JobTimeout);
+        Assert.True(undone.GetProperty("state").GetString() == "completed", undone.ToString());
+        Assert.Equal(changedTables, await SiteTablesAsync(site));
+        Assert.Equal(changedFiles, TreeSnapshot.Of(content, linkMetadata: false));
+        Assert.Contains($"WordPress loads: siteurl {site.SiteUrl}, home {site.SiteUrl}", Messages(undone));
+        var keptByUndo = Assert.Single(Directory.EnumerateDirectories(site.RootPath, "wp-content.pre-restore-*"));
+        Assert.NotEqual(aside, keptByUndo);
+        Assert.Equal(backedUpFiles, TreeSnapshot.Of(keptByUndo, linkMetadata: false));
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(site.RootPath, ".*").Select(Path.GetFileName), name => name!.StartsWith(".backupd", StringComparison.Ordinal) || name == ".maintenance");
+        // The restore's kept tables are the site's again; the ones it had restored are kept under the undo's prefix.
+        var afterUndo = await AllTablesAsync(site);
+        Assert.Equal(backedUpTables.Count + changedTables.Count, afterUndo.Count);
     }
 
     [Fact]
@@ -298,9 +318,11 @@ public sealed class RestoreJobEndToEndTests(JobsEndToEndFixture fixture)
         return await fixture.WaitForJobAsync(JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!, JobsEndToEndFixture.IsFinished, JobTimeout);
     }
 
-    private async Task AssertRefusedAsync(object request, HttpStatusCode status, string says)
+    private Task AssertRefusedAsync(object request, HttpStatusCode status, string says) => AssertRefusedAsync("/api/v1/restores", status, says, request);
+
+    private async Task AssertRefusedAsync(string path, HttpStatusCode status, string says, object? request = null)
     {
-        using var response = await fixture.Api.SendAsync(HttpMethod.Post, "/api/v1/restores", request);
+        using var response = await fixture.Api.SendAsync(HttpMethod.Post, path, request);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == status, $"{(int)response.StatusCode} {body}");
         Assert.Contains(says, body, StringComparison.Ordinal);
