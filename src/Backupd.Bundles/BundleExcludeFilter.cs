@@ -7,7 +7,7 @@ namespace Backupd.Bundles;
 /// matches a name at any depth (<c>cache</c>, <c>*.log</c>); one with a slash is anchored at the root
 /// (a leading <c>/</c> only anchors); a trailing <c>/</c> matches directories only.
 /// </summary>
-internal sealed class BundleExcludeFilter
+public sealed class BundleExcludeFilter
 {
     private readonly IReadOnlyList<Pattern> _patterns;
 

@@ -1,3 +1,5 @@
+using Backupd.Bundles;
+
 namespace Backupd.Modules.WordPress.Restore;
 
 /// <summary>
@@ -15,6 +17,12 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
     /// failing the swap: an undo puts back a path that was not there before the restore so.
     /// </summary>
     public bool StagedMayBeMissing { get; init; }
+
+    /// <summary>
+    /// The backup's exclude patterns (relative to wp-content): what they match is not in the
+    /// bundle, so it stays in the site, carried from the replaced tree into the restored one.
+    /// </summary>
+    public BundleExcludeFilter? Excluded { get; init; }
 
     private readonly List<(string From, string To)> _moved = [];
     private string? _written;
@@ -146,23 +154,24 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
     {
         if (paths is not { Count: > 0 })
         {
-            MoveIn(places.Content, places.Aside, places.StagedContent, resumed);
+            MoveIn(places.Content, places.Aside, places.StagedContent, string.Empty, resumed);
             return;
         }
 
         foreach (var path in paths)
         {
-            MoveIn(Path.Combine(places.Content, path), Path.Combine(places.Aside, path), Path.Combine(places.StagedContent, path), resumed);
+            MoveIn(Path.Combine(places.Content, path), Path.Combine(places.Aside, path), Path.Combine(places.StagedContent, path), path, resumed);
         }
     }
 
     // The live entry aside, the staged one in. A staged entry no longer there was moved in by the
     // attempt this one resumes; a live entry not there (but one aside) was moved aside by it.
-    private void MoveIn(string live, string aside, string staged, bool resumed)
+    private void MoveIn(string live, string aside, string staged, string relative, bool resumed)
     {
         var hasStaged = Exists(staged);
         if (resumed && !hasStaged && (!StagedMayBeMissing || Exists(aside)))
         {
+            CarryExcluded(aside, live, relative);
             return;
         }
 
@@ -186,6 +195,40 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
         {
             Directory.CreateDirectory(Path.GetDirectoryName(live)!);
             Move(staged, live);
+        }
+
+        CarryExcluded(aside, live, relative);
+    }
+
+    // Walks the replaced tree down to what the patterns match (not into it) and moves each match
+    // the restored tree lacks into the same place there. Run again by a resumed swap, it moves what is left.
+    private void CarryExcluded(string asideDirectory, string liveDirectory, string relative)
+    {
+        if (Excluded is null || !Directory.Exists(asideDirectory) || new DirectoryInfo(asideDirectory).LinkTarget is not null)
+        {
+            return;
+        }
+
+        foreach (var entry in new DirectoryInfo(asideDirectory).EnumerateFileSystemInfos())
+        {
+            var path = relative.Length == 0 ? entry.Name : $"{relative}/{entry.Name}";
+            var isDirectory = entry is DirectoryInfo && entry.LinkTarget is null;
+            var target = Path.Combine(liveDirectory, entry.Name);
+            if (Excluded.Excludes(path, isDirectory))
+            {
+                if (!Exists(target))
+                {
+                    Directory.CreateDirectory(liveDirectory);
+                    // The directory keeps the bundle's time: a move into it would change it.
+                    var time = Directory.GetLastWriteTimeUtc(liveDirectory);
+                    Move(entry.FullName, target);
+                    Directory.SetLastWriteTimeUtc(liveDirectory, time);
+                }
+            }
+            else if (isDirectory)
+            {
+                CarryExcluded(entry.FullName, target, path);
+            }
         }
     }
 

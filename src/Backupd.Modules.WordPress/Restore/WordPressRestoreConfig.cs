@@ -16,6 +16,7 @@ namespace Backupd.Modules.WordPress.Restore;
 /// <param name="Url">The site's URL at the target; the bundle's when null.</param>
 /// <param name="Overwrite">Replace a site that is already at a new target.</param>
 /// <param name="TestRestore">Restore into a scratch copy of the site at <paramref name="Path"/>, check it, remove it.</param>
+/// <param name="Excluded">The backup's exclude patterns: what they match at the target is not in the bundle and stays.</param>
 /// <param name="UndoOf">Swap back in what restore job <c>UndoOf</c> (with this config otherwise) replaced and kept, instead of the bundle.</param>
 public sealed record WordPressRestoreConfig(
     [property: Description("The bundle to restore, as the master recorded it when its backup finished.")]
@@ -42,6 +43,8 @@ public sealed record WordPressRestoreConfig(
     bool Overwrite = false,
     [property: Description("Prove the bundle restores without touching the site: restore it into a scratch copy beside it (its own directory, its own tables in the site's database), check it, remove it.")]
     bool TestRestore = false,
+    [property: Description("The backup's exclude patterns (relative to wp-content): what they match in the live wp-content is not in the bundle, so it stays in the site.")]
+    IReadOnlyList<string>? Excluded = null,
     [property: Description("Undo restore job UndoOf: swap back in what it replaced and kept; the bundle is not read. Only the master sets it (POST /api/v1/restores/{id}/undo).")]
     string? UndoOf = null)
 {

@@ -468,7 +468,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             throw new InvalidOperationException("swap ran before stage_database.");
         }
 
-        var swap = new RestoreSwap(Places, new SiteTables(Database), TargetPrefix, context.Time) { StagedMayBeMissing = config.UndoOf is not null && config.Paths is { Count: > 0 } };
+        var swap = new RestoreSwap(Places, new SiteTables(Database), TargetPrefix, context.Time) { StagedMayBeMissing = config.UndoOf is not null && config.Paths is { Count: > 0 }, Excluded = Excluded };
         Func<string, Task>? writeConfig = IsNewSite
             ? path => WordPressConfigWriter.WriteAsync(path, Database, TargetPrefix, $"{config.Bundle.Key} (job {config.Bundle.JobId})", CancellationToken.None)
             : null;
@@ -506,9 +506,9 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             }
         }
 
-        if (config.UndoOf is null && config.RestoresFiles && config.Paths is not { Count: > 0 } && CountFiles(Places.Content) is var files && files != _report!.Files)
+        if (config.UndoOf is null && config.RestoresFiles && config.Paths is not { Count: > 0 } && CountFiles(Places.Content, Excluded) is var files && files != _report!.Files)
         {
-            throw new ModuleFailedException($"After the swap wp-content holds {files} files; the bundle's manifest lists {_report.Files}.");
+            throw new ModuleFailedException($"After the swap wp-content holds {files} files{(Excluded is null ? string.Empty : " (besides what the backup excluded)")}; the bundle's manifest lists {_report.Files}.");
         }
 
         if (await SiteLoadCheck.RunAsync(TargetRoot, context.Reporter.Warning, ct) is var (siteUrl, home))
@@ -640,9 +640,25 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         }
     }
 
-    private static int CountFiles(string root) =>
-        new DirectoryInfo(root).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = false })
-            .Count(file => file.LinkTarget is null);
+    private static int CountFiles(string root, BundleExcludeFilter? excluded = null, string relative = "")
+    {
+        var count = 0;
+        foreach (var entry in new DirectoryInfo(root).EnumerateFileSystemInfos())
+        {
+            var path = relative.Length == 0 ? entry.Name : $"{relative}/{entry.Name}";
+            var isDirectory = entry is DirectoryInfo && entry.LinkTarget is null;
+            if (excluded?.Excludes(path, isDirectory) == true)
+            {
+                continue;
+            }
+
+            count += isDirectory ? CountFiles(entry.FullName, excluded, path) : entry.LinkTarget is null ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    private BundleExcludeFilter? Excluded => config.Excluded is { Count: > 0 } patterns ? BundleExcludeFilter.Parse(patterns, "excluded") : null;
 
     private RestorePlaces Places => _places ?? throw new InvalidOperationException("A restore stage ran before plan.");
 

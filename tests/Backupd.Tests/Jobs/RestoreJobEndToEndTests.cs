@@ -116,6 +116,35 @@ public sealed class RestoreJobEndToEndTests(JobsEndToEndFixture fixture)
     }
 
     [Fact]
+    public async Task A_restore_in_place_leaves_what_the_backup_excluded_in_the_site_and_the_rest_as_backed_up()
+    {
+        var site = await fixture.WordPress.CreateSiteAsync(new WordPressSiteOptions { TablePrefix = "rex_" });
+        var content = Path.Combine(site.RootPath, "wp-content");
+        var big = Directory.CreateDirectory(Path.Combine(content, "uploads", "big")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(big, "video.mp4"), "too big to back up");
+        var cache = Directory.CreateDirectory(Path.Combine(content, "plugins", "cache")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(cache, "page.html"), "cached page");
+        var backupId = await fixture.CreateJobAsync(new { path = site.RootPath, exclude = new[] { "uploads/big/**", "cache/" } });
+        var backup = await fixture.WaitForJobAsync(backupId, JobsEndToEndFixture.IsFinished, JobTimeout);
+        Assert.True(backup.GetProperty("state").GetString() == "completed", backup.ToString());
+        static bool Kept(SnapshotEntry entry) => entry.Path.StartsWith("uploads/big", StringComparison.Ordinal) || entry.Path.StartsWith("plugins/cache", StringComparison.Ordinal);
+        var backedUp = TreeSnapshot.Of(content, linkMetadata: false).Where(entry => !Kept(entry)).ToList();
+
+        // After the backup: a file added, and more written where the backup does not look.
+        await File.WriteAllTextAsync(Path.Combine(content, "uploads", "added-later.txt"), "not in the backup");
+        await File.WriteAllTextAsync(Path.Combine(big, "second.mp4"), "written after the backup");
+        var excluded = TreeSnapshot.Of(content, linkMetadata: false).Where(Kept).ToList();
+
+        var restored = await RestoreAsync(new { jobId = backupId, safetyBackup = false });
+
+        Assert.True(restored.GetProperty("state").GetString() == "completed", restored.ToString());
+        var after = TreeSnapshot.Of(content, linkMetadata: false);
+        Assert.Equal(backedUp, after.Where(entry => !Kept(entry)).ToList());
+        Assert.Equal(excluded, after.Where(Kept).ToList());
+        Assert.Empty(Directory.EnumerateDirectories(site.RootPath, "wp-content.pre-restore-*"));
+    }
+
+    [Fact]
     public async Task A_site_restored_elsewhere_under_a_new_database_prefix_and_url_loads_with_every_serialized_value_whole()
     {
         var site = await fixture.WordPress.CreateSiteAsync(new WordPressSiteOptions { TablePrefix = "src_" });

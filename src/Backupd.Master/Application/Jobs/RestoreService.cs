@@ -88,7 +88,9 @@ public sealed class RestoreService(IGrainFactory grains, WorkChecks checks, JobL
             TablePrefix: newSite ? target!.TablePrefix : null,
             Url: newSite ? target!.Url : null,
             Overwrite: newSite && (request.Overwrite ?? false),
-            TestRestore: testRestore), JsonSerializerOptions.Web);
+            TestRestore: testRestore,
+            // Left out of the bundle, so not to be taken out of the site by a restore over it.
+            Excluded: newSite || testRestore ? null : source["exclude"]?.Deserialize<List<string>>(JsonSerializerOptions.Web)), JsonSerializerOptions.Web);
         errors.AddRange(modules.Get(ModuleNames.Restore).ValidateConfig(config).Where(e => !e.Field.StartsWith("bundle", StringComparison.Ordinal)).Select(e => new FieldError(RequestField(e.Field), e.Message)));
         if (errors.Count > 0)
         {
