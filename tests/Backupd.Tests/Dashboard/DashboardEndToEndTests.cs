@@ -199,6 +199,24 @@ public sealed class DashboardEndToEndTests(JobsEndToEndFixture fixture) : IAsync
         await Expect(page.Locator("#job-result")).ToContainTextAsync(job.GetProperty("result").GetProperty("sha256").GetString()!);
         await DashboardBrowser.ScreenshotAsync(page, "job-completed-1366");
 
+        // Proven from its page: Verify, then Test-restore, each opens its own job, which ends
+        // completed, and the backup's page then says when it was verified and proven restorable.
+        await Expect(page.Locator("#job-proven")).ToContainTextAsync("not yet");
+        foreach (var (button, row) in new[] { ("Verify", "#job-verified"), ("Test-restore", "#job-proven") })
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
+            // The new job's page, not the backup's still on screen.
+            await Expect(page.Locator(".job-id")).Not.ToHaveTextAsync(id, new() { Timeout = 30_000 });
+            await Expect(page.Locator("[data-state=completed]")).ToBeVisibleAsync(new() { Timeout = 90_000 });
+            await GoAsync(page, $"/jobs/{id}");
+            // The backup's record takes the outcome as its job ends; the page shows it as it lands.
+            await Expect(page.Locator(row)).ToContainTextAsync("passed", new() { Timeout = 30_000 });
+        }
+
+        var proven = (await fixture.GetJobAsync(id)).GetProperty("lastTestRestore");
+        Assert.True(proven.GetProperty("passed").GetBoolean(), proven.ToString());
+        await Expect(page.Locator("#job-proven a")).ToHaveAttributeAsync("href", $"/jobs/{proven.GetProperty("restoreJobId").GetString()}");
+
         var cancelled = await fixture.CreateJobAsync(new { path = site.RootPath });
         await GoAsync(page, $"/jobs/{cancelled}");
         await Expect(page.Locator("[data-stage=upload_remote] .stage-status")).ToHaveTextAsync("running", new() { Timeout = 60_000 });
@@ -306,6 +324,8 @@ public sealed class DashboardEndToEndTests(JobsEndToEndFixture fixture) : IAsync
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Expect(page.Locator("#schedules")).ToContainTextAsync("site nightly");
         await Expect(page.Locator("#schedules")).ToContainTextAsync("At 02:30, on Monday to Friday");
+        // Nothing proves its backups restore until test-restore is turned on.
+        await Expect(page.Locator("#schedules")).ToContainTextAsync("not tested (turn on test-restore)");
 
         // Run now starts the WordPress backup and opens its page, which follows it to the end.
         await page.GetByRole(AriaRole.Button, new() { Name = "Run site nightly now" }).ClickAsync();
