@@ -29,16 +29,22 @@ internal static class DatabaseImport
         await using var process = DumpProcess.Start(program, arguments, optionFile.DirectoryPath, takesInput: true);
         using var kill = cancellationToken.Register(process.Kill);
         var output = process.StandardOutput.CopyToAsync(Stream.Null, cancellationToken);
+        var client = new ClientInput(process.StandardInput);
+        var copied = false;
         try
         {
-            await using (var input = process.StandardInput)
+            await using (process.StandardInput)
             {
-                await renamer.CopyAsync(dump, input, progress, cancellationToken).ConfigureAwait(false);
+                await renamer.CopyAsync(dump, client, progress, cancellationToken).ConfigureAwait(false);
+                await client.FlushAsync(cancellationToken).ConfigureAwait(false);
+                copied = true;
             }
         }
-        catch (IOException) when (!cancellationToken.IsCancellationRequested)
+        catch (IOException) when (!cancellationToken.IsCancellationRequested && (client.Refused || copied))
         {
             // The client stopped reading (it failed on a statement): its exit code and error say why.
+            // A failure to read the dump (a damaged bundle) is not this, and goes on up: the
+            // client must never be left to take a dump cut short as a whole one.
         }
 
         await output.ConfigureAwait(false);
@@ -51,5 +57,54 @@ internal static class DatabaseImport
         }
 
         return renamer;
+    }
+
+    // The client's standard input, which says whether a write to it failed.
+    private sealed class ClientInput(Stream stdin) : Backupd.Bundles.IO.WriteOnlyStream
+    {
+        public bool Refused { get; private set; }
+
+        public override void Write(byte[] buffer, int offset, int count) => Guard(() => stdin.Write(buffer, offset, count));
+
+        public override void Flush() => Guard(stdin.Flush);
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await stdin.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                Refused = true;
+                throw;
+            }
+        }
+
+        public override async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await stdin.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                Refused = true;
+                throw;
+            }
+        }
+
+        private void Guard(Action write)
+        {
+            try
+            {
+                write();
+            }
+            catch (IOException)
+            {
+                Refused = true;
+                throw;
+            }
+        }
     }
 }

@@ -25,6 +25,14 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
     public BundleExcludeFilter? Excluded { get; init; }
 
     private readonly List<(string From, string To)> _moved = [];
+    // Each live entry swapped, with its staged one and its path under wp-content.
+    private readonly List<(string Live, string Staged, string Relative)> _swappedIn = [];
+
+    /// <summary>What a maintenance file a restore wrote carries, so a later attempt knows it from an admin's.</summary>
+    public const string MaintenanceMark = "/* written by a backupd restore */";
+
+    /// <summary>Whether a failure part-way was undone entirely: the live site is as it was.</summary>
+    public bool PutBack { get; private set; }
     private string? _written;
 
     /// <summary>Swaps in the staged tables and files.</summary>
@@ -42,7 +50,7 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
         var none = CancellationToken.None;
         if (ourMaintenance)
         {
-            await File.WriteAllTextAsync(places.Maintenance, $"<?php $upgrading = {time.GetUtcNow().ToUnixTimeSeconds()}; ?>\n", none);
+            await File.WriteAllTextAsync(places.Maintenance, $"<?php $upgrading = {time.GetUtcNow().ToUnixTimeSeconds()}; {MaintenanceMark} ?>\n", none);
         }
 
         IReadOnlyList<string> replaced = [];
@@ -75,6 +83,7 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
                         await tables.RenameAsync(TablesOut(replaced, restoredTables), none);
                     }
 
+                    PutBack = undone;
                     throw new ModuleFailedException($"Swapping the files in (or writing wp-config.php) failed ({ex.Message}); {(undone ? "the live site was put back as it was" : "putting the files back failed too: see the job's log")}.", ex);
                 }
             }
@@ -158,6 +167,9 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
             return;
         }
 
+        // There even when none of the paths was there to move aside: an undo looks for it.
+        Directory.CreateDirectory(places.Aside);
+
         foreach (var path in paths)
         {
             MoveIn(Path.Combine(places.Content, path), Path.Combine(places.Aside, path), Path.Combine(places.StagedContent, path), path, resumed);
@@ -168,9 +180,22 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
     // attempt this one resumes; a live entry not there (but one aside) was moved aside by it.
     private void MoveIn(string live, string aside, string staged, string relative, bool resumed)
     {
+        _swappedIn.Add((live, staged, relative));
         var hasStaged = Exists(staged);
         if (resumed && !hasStaged && (!StagedMayBeMissing || Exists(aside)))
         {
+            // Done by the attempt this one resumes: recorded as if done here, so a failure
+            // further on puts it back with the rest.
+            if (Exists(aside))
+            {
+                _moved.Add((live, aside));
+            }
+
+            if (Exists(live))
+            {
+                _moved.Add((staged, live));
+            }
+
             CarryExcluded(aside, live, relative);
             return;
         }
@@ -266,6 +291,20 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
             try
             {
                 Rename(to, from);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                undone = false;
+            }
+        }
+
+        // What an attempt this one resumed had carried over went back with the restored tree:
+        // into the live one again, so the staged copy holds nothing of the site's own.
+        foreach (var (live, staged, relative) in _swappedIn)
+        {
+            try
+            {
+                CarryExcluded(staged, live, relative);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

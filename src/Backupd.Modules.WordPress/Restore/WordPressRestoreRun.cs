@@ -28,6 +28,9 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
     // Set when this attempt goes on from a checkpoint an interrupted one wrote (swap, check or cleanup).
     private string? _resumedAt;
     private bool _reopened;
+    // A swap was begun (by this attempt or the one it resumes) and has not ended, nor been put
+    // back: what is staged and what was moved aside must then stay for the next attempt.
+    private bool _swapOpen;
 
     // Where the site is restored: the site itself, another place, or a test-restore's scratch copy.
     private string TargetRoot => _scratch ?? config.Path;
@@ -90,6 +93,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         _replacedTables = kept.ReplacedTables;
         _ourMaintenance = kept.OurMaintenance;
         _swapped = kept.Stage != WordPressRestoreModule.StageNames.Swap;
+        _swapOpen = kept.Stage == WordPressRestoreModule.StageNames.Swap;
         _checked = kept.Stage == WordPressRestoreModule.StageNames.Cleanup;
         _resumedAt = kept.Stage;
         return true;
@@ -131,8 +135,9 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
     {
         await ResolveTargetAsync(_report!, context);
         _sourcePrefix = TargetPrefix;
-        var places = _places = MakePlaces(context);
+        var places = MakePlaces(context);
         TakeLock(context);
+        _places = places;
         var lines = new List<string> { $"Undo of restore {config.UndoOf} at {TargetRoot}:" };
         if (config.RestoresDatabase)
         {
@@ -146,7 +151,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             lines.Add($"the live tables with prefix '{TargetPrefix}' are replaced by the {kept.Count} the restore kept ({places.StagingPrefix}*)");
         }
 
-        if (config.RestoresFiles && config.Paths is not { Count: > 0 } && !Directory.Exists(places.StagedContent))
+        if (config.RestoresFiles && !Directory.Exists(places.StagedContent))
         {
             throw new ModuleFailedException($"Restore {config.UndoOf} left no kept wp-content ({places.StagedContent}): it was removed, or moved. Nothing was changed.");
         }
@@ -191,8 +196,10 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         }
 
         _sourcePrefix = report.TablePrefix ?? _targetPrefix;
-        var places = _places = new RestorePlaces(TargetRoot, context.JobId, TargetPrefix);
+        // Known to the clean-up only once the site is this run's: without the lock it touches nothing.
+        var places = new RestorePlaces(TargetRoot, context.JobId, TargetPrefix);
         TakeLock(context);
+        _places = places;
 
         if (RestoreSwap.RecoverInterrupted(places))
         {
@@ -341,8 +348,9 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             _scratch = ScratchRoot(context);
         }
 
-        _places = MakePlaces(context);
+        var places = MakePlaces(context);
         TakeLock(context);
+        _places = places;
         context.Reporter.Info($"Going on with the restore of {TargetRoot} from {_resumedAt}, where an interrupted attempt left it");
     }
 
@@ -472,9 +480,9 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         Func<string, Task>? writeConfig = IsNewSite
             ? path => WordPressConfigWriter.WriteAsync(path, Database, TargetPrefix, $"{config.Bundle.Key} (job {config.Bundle.JobId})", CancellationToken.None)
             : null;
-        // A maintenance file there already is the admin's, left as it is. Decided once: an
-        // attempt that resumes the swap finds the one the crashed attempt wrote.
-        _ourMaintenance ??= !File.Exists(Places.Maintenance);
+        // A maintenance file there already is the admin's, left as it is, unless a restore wrote
+        // it (one that crashed mid-swap). Decided once: an attempt that resumes the swap knows.
+        _ourMaintenance ??= !File.Exists(Places.Maintenance) || File.ReadAllText(Places.Maintenance).Contains(RestoreSwap.MaintenanceMark, StringComparison.Ordinal);
         var resumed = _resumedAt == WordPressRestoreModule.StageNames.Swap;
         if (resumed)
         {
@@ -483,7 +491,19 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
 
         // From here an interrupted attempt must not start over: the next one goes on with the swap.
         await Checkpoint(WordPressRestoreModule.StageNames.Swap).WriteAsync(context);
-        _replacedTables = await swap.RunAsync(config.RestoresDatabase ? _restoredTables : null, config.Paths, config.RestoresFiles, writeConfig, _ourMaintenance.Value, resumed);
+        _swapOpen = true;
+        try
+        {
+            _replacedTables = await swap.RunAsync(config.RestoresDatabase ? _restoredTables : null, config.Paths, config.RestoresFiles, writeConfig, _ourMaintenance.Value, resumed);
+        }
+        catch (ModuleFailedException) when (swap.PutBack)
+        {
+            // The live site is as it was: the staged copy may go as after any failure before the swap.
+            _swapOpen = false;
+            throw;
+        }
+
+        _swapOpen = false;
         _swapped = true;
         await Checkpoint(WordPressRestoreModule.StageNames.Check).WriteAsync(context);
         context.Reporter.Info("Swapped in: " + string.Join("; ", new[]
@@ -530,6 +550,17 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
     private async Task CleanupAsync(StageContext context)
     {
         await ReopenAsync(context);
+        if (_swapOpen && _places is { } open)
+        {
+            // Left half-done (or not known to be whole): removing the staged copy now could take
+            // the only copy of what is not yet in place. The job's log says where everything is.
+            context.Reporter.Warning($"The swap was begun and did not end: left as they are for the next attempt to finish it: the staged copy ({open.Staging}"
+                + (config.RestoresDatabase ? $", tables {open.StagingPrefix}*" : string.Empty) + $") and what was moved aside ({open.Aside}"
+                + (config.RestoresDatabase ? $", tables {open.ReplacedPrefix}*" : string.Empty) + ")");
+            await ReleaseLockAsync();
+            return;
+        }
+
         if (_swapped && !_checked && context.Interrupted())
         {
             // Stopped after the swap (the node is going down): the next attempt checks and cleans up.
@@ -562,6 +593,13 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         {
             await ReleaseLockAsync();
             return;
+        }
+
+        if (config.UndoOf is not null && _swapped && _checked && Directory.Exists(places.StagedContent)
+            && !Directory.EnumerateFileSystemEntries(places.StagedContent, "*", new EnumerationOptions { RecurseSubdirectories = true }).Any(entry => !Directory.Exists(entry) || new DirectoryInfo(entry).LinkTarget is not null))
+        {
+            // What the restore kept is back in place; its emptied directory goes, so the restore cannot be undone twice.
+            Directory.Delete(places.StagedContent, recursive: true);
         }
 
         if (_swapped && _checked && !config.KeepReplaced)

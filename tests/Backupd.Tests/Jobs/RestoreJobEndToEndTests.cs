@@ -113,6 +113,15 @@ public sealed class RestoreJobEndToEndTests(JobsEndToEndFixture fixture)
         // The restore's kept tables are the site's again; the ones it had restored are kept under the undo's prefix.
         var afterUndo = await AllTablesAsync(site);
         Assert.Equal(backedUpTables.Count + changedTables.Count, afterUndo.Count);
+
+        // What the restore kept is back in place: undoing it again finds nothing and changes nothing.
+        using var again = await fixture.Api.SendAsync(HttpMethod.Post, $"/api/v1/restores/{restored.GetProperty("id").GetString()}/undo");
+        var twice = await fixture.WaitForJobAsync(JsonDocument.Parse(await again.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!, JobsEndToEndFixture.IsFinished, JobTimeout);
+        Assert.Equal("failed", twice.GetProperty("state").GetString());
+        Assert.Contains("left no kept tables", twice.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(changedTables, await SiteTablesAsync(site));
+        Assert.Equal(changedFiles, TreeSnapshot.Of(content, linkMetadata: false));
+        Assert.Equal(afterUndo.Order(StringComparer.Ordinal), (await AllTablesAsync(site)).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -101,7 +101,7 @@ public sealed class RestoreService(IGrainFactory grains, WorkChecks checks, JobL
     }
 
     /// <summary>
-    /// Puts back what a finished restore in place replaced and kept (its <c>safetyBackup</c>): the
+    /// Puts back what a restore in place replaced and kept (its <c>safetyBackup</c>): the
     /// kept tables and files are swapped in the way a restore swaps a bundle in, and what the
     /// restore had put there is kept in turn, so the undo can be undone. A job on the site's node.
     /// </summary>
@@ -120,7 +120,9 @@ public sealed class RestoreService(IGrainFactory grains, WorkChecks checks, JobL
 
         var refusal = (restore.State, config) switch
         {
-            (not JobState.Completed, _) => $"it is {restore.State.ToString().ToLowerInvariant()}: only a completed restore swapped anything in",
+            // One that failed or was cancelled after its swap kept what it replaced too; before it,
+            // there is nothing kept, and the undo's plan says so without changing anything.
+            (JobState.Pending or JobState.Running, _) => $"it is {restore.State.ToString().ToLowerInvariant()}: wait for it to end (or cancel it)",
             (_, { DryRun: true }) => "it was a dry run, which changed nothing",
             (_, { TestRestore: true }) => "it was a test-restore, which never touched the site",
             (_, { NewSite: true }) => "it restored a new site elsewhere; only a restore in place keeps the site it replaced",
