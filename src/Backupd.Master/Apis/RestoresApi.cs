@@ -12,11 +12,10 @@ public static class RestoresApi
     /// <summary>Maps the routes.</summary>
     public static IEndpointRouteBuilder MapRestoresApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGroup("/api/v1/restores").WithTags("restores")
-            .MapPost("/", CreateAsync)
+        var restores = endpoints.MapGroup("/api/v1/restores").WithTags("restores");
+        restores.MapPost("/", CreateAsync)
             .WithName("CreateRestore").WithSummary("Restore a completed WordPress backup in place (database, files or both; some paths of wp-content; a dry run that only plans) as a job on the backup's node");
-        endpoints.MapGroup("/api/v1/restores").WithTags("restores")
-            .MapPost("/{id}/undo", UndoAsync)
+        restores.MapPost("/{id}/undo", UndoAsync)
             .WithName("UndoRestore").WithSummary("Put back what a completed restore in place replaced and kept (safetyBackup), as a job on the site's node; what the restore had put there is kept in turn");
         return endpoints;
     }

@@ -68,37 +68,30 @@ internal static class DatabaseImport
 
         public override void Flush() => Guard(stdin.Flush);
 
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            try
-            {
-                await stdin.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
-            }
-            catch (IOException)
-            {
-                Refused = true;
-                throw;
-            }
-        }
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+            GuardAsync(() => stdin.WriteAsync(buffer, cancellationToken));
 
-        public override async Task FlushAsync(CancellationToken cancellationToken)
-        {
-            try
-            {
-                await stdin.FlushAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (IOException)
-            {
-                Refused = true;
-                throw;
-            }
-        }
+        public override Task FlushAsync(CancellationToken cancellationToken) =>
+            GuardAsync(() => new ValueTask(stdin.FlushAsync(cancellationToken))).AsTask();
 
         private void Guard(Action write)
         {
             try
             {
                 write();
+            }
+            catch (IOException)
+            {
+                Refused = true;
+                throw;
+            }
+        }
+
+        private async ValueTask GuardAsync(Func<ValueTask> write)
+        {
+            try
+            {
+                await write().ConfigureAwait(false);
             }
             catch (IOException)
             {

@@ -225,8 +225,8 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
         CarryExcluded(aside, live, relative);
     }
 
-    // Walks the replaced tree down to what the patterns match (not into it) and moves each match
-    // the restored tree lacks into the same place there. Run again by a resumed swap, it moves what is left.
+    // Moves each entry of the replaced tree the patterns match, and the restored tree lacks, into
+    // the same place there. Run again by a resumed swap, it moves what is left.
     private void CarryExcluded(string asideDirectory, string liveDirectory, string relative)
     {
         if (Excluded is null || !Directory.Exists(asideDirectory) || new DirectoryInfo(asideDirectory).LinkTarget is not null)
@@ -234,25 +234,18 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
             return;
         }
 
-        foreach (var entry in new DirectoryInfo(asideDirectory).EnumerateFileSystemInfos())
+        // Listed first: what is moved is not walked into, but the listing must not see it move.
+        foreach (var (entry, _, _) in ExcludedPaths.Walk(asideDirectory, relative, Excluded).Where(found => found.Excluded).ToList())
         {
-            var path = relative.Length == 0 ? entry.Name : $"{relative}/{entry.Name}";
-            var isDirectory = entry is DirectoryInfo && entry.LinkTarget is null;
-            var target = Path.Combine(liveDirectory, entry.Name);
-            if (Excluded.Excludes(path, isDirectory))
+            var target = Path.Combine(liveDirectory, Path.GetRelativePath(asideDirectory, entry.FullName));
+            if (!Exists(target))
             {
-                if (!Exists(target))
-                {
-                    Directory.CreateDirectory(liveDirectory);
-                    // The directory keeps the bundle's time: a move into it would change it.
-                    var time = Directory.GetLastWriteTimeUtc(liveDirectory);
-                    Move(entry.FullName, target);
-                    Directory.SetLastWriteTimeUtc(liveDirectory, time);
-                }
-            }
-            else if (isDirectory)
-            {
-                CarryExcluded(entry.FullName, target, path);
+                var parent = Path.GetDirectoryName(target)!;
+                Directory.CreateDirectory(parent);
+                // The directory keeps the bundle's time: a move into it would change it.
+                var time = Directory.GetLastWriteTimeUtc(parent);
+                Move(entry.FullName, target);
+                Directory.SetLastWriteTimeUtc(parent, time);
             }
         }
     }

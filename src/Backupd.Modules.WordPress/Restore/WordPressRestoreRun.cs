@@ -678,23 +678,9 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         }
     }
 
-    private static int CountFiles(string root, BundleExcludeFilter? excluded = null, string relative = "")
-    {
-        var count = 0;
-        foreach (var entry in new DirectoryInfo(root).EnumerateFileSystemInfos())
-        {
-            var path = relative.Length == 0 ? entry.Name : $"{relative}/{entry.Name}";
-            var isDirectory = entry is DirectoryInfo && entry.LinkTarget is null;
-            if (excluded?.Excludes(path, isDirectory) == true)
-            {
-                continue;
-            }
-
-            count += isDirectory ? CountFiles(entry.FullName, excluded, path) : entry.LinkTarget is null ? 1 : 0;
-        }
-
-        return count;
-    }
+    // Regular files, as the manifest counts them: no links, nothing the backup excluded.
+    private static int CountFiles(string root, BundleExcludeFilter? excluded = null) =>
+        ExcludedPaths.Walk(root, string.Empty, excluded).Count(found => !found.Excluded && found.Entry is FileInfo { LinkTarget: null });
 
     private BundleExcludeFilter? Excluded => config.Excluded is { Count: > 0 } patterns ? BundleExcludeFilter.Parse(patterns, "excluded") : null;
 

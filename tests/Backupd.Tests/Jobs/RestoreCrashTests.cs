@@ -302,11 +302,8 @@ public sealed class RestoreCrashTests(JobsEndToEndFixture fixture) : IAsyncLifet
         return job;
     }
 
-    private async Task<SortedDictionary<string, long?>> SiteTablesAsync(WordPressSite site)
-    {
-        var all = await DumpRestore.ChecksumsAsync(fixture.WordPress.Database, site.DatabaseName, CancellationToken.None);
-        return new SortedDictionary<string, long?>(all.Where(t => t.Key.StartsWith(site.TablePrefix, StringComparison.Ordinal)).ToDictionary(), StringComparer.Ordinal);
-    }
+    // The site's own tables (its prefix), each with its checksum.
+    private Task<SortedDictionary<string, long?>> SiteTablesAsync(WordPressSite site) => SiteTableChecksums.OfAsync(fixture.WordPress, site);
 
     private async Task<List<string>> AllTablesAsync(WordPressSite site)
     {

@@ -376,11 +376,7 @@ public sealed class RestoreJobEndToEndTests(JobsEndToEndFixture fixture)
     }
 
     // The site's own tables (its prefix), each with its checksum.
-    private async Task<SortedDictionary<string, long?>> SiteTablesAsync(WordPressSite site)
-    {
-        var all = await DumpRestore.ChecksumsAsync(fixture.WordPress.Database, site.DatabaseName, CancellationToken.None);
-        return new SortedDictionary<string, long?>(all.Where(t => t.Key.StartsWith(site.TablePrefix, StringComparison.Ordinal)).ToDictionary(), StringComparer.Ordinal);
-    }
+    private Task<SortedDictionary<string, long?>> SiteTablesAsync(WordPressSite site) => SiteTableChecksums.OfAsync(fixture.WordPress, site);
 
     private async Task<List<string>> AllTablesAsync(WordPressSite site) =>
         [.. (await DumpRestore.ChecksumsAsync(fixture.WordPress.Database, site.DatabaseName, CancellationToken.None)).Keys];
