@@ -1,6 +1,12 @@
 namespace Backupd.Contracts.Schedules;
 
-/// <summary>A schedule as an admin defines it: what to back up, where, when, what to keep, and whether each new bundle is verified.</summary>
+/// <summary>
+/// A schedule as an admin defines it: what to back up, where, when, what to keep, and whether
+/// each new bundle is verified and test-restored (on <see cref="TestRestoreNodeId"/>, the
+/// schedule's node when null, beside the WordPress install at <see cref="TestRestorePath"/>, the
+/// backed-up site when null): after each run, and on <see cref="TestRestoreCron"/> (in the
+/// schedule's time zone) the newest bundle.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("backupd.schedules.ScheduleDefinition")]
 public sealed record ScheduleDefinition(
     [property: Id(0)] string Name,
@@ -15,7 +21,10 @@ public sealed record ScheduleDefinition(
     [property: Id(9)] RetentionSettings? Retention,
     [property: Id(10)] TimeSpan CatchUpWindow,
     [property: Id(11)] bool VerifyAfterBackup = false,
-    [property: Id(12)] bool TestRestoreAfterBackup = false)
+    [property: Id(12)] bool TestRestoreAfterBackup = false,
+    [property: Id(13)] string? TestRestoreNodeId = null,
+    [property: Id(14)] string? TestRestorePath = null,
+    [property: Id(15)] string? TestRestoreCron = null)
 {
     /// <summary>How late a missed run may still start when none is given.</summary>
     public static readonly TimeSpan DefaultCatchUpWindow = TimeSpan.FromHours(1);

@@ -29,6 +29,9 @@ public enum ScheduleEventKind
 
     /// <summary>An occurrence, or a run by hand, could not create its job; the message says why.</summary>
     NotRun,
+
+    /// <summary>An occurrence of the schedule's test-restore cron: a test-restore of its newest bundle was queued, or the message says why none was.</summary>
+    TestRestoreDue,
 }
 
 /// <summary>One line of a schedule's history.</summary>

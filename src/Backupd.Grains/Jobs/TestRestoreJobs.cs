@@ -7,22 +7,27 @@ using Backupd.Modules.Storage;
 namespace Backupd.Grains.Jobs;
 
 /// <summary>
-/// The test-restore job of a finished WordPress backup: its bundle restored into a scratch copy of
-/// the site on the backup's node, checked, and removed. The grains do not know the WordPress
+/// The test-restore job of a finished WordPress backup: its bundle restored into a scratch copy
+/// beside the site on the backup's node (or beside another WordPress install on a node of the
+/// schedule's choosing), checked, and removed. The grains do not know the WordPress
 /// module's config type, so this writes its fields by name (a test holds it to the module's schema).
 /// </summary>
 public static class TestRestoreJobs
 {
-    /// <summary>The test-restore of <paramref name="backup"/>'s bundle on <paramref name="nodeId"/>; no schedule, so it never counts as a backup.</summary>
+    /// <summary>
+    /// The test-restore of <paramref name="backup"/>'s bundle on <paramref name="nodeId"/>, beside
+    /// the WordPress install at <paramref name="besidePath"/> (the backed-up site when null); no
+    /// schedule, so it never counts as a backup.
+    /// </summary>
     /// <exception cref="ArgumentException">The backup stored no bundle, or its config names no site.</exception>
-    public static JobSpec For(JobDetails backup, string nodeId, int priority)
+    public static JobSpec For(JobDetails backup, string nodeId, int priority, string? besidePath = null)
     {
         var result = backup.Result ?? throw new ArgumentException($"Job {backup.Id} stored no bundle.", nameof(backup));
         var path = JsonNode.Parse(backup.ConfigJson)?["path"]?.GetValue<string>() ?? throw new ArgumentException($"Job {backup.Id} names no site path.", nameof(backup));
         var config = new JsonObject
         {
             [BundleSource.ConfigProperty] = JsonSerializer.SerializeToNode(new BundleSource(backup.Id, result.ObjectKey, result.Size, result.Sha256), JsonSerializerOptions.Web),
-            ["path"] = path,
+            ["path"] = besidePath ?? path,
             ["parts"] = new JsonArray("database", "files"),
             ["testRestore"] = true,
         };

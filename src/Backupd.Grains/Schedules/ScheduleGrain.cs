@@ -47,6 +47,10 @@ public sealed partial class ScheduleGrain(
 
     private CronSchedule Cron => _cron ??= CronSchedule.Parse(Definition!.Cron, Definition.TimeZone);
 
+    private CronSchedule? _testRestoreCron;
+
+    private CronSchedule? TestRestoreCron => Definition?.TestRestoreCron is { } expression ? _testRestoreCron ??= CronSchedule.Parse(expression, Definition.TimeZone) : null;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (Definition is { Enabled: true })
@@ -66,6 +70,7 @@ public sealed partial class ScheduleGrain(
 
         State.CreatedAt = time.GetUtcNow();
         State.LastDueHandled = State.CreatedAt;
+        State.LastTestRestoreDueHandled = State.CreatedAt;
         await StoreAsync(definition);
         LogCreated(ScheduleId, definition.Name, definition.Cron, definition.TimeZone);
         return await DetailsAsync();
@@ -80,6 +85,7 @@ public sealed partial class ScheduleGrain(
 
         // A changed expression starts counting from now: occurrences of the old one are not "missed".
         State.LastDueHandled = Max(State.LastDueHandled, time.GetUtcNow());
+        State.LastTestRestoreDueHandled = Max(State.LastTestRestoreDueHandled, time.GetUtcNow());
         await StoreAsync(definition);
         return await DetailsAsync();
     }
@@ -175,6 +181,12 @@ public sealed partial class ScheduleGrain(
             return;
         }
 
+        if (job is { Result: not null })
+        {
+            State.LastBundleJobId = jobId;
+            await SaveAsync();
+        }
+
         if (Definition.VerifyAfterBackup && job is { Result: not null })
         {
             await QueueProofAsync(job, "verify", VerifyJobs.For);
@@ -182,7 +194,7 @@ public sealed partial class ScheduleGrain(
 
         if (Definition.TestRestoreAfterBackup && job is { Result: not null })
         {
-            await QueueProofAsync(job, "test-restore", TestRestoreJobs.For);
+            await QueueTestRestoreAsync(job);
         }
 
         if (Definition.Retention is not { } retention)
@@ -238,6 +250,7 @@ public sealed partial class ScheduleGrain(
     {
         State.Definition = definition with { ConfigJson = SecretConfigMask.Transform(definition.ConfigJson, cipher.Encrypt) };
         _cron = null;
+        _testRestoreCron = null;
         await SaveAsync();
         if (definition.Enabled)
         {
@@ -271,6 +284,7 @@ public sealed partial class ScheduleGrain(
         }
 
         var now = time.GetUtcNow();
+        await TestRestoreIfDueAsync(definition, now);
         // Whether the last job still runs costs a call; ask only when something is due.
         var decision = ScheduleDecision.Decide(Cron, State.LastDueHandled, now, previousJobActive: false, definition.CatchUpWindow);
         if (decision is ScheduleDecision.Wait)
@@ -347,17 +361,61 @@ public sealed partial class ScheduleGrain(
     // A verify or test-restore of a new bundle; its outcome goes on the backup's record
     // (lastVerification, lastTestRestore). One that could not be queued must not hold up
     // retention or fail the run that succeeded.
-    private async Task QueueProofAsync(JobDetails backup, string kind, Func<JobDetails, string, int, JobSpec> spec)
+    private async Task<string?> QueueProofAsync(JobDetails backup, string kind, Func<JobDetails, string, int, JobSpec> spec)
     {
         try
         {
             var job = await launcher.LaunchAsync(spec(backup, Definition!.NodeId, Definition.Priority));
             LogProofQueued(ScheduleId, kind, job.Id, backup.Id);
+            return job.Id;
         }
         catch (Exception ex)
         {
             LogProofNotQueued(ex, ScheduleId, kind, backup.Id);
+            return null;
         }
+    }
+
+    private Task<string?> QueueTestRestoreAsync(JobDetails backup) => QueueProofAsync(backup, "test-restore", (job, node, priority) =>
+        TestRestoreJobs.For(job, Definition!.TestRestoreNodeId ?? node, priority, Definition.TestRestorePath));
+
+    // The test-restore cron proves the newest bundle at its own times (weekly, say, beside
+    // nightly backups); a missed occurrence is not caught up beyond the catch-up window.
+    private async Task TestRestoreIfDueAsync(ScheduleDefinition definition, DateTimeOffset now)
+    {
+        if (TestRestoreCron is not { } cron)
+        {
+            return;
+        }
+
+        var decision = ScheduleDecision.Decide(cron, State.LastTestRestoreDueHandled, now, previousJobActive: false, definition.CatchUpWindow);
+        switch (decision)
+        {
+            case ScheduleDecision.RunNow run:
+                State.LastTestRestoreDueHandled = run.Due;
+                var backup = State.LastBundleJobId is { } last ? await GrainFactory.GetGrain<IJobGrain>(last).GetAsync() : null;
+                if (backup is not { Result: not null })
+                {
+                    Record(ScheduleEventKind.TestRestoreDue, run.Due, null, "No test-restore: the schedule has no completed backup with a stored bundle yet");
+                }
+                else if (await QueueTestRestoreAsync(backup) is { } restoreId)
+                {
+                    Record(ScheduleEventKind.TestRestoreDue, run.Due, restoreId, $"Test-restore of the newest bundle, job {backup.Id}'s, queued");
+                }
+                else
+                {
+                    Record(ScheduleEventKind.TestRestoreDue, run.Due, null, $"The test-restore of job {backup.Id}'s bundle could not be queued (the master's log says why)");
+                }
+
+                break;
+            case ScheduleDecision.MissedBeyondWindow missed:
+                State.LastTestRestoreDueHandled = missed.Due;
+                break;
+            default:
+                return;
+        }
+
+        await SaveAsync();
     }
 
     public async Task RecordTestRestoreAsync(RestoreReceipt receipt)

@@ -22,4 +22,10 @@ public sealed class ScheduleRecord
 
     /// <summary>The receipt of the latest test-restore of one of this schedule's backups: when the site was last proven restorable.</summary>
     [Id(6)] public Contracts.Jobs.RestoreReceipt? LastTestRestore { get; set; }
+
+    /// <summary>The last occurrence of the test-restore cron handled: its watermark, as <see cref="LastDueHandled"/> is the backups'.</summary>
+    [Id(7)] public DateTimeOffset LastTestRestoreDueHandled { get; set; }
+
+    /// <summary>The newest run that completed with a bundle: what the test-restore cron proves.</summary>
+    [Id(8)] public string? LastBundleJobId { get; set; }
 }

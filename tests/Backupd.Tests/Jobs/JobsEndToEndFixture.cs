@@ -21,9 +21,10 @@ public sealed class JobsEndToEndFixture : IAsyncLifetime
 
     /// <summary>
     /// The master. Its job lease is 20 s (ten missed 2-second reports) rather than 60, so that a
-    /// test that kills the node sees the master settle the killed run without a minute's wait.
+    /// test that kills the node sees the master settle the killed run without a minute's wait;
+    /// schedules may fire every 5 s, so that a test of one waits seconds, not minutes.
     /// </summary>
-    public MasterProcess Master { get; } = new(extraEnvironment: new Dictionary<string, string> { ["BACKUPD_JOB_LEASE"] = "00:00:20" });
+    public MasterProcess Master { get; } = new(extraEnvironment: new Dictionary<string, string> { ["BACKUPD_JOB_LEASE"] = "00:00:20", ["BACKUPD_SCHEDULE_MIN_INTERVAL"] = "00:00:05" });
 
     public NodeProcess Node { get; private set; } = null!;
 

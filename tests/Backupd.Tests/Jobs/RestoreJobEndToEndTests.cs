@@ -4,6 +4,7 @@ using System.Text.Json;
 using Backupd.TestBed;
 using Backupd.Tests.Bundles;
 using Backupd.Tests.Modules.WordPress;
+using Backupd.Tests.Processes;
 using MySqlConnector;
 
 namespace Backupd.Tests.Jobs;
@@ -297,6 +298,94 @@ public sealed class RestoreJobEndToEndTests(JobsEndToEndFixture fixture)
     }
 
     [Fact]
+    public async Task A_schedule_test_restores_each_bundle_on_a_node_of_its_choosing_beside_a_wordpress_install_there_touching_neither_site()
+    {
+        var site = await fixture.WordPress.CreateSiteAsync(new WordPressSiteOptions { TablePrefix = "far_" });
+        // The chosen node's WordPress install: a spare site whose own files and database lend the scratch copy what a bundle does not hold.
+        var spare = await fixture.WordPress.CreateSiteAsync();
+        await using var prover = new NodeProcess(fixture.Master.BaseUrl);
+        var proverId = await JobsEndToEndFixture.EnrolAsync(prover, fixture.Api);
+        using var provider = await fixture.Api.SendAsync(HttpMethod.Post, "/api/v1/providers", new
+        {
+            name = "s3 for proving", type = "s3", endpoint = fixture.S3.ServiceUrl, region = S3rverServer.Region, bucket = fixture.S3.BucketName,
+            prefix = "proven", forcePathStyle = true, accessKeyId = S3rverServer.AccessKey, secretAccessKey = S3rverServer.SecretKey,
+        });
+        Assert.Equal(HttpStatusCode.Created, provider.StatusCode);
+        var s3ProviderId = (await provider.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        object Schedule(string providerId, string? testNode, string? testPath, bool afterBackup = true, string? testRestoreCron = null) => new
+        {
+            name = "proven elsewhere", cron = "0 3 * * *", enabled = testRestoreCron is not null, nodeId = fixture.NodeId, module = "wordpress", config = new { path = site.RootPath },
+            providerId, testRestoreAfterBackup = afterBackup, testRestoreNodeId = testNode, testRestorePath = testPath, testRestoreCron,
+        };
+
+        // What cannot work is refused up front, naming the field: a local folder is on the backing-up node alone.
+        await AssertRefusedAsync("/api/v1/schedules", HttpStatusCode.BadRequest, "testRestoreNodeId", Schedule(fixture.ProviderId, proverId, spare.RootPath));
+        await AssertRefusedAsync("/api/v1/schedules", HttpStatusCode.BadRequest, "testRestorePath", Schedule(s3ProviderId, proverId, null));
+        await AssertRefusedAsync("/api/v1/schedules", HttpStatusCode.BadRequest, "is not an absolute path", Schedule(s3ProviderId, proverId, "srv/www"));
+
+        using var create = await fixture.Api.SendAsync(HttpMethod.Post, "/api/v1/schedules", Schedule(s3ProviderId, proverId, spare.RootPath));
+        var schedule = await create.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(create.StatusCode == HttpStatusCode.Created, schedule.ToString());
+        Assert.Equal(proverId, schedule.GetProperty("definition").GetProperty("testRestoreNodeId").GetString());
+        var spareTables = await SiteTablesAsync(spare);
+        var spareFiles = TreeSnapshot.Of(spare.RootPath, linkMetadata: false).Where(entry => entry.Path.Length > 0).ToList();
+        var siteTables = await SiteTablesAsync(site);
+
+        using var run = await fixture.Api.SendAsync(HttpMethod.Post, $"/api/v1/schedules/{schedule.GetProperty("id").GetString()}/run");
+        var backupId = (await run.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var backup = await fixture.WaitForJobAsync(backupId, job => job.TryGetProperty("lastTestRestore", out var r) && r.ValueKind == JsonValueKind.Object, JobTimeout);
+
+        var receipt = backup.GetProperty("lastTestRestore");
+        Assert.True(receipt.GetProperty("passed").GetBoolean(), receipt.ToString() + "\nprover output:\n" + prover.Process.Output);
+        Assert.Contains($"WordPress loads: siteurl {site.SiteUrl}", receipt.GetProperty("checks").GetString(), StringComparison.Ordinal);
+        var restore = await fixture.GetJobAsync(receipt.GetProperty("restoreJobId").GetString()!);
+        Assert.Equal(proverId, restore.GetProperty("nodeId").GetString());
+        Assert.Contains(Messages(restore), line => line.Contains($"copied from {spare.RootPath}", StringComparison.Ordinal));
+        // Neither site changed, and nothing of the scratch copy is left beside the spare one.
+        Assert.Equal(spareTables, await SiteTablesAsync(spare));
+        Assert.Equal(spareTables.Count, (await AllTablesAsync(spare)).Count);
+        Assert.Equal(spareFiles, TreeSnapshot.Of(spare.RootPath, linkMetadata: false).Where(entry => entry.Path.Length > 0).ToList());
+        Assert.Equal(siteTables, await SiteTablesAsync(site));
+
+        // The same by hand: a test-restore on another node needs the WordPress install to go beside.
+        await AssertRefusedAsync(new { jobId = backupId, testRestore = true, nodeId = proverId }, HttpStatusCode.BadRequest, "needs target.path");
+        var byHand = await RestoreAsync(new { jobId = backupId, testRestore = true, nodeId = proverId, target = new { path = spare.RootPath } });
+        Assert.True(byHand.GetProperty("state").GetString() == "completed", byHand.ToString());
+        Assert.Equal(spareTables, await SiteTablesAsync(spare));
+
+        // On a cron of its own instead (weekly, say; every 10 s here): the newest bundle, proven again.
+        var scheduleUrl = $"/api/v1/schedules/{schedule.GetProperty("id").GetString()}";
+        await AssertRefusedAsync(scheduleUrl, HttpStatusCode.BadRequest, "testRestoreCron", Schedule(s3ProviderId, proverId, spare.RootPath, afterBackup: false, testRestoreCron: "61 * * * *"), HttpMethod.Put);
+        using (var update = await fixture.Api.SendAsync(HttpMethod.Put, scheduleUrl, Schedule(s3ProviderId, proverId, spare.RootPath, afterBackup: false, testRestoreCron: "*/10 * * * * *")))
+        {
+            Assert.True(update.StatusCode == HttpStatusCode.OK, await update.Content.ReadAsStringAsync());
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(40);
+        JsonElement? found;
+        while ((found = (await fixture.Api.GetJsonAsync(scheduleUrl)).GetProperty("history").EnumerateArray()
+                   .Where(e => e.GetProperty("kind").GetString() == "testRestoreDue").Select(e => (JsonElement?)e).FirstOrDefault()) is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no test-restore came of the test-restore cron");
+            await Task.Delay(500);
+        }
+
+        // One is enough: the schedule goes before the cron fires again.
+        using (await fixture.Api.SendAsync(HttpMethod.Delete, scheduleUrl))
+        {
+        }
+
+        var due = found.Value;
+        var cronRestoreId = due.GetProperty("jobId").GetString();
+        Assert.True(cronRestoreId is not null, due.ToString());
+        var byCron = await fixture.WaitForJobAsync(cronRestoreId, JobsEndToEndFixture.IsFinished, JobTimeout);
+        Assert.True(byCron.GetProperty("state").GetString() == "completed", byCron.ToString());
+        Assert.Equal(proverId, byCron.GetProperty("nodeId").GetString());
+        Assert.Contains(backupId, due.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(cronRestoreId, (await fixture.GetJobAsync(backupId)).GetProperty("lastTestRestore").GetProperty("restoreJobId").GetString());
+    }
+
+    [Fact]
     public async Task A_swap_that_fails_after_the_tables_were_swapped_puts_tables_and_files_back_as_they_were()
     {
         var site = await fixture.WordPress.CreateSiteAsync(new WordPressSiteOptions { TablePrefix = "swp_" });
@@ -345,6 +434,7 @@ public sealed class RestoreJobEndToEndTests(JobsEndToEndFixture fixture)
         await AssertRefusedAsync(new { jobId = backupId, target = new { url = "https://copy.example" } }, HttpStatusCode.BadRequest, "keeps the site's URL");
         await AssertRefusedAsync(new { jobId = backupId, target = new { path = "/srv/www/elsewhere", tablePrefix = "bad-prefix", url = "ftp://x", db = new { name = "n", user = "u", password = "p" } } }, HttpStatusCode.BadRequest, "target.tablePrefix");
         await AssertRefusedAsync(new { jobId = backupId, nodeId = "another-node" }, HttpStatusCode.BadRequest, "nodeId");
+        await AssertRefusedAsync(new { jobId = backupId, testRestore = true, target = new { url = "https://copy.example" } }, HttpStatusCode.BadRequest, "a test-restore keeps the bundle's URL");
     }
 
     private async Task<JsonElement> RestoreAsync(object request)
@@ -358,9 +448,9 @@ public sealed class RestoreJobEndToEndTests(JobsEndToEndFixture fixture)
 
     private Task AssertRefusedAsync(object request, HttpStatusCode status, string says) => AssertRefusedAsync("/api/v1/restores", status, says, request);
 
-    private async Task AssertRefusedAsync(string path, HttpStatusCode status, string says, object? request = null)
+    private async Task AssertRefusedAsync(string path, HttpStatusCode status, string says, object? request = null, HttpMethod? method = null)
     {
-        using var response = await fixture.Api.SendAsync(HttpMethod.Post, path, request);
+        using var response = await fixture.Api.SendAsync(method ?? HttpMethod.Post, path, request);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == status, $"{(int)response.StatusCode} {body}");
         Assert.Contains(says, body, StringComparison.Ordinal);

@@ -13,7 +13,8 @@ namespace Backupd.Master.Application.Jobs;
 
 /// <summary>
 /// Restore jobs: a finished WordPress backup put back on its site in place, by the node that made
-/// it, or as a new site elsewhere (another directory, database, prefix, URL, node). The bundle's
+/// it, or as a new site elsewhere (another directory, database, prefix, URL, node), or test-restored
+/// into a scratch copy beside the site or beside another WordPress install on any node. The bundle's
 /// expected size and SHA-256, and for a restore in place the site's path and database settings,
 /// come from the master's record of the backup; the request chooses what and how.
 /// </summary>
@@ -43,29 +44,26 @@ public sealed class RestoreService(IGrainFactory grains, WorkChecks checks, JobL
         var source = JsonNode.Parse(backup.ConfigJson)!.AsObject();
         var backedUpPath = source["path"]?.GetValue<string>() ?? string.Empty;
         var target = request.Target;
-        var newSite = target?.Path is { } targetPath && targetPath.TrimEnd('/') != backedUpPath.TrimEnd('/');
         var testRestore = request.TestRestore == true;
+        var elsewhere = target?.Path is { } targetPath && targetPath.TrimEnd('/') != backedUpPath.TrimEnd('/');
+        var newSite = elsewhere && !testRestore;
         var errors = new List<FieldError>();
         var nodeId = string.IsNullOrWhiteSpace(request.NodeId) ? backup.NodeId : request.NodeId;
         WordPressDatabaseOverride? db;
-        if (newSite)
+        if (elsewhere)
         {
+            // A new site, or a test-restore beside another WordPress install (its files and
+            // database lend the scratch copy what the bundle does not hold), on any node that can read the bundle.
             db = target!.Db;
-            if (nodeId != backup.NodeId && await grains.GetGrain<IStorageProviderGrain>(backup.ProviderId).GetAsync() is { Type: StorageTypes.Local })
-            {
-                errors.Add(new("nodeId", $"provider '{backup.ProviderId}' is a local folder on node '{backup.NodeId}', which alone holds the bundle: restore there, or from a backup in S3"));
-            }
+            await checks.CheckBundleReachableAsync(backup.NodeId, backup.ProviderId, nodeId, "nodeId", errors);
         }
         else
         {
             if (nodeId != backup.NodeId)
             {
-                errors.Add(new("nodeId", $"a restore in place runs on the node that made the backup, '{backup.NodeId}': leave nodeId out, or give target.path for a new site"));
-            }
-
-            if (target?.Url is not null || target?.TablePrefix is not null || request.Overwrite == true)
-            {
-                errors.Add(new("target", "a restore in place keeps the site's URL and table prefix: give target.path (another directory) to restore a copy elsewhere"));
+                errors.Add(new("nodeId", testRestore
+                    ? $"a test-restore on another node than the backup's, '{backup.NodeId}', needs target.path: a WordPress install there whose own files and database the scratch copy uses"
+                    : $"a restore in place runs on the node that made the backup, '{backup.NodeId}': leave nodeId out, or give target.path for a new site"));
             }
 
             db = MergeDatabase(source["db"]?.Deserialize<WordPressDatabaseOverride>(JsonSerializerOptions.Web), target?.Db);
@@ -75,10 +73,17 @@ public sealed class RestoreService(IGrainFactory grains, WorkChecks checks, JobL
             }
         }
 
+        if (!newSite && (target?.Url is not null || target?.TablePrefix is not null || request.Overwrite == true))
+        {
+            errors.Add(new("target", testRestore
+                ? "a test-restore keeps the bundle's URL under a scratch table prefix of its own and replaces nothing: no url, tablePrefix or overwrite"
+                : "a restore in place keeps the site's URL and table prefix: give target.path (another directory) to restore a copy elsewhere"));
+        }
+
         await checks.CheckTargetsAsync(nodeId, backup.ProviderId, errors);
         var config = JsonSerializer.SerializeToElement(new WordPressRestoreConfig(
             new BundleSource(backup.Id, result.ObjectKey, result.Size, result.Sha256),
-            newSite ? target!.Path! : backedUpPath,
+            elsewhere ? target!.Path! : backedUpPath,
             request.Parts ?? [WordPressRestoreConfig.DatabasePart, WordPressRestoreConfig.FilesPart],
             request.Paths,
             db,
@@ -173,7 +178,7 @@ public sealed class RestoreService(IGrainFactory grains, WorkChecks checks, JobL
 /// <param name="SafetyBackup">Keep what the restore replaces (default true).</param>
 /// <param name="DryRun">Only plan: say what would be replaced and kept, change nothing.</param>
 /// <param name="Priority">0–10; the highest unless given: a restore is what someone is waiting for.</param>
-/// <param name="TestRestore">Prove the bundle restores: into a scratch copy beside the site, checked, removed; the site is not touched.</param>
+/// <param name="TestRestore">Prove the bundle restores: into a scratch copy beside the site (or beside the WordPress install at <c>target.path</c> on <c>nodeId</c>), checked, removed; no site is touched.</param>
 public sealed record RestoreRequest(
     string? JobId, string? NodeId = null, IReadOnlyList<string>? Parts = null, IReadOnlyList<string>? Paths = null, RestoreTarget? Target = null,
     bool? Overwrite = null, bool? SafetyBackup = null, bool? DryRun = null, int? Priority = null, bool? TestRestore = null);

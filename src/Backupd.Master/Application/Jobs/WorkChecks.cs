@@ -57,18 +57,7 @@ public sealed class WorkChecks(IGrainFactory grains, ModuleRegistry modules)
     /// <summary>The node must be active and the provider must exist.</summary>
     public async Task CheckTargetsAsync(string? nodeId, string? providerId, List<FieldError> errors)
     {
-        if (string.IsNullOrWhiteSpace(nodeId))
-        {
-            errors.Add(new("nodeId", "is required (GET /api/v1/nodes lists the nodes)"));
-        }
-        else if (await grains.GetGrain<INodeGrain>(nodeId).GetSummaryAsync() is not { } node)
-        {
-            errors.Add(new("nodeId", $"no node has the id '{nodeId}' (GET /api/v1/nodes lists the nodes)"));
-        }
-        else if (node.Status != NodeStatus.Active)
-        {
-            errors.Add(new("nodeId", $"node '{nodeId}' is {node.Status.ToString().ToLowerInvariant()}, not active"));
-        }
+        await CheckNodeAsync(nodeId, "nodeId", errors);
 
         if (string.IsNullOrWhiteSpace(providerId))
         {
@@ -77,6 +66,36 @@ public sealed class WorkChecks(IGrainFactory grains, ModuleRegistry modules)
         else if (await grains.GetGrain<IStorageProviderGrain>(providerId).GetAsync() is null)
         {
             errors.Add(new("providerId", $"no provider has the id '{providerId}' (GET /api/v1/providers lists the providers)"));
+        }
+    }
+
+    /// <summary>The node, named by <paramref name="field"/>, must be active.</summary>
+    public async Task CheckNodeAsync(string? nodeId, string field, List<FieldError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(nodeId))
+        {
+            errors.Add(new(field, "is required (GET /api/v1/nodes lists the nodes)"));
+        }
+        else if (await grains.GetGrain<INodeGrain>(nodeId).GetSummaryAsync() is not { } node)
+        {
+            errors.Add(new(field, $"no node has the id '{nodeId}' (GET /api/v1/nodes lists the nodes)"));
+        }
+        else if (node.Status != NodeStatus.Active)
+        {
+            errors.Add(new(field, $"node '{nodeId}' is {node.Status.ToString().ToLowerInvariant()}, not active"));
+        }
+    }
+
+    /// <summary>
+    /// A node other than the one that backed up reads the bundle from the provider: a local
+    /// folder is on the backing-up node alone, so its bundles can be read nowhere else.
+    /// </summary>
+    public async Task CheckBundleReachableAsync(string backupNodeId, string? providerId, string? nodeId, string field, List<FieldError> errors)
+    {
+        if (nodeId is not null && providerId is not null && nodeId != backupNodeId
+            && await grains.GetGrain<IStorageProviderGrain>(providerId).GetAsync() is { Type: StorageTypes.Local })
+        {
+            errors.Add(new(field, $"provider '{providerId}' is a local folder on node '{backupNodeId}', which alone holds its bundles: use that node, or a provider in S3"));
         }
     }
 }

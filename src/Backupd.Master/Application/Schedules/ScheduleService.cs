@@ -147,7 +147,22 @@ public sealed class ScheduleService(IGrainFactory grains, IScheduleIndex index, 
             errors.Add(new("testRestoreAfterBackup", "test-restores are for wordpress schedules"));
         }
 
+        var testRestoreCron = string.IsNullOrWhiteSpace(request.TestRestoreCron) ? null : request.TestRestoreCron.Trim();
+        if (testRestoreCron is not null)
+        {
+            if (module is not null && module.Name != Modules.ModuleNames.WordPress)
+            {
+                errors.Add(new("testRestoreCron", "test-restores are for wordpress schedules"));
+            }
+
+            // The schedule's time zone is checked (and named) once, with its own cron.
+            var cronErrors = new List<FieldError>();
+            CheckCron(testRestoreCron, timeZone, cronErrors);
+            errors.AddRange(cronErrors.Where(e => e.Field == "cron").Select(e => new FieldError("testRestoreCron", e.Message)));
+        }
+
         await checks.CheckTargetsAsync(request.NodeId, request.ProviderId, errors);
+        var (testNode, testPath) = await CheckTestRestorePlaceAsync(request, errors);
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -156,7 +171,44 @@ public sealed class ScheduleService(IGrainFactory grains, IScheduleIndex index, 
         return (new ScheduleDefinition(request.Name!.Trim(), request.Cron!.Trim(), timeZone!, request.NodeId!, module!.Name, request.Config!.Value.GetRawText(), request.ProviderId!,
             request.Priority ?? JobSpec.DefaultPriority, request.Enabled ?? true, retention,
             request.CatchUpWindowMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : ScheduleDefinition.DefaultCatchUpWindow, request.VerifyAfterBackup ?? false,
-            request.TestRestoreAfterBackup ?? false), errors);
+            request.TestRestoreAfterBackup ?? false, testNode, testPath, testRestoreCron), errors);
+    }
+
+    // Where a schedule's test-restores run: beside the site by default, or beside another
+    // WordPress install (whose own files and database the scratch copy uses), on any node that
+    // can read the schedule's bundles, e.g. a spare host kept for proving restores.
+    private async Task<(string? NodeId, string? Path)> CheckTestRestorePlaceAsync(ScheduleRequest request, List<FieldError> errors)
+    {
+        var node = string.IsNullOrWhiteSpace(request.TestRestoreNodeId) || request.TestRestoreNodeId == request.NodeId ? null : request.TestRestoreNodeId;
+        var path = string.IsNullOrWhiteSpace(request.TestRestorePath) ? null : request.TestRestorePath.TrimEnd('/');
+        if ((request.TestRestoreNodeId is not null || path is not null) && request.TestRestoreAfterBackup != true && string.IsNullOrWhiteSpace(request.TestRestoreCron))
+        {
+            errors.Add(new(request.TestRestoreNodeId is not null ? "testRestoreNodeId" : "testRestorePath", "says where test-restores run: give it with testRestoreAfterBackup: true or a testRestoreCron"));
+            return (null, null);
+        }
+
+        if (path is not null && !System.IO.Path.IsPathFullyQualified(path))
+        {
+            errors.Add(new("testRestorePath", $"'{path}' is not an absolute path: give the root of a WordPress install on the test-restore node (where wp-load.php is)"));
+        }
+
+        if (node is null)
+        {
+            return (null, path);
+        }
+
+        if (path is null)
+        {
+            errors.Add(new("testRestorePath", $"is required with testRestoreNodeId: the root of a WordPress install on node '{node}' whose own files and database the scratch copy uses"));
+        }
+
+        await checks.CheckNodeAsync(node, "testRestoreNodeId", errors);
+        if (request.NodeId is not null)
+        {
+            await checks.CheckBundleReachableAsync(request.NodeId, request.ProviderId, node, "testRestoreNodeId", errors);
+        }
+
+        return (node, path);
     }
 
     private static Problem NotFound(string id) => Problem.NotFound("No such schedule", $"No schedule has the id '{id}'. GET /api/v1/schedules lists them.");
@@ -176,10 +228,13 @@ public sealed class ScheduleService(IGrainFactory grains, IScheduleIndex index, 
 /// <param name="CatchUpWindowMinutes">How late a run missed while the master was down may still start; default 60.</param>
 /// <param name="VerifyAfterBackup">After each successful run, a verify job downloads the new bundle and checks it; default false.</param>
 /// <param name="TestRestoreAfterBackup">After each successful run, a test-restore job restores the new bundle into a scratch copy, checks it and removes it; default false.</param>
+/// <param name="TestRestoreNodeId">The node the test-restores run on; the schedule's node when absent. Another node needs <paramref name="TestRestorePath"/> and a provider it can read (not a local folder).</param>
+/// <param name="TestRestorePath">The root of a WordPress install on the test-restore node, whose own files and database (under a scratch table prefix) the scratch copy uses; the backed-up site when absent.</param>
+/// <param name="TestRestoreCron">Besides (or instead of) after each run: at these times, in the schedule's time zone, a test-restore of the schedule's newest bundle.</param>
 public sealed record ScheduleRequest(
     string? Name, string? Cron, string? TimeZone, string? NodeId, string? Module, JsonElement? Config, string? ProviderId,
     int? Priority = null, bool? Enabled = null, RetentionSettings? Retention = null, int? CatchUpWindowMinutes = null, bool? VerifyAfterBackup = null,
-    bool? TestRestoreAfterBackup = null);
+    bool? TestRestoreAfterBackup = null, string? TestRestoreNodeId = null, string? TestRestorePath = null, string? TestRestoreCron = null);
 
 /// <summary>A cron expression read before it is saved.</summary>
 /// <param name="Reading">In plain words.</param>
