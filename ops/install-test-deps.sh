@@ -43,6 +43,7 @@ declare -A debian=(
   [/usr/bin/aws]=awscli
   [npm]=npm
   [curl]=curl
+  [lintian]=lintian
 )
 
 # Debian's archive serves one version of a package per release, so an exact version cannot be
@@ -60,6 +61,7 @@ declare -A debian_series=(
   [wordpress]='6.1.'            # WordPress 6.1: the real site the jobs back up
   [python3-cryptography]='38.'  # the reference Fernet the interop tests check (with /usr/bin/python3)
   [awscli]='2.9.'               # /usr/bin/aws, what ops/bench/s3-upload.sh measures against
+  [lintian]='2.116.'            # Debian 12's lintian: what the package test holds the .deb to
 )
 chromium_min_major=156          # the Chromium this machine's browser checks ran against
 # Node.js and npm come with the machine (as the .NET SDK does) or from Debian; s3rver's lock file

@@ -34,7 +34,8 @@ internal sealed class BenchMaster : IAsyncDisposable
     /// <summary>An admin client (bearer token set).</summary>
     public HttpClient Http { get; }
 
-    public static async Task<BenchMaster> StartAsync()
+    /// <summary>Starts the build's master, or the published <c>backupd</c> at <paramref name="executable"/>.</summary>
+    public static async Task<BenchMaster> StartAsync(string? executable = null)
     {
         var dataDir = Directory.CreateTempSubdirectory("backupd-bench-master-").FullName;
         var url = new Uri($"http://127.0.0.1:{FreePort.Next()}");
@@ -52,8 +53,10 @@ internal sealed class BenchMaster : IAsyncDisposable
             ["BACKUPD_REGISTRATION_MAX_PENDING"] = "100000",
         };
         // The bench runs from its own apphost, so the host that runs backupd.dll is dotnet itself.
-        var process = ServerProcess.Start("backupd master", Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [Path.Combine(AppContext.BaseDirectory, "backupd.dll")],
-            new ProcessOptions { Environment = environment, WorkingDirectory = AppContext.BaseDirectory });
+        var process = executable is null
+            ? ServerProcess.Start("backupd master", Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [Path.Combine(AppContext.BaseDirectory, "backupd.dll")],
+                new ProcessOptions { Environment = environment, WorkingDirectory = AppContext.BaseDirectory })
+            : ServerProcess.Start("backupd master", executable, [], new ProcessOptions { Environment = environment, WorkingDirectory = "/" });
         var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = url, Timeout = TimeSpan.FromMinutes(5) };
         await process.WaitUntilReadyAsync(async cancellation => (await http.GetAsync("/healthz", cancellation)).StatusCode == HttpStatusCode.OK,
             TimeSpan.FromSeconds(90), CancellationToken.None);

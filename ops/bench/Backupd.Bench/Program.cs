@@ -16,6 +16,7 @@ using Backupd.TestBed;
 //        dotnet run -c Release --project ops/bench/Backupd.Bench -- bundle [--scale 0.5] [--runs 5]
 //        dotnet run -c Release --project ops/bench/Backupd.Bench -- dump [--db-mib 300] [--runs 3] [--hold]
 //        dotnet run -c Release --project ops/bench/Backupd.Bench -- restore [--scale 1.0] [--db-mib 300] [--runs 3]
+//        dotnet run -c Release --project ops/bench/Backupd.Bench -- first-job --ready-to-run DIR --jit DIR [--runs 3]   (ops/bench/first-job.sh)
 // As the node does at start, so the figures (peak RSS above all) are a node's.
 MallocTuning.ApplyNodeDefaults();
 if (args.FirstOrDefault() == "master")
@@ -37,6 +38,11 @@ if (args.FirstOrDefault() == "restore")
 {
     var restoreScale = Option("--scale", 1.0);
     return await RestoreBench.RunAsync(restoreScale, Option("--db-mib", 300.0 * Math.Max(restoreScale, 0.1)), (int)Option("--runs", 3));
+}
+
+if (args.FirstOrDefault() == "first-job")
+{
+    return await FirstJobBench.RunAsync(OptionText("--ready-to-run"), OptionText("--jit"), (int)Option("--runs", 3));
 }
 
 if (args.FirstOrDefault() == "bundle")
@@ -93,6 +99,12 @@ Console.WriteLine($"{"peak RSS during the job (max), MiB",-40}{Mib(ourRuns.Max(r
 
 Directory.Delete(root, recursive: true);
 return 0;
+
+string OptionText(string name)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : throw new ArgumentException($"{name} is required");
+}
 
 double Option(string name, double fallback)
 {

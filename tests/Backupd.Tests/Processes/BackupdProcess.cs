@@ -35,25 +35,30 @@ public sealed class BackupdProcess : IAsyncDisposable
     /// <param name="args">The command line.</param>
     /// <param name="environment">The <c>BACKUPD_*</c> variables (and any other to set).</param>
     /// <param name="launcher">A command that runs <c>backupd</c> for us, such as <c>setpriv</c> to drop root.</param>
-    public static BackupdProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string>? launcher = null)
+    /// <param name="executable">An installed, self-contained <c>backupd</c> to run instead of the build's, started from <c>/</c> as systemd starts it.</param>
+    public static BackupdProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string>? launcher = null, string? executable = null)
     {
-        var dotnet = Environment.ProcessPath ?? "dotnet";
-        var start = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : dotnet)
+        var program = executable ?? Environment.ProcessPath ?? "dotnet";
+        var start = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = executable is null ? AppContext.BaseDirectory : "/",
         };
         if (launcher is { Count: > 0 })
         {
-            foreach (var part in launcher.Skip(1).Append(dotnet))
+            foreach (var part in launcher.Skip(1).Append(program))
             {
                 start.ArgumentList.Add(part);
             }
         }
 
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "backupd.dll"));
+        if (executable is null)
+        {
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "backupd.dll"));
+        }
+
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

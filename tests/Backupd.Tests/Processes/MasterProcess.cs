@@ -18,9 +18,16 @@ public sealed class MasterProcess : IAsyncDisposable
     private readonly Dictionary<string, string> _environment;
     private BackupdProcess? _process;
 
-    public MasterProcess(string? adminPassword = AdminPassword, IReadOnlyDictionary<string, string>? extraEnvironment = null)
+    private readonly string? _executable;
+
+    /// <param name="adminPassword">The first password of admin; generated when null.</param>
+    /// <param name="extraEnvironment">More variables, over the defaults.</param>
+    /// <param name="executable">An installed <c>backupd</c> to run instead of the build's.</param>
+    /// <param name="dataDir">The data directory (an installed tree's); a new temporary one when null.</param>
+    public MasterProcess(string? adminPassword = AdminPassword, IReadOnlyDictionary<string, string>? extraEnvironment = null, string? executable = null, string? dataDir = null)
     {
-        DataDir = Directory.CreateTempSubdirectory("backupd-master-").FullName;
+        _executable = executable;
+        DataDir = dataDir ?? Directory.CreateTempSubdirectory("backupd-master-").FullName;
         BaseUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         _environment = new Dictionary<string, string>
         {
@@ -116,7 +123,7 @@ public sealed class MasterProcess : IAsyncDisposable
             await _process.DisposeAsync();
         }
 
-        _process = BackupdProcess.Start([], _environment);
+        _process = BackupdProcess.Start([], _environment, executable: _executable);
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (DateTime.UtcNow < deadline)
         {

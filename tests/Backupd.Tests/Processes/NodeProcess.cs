@@ -1,11 +1,17 @@
 namespace Backupd.Tests.Processes;
 
 /// <summary>A real node process pointed at a master, with a data dir that outlives restarts.</summary>
-public sealed class NodeProcess(Uri masterUrl, IReadOnlyDictionary<string, string>? extraEnvironment = null) : IAsyncDisposable
+/// <param name="masterUrl">The master's REST URL.</param>
+/// <param name="extraEnvironment">More variables.</param>
+/// <param name="dataDir">The data directory (an installed tree's); a new temporary one when null.</param>
+public sealed class NodeProcess(Uri masterUrl, IReadOnlyDictionary<string, string>? extraEnvironment = null, string? dataDir = null) : IAsyncDisposable
 {
     private BackupdProcess? _process;
 
-    public string DataDir { get; } = Directory.CreateTempSubdirectory("backupd-node-").FullName;
+    public string DataDir { get; } = dataDir ?? Directory.CreateTempSubdirectory("backupd-node-").FullName;
+
+    /// <summary>An installed <c>backupd</c> that the next <see cref="Start"/> runs instead of the build's: an upgrade changes it between starts.</summary>
+    public string? Executable { get; set; }
 
     public string IdentityFile => Path.Combine(DataDir, "node-identity.json");
 
@@ -18,7 +24,7 @@ public sealed class NodeProcess(Uri masterUrl, IReadOnlyDictionary<string, strin
             ["BACKUPD_MASTER_URL"] = masterUrl.ToString(),
             ["BACKUPD_DATA_DIR"] = DataDir,
         };
-        _process = BackupdProcess.Start(["--mode", "node"], environment);
+        _process = BackupdProcess.Start(["--mode", "node"], environment, executable: Executable);
     }
 
     /// <summary>Kills the node with SIGKILL, as a crash would, and lets go of the process; <see cref="Start"/> runs it again.</summary>
