@@ -9,6 +9,8 @@
 # Writes <out>/backupd_<version>_<amd64|arm64>.deb and <out>/backupd-<version>-<rid>.tar.gz
 # (docs/install.md). Needs the .NET SDK, dpkg-deb and git; downloads nothing but NuGet packages.
 set -euo pipefail
+# The modes in the package are the ones set here, whatever the builder's umask.
+umask 022
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rids=(linux-x64 linux-arm64)
@@ -88,6 +90,8 @@ for rid in "${rids[@]}"; do
     "$version" "$(git -C "$repo" rev-parse HEAD)" "$(date -R -d "@$(git -C "$repo" log -1 --format=%ct)")" \
     | gzip -9n > "$deb/usr/share/doc/backupd/changelog.gz"
   install -m 0755 "$repo/ops/package/debian/postinst" "$repo/ops/package/debian/prerm" "$repo/ops/package/debian/postrm" "$deb/DEBIAN/"
+  (cd "$deb" && find usr lib -type f -exec md5sum {} +) > "$deb/DEBIAN/md5sums"
+  chmod 0644 "$deb/DEBIAN/md5sums"
   size=$(du -sk --exclude=DEBIAN "$deb" | cut -f1)
   sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@SIZE@/$size/" "$repo/ops/package/control" > "$deb/DEBIAN/control"
   # xz, which every dpkg reads (Debian 12's lintian still calls zstd members malformed).

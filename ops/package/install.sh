@@ -37,8 +37,20 @@ done
 
 systemd_here() { [ -z "$root" ] && [ -d /run/systemd/system ]; }
 
-# The safe point of an upgrade: what runs stops before its files change.
+# Arguments the set-up would refuse are refused before anything is stopped or copied.
+"$here/lib/setup" --check "$@"
+
+# The safe point of an upgrade: what runs stops before its files change, and starts again
+# however this script ends (a failed copy leaves the old files, which start as they were).
 stopped=""
+restart_stopped() {
+  for service in $stopped; do
+    if ! systemctl --quiet is-active "$service.service"; then
+      systemctl start "$service.service" && echo "install.sh: $service is running again"
+    fi
+  done
+}
+trap restart_stopped EXIT
 if systemd_here; then
   for service in backupd-node backupd-master; do
     if systemctl --quiet is-active "$service.service" 2>/dev/null; then
@@ -54,7 +66,10 @@ fi
 lib="$root$prefix/lib/backupd"
 mkdir -p "$root$prefix/lib" "$root$prefix/bin" "$root$prefix/sbin" "$root/etc/systemd/system"
 rm -rf "$lib.new" "$lib.old"
-cp -a "$here/lib" "$lib.new"
+# Owned by root and written by nobody else whoever unpacked the tarball: root runs these files.
+cp -R "$here/lib" "$lib.new"
+chown -R 0:0 "$lib.new"
+chmod -R go-w "$lib.new"
 if [ -e "$lib" ]; then mv "$lib" "$lib.old"; fi
 mv "$lib.new" "$lib"
 rm -rf "$lib.old"
@@ -70,11 +85,3 @@ if systemd_here; then
   systemctl daemon-reload
 fi
 "$lib/setup" "$@"
-
-# What the upgrade stopped starts again, unless the set-up just started it.
-for service in $stopped; do
-  if ! systemctl --quiet is-active "$service.service"; then
-    systemctl start "$service.service"
-    echo "install.sh: $service is running again"
-  fi
-done

@@ -19,6 +19,7 @@ Usage: backupd-setup [--mode node|master] [--master-url URL] [--no-start] [--roo
   --no-start         write the settings, start nothing
   --root DIR         set up the tree under DIR instead of / (a package test's clean root);
                      starts nothing
+  --check            only check the arguments (install.sh does, before it stops anything)
 EOF
 }
 
@@ -26,6 +27,7 @@ mode=""
 master_url=""
 start=yes
 root=""
+check=no
 while [ $# -gt 0 ]; do
   case "$1" in
     --mode) [ $# -ge 2 ] || { echo "backupd-setup: --mode needs node or master" >&2; exit 2; }; mode=$2; shift 2 ;;
@@ -33,6 +35,7 @@ while [ $# -gt 0 ]; do
     --master-url) [ $# -ge 2 ] || { echo "backupd-setup: --master-url needs a URL" >&2; exit 2; }; master_url=$2; shift 2 ;;
     --master-url=*) master_url=${1#--master-url=}; shift ;;
     --no-start) start=no; shift ;;
+    --check) check=yes; shift ;;
     --root) [ $# -ge 2 ] || { echo "backupd-setup: --root needs a directory" >&2; exit 2; }; root=${2%/}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "backupd-setup: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
@@ -46,6 +49,25 @@ esac
 if [ -n "$master_url" ] && [ "$mode" != node ]; then
   echo "backupd-setup: --master-url is for --mode node" >&2; exit 2
 fi
+
+# check_url URL: an http(s) URL of the characters a master's address needs, and no others: it is
+# written into a settings file with sed and read by systemd, where quotes, '&' or '|' would not
+# survive. Checked before anything is changed.
+check_url() {
+  case "$1" in
+    http://?*|https://?*) ;;
+    *) echo "backupd-setup: '$1' is not an http:// or https:// URL; nothing was changed" >&2; exit 2 ;;
+  esac
+  case "$1" in
+    *[!][A-Za-z0-9._~:/%@+-]*) echo "backupd-setup: '$1' holds characters a master's URL does not need (letters, digits and . _ ~ : / % @ + - [ ] only); nothing was changed" >&2; exit 2 ;;
+  esac
+}
+if [ -n "$master_url" ]; then
+  check_url "$master_url"
+fi
+if [ "$check" = yes ]; then
+  exit 0
+fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "backupd-setup: run as root (sudo backupd-setup ...): it creates a system user and writes /etc" >&2; exit 1
 fi
@@ -57,27 +79,38 @@ fi
 # The master runs as this user and owns its data; the node runs as root (docs/install.md says why)
 # and needs no account of its own.
 if ! grep -q '^backupd:' "$root/etc/passwd" 2>/dev/null; then
+  # A group of that name left behind (a user removed by hand) becomes the user's group.
+  if grep -q '^backupd:' "$root/etc/group" 2>/dev/null; then group="--gid backupd"; else group="--user-group"; fi
   if [ -n "$root" ]; then
-    useradd --prefix "$root" --system --user-group --home-dir /var/lib/backupd --no-create-home --shell /usr/sbin/nologin --comment backupd backupd
+    useradd --prefix "$root" --system $group --home-dir /var/lib/backupd --no-create-home --shell /usr/sbin/nologin --comment backupd backupd
   else
-    useradd --system --user-group --home-dir /var/lib/backupd --no-create-home --shell /usr/sbin/nologin --comment backupd backupd
+    useradd --system $group --home-dir /var/lib/backupd --no-create-home --shell /usr/sbin/nologin --comment backupd backupd
   fi
 fi
 # Numbers from the tree's own files: under --root the host does not know the user.
 uid=$(awk -F: '$1 == "backupd" { print $3 }' "$root/etc/passwd")
-gid=$(awk -F: '$1 == "backupd" { print $3 }' "$root/etc/group")
+gid=$(awk -F: '$1 == "backupd" { print $4 }' "$root/etc/passwd")
+if [ -z "$uid" ] || [ -z "$gid" ]; then
+  echo "backupd-setup: the backupd user could not be created or read from $root/etc/passwd" >&2; exit 1
+fi
 
 # --- directories and settings files -----------------------------------------------------------
 # dir PATH MODE OWNER:GROUP: created when missing; an existing one keeps its contents, and gets
-# the mode and owner back (a package must not leave data readable by others).
+# the mode back (a package must not leave data readable by others). The owner is set on a new
+# one, and on an existing one only where the set-up decides it (not the node's, which an admin
+# may have given to the backupd user: docs/install.md).
 dir() {
+  if [ -d "$root$1" ] && [ "${4:-}" = keep-owner ]; then
+    chmod "$2" "$root$1"
+    return
+  fi
   mkdir -p "$root$1"
   chmod "$2" "$root$1"
   chown "$3" "$root$1"
 }
 dir /etc/backupd 0750 "0:$gid"
 dir /var/lib/backupd 0700 "$uid:$gid"
-dir /var/lib/backupd-node 0700 0:0
+dir /var/lib/backupd-node 0700 0:0 keep-owner
 mkdir -p "$root/etc/default"
 
 if [ ! -e "$root/etc/default/backupd-node" ]; then
@@ -110,17 +143,13 @@ systemd_here() { [ -z "$root" ] && [ -d /run/systemd/system ]; }
 if [ "$mode" = node ]; then
   if [ -z "$master_url" ] && ! grep -q '^BACKUPD_MASTER_URL=' "$root/etc/default/backupd-node" && [ -t 0 ]; then
     printf "The master's URL (e.g. http://backup.example.net:5080): "
-    read -r master_url
+    read -r master_url || master_url=""
+    if [ -n "$master_url" ]; then
+      check_url "$master_url"
+    fi
   fi
 
   if [ -n "$master_url" ]; then
-    case "$master_url" in
-      http://?*|https://?*) ;;
-      *) echo "backupd-setup: '$master_url' is not an http:// or https:// URL; nothing was changed" >&2; exit 2 ;;
-    esac
-    case "$master_url" in
-      *[[:space:]\|\\]*) echo "backupd-setup: '$master_url' holds spaces or characters a URL does not; nothing was changed" >&2; exit 2 ;;
-    esac
     file="$root/etc/default/backupd-node"
     if grep -q '^BACKUPD_MASTER_URL=' "$file"; then
       sed -i "s|^BACKUPD_MASTER_URL=.*|BACKUPD_MASTER_URL=$master_url|" "$file"
@@ -141,7 +170,7 @@ if [ "$mode" = node ]; then
     # A new node asks the master for a code and logs it; a node already approved just connects.
     i=0
     while [ $i -lt 60 ]; do
-      line=$(journalctl -u backupd-node --since "$since" -o cat 2>/dev/null | grep -m1 -E '^Registration code: |^Connected to the master as node ' || true)
+      line=$(journalctl -u backupd-node --since "$since" -o cat 2>/dev/null | grep -m1 -E 'Registration code: |Connected to the master as node ' || true)
       if [ -n "$line" ]; then
         echo "backupd-node: $line"
         break

@@ -63,6 +63,13 @@ public sealed class PackageInstallTests(WordPressFixture wordPress, PackageBuild
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("is not an http:// or https:// URL; nothing was changed", refused.StandardError, StringComparison.Ordinal);
         Assert.Equal(before, await File.ReadAllTextAsync(Path.Combine(tarRoot, "etc/default/backupd-node")));
+        // A URL that would break the settings file is refused by install.sh before it copies anything.
+        var installed = File.GetLastWriteTimeUtc(Path.Combine(tarRoot, "usr/local/lib/backupd/backupd"));
+        var ampersand = await ProcessRunner.RunAsync(Path.Combine(tarball, $"backupd-{OldVersion}-linux-x64", "install.sh"), ["--root", tarRoot, "--mode", "node", "--master-url", "http://127.0.0.1:5080/?a=1&b=2"], TimeSpan.FromMinutes(1));
+        Assert.Equal(2, ampersand.ExitCode);
+        Assert.Contains("holds characters a master's URL does not need", ampersand.StandardError, StringComparison.Ordinal);
+        Assert.Equal(before, await File.ReadAllTextAsync(Path.Combine(tarRoot, "etc/default/backupd-node")));
+        Assert.Equal(installed, File.GetLastWriteTimeUtc(Path.Combine(tarRoot, "usr/local/lib/backupd/backupd")));
     }
 
     [Fact]
