@@ -181,12 +181,6 @@ public sealed partial class ScheduleGrain(
             return;
         }
 
-        if (job is { Result: not null })
-        {
-            State.LastBundleJobId = jobId;
-            await SaveAsync();
-        }
-
         if (Definition.VerifyAfterBackup && job is { Result: not null })
         {
             await QueueProofAsync(job, "verify", VerifyJobs.For);
@@ -376,8 +370,21 @@ public sealed partial class ScheduleGrain(
         }
     }
 
-    private Task<string?> QueueTestRestoreAsync(JobDetails backup) => QueueProofAsync(backup, "test-restore", (job, node, priority) =>
-        TestRestoreJobs.For(job, Definition!.TestRestoreNodeId ?? node, priority, Definition.TestRestorePath));
+    // On the chosen node, else on the node that made the backup (the schedule may have moved since),
+    // beside the chosen install, else beside the backed-up site. Another node than the backup's
+    // reads the bundle from the provider, which a local folder on the backup's node cannot serve.
+    private async Task<string?> QueueTestRestoreAsync(JobDetails backup)
+    {
+        var definition = Definition!;
+        var node = definition.TestRestoreNodeId ?? backup.NodeId;
+        if (node != backup.NodeId && await GrainFactory.GetGrain<IStorageProviderGrain>(backup.ProviderId).GetAsync() is { Type: StorageTypes.Local })
+        {
+            LogProofNotQueued(new InvalidOperationException($"Provider {backup.ProviderId} is a local folder on node {backup.NodeId}, which alone holds the bundle; node {node} cannot read it."), ScheduleId, "test-restore", backup.Id);
+            return null;
+        }
+
+        return await QueueProofAsync(backup, "test-restore", (job, _, priority) => TestRestoreJobs.For(job, node, priority, definition.TestRestorePath));
+    }
 
     // The test-restore cron proves the newest bundle at its own times (weekly, say, beside
     // nightly backups); a missed occurrence is not caught up beyond the catch-up window.
@@ -393,10 +400,10 @@ public sealed partial class ScheduleGrain(
         {
             case ScheduleDecision.RunNow run:
                 State.LastTestRestoreDueHandled = run.Due;
-                var backup = State.LastBundleJobId is { } last ? await GrainFactory.GetGrain<IJobGrain>(last).GetAsync() : null;
-                if (backup is not { Result: not null })
+                var backup = await NewestBundleAsync();
+                if (backup is null)
                 {
-                    Record(ScheduleEventKind.TestRestoreDue, run.Due, null, "No test-restore: the schedule has no completed backup with a stored bundle yet");
+                    Record(ScheduleEventKind.TestRestoreDue, run.Due, null, "No test-restore: the schedule has no completed backup whose bundle is still stored");
                 }
                 else if (await QueueTestRestoreAsync(backup) is { } restoreId)
                 {
@@ -410,12 +417,21 @@ public sealed partial class ScheduleGrain(
                 break;
             case ScheduleDecision.MissedBeyondWindow missed:
                 State.LastTestRestoreDueHandled = missed.Due;
+                Record(ScheduleEventKind.TestRestoreDue, missed.Due, null, $"Test-restore missed at {missed.Due:u} while the master was down; older than the catch-up window ({definition.CatchUpWindow}), so not run");
                 break;
             default:
                 return;
         }
 
         await SaveAsync();
+    }
+
+    // From the index, so that bundles made before the test-restore cron was set count too.
+    private async Task<JobDetails?> NewestBundleAsync()
+    {
+        var completed = await jobs.QueryAllAsync(new JobQuery(State: JobState.Completed, ScheduleId: ScheduleId));
+        var newest = completed.Where(job => job.Result is not null && job.PrunedAt is null).MaxBy(job => job.CreatedAt);
+        return newest is null ? null : await GrainFactory.GetGrain<IJobGrain>(newest.Id).GetAsync();
     }
 
     public async Task RecordTestRestoreAsync(RestoreReceipt receipt)

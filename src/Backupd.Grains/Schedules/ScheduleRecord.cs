@@ -25,7 +25,4 @@ public sealed class ScheduleRecord
 
     /// <summary>The last occurrence of the test-restore cron handled: its watermark, as <see cref="LastDueHandled"/> is the backups'.</summary>
     [Id(7)] public DateTimeOffset LastTestRestoreDueHandled { get; set; }
-
-    /// <summary>The newest run that completed with a bundle: what the test-restore cron proves.</summary>
-    [Id(8)] public string? LastBundleJobId { get; set; }
 }

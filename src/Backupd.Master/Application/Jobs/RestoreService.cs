@@ -45,10 +45,11 @@ public sealed class RestoreService(IGrainFactory grains, WorkChecks checks, JobL
         var backedUpPath = source["path"]?.GetValue<string>() ?? string.Empty;
         var target = request.Target;
         var testRestore = request.TestRestore == true;
-        var elsewhere = target?.Path is { } targetPath && targetPath.TrimEnd('/') != backedUpPath.TrimEnd('/');
+        var nodeId = string.IsNullOrWhiteSpace(request.NodeId) ? backup.NodeId : request.NodeId;
+        // Another directory, or for a test-restore the same path on another host: not the backed-up site.
+        var elsewhere = target?.Path is { } targetPath && (targetPath.TrimEnd('/') != backedUpPath.TrimEnd('/') || (testRestore && nodeId != backup.NodeId));
         var newSite = elsewhere && !testRestore;
         var errors = new List<FieldError>();
-        var nodeId = string.IsNullOrWhiteSpace(request.NodeId) ? backup.NodeId : request.NodeId;
         WordPressDatabaseOverride? db;
         if (elsewhere)
         {

@@ -179,11 +179,14 @@ public sealed class ScheduleService(IGrainFactory grains, IScheduleIndex index, 
     // can read the schedule's bundles, e.g. a spare host kept for proving restores.
     private async Task<(string? NodeId, string? Path)> CheckTestRestorePlaceAsync(ScheduleRequest request, List<FieldError> errors)
     {
-        var node = string.IsNullOrWhiteSpace(request.TestRestoreNodeId) || request.TestRestoreNodeId == request.NodeId ? null : request.TestRestoreNodeId;
-        var path = string.IsNullOrWhiteSpace(request.TestRestorePath) ? null : request.TestRestorePath.TrimEnd('/');
-        if ((request.TestRestoreNodeId is not null || path is not null) && request.TestRestoreAfterBackup != true && string.IsNullOrWhiteSpace(request.TestRestoreCron))
+        var chosenNode = string.IsNullOrWhiteSpace(request.TestRestoreNodeId) ? null : request.TestRestoreNodeId.Trim();
+        // The schedule's own node is the default: stored as none, so that moving the schedule moves its test-restores too.
+        var node = chosenNode == request.NodeId ? null : chosenNode;
+        var trimmed = request.TestRestorePath?.Trim();
+        var path = string.IsNullOrEmpty(trimmed) ? null : trimmed.Length > 1 ? trimmed.TrimEnd('/') : trimmed;
+        if ((chosenNode is not null || path is not null) && request.TestRestoreAfterBackup != true && string.IsNullOrWhiteSpace(request.TestRestoreCron))
         {
-            errors.Add(new(request.TestRestoreNodeId is not null ? "testRestoreNodeId" : "testRestorePath", "says where test-restores run: give it with testRestoreAfterBackup: true or a testRestoreCron"));
+            errors.Add(new(chosenNode is not null ? "testRestoreNodeId" : "testRestorePath", "says where test-restores run: give it with testRestoreAfterBackup: true or a testRestoreCron"));
             return (null, null);
         }
 
