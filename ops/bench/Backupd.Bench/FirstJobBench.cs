@@ -108,20 +108,11 @@ internal static partial class FirstJobBench
         }
     }
 
+    // ServerProcess's own wait, with the process's output as the probe.
     private static async Task<Match> WaitForAsync(ServerProcess process, Regex line)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (DateTime.UtcNow < deadline && !process.HasExited)
-        {
-            if (line.Match(process.Output) is { Success: true } match)
-            {
-                return match;
-            }
-
-            await Task.Delay(20);
-        }
-
-        throw new TimeoutException($"{process.Name} never printed /{line}/:\n{process.Output}");
+        await process.WaitUntilReadyAsync(_ => Task.FromResult(line.IsMatch(process.Output)), TimeSpan.FromMinutes(2), CancellationToken.None);
+        return line.Match(process.Output);
     }
 
     [GeneratedRegex(@"Registration code: ([2-9A-HJKMNP-Z]{5})")]

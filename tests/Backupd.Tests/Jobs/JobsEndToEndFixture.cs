@@ -80,25 +80,8 @@ public sealed class JobsEndToEndFixture : IAsyncLifetime
     public Task<JsonElement> GetJobAsync(string id) => Api.GetJsonAsync($"/api/v1/jobs/{id}");
 
     /// <summary>Polls the job until <paramref name="done"/> holds.</summary>
-    public async Task<JsonElement> WaitForJobAsync(string id, Func<JsonElement, bool> done, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var job = await GetJobAsync(id);
-            if (done(job))
-            {
-                return job;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Job {id} did not get there in {timeout}: {job}\nnode output:\n{Node.Process.Output}");
-            }
-
-            await Task.Delay(200);
-        }
-    }
+    public Task<JsonElement> WaitForJobAsync(string id, Func<JsonElement, bool> done, TimeSpan timeout) =>
+        Api.WaitForJobAsync(id, done, timeout, () => $"node output:\n{Node.Process.Output}");
 
     public static bool IsFinished(JsonElement job) => job.GetProperty("state").GetString() is "completed" or "failed" or "cancelled";
 

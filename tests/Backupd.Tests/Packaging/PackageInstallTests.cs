@@ -36,7 +36,7 @@ public sealed class PackageInstallTests(WordPressFixture wordPress, PackageBuild
         Assert.True(lint.ExitCode == 0 && findings.Count == 0, $"lintian: {lint.StandardOutput}\n{lint.StandardError}");
 
         var root = await InstallDebAsync(NewRoot("deb"), OldVersion);
-        Assert.Equal("l", Kind(Path.Combine(root, "usr/bin/backupd")));
+        Assert.Equal("../lib/backupd/backupd", new FileInfo(Path.Combine(root, "usr/bin/backupd")).LinkTarget);
         Assert.Equal(OldVersion, (await ProcessRunner.RunAsync(Path.Combine(root, "usr/bin/backupd"), ["--version"], TimeSpan.FromMinutes(1))).EnsureSuccess("backupd --version").StandardOutput.Trim());
         Assert.Contains("ExecStart=/usr/bin/backupd --mode node", await File.ReadAllTextAsync(Path.Combine(root, "lib/systemd/system/backupd-node.service")), StringComparison.Ordinal);
         var masterUnit = await File.ReadAllTextAsync(Path.Combine(root, "lib/systemd/system/backupd-master.service"));
@@ -100,7 +100,7 @@ public sealed class PackageInstallTests(WordPressFixture wordPress, PackageBuild
         var upload = new byte[24 * 1024 * 1024];
         Random.Shared.NextBytes(upload);
         await File.WriteAllBytesAsync(Path.Combine(site.RootPath, "wp-content", "uploads", "incompressible.bin"), upload);
-        Assert.Equal("completed", (await WaitForJobAsync(api, await api.CreateJobAsync(nodeId, providerId, new { path = site.RootPath }))).GetProperty("state").GetString());
+        Assert.Equal("completed", (await api.WaitForJobAsync(await api.CreateJobAsync(nodeId, providerId, new { path = site.RootPath }), JobsEndToEndFixture.IsFinished, JobTimeout)).GetProperty("state").GetString());
 
         // The upgrade, in the middle of a job: stopped as the package's prerm stops it, files replaced, started again.
         var identity = await File.ReadAllBytesAsync(node.IdentityFile);
@@ -120,9 +120,9 @@ public sealed class PackageInstallTests(WordPressFixture wordPress, PackageBuild
         node.Start();
         await node.Process.WaitForOutputAsync($"Connected to the master as node {nodeId}", TimeSpan.FromSeconds(60));
         Assert.DoesNotContain("Registration code", node.Process.Output, StringComparison.Ordinal);
-        Assert.Equal("completed", (await WaitForJobAsync(api, midway)).GetProperty("state").GetString());
+        Assert.Equal("completed", (await api.WaitForJobAsync(midway, JobsEndToEndFixture.IsFinished, JobTimeout)).GetProperty("state").GetString());
         Assert.Equal(NewVersion, (await api.GetJsonAsync($"/api/v1/nodes/{nodeId}")).GetProperty("capabilities").GetProperty("version").GetString());
-        Assert.Equal("completed", (await WaitForJobAsync(api, await api.CreateJobAsync(nodeId, providerId, new { path = site.RootPath }))).GetProperty("state").GetString());
+        Assert.Equal("completed", (await api.WaitForJobAsync(await api.CreateJobAsync(nodeId, providerId, new { path = site.RootPath }), JobsEndToEndFixture.IsFinished, JobTimeout)).GetProperty("state").GetString());
     }
 
     private string Deb(string version) => Path.Combine(Dist, $"backupd_{version}_amd64.deb");
@@ -166,8 +166,6 @@ public sealed class PackageInstallTests(WordPressFixture wordPress, PackageBuild
         Assert.True(File.Exists(Path.Combine(root, "etc/default/backupd-master")));
     }
 
-    private static string Kind(string path) => new FileInfo(path).LinkTarget is null ? "f" : "l";
-
     // The Environment= lines of the installed node unit, as systemd gives them to the node.
     private static Dictionary<string, string> UnitEnvironment(string root) =>
         File.ReadAllLines(Path.Combine(root, "lib/systemd/system/backupd-node.service"))
@@ -180,20 +178,6 @@ public sealed class PackageInstallTests(WordPressFixture wordPress, PackageBuild
 
     private static string Rooted(string root, string path) => Path.Combine(root, path.TrimStart('/'));
 
-    private static async Task<JsonElement> WaitForJobAsync(MasterApi api, string id)
-    {
-        var deadline = DateTime.UtcNow + JobTimeout;
-        while (true)
-        {
-            var job = await api.GetJsonAsync($"/api/v1/jobs/{id}");
-            if (JobsEndToEndFixture.IsFinished(job) || DateTime.UtcNow > deadline)
-            {
-                return job;
-            }
-
-            await Task.Delay(250);
-        }
-    }
 }
 
 /// <summary>

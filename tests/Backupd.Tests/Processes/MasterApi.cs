@@ -34,6 +34,27 @@ public sealed class MasterApi(HttpClient http, string bearer)
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
+    /// <summary>Polls job <paramref name="id"/> until <paramref name="done"/> holds; a timeout says where the job got to, and <paramref name="context"/> (a process's output, say).</summary>
+    public async Task<JsonElement> WaitForJobAsync(string id, Func<JsonElement, bool> done, TimeSpan timeout, Func<string>? context = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var job = await GetJsonAsync($"/api/v1/jobs/{id}");
+            if (done(job))
+            {
+                return job;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Job {id} did not get there in {timeout}: {job}{(context is null ? string.Empty : "\n" + context())}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
     /// <summary>Registers like a node would, without authentication, with a request for a certificate (a new key's when none is given).</summary>
     public async Task<HttpResponseMessage> RegisterAsync(string code, string secret, string hostname = "web-01", string? certificateRequest = null)
     {

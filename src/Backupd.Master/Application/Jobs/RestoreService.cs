@@ -1,9 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Backupd.Contracts.Jobs;
-using Backupd.Contracts.Storage;
 using Backupd.Grains.Jobs;
-using Backupd.Grains.Storage;
 using Backupd.Modules;
 using Backupd.Modules.Storage;
 using Backupd.Modules.WordPress;
