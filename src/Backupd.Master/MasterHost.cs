@@ -70,6 +70,7 @@ public static class MasterHost
         });
         builder.Services.AddHostedService<ExpiredRegistrationSweeper>();
         builder.Services.AddHostedService<JobHistoryPruner>();
+        builder.Services.AddHostedService<KeptCopySweeper>();
         builder.Services.AddHostedService<StorageLeftoverSweeper>();
         builder.Services.Configure<JobOptions>(jobs => jobs.LeaseDuration = options.JobLease);
         // The master validates job configs against each module's schema; it never runs them.

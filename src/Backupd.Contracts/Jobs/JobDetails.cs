@@ -23,4 +23,5 @@ public sealed record JobDetails(
     [property: Id(17)] string? ScheduleId,
     [property: Id(18)] DateTimeOffset? PrunedAt = null,
     [property: Id(19)] BundleVerification? LastVerification = null,
-    [property: Id(20)] RestoreReceipt? LastTestRestore = null);
+    [property: Id(20)] RestoreReceipt? LastTestRestore = null,
+    [property: Id(21)] KeptCopyEnd? KeptCopyEnded = null);

@@ -85,6 +85,10 @@ public interface IJobGrain : IIndexedGrain, Secrets.ISecretHolder
     [Alias("RecordTestRestore")]
     Task RecordTestRestoreAsync(RestoreReceipt receipt);
 
+    /// <summary>Records that the copy this restore kept of what it replaced was undone or discarded by another job.</summary>
+    [Alias("RecordKeptCopyEnded")]
+    Task RecordKeptCopyEndedAsync(KeptCopyEnd ended);
+
     /// <summary>Records that retention deleted this job's bundle.</summary>
     [Alias("MarkPruned")]
     Task MarkPrunedAsync();

@@ -251,6 +251,12 @@ public sealed partial class JobGrain(
             return false;
         }
 
+        // A restore's kept copy is still on its node: its record is how an admin finds, undoes or discards it.
+        if (KeptCopies.Holds(Details()))
+        {
+            return false;
+        }
+
         await job.ClearStateAsync();
         await index.RemoveAsync(JobId);
         _indexed = null;
@@ -501,6 +507,7 @@ public sealed partial class JobGrain(
     private async Task NotifyEndedAsync()
     {
         await NotifyVerifiedBackupAsync();
+        await NotifyKeptCopyEndedAsync();
         if (State.Spec?.ScheduleId is not { } scheduleId)
         {
             return;
@@ -546,6 +553,40 @@ public sealed partial class JobGrain(
         {
             LogVerificationNotifyFailed(ex, JobId, bundle.JobId);
         }
+    }
+
+    // An undo or discard that completed ended the copy its restore kept: the restore's record says so,
+    // so it is no longer listed as kept (nor undone or discarded twice).
+    private async Task NotifyKeptCopyEndedAsync()
+    {
+        if (State.Spec is not { Module: Modules.ModuleNames.Restore } spec || State.State != JobState.Completed
+            || Modules.RestoreKeptCopy.Ends(spec.ConfigJson) is not { } ends)
+        {
+            return;
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<IJobGrain>(ends.RestoreJobId).RecordKeptCopyEndedAsync(new KeptCopyEnd(JobId, ends.Undo, State.EndedAt ?? time.GetUtcNow()));
+        }
+        catch (Exception ex)
+        {
+            LogKeptCopyNotifyFailed(ex, JobId, ends.RestoreJobId);
+        }
+    }
+
+    public async Task RecordKeptCopyEndedAsync(KeptCopyEnd ended)
+    {
+        if (!Exists || State.KeptCopyEnded is not null)
+        {
+            return;
+        }
+
+        State.KeptCopyEnded = ended;
+        AddLog(JobLogLevel.Info, ended.Undone
+            ? $"What this restore kept was swapped back in by undo job {ended.ByJobId}"
+            : $"What this restore kept was removed by job {ended.ByJobId}");
+        await SaveAsync();
     }
 
     private static bool IsTestRestore(JobSpec spec) =>
@@ -657,8 +698,11 @@ public sealed partial class JobGrain(
         var spec = State.Spec!;
         return new JobDetails(JobId, spec.NodeId, spec.Module, SecretConfigMask.Apply(spec.ConfigJson), spec.ProviderId, spec.Priority, State.State,
             State.CreatedAt, State.StartedAt, State.EndedAt, State.Attempts, spec.MaxAttempts, State.CancelRequested,
-            [.. State.Stages], [.. State.Log], State.Result, State.Error, spec.ScheduleId, State.PrunedAt, State.LastVerification, State.LastTestRestore);
+            [.. State.Stages], [.. State.Log], State.Result, State.Error, spec.ScheduleId, State.PrunedAt, State.LastVerification, State.LastTestRestore, State.KeptCopyEnded);
     }
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId} could not record on restore job {RestoreJobId} that it ended the copy that restore kept")]
+    private partial void LogKeptCopyNotifyFailed(Exception exception, string jobId, string restoreJobId);
 
     [LoggerMessage(LogLevel.Warning, "Verify job {JobId} could not record its outcome on backup job {BackupJobId}")]
     private partial void LogVerificationNotifyFailed(Exception exception, string jobId, string backupJobId);

@@ -56,4 +56,7 @@ public sealed class JobRecord
 
     /// <summary>The receipt of the latest test-restore of this job's bundle.</summary>
     [Id(19)] public RestoreReceipt? LastTestRestore { get; set; }
+
+    /// <summary>For a restore that kept what it replaced: the undo or discard that ended that copy.</summary>
+    [Id(20)] public KeptCopyEnd? KeptCopyEnded { get; set; }
 }

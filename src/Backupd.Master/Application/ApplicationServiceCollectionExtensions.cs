@@ -21,6 +21,7 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSingleton<JobService>();
         services.AddSingleton<VerifyService>();
         services.AddSingleton<RestoreService>();
+        services.AddSingleton<KeptCopyService>();
         services.AddSingleton<ScheduleService>();
         services.AddSingleton<ProviderService>();
         services.AddSingleton<NodeService>();

@@ -12,4 +12,35 @@ public static class HostLifetimeExtensions
         using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
         await started.Task.WaitAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Runs <paramref name="round"/> once the host has started and then every <paramref name="period"/>
+    /// until stopping: the master's hourly upkeep (job history, kept copies, storage leftovers). A
+    /// round that throws is passed to <paramref name="failed"/> and the next one runs on time.
+    /// </summary>
+    public static async Task RunEveryAsync(
+        this IHostApplicationLifetime lifetime, TimeSpan period, TimeProvider time, Func<CancellationToken, Task> round, Action<Exception> failed, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await lifetime.WaitUntilStartedAsync(stoppingToken);
+            using var timer = new PeriodicTimer(period, time);
+            do
+            {
+                try
+                {
+                    await round(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    failed(ex);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping; the next start runs a round at once.
+        }
+    }
 }

@@ -62,31 +62,14 @@ public sealed partial class JobHistoryPruner(
             return;
         }
 
-        try
+        // Old records that stay after a failed round go in the next; nothing else depends on their removal.
+        await lifetime.RunEveryAsync(Period, time, async cancellationToken =>
         {
-            await lifetime.WaitUntilStartedAsync(stoppingToken);
-            using var timer = new PeriodicTimer(Period, time);
-            do
+            if (await PruneAsync(time.GetUtcNow() - history, cancellationToken) is var removed and > 0)
             {
-                try
-                {
-                    if (await PruneAsync(time.GetUtcNow() - history, stoppingToken) is var removed and > 0)
-                    {
-                        LogPruned(removed, history.TotalDays);
-                    }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // Old records stay until the next round; nothing else depends on their removal.
-                    LogFailed(ex);
-                }
+                LogPruned(removed, history.TotalDays);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping; the next start looks again.
-        }
+        }, LogFailed, stoppingToken);
     }
 
     [LoggerMessage(LogLevel.Information, "Removed the records of {Count} job(s) that ended more than {Days} days ago and hold no stored bundle (BACKUPD_JOB_HISTORY)")]

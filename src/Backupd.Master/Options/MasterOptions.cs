@@ -146,6 +146,16 @@ public sealed class MasterOptions : IValidatableObject
     public TimeSpan JobHistory { get; set; } = TimeSpan.FromDays(180);
 
     /// <summary>
+    /// How long the copy a restore in place keeps of what it replaced (its <c>safetyBackup</c>:
+    /// the old tables and wp-content, on the site's host) stays before the master has its node
+    /// remove it. Until then <c>POST /api/v1/restores/{id}/undo</c> puts it back.
+    /// <c>0.00:00:00</c> keeps each until it is discarded.
+    /// </summary>
+    [Setting("RESTORE_KEPT_FOR")]
+    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00", ErrorMessage = "must be a duration from {1} to {2}, e.g. 30.00:00:00 (30 days); 0 keeps each until it is discarded")]
+    public TimeSpan RestoreKeptFor { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
     /// Multipart uploads open longer than this in an S3 provider, and not of a running job, are
     /// aborted (at start and every hour): parts a crash left behind cost storage until then.
     /// <c>0.00:00:00</c> leaves them to the bucket's lifecycle rules.

@@ -133,27 +133,7 @@ public sealed partial class StorageLeftoverSweeper(
             return;
         }
 
-        try
-        {
-            await lifetime.WaitUntilStartedAsync(stoppingToken);
-            using var timer = new PeriodicTimer(Period, time);
-            do
-            {
-                try
-                {
-                    await SweepAsync(time.GetUtcNow() - age, stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogFailed(ex);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping; the next start looks again.
-        }
+        await lifetime.RunEveryAsync(Period, time, cancellationToken => SweepAsync(time.GetUtcNow() - age, cancellationToken), LogFailed, stoppingToken);
     }
 
     [LoggerMessage(LogLevel.Information, "Aborted the multipart upload {UploadId} of {Key} in provider {ProviderId}, open since {Initiated:u} and claimed by no running job (BACKUPD_UPLOAD_LEFTOVER_AGE)")]

@@ -18,6 +18,7 @@ namespace Backupd.Modules.WordPress.Restore;
 /// <param name="TestRestore">Restore into a scratch copy of the site at <paramref name="Path"/>, check it, remove it.</param>
 /// <param name="Excluded">The backup's exclude patterns: what they match at the target is not in the bundle and stays.</param>
 /// <param name="UndoOf">Swap back in what restore job <c>UndoOf</c> (with this config otherwise) replaced and kept, instead of the bundle.</param>
+/// <param name="DiscardKeptOf">Remove what restore job <c>DiscardKeptOf</c> (with this config otherwise) replaced and kept; nothing is restored.</param>
 public sealed record WordPressRestoreConfig(
     [property: Description("The bundle to restore, as the master recorded it when its backup finished.")]
     BundleSource Bundle,
@@ -46,7 +47,9 @@ public sealed record WordPressRestoreConfig(
     [property: Description("The backup's exclude patterns (relative to wp-content): what they match in the live wp-content is not in the bundle, so it stays in the site.")]
     IReadOnlyList<string>? Excluded = null,
     [property: Description("Undo restore job UndoOf: swap back in what it replaced and kept; the bundle is not read. Only the master sets it (POST /api/v1/restores/{id}/undo).")]
-    string? UndoOf = null)
+    string? UndoOf = null,
+    [property: Description("Remove what restore job DiscardKeptOf replaced and kept (its tables under their kept prefix, its kept files); the site is not touched and the bundle is not read. Only the master sets it (POST /api/v1/restores/{id}/discard).")]
+    string? DiscardKeptOf = null)
 {
     /// <summary>The part that is the site's database.</summary>
     public const string DatabasePart = "database";

@@ -20,7 +20,7 @@ public sealed class WordPressRestoreModule : BackupModule<WordPressRestoreConfig
         public const string StageFiles = "stage_files";
         public const string StageDatabase = "stage_database";
         public const string Rewrite = "rewrite";
-        public const string Swap = "swap";
+        public const string Swap = RestoreKeptCopy.SwapStage;
         public const string Check = "check";
         public const string Cleanup = "cleanup";
     }
@@ -101,11 +101,17 @@ public sealed class WordPressRestoreModule : BackupModule<WordPressRestoreConfig
             yield return new ConfigError("undoOf", "an undo swaps a restore's kept copy back into the same site and keeps what it replaces: no newSite, testRestore, dryRun or safetyBackup: false");
         }
 
+        if (config.DiscardKeptOf is not null && (config.NewSite || config.TestRestore || config.DryRun || config.UndoOf is not null))
+        {
+            yield return new ConfigError("discardKeptOf", "a discard removes what a restore in place kept of the same site: no newSite, testRestore, dryRun or undoOf");
+        }
+
         if (config.NewSite && (config.Db?.Name is null || config.Db.User is null || config.Db.Password is null))
         {
             yield return new ConfigError("db", "a new site needs its database's name, user and password");
         }
     }
 
-    protected override ModuleRun CreateRun(WordPressRestoreConfig config) => new WordPressRestoreRun(config);
+    protected override ModuleRun CreateRun(WordPressRestoreConfig config) =>
+        config.DiscardKeptOf is null ? new WordPressRestoreRun(config) : new KeptCopyDiscardRun(config);
 }

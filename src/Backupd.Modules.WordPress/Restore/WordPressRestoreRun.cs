@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Backupd.Bundles;
 using Backupd.Modules.Resources;
 using Backupd.Modules.WordPress.Stages;
@@ -244,7 +242,11 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         lines.Add(config.TestRestore
             ? $"a test-restore: the scratch copy ({TargetRoot}, tables {TargetPrefix}* in {Database.Database}) is removed at the end, and the site is not touched"
             : config.KeepReplaced
-                ? $"what is replaced is kept: tables as {places.ReplacedPrefix}*, files in {places.Aside}"
+                ? "what is replaced is kept: " + string.Join(", ", new[]
+                {
+                    config.RestoresDatabase ? $"tables as {places.ReplacedPrefix}*" : null,
+                    config.RestoresFiles ? $"files in {places.Aside}" : null,
+                }.OfType<string>())
                 : "what is replaced is removed once the restored site checks out");
         lines.Add($"space: {FreeSpaceCheck.Format(needed)} needed beside the site, {FreeSpaceCheck.Format(free)} free");
         context.Reporter.Info(string.Join("; ", lines));
@@ -620,8 +622,13 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         }
         else if (_swapped)
         {
-            context.Reporter.Info($"Kept what the restore replaced: {_replacedTables.Count} tables renamed to {places.ReplacedPrefix}*"
-                + (config.RestoresFiles ? $", files in {places.Aside}" : string.Empty) + ". Remove them once the restored site is right.");
+            context.Reporter.Info("Kept what the restore replaced: "
+                + string.Join(", ", new[]
+                {
+                    config.RestoresDatabase ? $"{_replacedTables.Count} tables renamed to {places.ReplacedPrefix}*" : null,
+                    config.RestoresFiles ? $"files in {places.Aside}" : null,
+                }.OfType<string>())
+                + $". POST /api/v1/restores/{context.JobId}/undo puts it back, /discard removes it (as the master does once BACKUPD_RESTORE_KEPT_FOR has passed).");
         }
 
         await ReleaseLockAsync();
@@ -636,22 +643,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         }
     }
 
-    // One restore of a site at a time on this node: an exclusive lock (flock) on a file named
-    // after the site's root, in the node's data directory (the work directory's grandparent).
-    private void TakeLock(StageContext context)
-    {
-        var locks = Path.GetFullPath(Path.Combine(context.WorkDirectory, "..", "..", "restore-locks"));
-        Directory.CreateDirectory(locks);
-        var name = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(TargetRoot))))[..16] + ".lock";
-        try
-        {
-            _lock = new FileStream(Path.Combine(locks, name), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException)
-        {
-            throw new ModuleFailedException($"Another restore of {TargetRoot} is running on this node; wait for it to end. Nothing was changed.");
-        }
-    }
+    private void TakeLock(StageContext context) => _lock = RestoreLock.Take(context, TargetRoot);
 
     private void GiveToSiteOwner(RestorePlaces places, StageContext context)
     {

@@ -156,7 +156,7 @@ public sealed class DashboardEndToEndTests(JobsEndToEndFixture fixture) : IAsync
     });
 
     [Fact]
-    public Task A_running_job_shows_its_progress_move_and_its_end_without_a_reload_and_another_is_cancelled_from_its_page() => StepsAsync(async () =>
+    public Task A_running_job_shows_its_progress_move_and_its_end_without_a_reload_another_is_cancelled_and_a_restores_kept_copy_is_discarded_from_their_pages() => StepsAsync(async () =>
     {
         var site = await fixture.WordPress.CreateSiteAsync();
         // Incompressible, about 8 s of upload at the node's limit: long enough to watch.
@@ -216,6 +216,26 @@ public sealed class DashboardEndToEndTests(JobsEndToEndFixture fixture) : IAsync
         var proven = (await fixture.GetJobAsync(id)).GetProperty("lastTestRestore");
         Assert.True(proven.GetProperty("passed").GetBoolean(), proven.ToString());
         await Expect(page.Locator("#job-proven a")).ToHaveAttributeAsync("href", $"/jobs/{proven.GetProperty("restoreJobId").GetString()}");
+
+        // A restore in place keeps what it replaced: its page says so, and Discard (confirmed)
+        // starts the job that removes it, after which the restore's page says by which job.
+        using var restore = await fixture.Api.SendAsync(HttpMethod.Post, "/api/v1/restores", new { jobId = id, parts = new[] { "files" }, paths = new[] { "plugins" } });
+        var restoreBody = await restore.Content.ReadAsStringAsync();
+        Assert.True(restore.StatusCode == System.Net.HttpStatusCode.Created, restoreBody);
+        var restoreId = System.Text.Json.JsonDocument.Parse(restoreBody).RootElement.GetProperty("id").GetString()!;
+        var restored = await fixture.WaitForJobAsync(restoreId, JobsEndToEndFixture.IsFinished, TimeSpan.FromMinutes(2));
+        Assert.True(restored.GetProperty("state").GetString() == "completed", restored.ToString());
+        await GoAsync(page, $"/jobs/{restoreId}");
+        await Expect(page.Locator("#job-kept")).ToContainTextAsync("What this restore replaced is kept");
+        await DashboardBrowser.ScreenshotAsync(page, "job-restore-kept-1366");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Discard the kept copy" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Discard the kept copy" }).ClickAsync();
+        await Expect(page.Locator(".job-id")).Not.ToHaveTextAsync(restoreId, new() { Timeout = 30_000 });
+        await Expect(page.Locator("[data-state=completed]")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        var discardId = page.Url.Split('/')[^1];
+        await GoAsync(page, $"/jobs/{restoreId}");
+        await Expect(page.Locator("#job-kept")).ToContainTextAsync($"removed by job {discardId}", new() { Timeout = 30_000 });
+        Assert.Empty(Directory.EnumerateFileSystemEntries(site.RootPath, "wp-content.pre-restore-*"));
 
         var cancelled = await fixture.CreateJobAsync(new { path = site.RootPath });
         await GoAsync(page, $"/jobs/{cancelled}");

@@ -95,10 +95,19 @@ public sealed class RestoreJobEndToEndTests(JobsEndToEndFixture fixture)
         Assert.DoesNotContain(site.DatabasePassword, restored.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(site.DatabasePassword, fixture.Node.Process.Output, StringComparison.Ordinal);
 
+        // The kept copy is listed, with when retention removes it; a dry run kept nothing.
+        var restoreId = restored.GetProperty("id").GetString()!;
+        var listed = await KeptCopyAsync(restoreId);
+        Assert.Equal(site.RootPath, listed.GetProperty("path").GetString());
+        Assert.Equal(backupId, listed.GetProperty("backupJobId").GetString());
+        Assert.Equal(listed.GetProperty("keptSince").GetDateTimeOffset() + TimeSpan.FromDays(30), listed.GetProperty("discardAfter").GetDateTimeOffset());
+        Assert.Null(await KeptCopyOrNullAsync(dryRun.GetProperty("id").GetString()!));
+        await AssertRefusedAsync($"/api/v1/restores/{dryRun.GetProperty("id").GetString()}/discard", HttpStatusCode.Conflict, "it was a dry run, which changed nothing");
+
         // Undone with one call: what the restore replaced and kept is swapped back in exactly, and
         // what it had put in place is kept in turn (so the undo can be undone).
         await AssertRefusedAsync($"/api/v1/restores/{dryRun.GetProperty("id").GetString()}/undo", HttpStatusCode.Conflict, "it was a dry run, which changed nothing");
-        await AssertRefusedAsync($"/api/v1/restores/{backupId}/undo", HttpStatusCode.Conflict, "only a restore can be undone");
+        await AssertRefusedAsync($"/api/v1/restores/{backupId}/undo", HttpStatusCode.Conflict, "only a restore keeps a copy of what it replaced");
         using var undo = await fixture.Api.SendAsync(HttpMethod.Post, $"/api/v1/restores/{restored.GetProperty("id").GetString()}/undo");
         var undoBody = await undo.Content.ReadAsStringAsync();
         Assert.True(undo.StatusCode == HttpStatusCode.Created, undoBody);
@@ -115,14 +124,42 @@ public sealed class RestoreJobEndToEndTests(JobsEndToEndFixture fixture)
         var afterUndo = await AllTablesAsync(site);
         Assert.Equal(backedUpTables.Count + changedTables.Count, afterUndo.Count);
 
-        // What the restore kept is back in place: undoing it again finds nothing and changes nothing.
-        using var again = await fixture.Api.SendAsync(HttpMethod.Post, $"/api/v1/restores/{restored.GetProperty("id").GetString()}/undo");
-        var twice = await fixture.WaitForJobAsync(JsonDocument.Parse(await again.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!, JobsEndToEndFixture.IsFinished, JobTimeout);
-        Assert.Equal("failed", twice.GetProperty("state").GetString());
-        Assert.Contains("left no kept tables", twice.GetProperty("error").GetString(), StringComparison.Ordinal);
+        // What the restore kept is back in place: it is no longer listed, and undoing or discarding
+        // it again is refused; what the undo kept in turn is listed instead.
+        var undoId = undone.GetProperty("id").GetString()!;
+        Assert.Null(await KeptCopyOrNullAsync(restoreId));
+        await AssertRefusedAsync($"/api/v1/restores/{restoreId}/undo", HttpStatusCode.Conflict, $"swapped back in by undo job '{undoId}'");
+        await AssertRefusedAsync($"/api/v1/restores/{restoreId}/discard", HttpStatusCode.Conflict, $"swapped back in by undo job '{undoId}'");
+        Assert.Equal(restoreId, (await KeptCopyAsync(undoId)).GetProperty("undoOf").GetString());
+        Assert.Equal(afterUndo.Order(StringComparer.Ordinal), (await AllTablesAsync(site)).Order(StringComparer.Ordinal));
+
+        // Discarded: the undo's kept tables and directory go, the live site stays exactly as it is,
+        // and the undo can no longer be undone.
+        using var discard = await fixture.Api.SendAsync(HttpMethod.Post, $"/api/v1/restores/{undoId}/discard");
+        var discardBody = await discard.Content.ReadAsStringAsync();
+        Assert.True(discard.StatusCode == HttpStatusCode.Created, discardBody);
+        var discarded = await fixture.WaitForJobAsync(JsonDocument.Parse(discardBody).RootElement.GetProperty("id").GetString()!, JobsEndToEndFixture.IsFinished, JobTimeout);
+        Assert.True(discarded.GetProperty("state").GetString() == "completed", discarded.ToString());
+        Assert.Contains(Messages(discarded), line => line.StartsWith($"Plan: remove what restore {undoId} kept: {backedUpTables.Count} tables ", StringComparison.Ordinal) && line.Contains(keptByUndo, StringComparison.Ordinal));
         Assert.Equal(changedTables, await SiteTablesAsync(site));
         Assert.Equal(changedFiles, TreeSnapshot.Of(content, linkMetadata: false));
-        Assert.Equal(afterUndo.Order(StringComparer.Ordinal), (await AllTablesAsync(site)).Order(StringComparer.Ordinal));
+        Assert.Equal(changedTables.Keys.Order(StringComparer.Ordinal), (await AllTablesAsync(site)).Order(StringComparer.Ordinal));
+        Assert.False(Directory.Exists(keptByUndo));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(site.RootPath, "*pre-restore*"));
+        Assert.Null(await KeptCopyOrNullAsync(undoId));
+        await AssertRefusedAsync($"/api/v1/restores/{undoId}/undo", HttpStatusCode.Conflict, $"what it kept was removed by job '{discarded.GetProperty("id").GetString()}'");
+    }
+
+    private async Task<JsonElement> KeptCopyAsync(string restoreJobId) =>
+        await KeptCopyOrNullAsync(restoreJobId) ?? throw new Xunit.Sdk.XunitException($"Restore {restoreJobId} is not among the kept copies.");
+
+    private async Task<JsonElement?> KeptCopyOrNullAsync(string restoreJobId)
+    {
+        using var response = await fixture.Api.SendAsync(HttpMethod.Get, $"/api/v1/restores/kept?nodeId={fixture.NodeId}");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        return JsonDocument.Parse(body).RootElement.EnumerateArray().Where(copy => copy.GetProperty("restoreJobId").GetString() == restoreJobId)
+            .Select(copy => (JsonElement?)copy).SingleOrDefault();
     }
 
     [Fact]

@@ -29,6 +29,9 @@ public sealed class FakeClockSiloFixture : SqliteSiloFixture
     /// <summary>Moves the grains' time forward; grain timers that fall due fire.</summary>
     public void Advance(TimeSpan by) => _clock.Advance(by);
 
+    /// <summary>The grains' clock, for services a test runs beside them.</summary>
+    public TimeProvider Time => _clock;
+
     /// <summary>The grains' time now.</summary>
     public DateTimeOffset Now => _clock.GetUtcNow();
 

@@ -104,49 +104,6 @@ public sealed class RestoreService(IGrainFactory grains, WorkChecks checks, JobL
         return await launcher.LaunchAsync(new JobSpec(nodeId!, ModuleNames.Restore, config.GetRawText(), backup.ProviderId, request.Priority ?? JobSpec.MaxPriority, JobSpec.DefaultMaxAttempts));
     }
 
-    /// <summary>
-    /// Puts back what a restore in place replaced and kept (its <c>safetyBackup</c>): the
-    /// kept tables and files are swapped in the way a restore swaps a bundle in, and what the
-    /// restore had put there is kept in turn, so the undo can be undone. A job on the site's node.
-    /// </summary>
-    public async Task<Outcome<JobDetails>> UndoAsync(string restoreJobId)
-    {
-        if (await grains.GetGrain<IJobGrain>(restoreJobId).GetAsync() is not { } restore)
-        {
-            return Problem.NotFound("No such job", $"No job has the id '{restoreJobId}'. GET /api/v1/jobs?module=restore lists the restores.");
-        }
-
-        var config = restore.Module == ModuleNames.Restore ? JsonSerializer.Deserialize<WordPressRestoreConfig>(restore.ConfigJson, JsonSerializerOptions.Web) : null;
-        if (config is null)
-        {
-            return Problem.Conflict("Not a restore", $"Job '{restoreJobId}' is a {restore.Module} job; only a restore can be undone.");
-        }
-
-        var refusal = (restore.State, config) switch
-        {
-            // One that failed or was cancelled after its swap kept what it replaced too; before it,
-            // there is nothing kept, and the undo's plan says so without changing anything.
-            (JobState.Pending or JobState.Running, _) => $"it is {restore.State.ToString().ToLowerInvariant()}: wait for it to end (or cancel it)",
-            (_, { DryRun: true }) => "it was a dry run, which changed nothing",
-            (_, { TestRestore: true }) => "it was a test-restore, which never touched the site",
-            (_, { NewSite: true }) => "it restored a new site elsewhere; only a restore in place keeps the site it replaced",
-            (_, { KeepReplaced: false }) => "it ran with safetyBackup: false, so what it replaced was removed",
-            _ => null,
-        };
-        if (refusal is not null)
-        {
-            return Problem.Conflict("Nothing to undo", $"Restore '{restoreJobId}' cannot be undone: {refusal}.");
-        }
-
-        if (config.Db?.Password == SecretConfigMask.Mask)
-        {
-            return Problem.Conflict("Nothing to undo", $"Restore '{restoreJobId}' used database settings of its own, whose password a finished job does not keep: undo it by hand as its log says (rename the kept tables and directory back).");
-        }
-
-        var undo = config with { UndoOf = restore.Id, DryRun = false, KeepReplaced = true };
-        return await launcher.LaunchAsync(new JobSpec(restore.NodeId, ModuleNames.Restore, JsonSerializer.Serialize(undo, JsonSerializerOptions.Web), restore.ProviderId, JobSpec.MaxPriority, JobSpec.DefaultMaxAttempts));
-    }
-
     // The config's names for what the request calls target.*.
     private static string RequestField(string field) => field switch
     {
