@@ -19,10 +19,11 @@ public static class RestoreKeptCopy
     public const string DiscardKeptOfProperty = "discardKeptOf";
 
     /// <summary>
-    /// Whether a restore with this config keeps what it replaces once it swapped: a restore (or an
-    /// undo) in place with safetyBackup on; not a dry run, a test-restore, a new site or a discard.
+    /// Whether a restore with this config that swapped keeps what it replaced: a restore (or an undo)
+    /// in place, not a dry run, a test-restore, a new site or a discard; with safetyBackup on, or
+    /// off but not <paramref name="completed"/> (the copy goes only once the restored site checked out).
     /// </summary>
-    public static bool Keeps(string configJson)
+    public static bool Keeps(string configJson, bool completed)
     {
         using var config = Parse(configJson);
         if (config is null)
@@ -31,8 +32,15 @@ public static class RestoreKeptCopy
         }
 
         var root = config.RootElement;
-        return Flag(root, "keepReplaced", true) && !Flag(root, "dryRun", false) && !Flag(root, "testRestore", false) && !Flag(root, "newSite", false)
+        return (Flag(root, "keepReplaced", true) || !completed) && !Flag(root, "dryRun", false) && !Flag(root, "testRestore", false) && !Flag(root, "newSite", false)
             && Text(root, DiscardKeptOfProperty) is null;
+    }
+
+    /// <summary>The site (WordPress root) a restore-module config works on.</summary>
+    public static string? Site(string configJson)
+    {
+        using var config = Parse(configJson);
+        return config is null ? null : Text(config.RootElement, "path");
     }
 
     /// <summary>The restore whose kept copy a job with this config ends (an undo, or a discard), or null.</summary>

@@ -24,4 +24,5 @@ public sealed record JobDetails(
     [property: Id(18)] DateTimeOffset? PrunedAt = null,
     [property: Id(19)] BundleVerification? LastVerification = null,
     [property: Id(20)] RestoreReceipt? LastTestRestore = null,
-    [property: Id(21)] KeptCopyEnd? KeptCopyEnded = null);
+    [property: Id(21)] KeptCopyEnd? KeptCopyEnded = null,
+    [property: Id(22)] DateTimeOffset? SwappedAt = null);

@@ -85,9 +85,12 @@ public interface IJobGrain : IIndexedGrain, Secrets.ISecretHolder
     [Alias("RecordTestRestore")]
     Task RecordTestRestoreAsync(RestoreReceipt receipt);
 
-    /// <summary>Records that the copy this restore kept of what it replaced was undone or discarded by another job.</summary>
+    /// <summary>
+    /// Records that the copy this restore kept of what it replaced was undone or discarded by another
+    /// job, which ran on <paramref name="nodeId"/> at <paramref name="sitePath"/>: ignored unless those are this restore's.
+    /// </summary>
     [Alias("RecordKeptCopyEnded")]
-    Task RecordKeptCopyEndedAsync(KeptCopyEnd ended);
+    Task RecordKeptCopyEndedAsync(KeptCopyEnd ended, string nodeId, string? sitePath);
 
     /// <summary>Records that retention deleted this job's bundle.</summary>
     [Alias("MarkPruned")]

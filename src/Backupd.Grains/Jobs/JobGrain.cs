@@ -315,6 +315,12 @@ public sealed partial class JobGrain(
         if (report.Stages.Count > 0)
         {
             State.Stages = [.. report.Stages];
+            // Kept for good: a later attempt starts its stages again, but what this swap replaced stays kept.
+            if (State.SwappedAt is null && State.Spec?.Module == Modules.ModuleNames.Restore
+                && report.Stages.FirstOrDefault(stage => stage.Name == Modules.RestoreKeptCopy.SwapStage) is { Status: StageStatus.Completed } swap)
+            {
+                State.SwappedAt = swap.EndedAt ?? time.GetUtcNow();
+            }
         }
 
         foreach (var entry in report.NewLogEntries)
@@ -559,15 +565,18 @@ public sealed partial class JobGrain(
     // so it is no longer listed as kept (nor undone or discarded twice).
     private async Task NotifyKeptCopyEndedAsync()
     {
-        if (State.Spec is not { Module: Modules.ModuleNames.Restore } spec || State.State != JobState.Completed
-            || Modules.RestoreKeptCopy.Ends(spec.ConfigJson) is not { } ends)
+        // An undo that swapped has put the restore's copy back in the site, whatever came after; a
+        // discard has removed all of it only once it completed.
+        if (State.Spec is not { Module: Modules.ModuleNames.Restore } spec || Modules.RestoreKeptCopy.Ends(spec.ConfigJson) is not { } ends
+            || !(ends.Undo ? State.SwappedAt is not null : State.State == JobState.Completed))
         {
             return;
         }
 
         try
         {
-            await GrainFactory.GetGrain<IJobGrain>(ends.RestoreJobId).RecordKeptCopyEndedAsync(new KeptCopyEnd(JobId, ends.Undo, State.EndedAt ?? time.GetUtcNow()));
+            await GrainFactory.GetGrain<IJobGrain>(ends.RestoreJobId).RecordKeptCopyEndedAsync(
+                new KeptCopyEnd(JobId, ends.Undo, State.EndedAt ?? time.GetUtcNow()), spec.NodeId, Modules.RestoreKeptCopy.Site(spec.ConfigJson));
         }
         catch (Exception ex)
         {
@@ -575,9 +584,10 @@ public sealed partial class JobGrain(
         }
     }
 
-    public async Task RecordKeptCopyEndedAsync(KeptCopyEnd ended)
+    public async Task RecordKeptCopyEndedAsync(KeptCopyEnd ended, string nodeId, string? sitePath)
     {
-        if (!Exists || State.KeptCopyEnded is not null)
+        // Only a job on this restore's node and site ends its copy, whatever a config names.
+        if (!Exists || State.KeptCopyEnded is not null || State.Spec!.NodeId != nodeId || Modules.RestoreKeptCopy.Site(State.Spec.ConfigJson) != sitePath)
         {
             return;
         }
@@ -698,7 +708,7 @@ public sealed partial class JobGrain(
         var spec = State.Spec!;
         return new JobDetails(JobId, spec.NodeId, spec.Module, SecretConfigMask.Apply(spec.ConfigJson), spec.ProviderId, spec.Priority, State.State,
             State.CreatedAt, State.StartedAt, State.EndedAt, State.Attempts, spec.MaxAttempts, State.CancelRequested,
-            [.. State.Stages], [.. State.Log], State.Result, State.Error, spec.ScheduleId, State.PrunedAt, State.LastVerification, State.LastTestRestore, State.KeptCopyEnded);
+            [.. State.Stages], [.. State.Log], State.Result, State.Error, spec.ScheduleId, State.PrunedAt, State.LastVerification, State.LastTestRestore, State.KeptCopyEnded, State.SwappedAt);
     }
 
     [LoggerMessage(LogLevel.Warning, "Job {JobId} could not record on restore job {RestoreJobId} that it ended the copy that restore kept")]

@@ -59,4 +59,7 @@ public sealed class JobRecord
 
     /// <summary>For a restore that kept what it replaced: the undo or discard that ended that copy.</summary>
     [Id(20)] public KeptCopyEnd? KeptCopyEnded { get; set; }
+
+    /// <summary>For a restore: when an attempt first completed its swap (what it replaced is kept from then on, unless removed).</summary>
+    [Id(21)] public DateTimeOffset? SwappedAt { get; set; }
 }

@@ -7,12 +7,11 @@ namespace Backupd.Grains.Jobs;
 public static class KeptCopies
 {
     /// <summary>
-    /// Whether <paramref name="job"/> is a restore that swapped with safetyBackup on, in place, and
-    /// whose kept copy no undo or discard has ended since (as far as the master knows: an admin may
-    /// have removed it by hand).
+    /// Whether <paramref name="job"/> is a restore in place that swapped (in any attempt) and kept
+    /// what it replaced, whose kept copy no undo or discard has ended since (as far as the master
+    /// knows: an admin may have removed it by hand).
     /// </summary>
     public static bool Holds(JobDetails job) =>
-        job.Module == ModuleNames.Restore && job.State.IsFinished() && job.KeptCopyEnded is null
-        && job.Stages.Any(stage => stage.Name == RestoreKeptCopy.SwapStage && stage.Status == StageStatus.Completed)
-        && RestoreKeptCopy.Keeps(job.ConfigJson);
+        job.Module == ModuleNames.Restore && job.State.IsFinished() && job.KeptCopyEnded is null && job.SwappedAt is not null
+        && RestoreKeptCopy.Keeps(job.ConfigJson, job.State == JobState.Completed);
 }

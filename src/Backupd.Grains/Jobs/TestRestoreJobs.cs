@@ -19,8 +19,13 @@ public static class TestRestoreJobs
     /// the WordPress install at <paramref name="besidePath"/> (the backed-up site when null); no
     /// schedule, so it never counts as a backup.
     /// </summary>
+    /// <param name="backup">The finished backup.</param>
+    /// <param name="nodeId">The node that test-restores.</param>
+    /// <param name="priority">The job's priority.</param>
+    /// <param name="besidePath">The WordPress install whose files and database the scratch copy borrows; the backed-up site when null.</param>
+    /// <param name="db">Database settings over those in that install's wp-config.php (the backup's own, with their password in clear: the job grain encrypts it).</param>
     /// <exception cref="ArgumentException">The backup stored no bundle, or its config names no site.</exception>
-    public static JobSpec For(JobDetails backup, string nodeId, int priority, string? besidePath = null)
+    public static JobSpec For(JobDetails backup, string nodeId, int priority, string? besidePath = null, JsonNode? db = null)
     {
         var result = backup.Result ?? throw new ArgumentException($"Job {backup.Id} stored no bundle.", nameof(backup));
         var path = JsonNode.Parse(backup.ConfigJson)?["path"]?.GetValue<string>() ?? throw new ArgumentException($"Job {backup.Id} names no site path.", nameof(backup));
@@ -31,6 +36,11 @@ public static class TestRestoreJobs
             ["parts"] = new JsonArray("database", "files"),
             ["testRestore"] = true,
         };
+        if (db is not null)
+        {
+            config["db"] = db.DeepClone();
+        }
+
         return new JobSpec(nodeId, ModuleNames.Restore, config.ToJsonString(), backup.ProviderId, priority, JobSpec.DefaultMaxAttempts);
     }
 }

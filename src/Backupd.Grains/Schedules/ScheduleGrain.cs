@@ -377,13 +377,16 @@ public sealed partial class ScheduleGrain(
     {
         var definition = Definition!;
         var node = definition.TestRestoreNodeId ?? backup.NodeId;
-        if (node != backup.NodeId && await GrainFactory.GetGrain<IStorageProviderGrain>(backup.ProviderId).GetAsync() is { Type: StorageTypes.Local })
+        if (!await BundleReach.CanReadAsync(GrainFactory, backup.ProviderId, backup.NodeId, node))
         {
             LogProofNotQueued(new InvalidOperationException($"Provider {backup.ProviderId} is a local folder on node {backup.NodeId}, which alone holds the bundle; node {node} cannot read it."), ScheduleId, "test-restore", backup.Id);
             return null;
         }
 
-        return await QueueProofAsync(backup, "test-restore", (job, _, priority) => TestRestoreJobs.For(job, node, priority, definition.TestRestorePath));
+        // Beside the backed-up site the scratch copy borrows its database, with the settings the
+        // schedule's backups reach it with: a finished backup no longer holds their password.
+        return await QueueProofAsync(backup, "test-restore", (job, _, priority) => TestRestoreJobs.For(job, node, priority, definition.TestRestorePath,
+            definition.TestRestorePath is null ? System.Text.Json.Nodes.JsonNode.Parse(SecretConfigMask.Transform(definition.ConfigJson, cipher.Decrypt))?["db"] : null));
     }
 
     // The test-restore cron proves the newest bundle at its own times (weekly, say, beside

@@ -53,6 +53,18 @@ internal sealed class KeptCopyDiscardRun(WordPressRestoreConfig config) : Module
         _lock = RestoreLock.Take(context, config.Path);
         _places = places;
 
+        // The master discards only what a completed swap kept; the site is checked here too, as a
+        // second lock on the one mistake that loses data: what was moved aside being all there is.
+        if (config.RestoresFiles && !Directory.Exists(places.Content))
+        {
+            throw new ModuleFailedException($"{places.Content} is missing: what restore {RestoreJobId} moved aside ({places.Aside}) may be all the site has. Nothing was removed.");
+        }
+
+        if (Directory.Exists(places.Staging) || (config.RestoresDatabase && (await new SiteTables(_database).ListAsync(places.StagingPrefix, context.CancellationToken)).Count > 0))
+        {
+            throw new ModuleFailedException($"Restore {RestoreJobId} has not finished at {config.Path} (its staged copy, {places.Staging} or tables {places.StagingPrefix}*, is still there). Nothing was removed.");
+        }
+
         var found = new List<string>();
         if (config.RestoresDatabase)
         {

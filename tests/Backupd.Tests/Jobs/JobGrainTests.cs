@@ -250,7 +250,7 @@ public sealed class JobGrainTests(FakeClockSiloFixture silo)
         Assert.Equal([ids[1]], cancelled.Items.Select(j => j.Id));
         var otherModule = await index.QueryAsync(new JobQuery(NodeId: node, Module: "mysql"));
         Assert.Empty(otherModule.Items);
-        var future = await index.QueryAsync(new JobQuery(NodeId: node, CreatedFrom: DateTimeOffset.UtcNow.AddMinutes(1)));
+        var future = await index.QueryAsync(new JobQuery(NodeId: node, CreatedFrom: silo.Now.AddMinutes(1)));
         Assert.Empty(future.Items);
     }
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Backupd.Contracts.Jobs;
+using Backupd.Contracts.Nodes;
+using Backupd.Grains.Nodes;
 using Backupd.Grains.Jobs;
 using Backupd.Master.Application.Jobs;
 using Backupd.Master.Jobs;
@@ -7,7 +9,9 @@ using Backupd.Master.Options;
 using Backupd.Modules;
 using Backupd.Modules.Storage;
 using Backupd.Modules.WordPress.Restore;
+using Backupd.Node.Identity;
 using Backupd.Tests.Master;
+using Backupd.Tests.Nodes;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -29,14 +33,21 @@ public sealed class KeptCopyRetentionTests(FakeClockSiloFixture silo)
     [Fact]
     public async Task A_kept_copy_past_its_time_is_discarded_once_and_its_restore_is_kept_in_the_history_until_then()
     {
-        var node = "n" + Guid.NewGuid().ToString("N")[..16];
+        var node = await NewNodeAsync();
         var restore = await RunAsync(node, Config(), swapped: true);
         var dryRun = await RunAsync(node, Config() with { DryRun = true }, swapped: true);
         var failedEarly = await RunAsync(node, Config(), swapped: false);
+        // Without safetyBackup, what was replaced goes only once the restored site checked out.
+        var uncheckedWithout = await RunAsync(node, Config() with { KeepReplaced = false }, swapped: true, JobState.Failed);
+        var checkedWithout = await RunAsync(node, Config() with { KeepReplaced = false }, swapped: true);
         var keptFor = new MasterOptions().RestoreKeptFor;
 
-        var copy = Assert.Single(await Kept().ListAsync(node));
-        Assert.Equal(restore, copy.RestoreJobId);
+        Assert.Equal([restore, uncheckedWithout], (await Kept().ListAsync(node)).Select(kept => kept.RestoreJobId).Order());
+        Assert.Contains("never completed its swap", (await Kept().DiscardAsync(failedEarly)).Problem!.Detail, StringComparison.Ordinal);
+        Assert.Contains("safetyBackup: false and checked out", (await Kept().DiscardAsync(checkedWithout)).Problem!.Detail, StringComparison.Ordinal);
+        Assert.True((await Kept().DiscardAsync(uncheckedWithout)).Succeeded);
+
+        var copy = Assert.Single(await Kept().ListAsync(node), kept => kept.RestoreJobId == restore);
         Assert.Equal("/srv/www/example", copy.Path);
         Assert.Equal("b-" + node, copy.BackupJobId);
         Assert.Equal(copy.KeptSince + keptFor, copy.DiscardAfter);
@@ -56,7 +67,7 @@ public sealed class KeptCopyRetentionTests(FakeClockSiloFixture silo)
         Assert.Equal((node, ModuleNames.Restore, JobState.Pending), (discard.NodeId, discard.Module, discard.State));
         var config = JsonSerializer.Deserialize<WordPressRestoreConfig>(discard.ConfigJson, JsonSerializerOptions.Web)!;
         Assert.Equal((restore, (string?)null, "/srv/www/example"), (config.DiscardKeptOf, config.UndoOf, config.Path));
-        Assert.Equal(discardId, Assert.Single(await Kept().ListAsync(node)).EndingJobId);
+        Assert.Equal(discardId, Assert.Single(await Kept().ListAsync(node), kept => kept.RestoreJobId == restore).EndingJobId);
 
         // While it is queued, no second one: not from the sweeper (a new one, as after a restart,
         // too), not from an admin, and no undo either.
@@ -68,7 +79,7 @@ public sealed class KeptCopyRetentionTests(FakeClockSiloFixture silo)
 
         // Done: no longer listed, the restore's record says by which job, and history retention may remove it.
         await FinishAsync(discardId, node, swapped: true);
-        Assert.Empty(await Kept().ListAsync(node));
+        Assert.DoesNotContain(await Kept().ListAsync(node), kept => kept.RestoreJobId == restore);
         var ended = (await Job(restore).GetAsync())!.KeptCopyEnded!;
         Assert.Equal((discardId, false), (ended.ByJobId, ended.Undone));
         var undo = await Kept().UndoAsync(restore);
@@ -81,7 +92,7 @@ public sealed class KeptCopyRetentionTests(FakeClockSiloFixture silo)
     [Fact]
     public async Task A_discard_that_failed_is_tried_again_a_day_later_not_at_every_look()
     {
-        var node = "n" + Guid.NewGuid().ToString("N")[..16];
+        var node = await NewNodeAsync();
         var restore = await RunAsync(node, Config(), swapped: true);
         silo.Advance(new MasterOptions().RestoreKeptFor + TimeSpan.FromHours(1));
         var sweeper = Sweeper();
@@ -101,13 +112,13 @@ public sealed class KeptCopyRetentionTests(FakeClockSiloFixture silo)
         new(new BundleSource("b-x", "n/wordpress/example/bundle.tar.zst", 42, new string('a', 64)), "/srv/www/example", [WordPressRestoreConfig.DatabasePart, WordPressRestoreConfig.FilesPart]);
 
     // A restore job run by a pretend node to its end; its swap stage completed or not.
-    private async Task<string> RunAsync(string node, WordPressRestoreConfig config, bool swapped)
+    private async Task<string> RunAsync(string node, WordPressRestoreConfig config, bool swapped, JobState? state = null)
     {
         var id = Guid.CreateVersion7().ToString("N");
         config = config with { Bundle = config.Bundle with { JobId = "b-" + node } };
         await Job(id).CreateAsync(new JobSpec(node, ModuleNames.Restore, JsonSerializer.Serialize(config, JsonSerializerOptions.Web), SqliteSiloFixture.ProviderId, 5, 2),
             [.. Module.Stages.Select(stage => stage.Name)]);
-        await FinishAsync(id, node, swapped, swapped ? JobState.Completed : JobState.Failed);
+        await FinishAsync(id, node, swapped, state ?? (swapped ? JobState.Completed : JobState.Failed));
         return id;
     }
 
@@ -120,7 +131,19 @@ public sealed class KeptCopyRetentionTests(FakeClockSiloFixture silo)
         Assert.Equal(state, (await Job(id).GetAsync())!.State);
     }
 
-    private KeptCopyService Kept() => new(silo.Client, silo.JobIndex, new JobLauncher(silo.Client, new ModuleRegistry([Module])), Options.Create(new MasterOptions()));
+    // An approved node: only an active node is given a discard.
+    private async Task<string> NewNodeAsync()
+    {
+        var nodeId = "n" + Guid.NewGuid().ToString("N")[..16];
+        var secret = RegistrationCodes.NewSecret();
+        var node = silo.Client.GetGrain<INodeGrain>(nodeId);
+        await node.RegisterAsync(new RegistrationRequest("web-1", RegistrationCodes.NewCode(), secret, "127.0.0.1", NodeKey.Create().CertificateRequestPem, "127.0.0.1"), DateTimeOffset.MaxValue);
+        Assert.Equal(RegistrationOutcome.Ok, (await node.ApproveAsync()).Outcome);
+        await node.ClaimAsync(secret);
+        return nodeId;
+    }
+
+    private KeptCopyService Kept() => new(silo.Client, silo.JobIndex, new WorkChecks(silo.Client, new ModuleRegistry([Module])), new JobLauncher(silo.Client, new ModuleRegistry([Module])), Options.Create(new MasterOptions()));
 
     private KeptCopySweeper Sweeper() => new(Kept(), Options.Create(new MasterOptions()), new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), silo.Time, NullLogger<KeptCopySweeper>.Instance);
 

@@ -276,13 +276,18 @@ public sealed class RestoreJobEndToEndTests(JobsEndToEndFixture fixture)
     }
 
     [Fact]
-    public async Task A_schedule_that_test_restores_each_backup_records_a_receipt_and_leaves_the_site_untouched_and_a_broken_bundle_a_failed_one()
+    public async Task A_schedule_that_test_restores_each_backup_with_database_settings_of_its_own_records_a_receipt_and_leaves_the_site_untouched_and_a_broken_bundle_a_failed_one()
     {
         var site = await fixture.WordPress.CreateSiteAsync(new WordPressSiteOptions { TablePrefix = "tst_" });
+        // The schedule reaches the database with settings of its own (here: wp-config.php's
+        // password is stale), which the test-restore beside the site must use too.
+        var wpConfig = await File.ReadAllTextAsync(site.ConfigPath);
+        Assert.Contains(site.DatabasePassword, wpConfig, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(site.ConfigPath, wpConfig.Replace(site.DatabasePassword, "a-stale-password", StringComparison.Ordinal));
         using var create = await fixture.Api.SendAsync(HttpMethod.Post, "/api/v1/schedules", new
         {
             name = "test-restore e2e", cron = "0 3 * * *", enabled = false, nodeId = fixture.NodeId, module = "wordpress",
-            config = new { path = site.RootPath }, providerId = fixture.ProviderId, testRestoreAfterBackup = true,
+            config = new { path = site.RootPath, db = new { password = site.DatabasePassword } }, providerId = fixture.ProviderId, testRestoreAfterBackup = true,
         });
         var schedule = await create.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(create.StatusCode == HttpStatusCode.Created, schedule.ToString());
@@ -307,6 +312,7 @@ public sealed class RestoreJobEndToEndTests(JobsEndToEndFixture fixture)
         Assert.Equal(receipt.GetProperty("restoreJobId").GetString(), proven.GetProperty("restoreJobId").GetString());
         var restoreJob = await fixture.GetJobAsync(receipt.GetProperty("restoreJobId").GetString()!);
         Assert.Equal(JsonValueKind.Null, restoreJob.GetProperty("scheduleId").ValueKind);
+        Assert.DoesNotContain(site.DatabasePassword, restoreJob.ToString(), StringComparison.Ordinal);
         // The site is as it was, and nothing of the scratch copy is left.
         Assert.Equal(tables, await SiteTablesAsync(site));
         Assert.Equal(files, TreeSnapshot.Of(site.RootPath, linkMetadata: false).Where(entry => entry.Path.Length > 0).ToList());
@@ -320,7 +326,9 @@ public sealed class RestoreJobEndToEndTests(JobsEndToEndFixture fixture)
         await File.WriteAllBytesAsync(bundle, damaged);
         try
         {
-            var failed = await RestoreAsync(new { jobId = backupId, testRestore = true });
+            // By hand, the password the finished backup no longer holds is sent again.
+            await AssertRefusedAsync(new { jobId = backupId, testRestore = true }, HttpStatusCode.BadRequest, "target.db.password");
+            var failed = await RestoreAsync(new { jobId = backupId, testRestore = true, target = new { db = new { password = site.DatabasePassword } } });
             Assert.Equal("failed", failed.GetProperty("state").GetString());
         }
         finally
@@ -359,6 +367,10 @@ public sealed class RestoreJobEndToEndTests(JobsEndToEndFixture fixture)
         await AssertRefusedAsync("/api/v1/schedules", HttpStatusCode.BadRequest, "testRestoreNodeId", Schedule(fixture.ProviderId, proverId, spare.RootPath));
         await AssertRefusedAsync("/api/v1/schedules", HttpStatusCode.BadRequest, "testRestorePath", Schedule(s3ProviderId, proverId, null));
         await AssertRefusedAsync("/api/v1/schedules", HttpStatusCode.BadRequest, "is not an absolute path", Schedule(s3ProviderId, proverId, "srv/www"));
+        var localId = await fixture.CreateJobAsync(new { path = site.RootPath });
+        Assert.Equal("completed", (await fixture.WaitForJobAsync(localId, JobsEndToEndFixture.IsFinished, JobTimeout)).GetProperty("state").GetString());
+        await AssertRefusedAsync($"/api/v1/jobs/{localId}/verify", HttpStatusCode.BadRequest, "which alone holds its bundles", new { nodeId = proverId });
+        await AssertRefusedAsync(new { jobId = localId, testRestore = true, nodeId = proverId, target = new { path = spare.RootPath } }, HttpStatusCode.BadRequest, "which alone holds its bundles");
 
         using var create = await fixture.Api.SendAsync(HttpMethod.Post, "/api/v1/schedules", Schedule(s3ProviderId, proverId, spare.RootPath));
         var schedule = await create.Content.ReadFromJsonAsync<JsonElement>();

@@ -15,7 +15,7 @@ namespace Backupd.Master.Application.Jobs;
 /// listed, put back by an undo or removed by a discard (each a job on the site's node), and
 /// discarded once <c>BACKUPD_RESTORE_KEPT_FOR</c> has passed.
 /// </summary>
-public sealed class KeptCopyService(IGrainFactory grains, IJobIndex index, JobLauncher launcher, IOptions<MasterOptions> options)
+public sealed class KeptCopyService(IGrainFactory grains, IJobIndex index, WorkChecks checks, JobLauncher launcher, IOptions<MasterOptions> options)
 {
     /// <summary>The kept copies still on their nodes, newest first; those of <paramref name="nodeId"/> when given.</summary>
     public async Task<IReadOnlyList<KeptCopy>> ListAsync(string? nodeId, CancellationToken cancellationToken = default)
@@ -28,7 +28,7 @@ public sealed class KeptCopyService(IGrainFactory grains, IJobIndex index, JobLa
             .. restores.Where(KeptCopies.Holds).Select(restore =>
             {
                 var config = JsonSerializer.Deserialize<WordPressRestoreConfig>(restore.ConfigJson, JsonSerializerOptions.Web)!;
-                var since = restore.Stages.First(stage => stage.Name == RestoreKeptCopy.SwapStage).EndedAt ?? restore.EndedAt ?? restore.CreatedAt;
+                var since = restore.SwappedAt!.Value;
                 return new KeptCopy(restore.Id, restore.NodeId, config.Path, config.Parts, config.Paths, config.Bundle.JobId, config.UndoOf, since,
                     keptFor == TimeSpan.Zero ? null : since + keptFor, ending.GetValueOrDefault(restore.Id));
             }),
@@ -70,15 +70,25 @@ public sealed class KeptCopyService(IGrainFactory grains, IJobIndex index, JobLa
             (_, { DryRun: true }, _) => "it was a dry run, which changed nothing",
             (_, { TestRestore: true }, _) => "it was a test-restore, which never touched the site",
             (_, { NewSite: true }, _) => "it restored a new site elsewhere; only a restore in place keeps the site it replaced",
-            (_, { KeepReplaced: false }, _) => "it ran with safetyBackup: false, so what it replaced was removed",
+            (JobState.Completed, { KeepReplaced: false }, _) => "it ran with safetyBackup: false and checked out, so what it replaced was removed",
             (_, { DiscardKeptOf: { } other }, _) => $"it removed what restore '{other}' kept, and kept nothing itself",
             (_, _, { Undone: true } ended) => $"what it kept was swapped back in by undo job '{ended.ByJobId}'",
             (_, _, { Undone: false } ended) => $"what it kept was removed by job '{ended.ByJobId}'",
             _ => null,
         };
+        // What a restore moved aside before its swap completed may be all the site has left (a swap
+        // that could not be put back): an undo puts it back, a discard must never remove it.
+        refusal ??= !undo && !KeptCopies.Holds(restore) ? "it never completed its swap, so nothing it moved aside is a spare copy (its log says where things are; an undo puts back what it moved)" : null;
         if (refusal is not null)
         {
             return Problem.Conflict(title, $"Restore '{restoreJobId}' {(undo ? "cannot be undone" : "has no kept copy to discard")}: {refusal}.");
+        }
+
+        var errors = new List<FieldError>();
+        await checks.CheckNodeAsync(restore.NodeId, "nodeId", errors);
+        if (errors.Count > 0)
+        {
+            return Problem.Conflict(title, $"Restore '{restoreJobId}' ran on node '{restore.NodeId}', which cannot take the job: {errors[0].Message}.");
         }
 
         var inFlight = Ending([.. await RestoresAsync(restore.NodeId, JobState.Pending, default), .. await RestoresAsync(restore.NodeId, JobState.Running, default)]);

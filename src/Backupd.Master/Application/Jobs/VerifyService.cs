@@ -1,7 +1,5 @@
 using Backupd.Contracts.Jobs;
-using Backupd.Contracts.Storage;
 using Backupd.Grains.Jobs;
-using Backupd.Grains.Storage;
 
 namespace Backupd.Master.Application.Jobs;
 
@@ -30,11 +28,7 @@ public sealed class VerifyService(IGrainFactory grains, WorkChecks checks, JobLa
         }
 
         await checks.CheckTargetsAsync(nodeId, backup.ProviderId, errors);
-        if (await grains.GetGrain<IStorageProviderGrain>(backup.ProviderId).GetAsync() is { Type: StorageTypes.Local } && nodeId != backup.NodeId)
-        {
-            // A local folder is a directory on the node that wrote it; another node's directory of that name holds other things.
-            errors.Add(new("nodeId", $"provider '{backup.ProviderId}' is a local folder on node '{backup.NodeId}', which alone holds the bundle: leave nodeId out, or give '{backup.NodeId}'"));
-        }
+        await checks.CheckBundleReachableAsync(backup.NodeId, backup.ProviderId, nodeId, "nodeId", errors);
 
         if (errors.Count > 0)
         {

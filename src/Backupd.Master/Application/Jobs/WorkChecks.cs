@@ -92,8 +92,7 @@ public sealed class WorkChecks(IGrainFactory grains, ModuleRegistry modules)
     /// </summary>
     public async Task CheckBundleReachableAsync(string backupNodeId, string? providerId, string? nodeId, string field, List<FieldError> errors)
     {
-        if (nodeId is not null && providerId is not null && nodeId != backupNodeId
-            && await grains.GetGrain<IStorageProviderGrain>(providerId).GetAsync() is { Type: StorageTypes.Local })
+        if (nodeId is not null && providerId is not null && !await BundleReach.CanReadAsync(grains, providerId, backupNodeId, nodeId))
         {
             errors.Add(new(field, $"provider '{providerId}' is a local folder on node '{backupNodeId}', which alone holds its bundles: use that node, or a provider in S3"));
         }

@@ -30,7 +30,17 @@ public sealed class RestoreKeptCopyTests
     [MemberData(nameof(Configs))]
     public void Only_a_restore_or_undo_in_place_with_safety_backup_keeps_what_it_replaces(string kind, bool keeps)
     {
-        Assert.Equal(keeps, RestoreKeptCopy.Keeps(Json(Config(kind))));
+        Assert.Equal(keeps, RestoreKeptCopy.Keeps(Json(Config(kind)), completed: true));
+    }
+
+    [Fact]
+    public void Without_safety_backup_what_was_replaced_is_kept_until_the_restore_completed()
+    {
+        var without = Json(Config("safetyBackup false"));
+        Assert.True(RestoreKeptCopy.Keeps(without, completed: false));
+        Assert.False(RestoreKeptCopy.Keeps(without, completed: true));
+        Assert.False(RestoreKeptCopy.Keeps(Json(Config("dry run")), completed: false));
+        Assert.Equal("/srv/www/example", RestoreKeptCopy.Site(without));
     }
 
     [Fact]
@@ -40,7 +50,7 @@ public sealed class RestoreKeptCopyTests
         Assert.Equal(("r1", false), RestoreKeptCopy.Ends(Json(Config("discard"))));
         Assert.Null(RestoreKeptCopy.Ends(Json(InPlace)));
         Assert.Null(RestoreKeptCopy.Ends("not json"));
-        Assert.False(RestoreKeptCopy.Keeps("[]"));
+        Assert.False(RestoreKeptCopy.Keeps("[]", completed: true));
     }
 
     private static WordPressRestoreConfig Config(string kind) => kind switch

@@ -60,5 +60,11 @@ public sealed class SerializedReplacerTests
 
         Assert.Empty(new WordPressRestoreModule().ValidateConfig(JsonDocument.Parse(spec.ConfigJson).RootElement));
         Assert.Null(spec.ScheduleId);
+
+        // With the database settings of the schedule's backups, which the scratch copy then uses.
+        var withDb = TestRestoreJobs.For(backup, "node-1", 5, db: System.Text.Json.Nodes.JsonNode.Parse("{\"user\":\"shop\",\"password\":\"s3cret\"}"));
+        var config = JsonSerializer.Deserialize<WordPressRestoreConfig>(withDb.ConfigJson, JsonSerializerOptions.Web)!;
+        Assert.Empty(new WordPressRestoreModule().ValidateConfig(JsonDocument.Parse(withDb.ConfigJson).RootElement));
+        Assert.Equal(("shop", "s3cret"), (config.Db!.User, config.Db.Password));
     }
 }
