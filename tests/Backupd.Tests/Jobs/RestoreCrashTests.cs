@@ -184,6 +184,44 @@ public sealed class RestoreCrashTests(JobsEndToEndFixture fixture) : IAsyncLifet
         await AssertNothingStagedAsync(site, id, keepReplaced: true);
     }
 
+    [Fact]
+    public async Task A_node_killed_while_a_discard_drops_the_kept_tables_leaves_the_site_alone_and_the_next_attempt_removes_the_rest()
+    {
+        var bed = await BackedUpSiteAsync(bulk: false);
+        var site = bed.Site;
+        var restoreId = await StartRestoreAsync(bed.BackupId, keepReplaced: true);
+        var restored = await WaitForEndAsync(restoreId);
+        Assert.True(restored.GetProperty("state").GetString() == "completed", restored.ToString());
+        var kept = Path.Combine(site.RootPath, $"wp-content.pre-restore-{Tag(restoreId)}");
+        var keptOptions = (await AllTablesAsync(site)).Single(table => table.EndsWith($"ro{Tag(restoreId)}_options", StringComparison.Ordinal));
+
+        // The discard's DROP TABLE waits for this session's lock on a kept table; the node dies there.
+        await using var locker = await fixture.WordPress.Database.OpenRootConnectionAsync();
+        await ExecuteAsync(locker, $"LOCK TABLES `{site.DatabaseName}`.`{keptOptions}` READ");
+        using var created = await _api.SendAsync(HttpMethod.Post, $"/api/v1/restores/{restoreId}/discard");
+        var body = await created.Content.ReadAsStringAsync();
+        Assert.True(created.StatusCode == System.Net.HttpStatusCode.Created, body);
+        var discardId = JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
+        await WaitForWaitingStatementAsync("DROP TABLE");
+        await _node.KillAsync();
+        await ExecuteAsync(locker, "UNLOCK TABLES");
+        await WaitUntilAsync(async () => await CountStatementsAsync("DROP TABLE") == 0, "the dead node's statement ending");
+        // The dead node's DROP ran once the lock went; the kept directory is still there, the site untouched.
+        Assert.True(Directory.Exists(kept));
+        Assert.Equal(bed.BackedUpTables, await SiteTablesAsync(site));
+        Assert.Equal(bed.BackedUpFiles, TreeSnapshot.Of(bed.Content, linkMetadata: false));
+        _node.Start();
+
+        var done = await WaitForEndAsync(discardId);
+        Assert.True(done.GetProperty("state").GetString() == "completed", done.ToString());
+        Assert.Equal(2, done.GetProperty("attempts").GetInt32());
+        Assert.False(Directory.Exists(kept));
+        Assert.All(await AllTablesAsync(site), table => Assert.StartsWith(site.TablePrefix, table, StringComparison.Ordinal));
+        Assert.Equal(bed.BackedUpTables, await SiteTablesAsync(site));
+        Assert.Equal(bed.BackedUpFiles, TreeSnapshot.Of(bed.Content, linkMetadata: false));
+        Assert.Equal(discardId, (await _api.GetJsonAsync($"/api/v1/jobs/{restoreId}")).GetProperty("keptCopyEnded").GetProperty("byJobId").GetString());
+    }
+
     private sealed record BackedUpSite(
         WordPressSite Site, string Content, string BackupId,
         SortedDictionary<string, long?> BackedUpTables, List<SnapshotEntry> BackedUpFiles,
