@@ -15,7 +15,8 @@ public static class HostLifetimeExtensions
 
     /// <summary>
     /// Runs <paramref name="round"/> once the host has started and then every <paramref name="period"/>
-    /// until stopping: the master's hourly upkeep (job history, kept copies, storage leftovers). A
+    /// until stopping: the master's upkeep (job history, kept copies, storage leftovers, expired
+    /// registrations). A
     /// round that throws is passed to <paramref name="failed"/> and the next one runs on time.
     /// </summary>
     public static async Task RunEveryAsync(

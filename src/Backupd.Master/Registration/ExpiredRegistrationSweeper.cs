@@ -24,27 +24,9 @@ public sealed partial class ExpiredRegistrationSweeper(
     /// <summary>How often it looks: often enough that a short grace period means what it says, at most every 5 minutes.</summary>
     public TimeSpan Period => TimeSpan.FromTicks(Math.Clamp(options.Value.RegistrationExpiredGrace.Ticks / 2, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute * 5));
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await lifetime.WaitUntilStartedAsync(stoppingToken);
-            using var timer = new PeriodicTimer(Period, time);
-            do
-            {
-                await SweepAsync();
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping; the next start sweeps again.
-        }
-    }
-
-    private async Task SweepAsync()
-    {
-        try
+    // The next round tries again after a failed one; it only leaves expired entries a little longer.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        lifetime.RunEveryAsync(Period, time, async _ =>
         {
             var expiredBefore = time.GetUtcNow() - options.Value.RegistrationExpiredGrace;
             var removed = 0;
@@ -57,13 +39,7 @@ public sealed partial class ExpiredRegistrationSweeper(
             {
                 LogSwept(removed);
             }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The next round tries again; a failed sweep only leaves expired entries a little longer.
-            LogSweepFailed(ex);
-        }
-    }
+        }, LogSweepFailed, stoppingToken);
 
     [LoggerMessage(LogLevel.Information, "Removed {Count} registration(s) that expired without approval")]
     private partial void LogSwept(int count);

@@ -22,18 +22,20 @@ public sealed class KeptCopyService(IGrainFactory grains, IJobIndex index, WorkC
     {
         var restores = await RestoresAsync(nodeId, null, cancellationToken);
         var ending = Ending(restores);
-        var keptFor = options.Value.RestoreKeptFor;
         return
         [
             .. restores.Where(KeptCopies.Holds).Select(restore =>
             {
                 var config = JsonSerializer.Deserialize<WordPressRestoreConfig>(restore.ConfigJson, JsonSerializerOptions.Web)!;
-                var since = restore.SwappedAt!.Value;
-                return new KeptCopy(restore.Id, restore.NodeId, config.Path, config.Parts, config.Paths, config.Bundle.JobId, config.UndoOf, since,
-                    keptFor == TimeSpan.Zero ? null : since + keptFor, ending.GetValueOrDefault(restore.Id));
+                return new KeptCopy(restore.Id, restore.NodeId, config.Path, config.Parts, config.Paths, config.Bundle.JobId, config.UndoOf, restore.SwappedAt!.Value,
+                    DiscardAfter(restore), ending.GetValueOrDefault(restore.Id));
             }),
         ];
     }
+
+    /// <summary>When the master removes what <paramref name="restore"/> kept (<c>BACKUPD_RESTORE_KEPT_FOR</c> after its swap); null when it keeps it until discarded, or nothing was kept.</summary>
+    public DateTimeOffset? DiscardAfter(JobDetails restore) =>
+        options.Value.RestoreKeptFor is var keptFor && keptFor > TimeSpan.Zero && restore.SwappedAt is { } swapped ? swapped + keptFor : null;
 
     /// <summary>
     /// Puts back what a restore in place replaced and kept: the kept tables and files are swapped
