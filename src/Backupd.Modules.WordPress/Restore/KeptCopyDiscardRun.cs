@@ -13,7 +13,6 @@ internal sealed class KeptCopyDiscardRun(WordPressRestoreConfig config) : Module
     private RestorePlaces? _places;
     private DatabaseConnectionSettings? _database;
     private FileStream? _lock;
-    private IReadOnlyList<string> _tables = [];
 
     public override async Task RunStageAsync(string stage, StageContext context)
     {
@@ -68,10 +67,10 @@ internal sealed class KeptCopyDiscardRun(WordPressRestoreConfig config) : Module
         var found = new List<string>();
         if (config.RestoresDatabase)
         {
-            _tables = await new SiteTables(_database).ListAsync(places.ReplacedPrefix, context.CancellationToken);
-            if (_tables.Count > 0)
+            var tables = await new SiteTables(_database).ListAsync(places.ReplacedPrefix, context.CancellationToken);
+            if (tables.Count > 0)
             {
-                found.Add($"{_tables.Count} tables {places.ReplacedPrefix}* in {_database.Database}");
+                found.Add($"{tables.Count} tables {places.ReplacedPrefix}* in {_database.Database}");
             }
         }
 

@@ -242,11 +242,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         lines.Add(config.TestRestore
             ? $"a test-restore: the scratch copy ({TargetRoot}, tables {TargetPrefix}* in {Database.Database}) is removed at the end, and the site is not touched"
             : config.KeepReplaced
-                ? "what is replaced is kept: " + string.Join(", ", new[]
-                {
-                    config.RestoresDatabase ? $"tables as {places.ReplacedPrefix}*" : null,
-                    config.RestoresFiles ? $"files in {places.Aside}" : null,
-                }.OfType<string>())
+                ? "what is replaced is kept: " + KeptParts(places, $"tables as {places.ReplacedPrefix}*")
                 : "what is replaced is removed once the restored site checks out");
         lines.Add($"space: {FreeSpaceCheck.Format(needed)} needed beside the site, {FreeSpaceCheck.Format(free)} free");
         context.Reporter.Info(string.Join("; ", lines));
@@ -622,17 +618,16 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         }
         else if (_swapped)
         {
-            context.Reporter.Info("Kept what the restore replaced: "
-                + string.Join(", ", new[]
-                {
-                    config.RestoresDatabase ? $"{_replacedTables.Count} tables renamed to {places.ReplacedPrefix}*" : null,
-                    config.RestoresFiles ? $"files in {places.Aside}" : null,
-                }.OfType<string>())
+            context.Reporter.Info("Kept what the restore replaced: " + KeptParts(places, $"{_replacedTables.Count} tables renamed to {places.ReplacedPrefix}*")
                 + $". POST /api/v1/restores/{context.JobId}/undo puts it back, /discard removes it (as the master does once BACKUPD_RESTORE_KEPT_FOR has passed).");
         }
 
         await ReleaseLockAsync();
     }
+
+    // What a restore keeps of what it replaces, of the parts it restores: the tables (in the words given), the files.
+    private string KeptParts(RestorePlaces places, string tables) =>
+        string.Join(", ", new[] { config.RestoresDatabase ? tables : null, config.RestoresFiles ? $"files in {places.Aside}" : null }.OfType<string>());
 
     private async Task ReleaseLockAsync()
     {
