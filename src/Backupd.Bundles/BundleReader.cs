@@ -66,11 +66,23 @@ public static class BundleReader
     /// <param name="progress">Told the bundle bytes read so far, now and then.</param>
     /// <param name="leaveOut">Regular files, by their name in the bundle, not to write (read past, as the rest is still checked).</param>
     /// <param name="cancellationToken">Cancels the extraction.</param>
-    public static async Task<BundleTreeSummary> ExtractToDirectoryAsync(Stream bundle, string destination, IProgress<long>? progress, Func<string, bool>? leaveOut, CancellationToken cancellationToken)
+    public static Task<BundleTreeSummary> ExtractToDirectoryAsync(Stream bundle, string destination, IProgress<long>? progress, Func<string, bool>? leaveOut, CancellationToken cancellationToken) =>
+        ExtractToDirectoryAsync(bundle, destination, progress, leaveOut, owner: null, cancellationToken);
+
+    /// <inheritdoc cref="ExtractToDirectoryAsync(Stream, string, CancellationToken)"/>
+    /// <param name="bundle">The <c>.tar.zst</c>, positioned at its start; left open.</param>
+    /// <param name="destination">Directory to extract into.</param>
+    /// <param name="progress">Told the bundle bytes read so far, now and then.</param>
+    /// <param name="leaveOut">Regular files, by their name in the bundle, not to write (read past, as the rest is still checked).</param>
+    /// <param name="owner">Who is to own everything written (the destination itself excepted), as it is written; null leaves it to the process. Needs privilege to give files away.</param>
+    /// <param name="cancellationToken">Cancels the extraction.</param>
+    /// <exception cref="IOException">An entry could not be given to <paramref name="owner"/>.</exception>
+    public static async Task<BundleTreeSummary> ExtractToDirectoryAsync(
+        Stream bundle, string destination, IProgress<long>? progress, Func<string, bool>? leaveOut, FileOwner? owner, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         ArgumentException.ThrowIfNullOrEmpty(destination);
-        var extraction = new BundleExtraction(destination);
+        var extraction = new BundleExtraction(destination, owner);
         var chunk = new byte[BundleWriter.ChunkSize];
         await using var zstd = OpenZstd(new BundleInspection.CountingReadStream(bundle, progress));
         await using (var tar = new TarReader(zstd, leaveOpen: true))

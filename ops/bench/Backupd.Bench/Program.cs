@@ -15,7 +15,7 @@ using Backupd.TestBed;
 //        dotnet run -c Release --project ops/bench/Backupd.Bench -- master [--jobs 100000] [--lifecycles 10000] [--nodes 1000] [--dashboards 20] (0: no browser)
 //        dotnet run -c Release --project ops/bench/Backupd.Bench -- bundle [--scale 0.5] [--runs 5]
 //        dotnet run -c Release --project ops/bench/Backupd.Bench -- dump [--db-mib 300] [--runs 3] [--hold]
-//        dotnet run -c Release --project ops/bench/Backupd.Bench -- restore [--scale 1.0] [--db-mib 300] [--runs 3]
+//        dotnet run -c Release --project ops/bench/Backupd.Bench -- restore [--scale 1.0] [--db-mib 300] [--runs 5]
 //        dotnet run -c Release --project ops/bench/Backupd.Bench -- first-job --ready-to-run DIR --jit DIR [--runs 3]   (ops/bench/first-job.sh)
 // As the node does at start, so the figures (peak RSS above all) are a node's.
 MallocTuning.ApplyNodeDefaults();
@@ -37,7 +37,7 @@ if (args.FirstOrDefault() == "dump")
 if (args.FirstOrDefault() == "restore")
 {
     var restoreScale = Option("--scale", 1.0);
-    return await RestoreBench.RunAsync(restoreScale, Option("--db-mib", 300.0 * Math.Max(restoreScale, 0.1)), (int)Option("--runs", 3));
+    return await RestoreBench.RunAsync(restoreScale, Option("--db-mib", 300.0 * Math.Max(restoreScale, 0.1)), (int)Option("--runs", 5));
 }
 
 if (args.FirstOrDefault() == "first-job")

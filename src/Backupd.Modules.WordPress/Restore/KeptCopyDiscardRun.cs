@@ -113,7 +113,7 @@ internal sealed class KeptCopyDiscardRun(WordPressRestoreConfig config) : Module
         }
         else if (directory)
         {
-            Directory.Delete(places.Aside, recursive: true);
+            TreeRemoval.Delete(places.Aside);
         }
 
         File.Delete(places.ReplacedConfig);

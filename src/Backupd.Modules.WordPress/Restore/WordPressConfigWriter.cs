@@ -51,8 +51,7 @@ internal static class WordPressConfigWriter
 
         if (Environment.IsPrivilegedProcess)
         {
-            var (uid, gid) = FileOwnership.Of(Path.GetDirectoryName(path)!);
-            FileOwnership.ChangeTree(path, uid, gid);
+            FileOwnership.ChangeTree(path, FileOwnership.Of(Path.GetDirectoryName(path)!));
         }
     }
 

@@ -269,8 +269,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         var copied = ScratchCopy.CopyWordPress(config.Path, _scratch);
         if (Environment.IsPrivilegedProcess)
         {
-            var (uid, gid) = FileOwnership.Of(config.Path);
-            FileOwnership.ChangeTree(_scratch, uid, gid);
+            FileOwnership.ChangeTree(_scratch, FileOwnership.Of(config.Path));
         }
 
         await new SiteTables(Database).DropAsync(TargetPrefix, context.CancellationToken);
@@ -400,12 +399,14 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
 
         using var slot = await context.Resources.AcquireAsync(ResourceKind.Io, context.CancellationToken);
         Directory.CreateDirectory(places.Staging, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var owner = SiteOwner(places);
         BundleTreeSummary staged;
         await using (var bundle = OpenBundle(context))
         {
+            // Given to the site's owner as they are written: a second walk over every file would cost as much again.
             staged = await BundleReader.ExtractToDirectoryAsync(bundle, places.Staging,
                 new SynchronousProgress<long>(done => context.Reporter.Progress(done, config.Bundle.Size)),
-                name => name == WordPressRunState.DumpEntry, context.CancellationToken);
+                name => name == WordPressRunState.DumpEntry, Environment.IsPrivilegedProcess ? owner : null, context.CancellationToken);
         }
 
         foreach (var (path, index) in (config.Paths ?? []).Select((p, i) => (p, i)))
@@ -417,9 +418,9 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             }
         }
 
-        if (Directory.Exists(places.StagedContent))
+        if (!Environment.IsPrivilegedProcess && Directory.Exists(places.StagedContent) && FileOwnership.Of(places.StagedContent) != owner)
         {
-            GiveToSiteOwner(places, context);
+            context.Reporter.Warning($"The restored files belong to the node's user, not to the site's owner (uid {owner.Uid}): the node is not root, so it cannot give them away");
         }
 
         context.Reporter.Info($"Staged {staged.Files} files, {staged.Directories} directories and {staged.Symlinks} links in {places.Staging}");
@@ -602,14 +603,20 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
 
         if (_swapped && _checked && !config.KeepReplaced)
         {
-            if (_database is { } db && config.RestoresDatabase)
+            // The server drops the tables while this process removes the files.
+            var drop = _database is { } db && config.RestoresDatabase
+                ? new SiteTables(db).DropAsync(places.ReplacedPrefix, CancellationToken.None)
+                : Task.FromResult(0);
+            try
             {
-                await new SiteTables(db).DropAsync(places.ReplacedPrefix, CancellationToken.None);
+                if (Directory.Exists(places.Aside))
+                {
+                    TreeRemoval.Delete(places.Aside);
+                }
             }
-
-            if (Directory.Exists(places.Aside))
+            finally
             {
-                Directory.Delete(places.Aside, recursive: true);
+                await drop;
             }
 
             File.Delete(places.ReplacedConfig);
@@ -640,18 +647,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
 
     private void TakeLock(StageContext context) => _lock = RestoreLock.Take(context, TargetRoot);
 
-    private void GiveToSiteOwner(RestorePlaces places, StageContext context)
-    {
-        var owner = FileOwnership.Of(Directory.Exists(places.Content) ? places.Content : TargetRoot);
-        if (Environment.IsPrivilegedProcess)
-        {
-            FileOwnership.ChangeTree(places.StagedContent, owner.Uid, owner.Gid);
-        }
-        else if (FileOwnership.Of(places.StagedContent) != owner)
-        {
-            context.Reporter.Warning($"The restored files belong to the node's user, not to the site's owner (uid {owner.Uid}): the node is not root, so it cannot give them away");
-        }
-    }
+    private FileOwner SiteOwner(RestorePlaces places) => FileOwnership.Of(Directory.Exists(places.Content) ? places.Content : TargetRoot);
 
     // The downloaded bundle, read by the two staging stages at once, each with a stream of its own.
     private static FileStream OpenBundle(StageContext context) =>

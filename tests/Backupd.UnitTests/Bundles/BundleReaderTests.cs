@@ -28,6 +28,37 @@ public sealed class BundleReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task Extraction_gives_everything_it_writes_to_the_owner_asked_for_and_keeps_modes_and_times()
+    {
+        var source = _temp.Combine("site");
+        SampleTree.Create(source);
+        var bundle = _temp.Combine("site.tar.zst");
+        await BundleFiles.WriteTreeAsync(bundle, source, "site");
+        var restore = _temp.Combine("restore");
+        // No such user need exist: a restore gives files to the site owner's numbers.
+        var owner = new FileOwner(54321, 54322);
+
+        await using var input = File.OpenRead(bundle);
+        var extraction = BundleReader.ExtractToDirectoryAsync(input, restore, progress: null, leaveOut: null, owner, CancellationToken.None);
+
+        if (!Environment.IsPrivilegedProcess)
+        {
+            // Only root may give files away; a node that is not root is told so rather than left with half a tree.
+            var refused = await Assert.ThrowsAsync<IOException>(() => extraction);
+            Assert.Contains("uid 54321, gid 54322", refused.Message, StringComparison.Ordinal);
+            return;
+        }
+
+        await extraction;
+        var tree = TreeSnapshot.Of(source, linkMetadata: false);
+        Assert.Contains(tree, entry => entry.Kind == LinuxFileKind.SymbolicLink);
+        Assert.All(tree.Select(entry => Path.Combine(restore, "site", entry.Path)).Append(Path.Combine(restore, "site")),
+            path => Assert.Equal(owner, FileOwnership.Of(path)));
+        Assert.NotEqual(owner, FileOwnership.Of(restore));
+        Assert.Equal(TreeSnapshot.Of(source, linkMetadata: false), TreeSnapshot.Of(Path.Combine(restore, "site"), linkMetadata: false));
+    }
+
+    [Fact]
     public async Task One_file_is_read_out_of_a_bundle_while_an_extraction_of_the_rest_leaves_it_out()
     {
         var source = _temp.Combine("site");
