@@ -6,7 +6,8 @@ namespace Backupd.Bundles;
 /// <remarks>
 /// A restore writes tens of thousands of files, so each costs as few system calls as .NET allows:
 /// parents made once, no check before a create that cannot overwrite anyway, writes straight to
-/// the file's handle, and mode, time and owner set through that handle.
+/// the file's handle, and mode, time and owner set through that handle (directories and links
+/// get theirs at the end, once nothing more is written into them).
 /// </remarks>
 internal sealed class BundleExtraction(string destination, FileOwner? owner)
 {
@@ -112,8 +113,8 @@ internal sealed class BundleExtraction(string destination, FileOwner? owner)
     {
         var path = _paths.FullPath(_paths.Resolve(entry.Name, allowRoot: false));
         MakeDirectory(Path.GetDirectoryName(path)!);
-        using var file = CreateFile(entry.Name, path);
-        // Before any content: the file is made with the umask's mode, and the entry's may be narrower.
+        using var stream = CreateFile(entry.Name, path);
+        var file = stream.SafeFileHandle;
         File.SetUnixFileMode(file, entry.Mode & PermissionBits);
         if (entry.DataStream is { } data)
         {
@@ -139,12 +140,20 @@ internal sealed class BundleExtraction(string destination, FileOwner? owner)
     }
 
     // Create-new fails on anything already at the path, a dangling link included: that is the
-    // duplicate check, without asking the file system first.
-    private static Microsoft.Win32.SafeHandles.SafeFileHandle CreateFile(string entryName, string path)
+    // duplicate check, without asking the file system first. Made 0600, so no one else can open
+    // it before its own mode is set; unbuffered, as only its handle is written to.
+    private static FileStream CreateFile(string entryName, string path)
     {
         try
         {
-            return File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            return new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                BufferSize = 0,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
         }
         catch (IOException) when (LinuxFileStatus.Exists(path))
         {

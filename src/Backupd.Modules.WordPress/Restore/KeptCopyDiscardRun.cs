@@ -113,7 +113,7 @@ internal sealed class KeptCopyDiscardRun(WordPressRestoreConfig config) : Module
         }
         else if (directory)
         {
-            TreeRemoval.Delete(places.Aside);
+            Directory.Delete(places.Aside, recursive: true);
         }
 
         File.Delete(places.ReplacedConfig);

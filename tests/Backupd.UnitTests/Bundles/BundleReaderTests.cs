@@ -43,7 +43,7 @@ public sealed class BundleReaderTests : IDisposable
 
         if (!Environment.IsPrivilegedProcess)
         {
-            // Only root may give files away; a node that is not root is told so rather than left with half a tree.
+            // Only root may give files away; a node that is not root is told so by the extraction's failure.
             var refused = await Assert.ThrowsAsync<IOException>(() => extraction);
             Assert.Contains("uid 54321, gid 54322", refused.Message, StringComparison.Ordinal);
             return;
