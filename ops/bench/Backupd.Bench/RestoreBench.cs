@@ -61,7 +61,7 @@ internal static class RestoreBench
             IdleMemory.Release();
             PeakMemory.Reset();
             // The node process's own CPU (the mysql client and the server are other processes): what
-            // the restore costs a host beside its sites, steadier than wall time on a noisy machine.
+            // the restore costs a host beside its sites, the kernel's work on its files included.
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var ours = Stopwatch.StartNew();
             await using (await BenchStages.RunAsync(module, config, $"bench-restore-{run}", Directory.CreateDirectory(Path.Combine(root, "data", "work", $"restore-{run}")).FullName, storage, timings))

@@ -16,8 +16,8 @@ public static class HostLifetimeExtensions
     /// <summary>
     /// Runs <paramref name="round"/> once the host has started and then every <paramref name="period"/>
     /// until stopping: the master's upkeep (job history, kept copies, storage leftovers, expired
-    /// registrations). A
-    /// round that throws is passed to <paramref name="failed"/> and the next one runs on time.
+    /// registrations). A round that throws is passed to <paramref name="failed"/> and the next one
+    /// runs on time.
     /// </summary>
     public static async Task RunEveryAsync(
         this IHostApplicationLifetime lifetime, TimeSpan period, TimeProvider time, Func<CancellationToken, Task> round, Action<Exception> failed, CancellationToken stoppingToken)

@@ -603,26 +603,17 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
 
         if (_swapped && _checked && !config.KeepReplaced)
         {
-            // The server drops the tables while this process removes the files. One recursive
-            // delete, not several in parallel: the site's owner can write inside the tree, and
-            // pieces listed first and deleted later by path could be swapped for links meanwhile.
-            var drop = _database is { } db && config.RestoresDatabase
-                ? new SiteTables(db).DropAsync(places.ReplacedPrefix, CancellationToken.None)
-                : Task.FromResult(0);
-            try
+            if (_database is { } db && config.RestoresDatabase)
             {
-                if (Directory.Exists(places.Aside))
-                {
-                    Directory.Delete(places.Aside, recursive: true);
-                }
-            }
-            catch (Exception removing) when (removing is IOException or UnauthorizedAccessException)
-            {
-                await ObserveAsync(drop, removing);
-                throw;
+                await new SiteTables(db).DropAsync(places.ReplacedPrefix, CancellationToken.None);
             }
 
-            await drop;
+            // One recursive delete, not pieces in parallel: the site's owner can write inside the
+            // tree, and pieces listed first and deleted by path later could be swapped for links.
+            if (Directory.Exists(places.Aside))
+            {
+                Directory.Delete(places.Aside, recursive: true);
+            }
 
             File.Delete(places.ReplacedConfig);
 
@@ -651,19 +642,6 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
     }
 
     private void TakeLock(StageContext context) => _lock = RestoreLock.Take(context, TargetRoot);
-
-    // The files could not be removed: the drop's own failure, if any, goes with that one rather than replacing it.
-    private static async Task ObserveAsync(Task drop, Exception removing)
-    {
-        try
-        {
-            await drop;
-        }
-        catch (Exception dropping) when (dropping is not OperationCanceledException)
-        {
-            throw new AggregateException(removing, dropping);
-        }
-    }
 
     private FileOwner SiteOwner(RestorePlaces places) => FileOwnership.Of(Directory.Exists(places.Content) ? places.Content : TargetRoot);
 

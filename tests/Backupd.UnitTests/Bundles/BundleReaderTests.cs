@@ -9,13 +9,20 @@ public sealed class BundleReaderTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    [Fact]
-    public async Task Extraction_restores_the_tree_with_modes_times_and_links()
+    // The sample tree at "site", and a bundle of it with its entries under "site/".
+    private async Task<(string Source, string Bundle, BundleResult Result, BundleTreeSummary Tree)> SampleBundleAsync()
     {
         var source = _temp.Combine("site");
         SampleTree.Create(source);
         var bundle = _temp.Combine("site.tar.zst");
-        var (_, tree) = await BundleFiles.WriteTreeAsync(bundle, source, "site");
+        var (result, tree) = await BundleFiles.WriteTreeAsync(bundle, source, "site");
+        return (source, bundle, result, tree);
+    }
+
+    [Fact]
+    public async Task Extraction_restores_the_tree_with_modes_times_and_links()
+    {
+        var (source, bundle, _, tree) = await SampleBundleAsync();
 
         BundleTreeSummary extracted;
         await using (var input = File.OpenRead(bundle))
@@ -30,10 +37,7 @@ public sealed class BundleReaderTests : IDisposable
     [Fact]
     public async Task Extraction_gives_everything_it_writes_to_the_owner_asked_for_and_keeps_modes_and_times()
     {
-        var source = _temp.Combine("site");
-        SampleTree.Create(source);
-        var bundle = _temp.Combine("site.tar.zst");
-        await BundleFiles.WriteTreeAsync(bundle, source, "site");
+        var (source, bundle, _, _) = await SampleBundleAsync();
         var restore = _temp.Combine("restore");
         // No such user need exist: a restore gives files to the site owner's numbers.
         var owner = new FileOwner(54321, 54322);
@@ -61,10 +65,7 @@ public sealed class BundleReaderTests : IDisposable
     [Fact]
     public async Task One_file_is_read_out_of_a_bundle_while_an_extraction_of_the_rest_leaves_it_out()
     {
-        var source = _temp.Combine("site");
-        SampleTree.Create(source);
-        var bundle = _temp.Combine("site.tar.zst");
-        await BundleFiles.WriteTreeAsync(bundle, source, "site");
+        var (source, bundle, _, _) = await SampleBundleAsync();
         const string member = "site/nested/deeper/secret.txt";
 
         // Two readers of one bundle at once, as a restore stages its files and imports its dump.
@@ -91,10 +92,7 @@ public sealed class BundleReaderTests : IDisposable
     [Fact]
     public async Task Listing_gives_each_entry_with_the_digest_the_writer_reported()
     {
-        var source = _temp.Combine("site");
-        SampleTree.Create(source);
-        var bundle = _temp.Combine("site.tar.zst");
-        var (result, _) = await BundleFiles.WriteTreeAsync(bundle, source, "site");
+        var (source, bundle, result, _) = await SampleBundleAsync();
 
         var entries = await BundleFiles.ListAsync(bundle);
 
@@ -114,10 +112,7 @@ public sealed class BundleReaderTests : IDisposable
     [Fact]
     public async Task A_corrupted_bundle_fails_the_listing()
     {
-        var source = _temp.Combine("site");
-        SampleTree.Create(source);
-        var bundle = _temp.Combine("site.tar.zst");
-        await BundleFiles.WriteTreeAsync(bundle, source, "site");
+        var (source, bundle, _, _) = await SampleBundleAsync();
         await using (var file = new FileStream(bundle, FileMode.Open, FileAccess.ReadWrite))
         {
             file.Position = file.Length / 2;
@@ -132,10 +127,7 @@ public sealed class BundleReaderTests : IDisposable
     [Fact]
     public async Task A_truncated_bundle_fails_the_listing()
     {
-        var source = _temp.Combine("site");
-        SampleTree.Create(source);
-        var bundle = _temp.Combine("site.tar.zst");
-        await BundleFiles.WriteTreeAsync(bundle, source, "site");
+        var (source, bundle, _, _) = await SampleBundleAsync();
         await using (var file = new FileStream(bundle, FileMode.Open, FileAccess.ReadWrite))
         {
             file.SetLength(file.Length - 100);
