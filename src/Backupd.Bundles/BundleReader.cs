@@ -74,7 +74,12 @@ public static class BundleReader
     /// <param name="destination">Directory to extract into.</param>
     /// <param name="progress">Told the bundle bytes read so far, now and then.</param>
     /// <param name="leaveOut">Regular files, by their name in the bundle, not to write (read past, as the rest is still checked).</param>
-    /// <param name="owner">Who is to own everything written (the destination itself excepted), as it is written; null leaves it to the process. Needs privilege to give files away.</param>
+    /// <param name="owner">
+    /// Who is to own everything written (the destination itself excepted), as it is written; null leaves it to the process.
+    /// Needs privilege to give files away. The extraction works by path inside <paramref name="destination"/>, so while it
+    /// runs nobody else may be able to enter it (a root process extracting for someone else: a directory from
+    /// <see cref="HeldDirectory.CreatePrivate"/>, given as its <see cref="HeldDirectory.Path"/>).
+    /// </param>
     /// <param name="cancellationToken">Cancels the extraction.</param>
     /// <exception cref="IOException">An entry could not be given to <paramref name="owner"/>.</exception>
     public static async Task<BundleTreeSummary> ExtractToDirectoryAsync(

@@ -5,7 +5,7 @@ namespace Backupd.Bundles;
 /// <summary>
 /// Walks one directory tree into a <see cref="BundleWriter"/>: depth first, names in ordinal order
 /// so the same tree always gives the same entries in the same order, with lstat semantics (links
-/// are entries, never followed).
+/// are entries, never followed, not even one swapped in while the walk runs).
 /// </summary>
 internal sealed class BundleTreeWalker(BundleWriter writer, string entryPrefix, BundleExcludeFilter exclude, TreeProgress progress)
 {
@@ -25,31 +25,72 @@ internal sealed class BundleTreeWalker(BundleWriter writer, string entryPrefix, 
 
     public async Task<BundleTreeSummary> WalkAsync(string rootPath, CancellationToken cancellationToken)
     {
-        var root = LinuxFileStatus.Of(rootPath, followSymlinks: true);
-        if (root.Kind != LinuxFileKind.Directory)
-        {
-            throw new BundleSourceException(rootPath, new IOException($"it is a {root.Kind}, not a directory"));
-        }
-
+        using var root = OpenRoot(rootPath);
         if (entryPrefix.Length > 0)
         {
-            await writer.WriteDirectoryAsync(entryPrefix, root, cancellationToken).ConfigureAwait(false);
+            await writer.WriteDirectoryAsync(entryPrefix, root.Status(string.Empty), cancellationToken).ConfigureAwait(false);
             _directories++;
         }
 
-        await WalkDirectoryAsync(rootPath, "", cancellationToken).ConfigureAwait(false);
+        await WalkDirectoryAsync(root, "", cancellationToken).ConfigureAwait(false);
         progress.Finished();
         return new BundleTreeSummary(_files, _directories, _symlinks, _skipped.Count, progress.BytesDone) { SkippedPaths = _skipped };
     }
 
-    private async Task WalkDirectoryAsync(string directory, string relativeDirectory, CancellationToken cancellationToken)
+    // The walk goes through held directories, each opened from its parent without following a
+    // link, and each file is opened from its held directory the same way: a root node backing up a
+    // tree the site's owner can write must not read, through a link swapped in for a file or a
+    // directory mid-walk, what that owner may not read (root's files would reach the owner through
+    // a restore). A link at the root itself (a deployment's shared wp-content) is followed only as
+    // HeldDirectory.MayFollow allows.
+    private static HeldDirectory OpenRoot(string rootPath)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(rootPath));
+        var parentPath = Path.GetDirectoryName(full);
+        try
+        {
+            if (parentPath is null)
+            {
+                return HeldDirectory.Open(full);
+            }
+
+            using var parent = HeldDirectory.Open(parentPath);
+            var name = Path.GetFileName(full);
+            var kind = parent.Status(name).Kind;
+            if (kind == LinuxFileKind.Directory)
+            {
+                return parent.OpenBeneath(name);
+            }
+
+            if (kind != LinuxFileKind.SymbolicLink)
+            {
+                throw new IOException($"it is a {kind}, not a directory");
+            }
+
+            var held = HeldDirectory.Open(full);
+            if (!parent.MayFollow(name, held.Owner))
+            {
+                var target = held.Owner.Uid;
+                held.Dispose();
+                throw new IOException($"it is a link to a directory of uid {target}, followed only when the link and the directory belong to the owner of {parentPath} (uid {parent.Owner.Uid}), or when only root may write there");
+            }
+
+            return held;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not BundleSourceException)
+        {
+            throw new BundleSourceException(rootPath, e);
+        }
+    }
+
+    private async Task WalkDirectoryAsync(HeldDirectory directory, string relativeDirectory, CancellationToken cancellationToken)
     {
         foreach (var name in ListNames(directory))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var path = Path.Join(directory, name);
+            var shown = Path.Join(directory.Shown, name);
             var relative = BundleEntryNames.Join(relativeDirectory, name);
-            var status = LinuxFileStatus.Of(path, followSymlinks: false);
+            var status = StatusOf(directory, name, shown);
             if (exclude.Excludes(relative, status.Kind == LinuxFileKind.Directory))
             {
                 continue;
@@ -60,17 +101,25 @@ internal sealed class BundleTreeWalker(BundleWriter writer, string entryPrefix, 
             {
                 case LinuxFileKind.RegularFile:
                     progress.Started(entryName);
-                    await writer.WriteFileAsync(path, entryName, status, progress, cancellationToken).ConfigureAwait(false);
+                    using (var file = Open(() => directory.OpenFile(name), shown))
+                    {
+                        await writer.WriteFileAsync(file, shown, entryName, status, progress, cancellationToken).ConfigureAwait(false);
+                    }
+
                     progress.FileDone();
                     _files++;
                     break;
                 case LinuxFileKind.Directory:
                     await writer.WriteDirectoryAsync(entryName, status, cancellationToken).ConfigureAwait(false);
                     _directories++;
-                    await WalkDirectoryAsync(path, relative, cancellationToken).ConfigureAwait(false);
+                    using (var inner = Open(() => directory.OpenBeneath(name), shown))
+                    {
+                        await WalkDirectoryAsync(inner, relative, cancellationToken).ConfigureAwait(false);
+                    }
+
                     break;
                 case LinuxFileKind.SymbolicLink:
-                    await writer.WriteSymbolicLinkAsync(entryName, ReadLinkTarget(path), status, cancellationToken).ConfigureAwait(false);
+                    await writer.WriteSymbolicLinkAsync(entryName, ReadLinkTarget(Path.Join(directory.Path, name), shown), status, cancellationToken).ConfigureAwait(false);
                     _symlinks++;
                     break;
                 default:
@@ -80,21 +129,45 @@ internal sealed class BundleTreeWalker(BundleWriter writer, string entryPrefix, 
         }
     }
 
-    private List<string> ListNames(string directory)
+    private static LinuxFileStatus StatusOf(HeldDirectory directory, string name, string shown)
     {
         try
         {
-            var names = new FileSystemEnumerable<string>(directory, (ref entry) => entry.FileName.ToString(), _listingOptions).ToList();
+            return directory.Status(name);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BundleSourceException(shown, e);
+        }
+    }
+
+    private static T Open<T>(Func<T> open, string shown)
+    {
+        try
+        {
+            return open();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BundleSourceException(shown, e);
+        }
+    }
+
+    private List<string> ListNames(HeldDirectory directory)
+    {
+        try
+        {
+            var names = new FileSystemEnumerable<string>(directory.Path, (ref entry) => entry.FileName.ToString(), _listingOptions).ToList();
             names.Sort(StringComparer.Ordinal);
             return names;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BundleSourceException(directory, e);
+            throw new BundleSourceException(directory.Shown, e);
         }
     }
 
-    private static string ReadLinkTarget(string path)
+    private static string ReadLinkTarget(string path, string shown)
     {
         try
         {
@@ -102,7 +175,7 @@ internal sealed class BundleTreeWalker(BundleWriter writer, string entryPrefix, 
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BundleSourceException(path, e);
+            throw new BundleSourceException(shown, e);
         }
     }
 }

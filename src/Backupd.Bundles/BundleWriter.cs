@@ -177,7 +177,7 @@ public sealed class BundleWriter : IAsyncDisposable
     /// are stored as links and never followed; directories (empty ones too) keep their mode and time;
     /// FIFOs, sockets and devices are skipped and listed in the summary. An unreadable file fails the call.
     /// </summary>
-    /// <param name="rootPath">The tree's root directory (a symbolic link here is followed: it is the tree the caller named).</param>
+    /// <param name="rootPath">The tree's root directory (a symbolic link here is followed only as <see cref="HeldDirectory.MayFollow"/> allows: to a directory of the owner of the directory holding it, or where only root may write).</param>
     /// <param name="entryPrefix">Path of the root in the bundle, e.g. <c>wp-content</c>; empty for the bundle's top level.</param>
     /// <param name="exclude">Glob patterns relative to the root: <c>*</c>, <c>?</c>, <c>**</c>; one without a slash matches a name at any depth. An excluded directory is not descended.</param>
     /// <param name="progress">Receives counts at most every 250 ms and once at the end.</param>
@@ -322,6 +322,14 @@ public sealed class BundleWriter : IAsyncDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         using var file = OpenSource(sourcePath);
+        return await WriteFileAsync(file, sourcePath, entryName, status, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the open file <paramref name="file"/> (<paramref name="sourcePath"/> in messages) as <paramref name="entryName"/>.</summary>
+    internal async Task<BundleFileDigest> WriteFileAsync(
+        SafeFileHandle file, string sourcePath, string entryName, LinuxFileStatus status, TreeProgress? progress, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
         // The size of the open file, not the walk's earlier lstat: it is what will be read.
         var length = RandomAccess.GetLength(file);
         Action<int>? onChunkRead = progress is null ? null : progress.Read;

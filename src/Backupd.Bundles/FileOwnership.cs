@@ -16,6 +16,13 @@ public static class FileOwnership
         return new FileOwner(status.Uid, status.Gid);
     }
 
+    /// <summary>The owner and group of the open file <paramref name="file"/>, named <paramref name="path"/> in messages.</summary>
+    public static FileOwner Of(SafeFileHandle file, string path)
+    {
+        var status = LinuxFileStatus.Of(file, string.Empty, path);
+        return new FileOwner(status.Uid, status.Gid);
+    }
+
     /// <summary>Gives <paramref name="root"/> (a file, or a directory and everything under it) (links themselves, never their targets) to <paramref name="owner"/>.</summary>
     /// <exception cref="IOException">A change was refused (the process is not privileged, or the file system refuses).</exception>
     public static void ChangeTree(string root, FileOwner owner)

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace Backupd.Bundles;
 
@@ -24,30 +25,50 @@ internal readonly record struct LinuxFileStatus(
         var error => throw error,
     };
 
+    /// <summary>The status of the open file <paramref name="file"/>, or of <paramref name="name"/> in the open directory <paramref name="file"/> (not following a link there).</summary>
+    public static LinuxFileStatus Of(SafeFileHandle file, string name, string shown)
+    {
+        const int EmptyPath = 0x1000;        // AT_EMPTY_PATH: the descriptor's own file
+        if (Native.Statx(file, name, name.Length == 0 ? EmptyPath : NoFollow, BasicStats, out var raw) == 0)
+        {
+            return From(raw);
+        }
+
+        throw Error(Marshal.GetLastPInvokeError(), shown);
+    }
+
+    private const int NoFollow = 0x100;      // AT_SYMLINK_NOFOLLOW
+    private const uint BasicStats = 0x7ff;   // STATX_BASIC_STATS
+
     private static Exception? Read(string path, bool followSymlinks, out LinuxFileStatus status)
     {
         const int CurrentDirectory = -100;   // AT_FDCWD
-        const int NoFollow = 0x100;          // AT_SYMLINK_NOFOLLOW
-        const uint BasicStats = 0x7ff;       // STATX_BASIC_STATS
+
+        if (Native.Statx(CurrentDirectory, path, followSymlinks ? 0 : NoFollow, BasicStats, out var raw) == 0)
+        {
+            status = From(raw);
+            return null;
+        }
+
+        status = default;
+        return Error(Marshal.GetLastPInvokeError(), path);
+    }
+
+    private static LinuxFileStatus From(StatxBuffer raw) => new(
+        KindOf(raw.Mode),
+        (UnixFileMode)(raw.Mode & 0xFFF),
+        (long)raw.Size,
+        DateTimeOffset.FromUnixTimeSeconds(raw.MtimeSeconds).AddTicks(raw.MtimeNanoseconds / 100),
+        (int)raw.Uid,
+        (int)raw.Gid);
+
+    private static Exception Error(int errno, string path)
+    {
         const int NoSuchFile = 2;            // ENOENT
         const int NotADirectory = 20;        // ENOTDIR: a parent is a file, so the path does not exist either
         const int PermissionDenied = 13;     // EACCES
 
-        if (Native.Statx(CurrentDirectory, path, followSymlinks ? 0 : NoFollow, BasicStats, out var raw) == 0)
-        {
-            status = new LinuxFileStatus(
-                KindOf(raw.Mode),
-                (UnixFileMode)(raw.Mode & 0xFFF),
-                (long)raw.Size,
-                DateTimeOffset.FromUnixTimeSeconds(raw.MtimeSeconds).AddTicks(raw.MtimeNanoseconds / 100),
-                (int)raw.Uid,
-                (int)raw.Gid);
-            return null;
-        }
-
-        var errno = Marshal.GetLastPInvokeError();
         var message = $"{Marshal.GetPInvokeErrorMessage(errno)}: '{path}'";
-        status = default;
         return errno switch
         {
             NoSuchFile or NotADirectory => new FileNotFoundException(message, path),
@@ -86,6 +107,10 @@ internal readonly record struct LinuxFileStatus(
         [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
         public static extern int Statx(
             int directoryFd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, out StatxBuffer buffer);
+
+        [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
+        public static extern int Statx(
+            SafeFileHandle directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, out StatxBuffer buffer);
     }
 }
 

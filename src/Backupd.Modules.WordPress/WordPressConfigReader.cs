@@ -1,4 +1,6 @@
+using Backupd.Bundles;
 using Backupd.Modules.WordPress.Php;
+using Microsoft.Win32.SafeHandles;
 
 namespace Backupd.Modules.WordPress;
 
@@ -26,7 +28,9 @@ public static class WordPressConfigReader
         string source;
         try
         {
-            source = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+            using var stream = new FileStream(OpenConfig(path), FileAccess.Read, bufferSize: 0);
+            using var reader = new StreamReader(stream);
+            source = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -34,6 +38,31 @@ public static class WordPressConfigReader
         }
 
         return Parse(source, path);
+    }
+
+    // A link at wp-config.php (a deployment's shared config) is followed only as HeldDirectory.MayFollow
+    // allows: otherwise a site's owner could point it at another site's config, and a root node
+    // would back up, or restore over, that site's database. Checked on the file opened, so a link
+    // swapped meanwhile changes nothing; opened without waiting, so a FIFO there fails at once.
+    private static SafeFileHandle OpenConfig(string path)
+    {
+        using var directory = HeldDirectory.Open(Path.GetDirectoryName(path)!);
+        try
+        {
+            return directory.OpenFile(FileName);
+        }
+        catch (IOException) when (new FileInfo(path).LinkTarget is not null)
+        {
+            var file = directory.OpenFile(FileName, followLink: true);
+            var target = FileOwnership.Of(file, path);
+            if (!directory.MayFollow(FileName, target))
+            {
+                file.Dispose();
+                throw new IOException($"It is a link to a file of uid {target.Uid}; backupd follows it only when the link and the file belong to the owner of {directory.Shown} (uid {directory.Owner.Uid}), or when only root may write there.");
+            }
+
+            return file;
+        }
     }
 
     /// <summary>

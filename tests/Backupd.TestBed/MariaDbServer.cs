@@ -228,6 +228,10 @@ public sealed class MariaDbServer : IAsyncLifetime, IAsyncDisposable
             $"--datadir={DataDirectory}",
             "--auth-root-authentication-method=normal",
             "--skip-test-db",
+            // Passed on to the bootstrap server: its temporary tables in a directory of this server's
+            // own, not in /tmp, where two bootstraps of the suite at once lost them twice
+            // ("Could not remove temporary table … error: 2", then "Unknown table mysql.tmp_user_…").
+            $"--tmpdir={Path.Combine(DirectoryPath, "tmp")}",
             .. UserOption(),
             .. TuningOptions(),
         ];

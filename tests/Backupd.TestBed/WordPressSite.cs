@@ -132,6 +132,7 @@ public sealed partial class WordPressSite : IAsyncDisposable
                 WordPressConfigFile.Render(site.DatabaseName, site.DatabaseUser, site.DatabasePassword, site.DatabaseHost, site.TablePrefix),
                 cancellationToken).ConfigureAwait(false);
             await site.InstallAsync(php, options.Title, theme, cancellationToken).ConfigureAwait(false);
+            await site.GiveToWebServerAsync(cancellationToken).ConfigureAwait(false);
             return site;
         }
         catch
@@ -199,6 +200,21 @@ public sealed partial class WordPressSite : IAsyncDisposable
         File.WriteAllText(Path.Combine(fallback, "style.css"), "/*\nTheme Name: backupd test\nDescription: Stands in for the default theme on test sites.\nVersion: 1.0\n*/\n");
         File.WriteAllText(Path.Combine(fallback, "index.php"), "<?php\nwhile ( have_posts() ) {\n\tthe_post();\n\tthe_title( '<h1>', '</h1>' );\n\tthe_content();\n}\n");
         return FallbackTheme;
+    }
+
+    // As a WordPress host has it (and as backupd's check then runs PHP, never as root): the site
+    // belongs to the web server's account, its root open for that account to enter. Run as root
+    // only; otherwise the site is the test user's already.
+    private async Task GiveToWebServerAsync(CancellationToken cancellationToken)
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            return;
+        }
+
+        (await ProcessRunner.RunAsync("chown", ["-R", "www-data:www-data", RootPath], InstallTimeout, cancellationToken: cancellationToken).ConfigureAwait(false))
+            .EnsureSuccess("giving the site to www-data");
+        File.SetUnixFileMode(RootPath, (UnixFileMode)0x1ED);
     }
 
     private async Task InstallAsync(string php, string title, string theme, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using Backupd.Bundles;
+
 namespace Backupd.Modules.WordPress.Restore;
 
 /// <summary>
@@ -11,6 +13,7 @@ internal sealed class KeptCopyDiscardRun(WordPressRestoreConfig config) : Module
     private string RestoreJobId => config.DiscardKeptOf!;
 
     private RestorePlaces? _places;
+    private HeldDirectory? _site;
     private DatabaseConnectionSettings? _database;
     private FileStream? _lock;
 
@@ -41,6 +44,8 @@ internal sealed class KeptCopyDiscardRun(WordPressRestoreConfig config) : Module
     public override async ValueTask DisposeAsync()
     {
         await ReleaseLockAsync();
+        _places?.Dispose();
+        _site?.Dispose();
         await base.DisposeAsync();
     }
 
@@ -48,7 +53,9 @@ internal sealed class KeptCopyDiscardRun(WordPressRestoreConfig config) : Module
     {
         var site = await WordPressConfigReader.ReadAsync(config.Path, context.CancellationToken);
         _database = WordPressDatabaseSettings.Resolve(site, config.Db);
-        var places = new RestorePlaces(config.Path, RestoreJobId, site.TablePrefix);
+        // Held: the removal goes through the site's root as it was now, whatever is renamed later.
+        _site = HeldDirectory.Open(config.Path);
+        var places = new RestorePlaces(_site, RestoreJobId, site.TablePrefix);
         _lock = RestoreLock.Take(context, config.Path);
         _places = places;
 
@@ -56,12 +63,12 @@ internal sealed class KeptCopyDiscardRun(WordPressRestoreConfig config) : Module
         // second lock on the one mistake that loses data: what was moved aside being all there is.
         if (config.RestoresFiles && !Directory.Exists(places.Content))
         {
-            throw new ModuleFailedException($"{places.Content} is missing: what restore {RestoreJobId} moved aside ({places.Aside}) may be all the site has. Nothing was removed.");
+            throw new ModuleFailedException($"{places.Show(places.Content)} is missing: what restore {RestoreJobId} moved aside ({places.Show(places.Aside)}) may be all the site has. Nothing was removed.");
         }
 
         if (Directory.Exists(places.Staging) || (config.RestoresDatabase && (await new SiteTables(_database).ListAsync(places.StagingPrefix, context.CancellationToken)).Count > 0))
         {
-            throw new ModuleFailedException($"Restore {RestoreJobId} has not finished at {config.Path} (its staged copy, {places.Staging} or tables {places.StagingPrefix}*, is still there). Nothing was removed.");
+            throw new ModuleFailedException($"Restore {RestoreJobId} has not finished at {config.Path} (its staged copy, {places.Show(places.Staging)} or tables {places.StagingPrefix}*, is still there). Nothing was removed.");
         }
 
         var found = new List<string>();
@@ -77,18 +84,18 @@ internal sealed class KeptCopyDiscardRun(WordPressRestoreConfig config) : Module
         if (Directory.Exists(places.Aside) && new DirectoryInfo(places.Aside).LinkTarget is null)
         {
             var (files, bytes) = Measure(places.Aside);
-            found.Add($"{places.Aside} ({files} files, {FreeSpaceCheck.Format(bytes)})");
+            found.Add($"{places.Show(places.Aside)} ({files} files, {FreeSpaceCheck.Format(bytes)})");
         }
 
         if (File.Exists(places.ReplacedConfig))
         {
-            found.Add(places.ReplacedConfig);
+            found.Add(places.Show(places.ReplacedConfig));
         }
 
         if (found.Count == 0)
         {
             context.Reporter.Warning($"Nothing restore {RestoreJobId} kept is still at {config.Path}"
-                + (config.RestoresDatabase ? $" (no tables {places.ReplacedPrefix}*, no {places.Aside})" : $" (no {places.Aside})")
+                + (config.RestoresDatabase ? $" (no tables {places.ReplacedPrefix}*, no {places.Show(places.Aside)})" : $" (no {places.Show(places.Aside)})")
                 + ": it was removed by hand, or undone. Nothing to remove.");
             return;
         }
@@ -109,17 +116,18 @@ internal sealed class KeptCopyDiscardRun(WordPressRestoreConfig config) : Module
             // A restore leaves a directory there, never a link: something else put this one, and
             // what it points to is not the restore's to remove.
             File.Delete(places.Aside);
-            context.Reporter.Warning($"{places.Aside} was a link, not the directory the restore kept: the link was removed, not what it points to");
+            context.Reporter.Warning($"{places.Show(places.Aside)} was a link, not the directory the restore kept: the link was removed, not what it points to");
         }
         else if (directory)
         {
-            Directory.Delete(places.Aside, recursive: true);
+            // The site's owner can write inside it while it goes: see TreeRemoval.
+            await TreeRemoval.RemoveAsync(places.Aside, places.Show(places.Aside), CancellationToken.None);
         }
 
         File.Delete(places.ReplacedConfig);
         if (dropped > 0 || directory)
         {
-            context.Reporter.Info($"Removed what restore {RestoreJobId} kept: {dropped} tables" + (directory ? $", {places.Aside}" : string.Empty));
+            context.Reporter.Info($"Removed what restore {RestoreJobId} kept: {dropped} tables" + (directory ? $", {places.Show(places.Aside)}" : string.Empty));
         }
     }
 

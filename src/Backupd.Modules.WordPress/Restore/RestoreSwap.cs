@@ -1,3 +1,4 @@
+using System.Text;
 using Backupd.Bundles;
 
 namespace Backupd.Modules.WordPress.Restore;
@@ -23,6 +24,9 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
     /// bundle, so it stays in the site, carried from the replaced tree into the restored one.
     /// </summary>
     public BundleExcludeFilter? Excluded { get; init; }
+
+    /// <summary>Who gets a directory the swap has to make in the site (for a path's parent); the node's user when null.</summary>
+    public FileOwner? Owner { get; init; }
 
     private readonly List<(string From, string To)> _moved = [];
     // Each live entry swapped, with its staged one and its path under wp-content.
@@ -50,7 +54,7 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
         var none = CancellationToken.None;
         if (ourMaintenance)
         {
-            await File.WriteAllTextAsync(places.Maintenance, $"<?php $upgrading = {time.GetUtcNow().ToUnixTimeSeconds()}; {MaintenanceMark} ?>\n", none);
+            await WriteMaintenanceAsync();
         }
 
         IReadOnlyList<string> replaced = [];
@@ -84,7 +88,7 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
                     }
 
                     PutBack = undone;
-                    throw new ModuleFailedException($"Swapping the files in (or writing wp-config.php) failed ({ex.Message}); {(undone ? "the live site was put back as it was" : "putting the files back failed too: see the job's log")}.", ex);
+                    throw new ModuleFailedException($"Swapping the files in (or writing wp-config.php) failed ({places.Show(ex.Message)}); {(undone ? "the live site was put back as it was" : "putting the files back failed too: see the job's log")}.", ex);
                 }
             }
         }
@@ -97,6 +101,26 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
         }
 
         return replaced;
+    }
+
+    // Written under a name of its own, made anew (O_EXCL: never through a link left there), then
+    // renamed over .maintenance: a rename replaces a link there itself, never what it points to.
+    private async Task WriteMaintenanceAsync()
+    {
+        var written = places.Maintenance + ".backupd";
+        File.Delete(written);
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+        };
+        await using (var file = new FileStream(written, options))
+        {
+            await file.WriteAsync(Encoding.UTF8.GetBytes($"<?php $upgrading = {time.GetUtcNow().ToUnixTimeSeconds()}; {MaintenanceMark} ?>\n"), CancellationToken.None);
+        }
+
+        File.Move(written, places.Maintenance, overwrite: true);
     }
 
     // The rename is one statement, so the staging tables are either all still there (not swapped)
@@ -144,11 +168,13 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
 
     private async Task WriteConfigAsync(Func<string, Task> writeConfig)
     {
-        var path = Path.Combine(places.SiteRoot, "wp-config.php");
+        var path = Path.Join(places.Site.Path, "wp-config.php");
         if (File.Exists(places.ReplacedConfig))
         {
-            // Kept aside by the attempt this one resumes: the one at the path is that attempt's.
+            // Kept aside by the attempt this one resumes: the one at the path is that attempt's,
+            // written again (the writer makes its file anew, never writing through what is there).
             _moved.Add((path, places.ReplacedConfig));
+            File.Delete(path);
         }
         else if (File.Exists(path))
         {
@@ -168,7 +194,7 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
         }
 
         // There even when none of the paths was there to move aside: an undo looks for it.
-        Directory.CreateDirectory(places.Aside);
+        places.Site.OpenBeneath(Path.GetFileName(places.Aside), makeMissing: true, Owner).Dispose();
 
         foreach (var path in paths)
         {
@@ -209,16 +235,16 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
         {
             if (Exists(aside))
             {
-                throw new IOException($"{aside} is in the way of keeping {live}");
+                throw new IOException($"{places.Show(aside)} is in the way of keeping {places.Show(live)}");
             }
 
-            Directory.CreateDirectory(Path.GetDirectoryName(aside)!);
+            MakeParents(aside);
             Move(live, aside);
         }
 
         if (hasStaged || !StagedMayBeMissing)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(live)!);
+            MakeParents(live);
             Move(staged, live);
         }
 
@@ -240,12 +266,14 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
             var target = Path.Combine(liveDirectory, Path.GetRelativePath(asideDirectory, entry.FullName));
             if (!Exists(target))
             {
-                var parent = Path.GetDirectoryName(target)!;
-                Directory.CreateDirectory(parent);
-                // The directory keeps the bundle's time: a move into it would change it.
-                var time = Directory.GetLastWriteTimeUtc(parent);
-                Move(entry.FullName, target);
-                Directory.SetLastWriteTimeUtc(parent, time);
+                var (parent, _) = places.Beneath(target, makeParents: true, Owner);
+                using (parent)
+                {
+                    // The directory keeps the bundle's time: a move into it would change it.
+                    var time = parent.LastWriteTimeUtc;
+                    Move(entry.FullName, target);
+                    parent.LastWriteTimeUtc = time;
+                }
             }
         }
     }
@@ -258,16 +286,29 @@ internal sealed class RestoreSwap(RestorePlaces places, SiteTables tables, strin
         _moved.Add((from, to));
     }
 
-    // A directory, or anything else (a file, a link) as the entry itself.
-    private static void Rename(string from, string to)
+    private void MakeParents(string path) => places.Beneath(path, makeParents: true, Owner).Parent.Dispose();
+
+    // A directory, or anything else (a file, a link) as the entry itself; both ends reached
+    // through parents opened without following links, so the site's owner cannot lead it elsewhere.
+    private void Rename(string from, string to)
     {
-        if (Directory.Exists(from) && new DirectoryInfo(from).LinkTarget is null)
+        var (fromParent, fromName) = places.Beneath(from, makeParents: false);
+        using (fromParent)
         {
-            Directory.Move(from, to);
-        }
-        else
-        {
-            File.Move(from, to);
+            var (toParent, toName) = places.Beneath(to, makeParents: false);
+            using (toParent)
+            {
+                var source = Path.Join(fromParent.Path, fromName);
+                var target = Path.Join(toParent.Path, toName);
+                if (Directory.Exists(source) && new DirectoryInfo(source).LinkTarget is null)
+                {
+                    Directory.Move(source, target);
+                }
+                else
+                {
+                    File.Move(source, target);
+                }
+            }
         }
     }
 

@@ -5,7 +5,7 @@ namespace Backupd.Modules.WordPress.Restore;
 
 /// <summary>
 /// Has PHP load the restored site (<c>wp-load.php</c>) and read its <c>siteurl</c> and
-/// <c>home</c>, as the site's owner: the site's code is not trusted with the node's identity,
+/// <c>home</c>, as the site's owner (<see cref="RunAs"/>): the site's code is not trusted with the node's identity,
 /// nor, when the node runs as root, with root.
 /// </summary>
 internal static class SiteLoadCheck
@@ -18,7 +18,7 @@ internal static class SiteLoadCheck
 
     /// <summary>The site's siteurl and home as WordPress reads them; null with the reason when it was not run.</summary>
     /// <exception cref="ModuleFailedException">PHP ran and could not load the site.</exception>
-    public static async Task<(string SiteUrl, string Home)?> RunAsync(string siteRoot, Action<string> skipped, CancellationToken cancellationToken)
+    public static async Task<(string SiteUrl, string Home)?> RunAsync(HeldDirectory site, Action<string> skipped, CancellationToken cancellationToken)
     {
         var php = Dump.DumpProgram.FindOnPath(Environment.GetEnvironmentVariable("PATH"), "php");
         if (php is null)
@@ -27,11 +27,18 @@ internal static class SiteLoadCheck
             return null;
         }
 
-        var (uid, gid) = FileOwnership.Of(Path.Combine(siteRoot, "wp-config.php"));
-        var start = new ProcessStartInfo { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = siteRoot };
+        if (RunAs(site) is not var (uid, gid))
+        {
+            skipped($"Everything of {site.Shown} where code lives is root's, and the node never runs a site's code as root: whether WordPress loads was not checked");
+            return null;
+        }
+
+        // The held directory, so that a site renamed meanwhile is not looked for elsewhere: the
+        // child changes into it before it starts PHP, while it still has the node's descriptors.
+        var start = new ProcessStartInfo { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = site.Path };
         if (Environment.IsPrivilegedProcess)
         {
-            // setpriv (util-linux) runs PHP as the owner of wp-config.php, with that user's group alone.
+            // setpriv (util-linux) runs PHP as that user, with that user's group alone.
             start.FileName = "setpriv";
             foreach (var argument in new[] { $"--reuid={uid}", $"--regid={gid}", "--clear-groups", "--", php })
             {
@@ -40,7 +47,7 @@ internal static class SiteLoadCheck
         }
         else if (uid != CurrentUid())
         {
-            skipped($"wp-config.php belongs to uid {uid}, not to the node's user, and the node runs the site's code only as its owner: whether WordPress loads was not checked");
+            skipped($"The site belongs to uid {uid}, not to the node's user, and the node runs the site's code only as its owner: whether WordPress loads was not checked");
             return null;
         }
         else
@@ -95,6 +102,28 @@ internal static class SiteLoadCheck
         }
 
         return (siteUrl, home ?? string.Empty);
+    }
+
+    /// <summary>
+    /// Whom the site's code runs as: the first owner that is not root of the places its code lives
+    /// (wp-content's plugins, themes and must-use plugins, wp-content, wp-config.php, the root), so
+    /// the account a broken site runs as, wherever a host lets it write. Never root: null when all
+    /// are root's (the check is then skipped), since a root-owned file can be put in place by
+    /// anyone who may write its directory. Not wp-config.php first: the owner of a writable site
+    /// root can rename a root-owned file of the site to that name.
+    /// </summary>
+    internal static FileOwner? RunAs(HeldDirectory site)
+    {
+        foreach (var name in new[] { "wp-content/plugins", "wp-content/themes", "wp-content/mu-plugins", "wp-content", "wp-config.php" })
+        {
+            var path = Path.Join(site.Path, name);
+            if ((Directory.Exists(path) || File.Exists(path) || new FileInfo(path).LinkTarget is not null) && FileOwnership.Of(path) is { Uid: not 0 } owner)
+            {
+                return owner;
+            }
+        }
+
+        return site.Owner is { Uid: not 0 } root ? root : null;
     }
 
     // /proc/<pid> belongs to the process's effective user; .NET has no getuid.

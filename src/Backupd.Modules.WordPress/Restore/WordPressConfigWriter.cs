@@ -16,8 +16,8 @@ internal static class WordPressConfigWriter
     // Printable ASCII without the quote and backslash, as WordPress's own generator uses.
     private const string SaltCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@#$%^&*()-_ []{}<>~`+=,.;:/?|";
 
-    /// <summary>Writes <paramref name="path"/> (0640, given to the owner of its directory when the node is root).</summary>
-    public static async Task WriteAsync(string path, DatabaseConnectionSettings database, string tablePrefix, string restoredFrom, CancellationToken cancellationToken)
+    /// <summary>Writes <paramref name="path"/> anew (0640, given to <paramref name="owner"/> when one is given; failing when anything is at the path).</summary>
+    public static async Task WriteAsync(string path, DatabaseConnectionSettings database, string tablePrefix, string restoredFrom, FileOwner? owner, CancellationToken cancellationToken)
     {
         var text = new StringBuilder();
         text.Append("<?php\n");
@@ -38,21 +38,20 @@ internal static class WordPressConfigWriter
         text.Append("if ( ! defined( 'ABSPATH' ) ) {\n\tdefine( 'ABSPATH', __DIR__ . '/' );\n}\n");
         text.Append("require_once ABSPATH . 'wp-settings.php';\n");
 
+        // Made anew (O_EXCL): never written through a link, nor over a file, someone put at the path.
         var options = new FileStreamOptions
         {
-            Mode = FileMode.Create,
+            Mode = FileMode.CreateNew,
             Access = FileAccess.Write,
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead,
         };
-        await using (var file = new FileStream(path, options))
+        await using var file = new FileStream(path, options);
+        if (owner is { } given)
         {
-            await file.WriteAsync(Encoding.UTF8.GetBytes(text.ToString()), cancellationToken).ConfigureAwait(false);
+            FileOwnership.Change(file.SafeFileHandle, path, given);
         }
 
-        if (Environment.IsPrivilegedProcess)
-        {
-            FileOwnership.ChangeTree(path, FileOwnership.Of(Path.GetDirectoryName(path)!));
-        }
+        await file.WriteAsync(Encoding.UTF8.GetBytes(text.ToString()), cancellationToken).ConfigureAwait(false);
     }
 
     private static void Define(StringBuilder text, string name, string? value) =>

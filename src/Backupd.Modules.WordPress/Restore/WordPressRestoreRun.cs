@@ -22,6 +22,10 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
     private bool _swapped;
     private bool _checked;
     private string? _scratch;
+    // The site's root and a test-restore's scratch copy, held: root's work in them goes through
+    // these, so the site's owner cannot lead it elsewhere by renaming a directory (HeldDirectory).
+    private HeldDirectory? _site;
+    private HeldDirectory? _scratchHeld;
     private bool? _ourMaintenance;
     // Set when this attempt goes on from a checkpoint an interrupted one wrote (swap, check or cleanup).
     private string? _resumedAt;
@@ -30,10 +34,26 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
     // back: what is staged and what was moved aside must then stay for the next attempt.
     private bool _swapOpen;
 
-    // Where the site is restored: the site itself, another place, or a test-restore's scratch copy.
-    private string TargetRoot => _scratch ?? config.Path;
+    // Where the site is restored: the site itself, another place, or a test-restore's scratch copy;
+    // the held directory's path once held (for the node's own work), and as the admin knows it.
+    private string TargetRoot => (_scratchHeld ?? _site)?.Path ?? ShownRoot;
+
+    private string ShownRoot => _scratch ?? config.Path;
 
     public override async Task RunStageAsync(string stage, StageContext context)
+    {
+        try
+        {
+            await RunRestoreStageAsync(stage, context);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && _places is { } places && places.Show(ex.Message) is var shown && shown != ex.Message)
+        {
+            // The node's own paths through held directories (/proc/self/fd/…) mean nothing to an admin.
+            throw new IOException(shown, ex);
+        }
+    }
+
+    private async Task RunRestoreStageAsync(string stage, StageContext context)
     {
         if (config.UndoOf is not null && await RunUndoStageAsync(stage, context))
         {
@@ -104,6 +124,10 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             await _lock.DisposeAsync();
         }
 
+        _places?.Dispose();
+        _scratchHeld?.Dispose();
+        _site?.Dispose();
+
         await base.DisposeAsync();
     }
 
@@ -136,7 +160,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         var places = MakePlaces(context);
         TakeLock(context);
         _places = places;
-        var lines = new List<string> { $"Undo of restore {config.UndoOf} at {TargetRoot}:" };
+        var lines = new List<string> { $"Undo of restore {config.UndoOf} at {ShownRoot}:" };
         if (config.RestoresDatabase)
         {
             var kept = await new SiteTables(Database).ListAsync(places.StagingPrefix, context.CancellationToken);
@@ -151,23 +175,40 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
 
         if (config.RestoresFiles && !Directory.Exists(places.StagedContent))
         {
-            throw new ModuleFailedException($"Restore {config.UndoOf} left no kept wp-content ({places.StagedContent}): it was removed, or moved. Nothing was changed.");
+            throw new ModuleFailedException($"Restore {config.UndoOf} left no kept wp-content ({places.Show(places.StagedContent)}): it was removed, or moved. Nothing was changed.");
         }
 
         if (config.RestoresFiles)
         {
             lines.Add(config.Paths is { Count: > 0 } paths
                 ? $"files: {string.Join(", ", paths.Select(p => $"wp-content/{p}"))} as they were before the restore"
-                : $"files: wp-content replaced by the one the restore kept ({places.StagedContent})");
+                : $"files: wp-content replaced by the one the restore kept ({places.Show(places.StagedContent)})");
         }
 
-        lines.Add($"what the restore had put in place is kept in turn: tables as {places.ReplacedPrefix}*, files in {places.Aside}");
+        lines.Add($"what the restore had put in place is kept in turn: tables as {places.ReplacedPrefix}*, files in {places.Show(places.Aside)}");
         context.Reporter.Info(string.Join("; ", lines));
     }
 
-    private RestorePlaces MakePlaces(StageContext context) => config.UndoOf is { } restore
-        ? RestorePlaces.ForUndo(TargetRoot, context.JobId, restore, TargetPrefix)
-        : new RestorePlaces(TargetRoot, context.JobId, TargetPrefix);
+    private RestorePlaces MakePlaces(StageContext context)
+    {
+        var target = _scratchHeld ?? HoldSite();
+        return config.UndoOf is { } restore
+            ? RestorePlaces.ForUndo(target, context.JobId, restore, TargetPrefix)
+            : new RestorePlaces(target, context.JobId, TargetPrefix);
+    }
+
+    // Opened once, by the path the job gives (the one place a link on the way is followed).
+    private HeldDirectory HoldSite()
+    {
+        try
+        {
+            return _site ??= HeldDirectory.Open(config.Path);
+        }
+        catch (IOException ex)
+        {
+            throw new ModuleFailedException($"{config.Path} cannot be opened: {ex.Message} Nothing was changed.", ex);
+        }
+    }
 
     private bool DryRun(StageContext context)
     {
@@ -195,13 +236,13 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
 
         _sourcePrefix = report.TablePrefix ?? _targetPrefix;
         // Known to the clean-up only once the site is this run's: without the lock it touches nothing.
-        var places = new RestorePlaces(TargetRoot, context.JobId, TargetPrefix);
+        var places = MakePlaces(context);
         TakeLock(context);
         _places = places;
 
         if (RestoreSwap.RecoverInterrupted(places))
         {
-            context.Reporter.Warning($"Put back {places.Content}, which an interrupted attempt of this restore had moved aside");
+            context.Reporter.Warning($"Put back {places.Show(places.Content)}, which an interrupted attempt of this restore had moved aside");
         }
 
         if (config.RestoresDatabase && report.DatabaseBytes is null)
@@ -215,13 +256,13 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         }
 
         var needed = report.FileBytes + (report.DatabaseBytes ?? 0) + Margin;
-        var free = new DriveInfo(TargetRoot).AvailableFreeSpace;
+        var free = new DriveInfo(ShownRoot).AvailableFreeSpace;
         if (free < needed)
         {
-            throw new ModuleFailedException($"Not enough free space beside {TargetRoot}: {FreeSpaceCheck.Format(free)} free, the staged copy needs {FreeSpaceCheck.Format(needed)}. Nothing was changed.");
+            throw new ModuleFailedException($"Not enough free space beside {ShownRoot}: {FreeSpaceCheck.Format(free)} free, the staged copy needs {FreeSpaceCheck.Format(needed)}. Nothing was changed.");
         }
 
-        var lines = new List<string> { $"Plan for {TargetRoot} from {config.Bundle.Key}:" };
+        var lines = new List<string> { $"Plan for {ShownRoot} from {config.Bundle.Key}:" };
         if (config.RestoresDatabase)
         {
             var live = await new SiteTables(Database).ListAsync(TargetPrefix, ct);
@@ -240,7 +281,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         }
 
         lines.Add(config.TestRestore
-            ? $"a test-restore: the scratch copy ({TargetRoot}, tables {TargetPrefix}* in {Database.Database}) is removed at the end, and the site is not touched"
+            ? $"a test-restore: the scratch copy ({ShownRoot}, tables {TargetPrefix}* in {Database.Database}) is removed at the end, and the site is not touched"
             : config.KeepReplaced
                 ? "what is replaced is kept: " + KeptParts(places, $"tables as {places.ReplacedPrefix}*")
                 : "what is replaced is removed once the restored site checks out");
@@ -259,18 +300,16 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
     // in the site's database. The site's own files and tables are never touched.
     private async Task PlanScratchAsync(StageContext context, WordPressBundleReport report)
     {
-        _scratch = ScratchRoot(context);
-        if (Directory.Exists(_scratch))
-        {
-            Directory.Delete(_scratch, recursive: true);
-        }
-
-        Directory.CreateDirectory(_scratch, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var copied = ScratchCopy.CopyWordPress(config.Path, _scratch);
-        if (Environment.IsPrivilegedProcess)
-        {
-            FileOwnership.ChangeTree(_scratch, FileOwnership.Of(config.Path));
-        }
+        var site = HoldSite();
+        var name = ScratchName(context);
+        await TreeRemoval.RemoveAsync(Path.Join(site.Path, name), Path.Join(config.Path, name), context.CancellationToken);
+        _scratchHeld = site.CreatePrivate(name);
+        _scratch = _scratchHeld.Shown;
+        var copied = ScratchCopy.CopyWordPress(site, _scratchHeld.Path, Environment.IsPrivilegedProcess ? LiveContentOwner() : null);
+        // WordPress's own files stay the node's: PHP, run as the site's owner, reads them but can
+        // change nothing in the scratch root, so nothing there can be swapped for a link while the
+        // node works in it. Only what the restore gives the owner (wp-content, wp-config.php) is theirs.
+        _scratchHeld.SetMode(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
 
         await new SiteTables(Database).DropAsync(TargetPrefix, context.CancellationToken);
         context.Reporter.Info($"Test-restore into a scratch copy: {copied} of WordPress's own files copied from {config.Path} to {_scratch}; its tables will be {TargetPrefix}* in {Database.Database}; the bundle's site is {report.SiteUrl}");
@@ -286,9 +325,11 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             context.Reporter.Info($"Removed the scratch copy: {dropped} tables, and {_scratch}");
         }
 
-        if (_scratch is not null && Directory.Exists(_scratch))
+        // The held scratch stays open (a path through it now finds nothing) until the run is
+        // disposed: a closed descriptor's number could be another directory's by the next call.
+        if (_scratch is not null && _site is { } site)
         {
-            Directory.Delete(_scratch, recursive: true);
+            await TreeRemoval.RemoveAsync(Path.Join(site.Path, Path.GetFileName(_scratch)), _scratch, CancellationToken.None);
         }
     }
 
@@ -298,13 +339,13 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
     {
         if (!File.Exists(Path.Combine(TargetRoot, "wp-load.php")) || !File.Exists(Path.Combine(TargetRoot, "wp-includes", "version.php")))
         {
-            throw new ModuleFailedException($"{TargetRoot} does not hold WordPress's own files (wp-load.php, wp-includes/): a bundle holds wp-content and the database, not WordPress. "
-                + $"Put WordPress there first (wp core download --path={TargetRoot}), then restore. Nothing was changed.");
+            throw new ModuleFailedException($"{ShownRoot} does not hold WordPress's own files (wp-load.php, wp-includes/): a bundle holds wp-content and the database, not WordPress. "
+                + $"Put WordPress there first (wp core download --path={ShownRoot}), then restore. Nothing was changed.");
         }
 
         if (File.Exists(Path.Combine(TargetRoot, "wp-config.php")) && !config.Overwrite)
         {
-            throw new ModuleFailedException($"{TargetRoot} already holds a site (its wp-config.php). Give overwrite: true to replace it, or restore to an empty WordPress. Nothing was changed.");
+            throw new ModuleFailedException($"{ShownRoot} already holds a site (its wp-config.php). Give overwrite: true to replace it, or restore to an empty WordPress. Nothing was changed.");
         }
     }
 
@@ -328,10 +369,12 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         _targetPrefix ??= config.TestRestore ? $"tr{RestorePlaces.Tag(context.JobId)}_" : site.TablePrefix;
     }
 
-    private string ScratchRoot(StageContext context) => Path.Combine(config.Path, $".backupd-test-restore-{RestorePlaces.Tag(context.JobId)}");
+    private static string ScratchName(StageContext context) => $".backupd-test-restore-{RestorePlaces.Tag(context.JobId)}";
 
-    // An attempt going on from a checkpoint: what plan learnt, found again, and the site's lock taken.
-    private async Task ReopenAsync(StageContext context)
+    // An attempt going on from a checkpoint: what plan learnt, found again, and the site's lock
+    // taken. A test-restore's scratch copy gone meanwhile (its owner can rename it) leaves the
+    // clean-up only its tables to drop; the other stages fail.
+    private async Task ReopenAsync(StageContext context, bool forCleanup = false)
     {
         if (_resumedAt is null || _reopened)
         {
@@ -342,13 +385,33 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         await ResolveTargetAsync(_report!, context);
         if (config.TestRestore)
         {
-            _scratch = ScratchRoot(context);
+            var name = ScratchName(context);
+            _scratch = Path.Join(config.Path, name);
+            try
+            {
+                _scratchHeld = HoldSite().OpenPrivate(name);
+            }
+            catch (IOException) when (forCleanup)
+            {
+                // Something else has its name now: not the node's to remove; the tables still go.
+                _scratchHeld = null;
+            }
+
+            if (_scratchHeld is null)
+            {
+                if (forCleanup)
+                {
+                    return;
+                }
+
+                throw new ModuleFailedException($"The scratch copy {_scratch} the interrupted attempt made is gone.");
+            }
         }
 
         var places = MakePlaces(context);
         TakeLock(context);
         _places = places;
-        context.Reporter.Info($"Going on with the restore of {TargetRoot} from {_resumedAt}, where an interrupted attempt left it");
+        context.Reporter.Info($"Going on with the restore of {ShownRoot} from {_resumedAt}, where an interrupted attempt left it");
     }
 
     private RestoreResume Checkpoint(string stage) =>
@@ -390,7 +453,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
     private async Task StageFilesAsync(StageContext context)
     {
         var places = Places;
-        RemoveStaging(places);
+        await RemoveStagingAsync(places);
         if (!config.RestoresFiles)
         {
             context.Reporter.Info("Files are not restored: nothing to stage");
@@ -398,7 +461,8 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         }
 
         using var slot = await context.Resources.AcquireAsync(ResourceKind.Io, context.CancellationToken);
-        Directory.CreateDirectory(places.Staging, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // Made 0700 and held: nobody else can enter it, nor redirect the node's writes by renaming it.
+        places.MakeStaging();
         var owner = SiteOwner(places);
         BundleTreeSummary staged;
         await using (var bundle = OpenBundle(context))
@@ -423,7 +487,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             context.Reporter.Warning($"The restored files belong to the node's user, not to the site's owner (uid {owner.Uid}): the node is not root, so it cannot give them away");
         }
 
-        context.Reporter.Info($"Staged {staged.Files} files, {staged.Directories} directories and {staged.Symlinks} links in {places.Staging}");
+        context.Reporter.Info($"Staged {staged.Files} files, {staged.Directories} directories and {staged.Symlinks} links in {places.Show(places.Staging)}");
     }
 
     private async Task StageDatabaseAsync(StageContext context)
@@ -475,13 +539,23 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             throw new InvalidOperationException("swap ran before stage_database.");
         }
 
-        var swap = new RestoreSwap(Places, new SiteTables(Database), TargetPrefix, context.Time) { StagedMayBeMissing = config.UndoOf is not null && config.Paths is { Count: > 0 }, Excluded = Excluded };
+        var swap = new RestoreSwap(Places, new SiteTables(Database), TargetPrefix, context.Time)
+        {
+            StagedMayBeMissing = config.UndoOf is not null && config.Paths is { Count: > 0 },
+            Excluded = Excluded,
+            Owner = Environment.IsPrivilegedProcess ? SiteOwner(Places) : null,
+        };
         Func<string, Task>? writeConfig = IsNewSite
-            ? path => WordPressConfigWriter.WriteAsync(path, Database, TargetPrefix, $"{config.Bundle.Key} (job {config.Bundle.JobId})", CancellationToken.None)
+            ? path => WordPressConfigWriter.WriteAsync(path, Database, TargetPrefix, $"{config.Bundle.Key} (job {config.Bundle.JobId})", Environment.IsPrivilegedProcess ? SiteOwner(Places) : null, CancellationToken.None)
             : null;
         // A maintenance file there already is the admin's, left as it is, unless a restore wrote
         // it (one that crashed mid-swap). Decided once: an attempt that resumes the swap knows.
-        _ourMaintenance ??= !File.Exists(Places.Maintenance) || File.ReadAllText(Places.Maintenance).Contains(RestoreSwap.MaintenanceMark, StringComparison.Ordinal);
+        _ourMaintenance ??= IsOurMaintenance(Places.Site);
+        if (config.RestoresFiles && config.UndoOf is null)
+        {
+            Places.HoldStaging();
+        }
+
         var resumed = _resumedAt == WordPressRestoreModule.StageNames.Swap;
         if (resumed)
         {
@@ -512,6 +586,29 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         }.OfType<string>()));
     }
 
+    // A restore's own maintenance file (left by one that crashed mid-swap) is a regular file with
+    // the mark; anything else there, a link or a FIFO included, is the admin's or the site owner's
+    // and is left alone: nothing is written through it, and no more than its start is read.
+    private static bool IsOurMaintenance(HeldDirectory site)
+    {
+        if (!site.Exists(".maintenance"))
+        {
+            return true;
+        }
+
+        try
+        {
+            using var file = site.OpenFile(".maintenance");
+            var start = new byte[4096];
+            var read = RandomAccess.Read(file, start, 0);
+            return System.Text.Encoding.UTF8.GetString(start, 0, read).Contains(RestoreSwap.MaintenanceMark, StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     private async Task CheckAsync(StageContext context)
     {
         await ReopenAsync(context);
@@ -530,7 +627,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             throw new ModuleFailedException($"After the swap wp-content holds {files} files{(Excluded is null ? string.Empty : " (besides what the backup excluded)")}; the bundle's manifest lists {_report.Files}.");
         }
 
-        if (await SiteLoadCheck.RunAsync(TargetRoot, context.Reporter.Warning, ct) is var (siteUrl, home))
+        if (await SiteLoadCheck.RunAsync(Places.Site, context.Reporter.Warning, ct) is var (siteUrl, home))
         {
             context.Reporter.Info($"WordPress loads: siteurl {siteUrl}, home {home}");
             if (config.RestoresDatabase && (config.Url ?? _report!.SiteUrl) is { } expected && siteUrl.TrimEnd('/') != expected.TrimEnd('/'))
@@ -548,13 +645,13 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
 
     private async Task CleanupAsync(StageContext context)
     {
-        await ReopenAsync(context);
+        await ReopenAsync(context, forCleanup: true);
         if (_swapOpen && _places is { } open)
         {
             // Left half-done (or not known to be whole): removing the staged copy now could take
             // the only copy of what is not yet in place. The job's log says where everything is.
-            context.Reporter.Warning($"The swap was begun and did not end: left as they are for the next attempt to finish it: the staged copy ({open.Staging}"
-                + (config.RestoresDatabase ? $", tables {open.StagingPrefix}*" : string.Empty) + $") and what was moved aside ({open.Aside}"
+            context.Reporter.Warning($"The swap was begun and did not end: left as they are for the next attempt to finish it: the staged copy ({open.Show(open.Staging)}"
+                + (config.RestoresDatabase ? $", tables {open.StagingPrefix}*" : string.Empty) + $") and what was moved aside ({open.Show(open.Aside)}"
                 + (config.RestoresDatabase ? $", tables {open.ReplacedPrefix}*" : string.Empty) + ")");
             await ReleaseLockAsync();
             return;
@@ -580,7 +677,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             return;
         }
 
-        RemoveStaging(places);
+        await RemoveStagingAsync(places);
         // An undo's staging tables are the copy its restore kept: never dropped here.
         if (_database is { } database && config.RestoresDatabase && !config.DryRun && config.UndoOf is null)
         {
@@ -598,7 +695,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             && !Directory.EnumerateFileSystemEntries(places.StagedContent, "*", new EnumerationOptions { RecurseSubdirectories = true }).Any(entry => !Directory.Exists(entry) || new DirectoryInfo(entry).LinkTarget is not null))
         {
             // What the restore kept is back in place; its emptied directory goes, so the restore cannot be undone twice.
-            Directory.Delete(places.StagedContent, recursive: true);
+            await TreeRemoval.RemoveAsync(places.StagedContent, places.Show(places.StagedContent), CancellationToken.None);
         }
 
         if (_swapped && _checked && !config.KeepReplaced)
@@ -608,12 +705,8 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
                 await new SiteTables(db).DropAsync(places.ReplacedPrefix, CancellationToken.None);
             }
 
-            // One recursive delete, not pieces in parallel: the site's owner can write inside the
-            // tree, and pieces listed first and deleted by path later could be swapped for links.
-            if (Directory.Exists(places.Aside))
-            {
-                Directory.Delete(places.Aside, recursive: true);
-            }
+            // The site's owner can write inside the tree while it goes: see TreeRemoval.
+            await TreeRemoval.RemoveAsync(places.Aside, places.Show(places.Aside), CancellationToken.None);
 
             File.Delete(places.ReplacedConfig);
 
@@ -630,7 +723,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
 
     // What a restore keeps of what it replaces, of the parts it restores: the tables (in the words given), the files.
     private string KeptParts(RestorePlaces places, string tables) =>
-        string.Join(", ", new[] { config.RestoresDatabase ? tables : null, config.RestoresFiles ? $"files in {places.Aside}" : null }.OfType<string>());
+        string.Join(", ", new[] { config.RestoresDatabase ? tables : null, config.RestoresFiles ? $"files in {places.Show(places.Aside)}" : null }.OfType<string>());
 
     private async Task ReleaseLockAsync()
     {
@@ -641,20 +734,24 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         }
     }
 
-    private void TakeLock(StageContext context) => _lock = RestoreLock.Take(context, TargetRoot);
+    private void TakeLock(StageContext context) => _lock = RestoreLock.Take(context, ShownRoot);
 
-    private FileOwner SiteOwner(RestorePlaces places) => FileOwnership.Of(Directory.Exists(places.Content) ? places.Content : TargetRoot);
+    // A test-restore's files are given as a restore in place would give them (to the owner of the
+    // live wp-content): the scratch root is the node's.
+    private FileOwner SiteOwner(RestorePlaces places) => config.TestRestore ? LiveContentOwner() : Directory.Exists(places.Content) ? FileOwnership.Of(places.Content) : places.Site.Owner;
+
+    private FileOwner LiveContentOwner() =>
+        HoldSite() is var site && Directory.Exists(Path.Join(site.Path, "wp-content")) ? FileOwnership.Of(Path.Join(site.Path, "wp-content")) : site.Owner;
 
     // The downloaded bundle, read by the two staging stages at once, each with a stream of its own.
     private static FileStream OpenBundle(StageContext context) =>
         new(BundleStages.DownloadPath(context), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
 
-    private static void RemoveStaging(RestorePlaces places)
+    // By its name in the site: what is there is removed without following a link (TreeRemoval).
+    private static async Task RemoveStagingAsync(RestorePlaces places)
     {
-        if (Directory.Exists(places.Staging))
-        {
-            Directory.Delete(places.Staging, recursive: true);
-        }
+        places.ReleaseStaging();
+        await TreeRemoval.RemoveAsync(places.Staging, places.Show(places.Staging), CancellationToken.None);
     }
 
     // Regular files, as the manifest counts them: no links, nothing the backup excluded.

@@ -21,7 +21,8 @@ public sealed class RestoreCrashTests(JobsEndToEndFixture fixture) : IAsyncLifet
 {
     private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(3);
     private readonly MasterProcess _master = new(extraEnvironment: new Dictionary<string, string> { ["BACKUPD_JOB_LEASE"] = "00:00:10" });
-    private readonly string _holdDir = Directory.CreateTempSubdirectory("backupd-restore-hold-").FullName;
+    // Open to all: the check's PHP runs as the site's owner (www-data), never as root.
+    private readonly string _holdDir = OpenToAll(Directory.CreateTempSubdirectory("backupd-restore-hold-").FullName);
     private NodeProcess _node = null!;
     private MasterApi _api = null!;
     private string _nodeId = null!;
@@ -269,6 +270,12 @@ public sealed class RestoreCrashTests(JobsEndToEndFixture fixture) : IAsyncLifet
     }
 
     private string HoldFile => Path.Combine(_holdDir, "hold");
+
+    private static string OpenToAll(string directory)
+    {
+        File.SetUnixFileMode(directory, (UnixFileMode)0x1FF);
+        return directory;
+    }
 
     private string HeldFile => Path.Combine(_holdDir, "held");
 

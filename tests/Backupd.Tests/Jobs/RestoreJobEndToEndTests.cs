@@ -215,6 +215,9 @@ public sealed class RestoreJobEndToEndTests(JobsEndToEndFixture fixture)
         // Debian's package links some of its files elsewhere; a copy follows them, as the test bed's sites do.
         (await ProcessRunner.RunAsync("cp", ["-rL", "/usr/share/wordpress/.", target], TimeSpan.FromMinutes(1))).EnsureSuccess("copying WordPress");
         File.Delete(Path.Combine(target, "wp-config.php"));
+        // The web server's, as the test bed's sites are: the check runs the site's code as its owner, never as root.
+        (await ProcessRunner.RunAsync("chown", ["-R", "www-data:www-data", target], TimeSpan.FromMinutes(1))).EnsureSuccess("giving the copy to www-data");
+        File.SetUnixFileMode(target, (UnixFileMode)0x1ED);
         var database = $"copy_{site.Name}";
         const string password = "copy-Pa55-'quote\\";
         await fixture.WordPress.Database.CreateDatabaseAsync(database, database, password);
