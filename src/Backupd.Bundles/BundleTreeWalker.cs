@@ -163,7 +163,7 @@ internal sealed class BundleTreeWalker(BundleWriter writer, string entryPrefix, 
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BundleSourceException(directory.Shown, e);
+            throw new BundleSourceException(directory.Shown, Shown(e, directory.Path, directory.Shown));
         }
     }
 
@@ -175,7 +175,11 @@ internal sealed class BundleTreeWalker(BundleWriter writer, string entryPrefix, 
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BundleSourceException(shown, e);
+            throw new BundleSourceException(shown, Shown(e, path, shown));
         }
     }
+
+    // .NET names the path it was given: the held directory's /proc/self/fd one, which means
+    // nothing to whoever reads the job's error.
+    private static IOException Shown(Exception e, string path, string shown) => new(e.Message.Replace(path, shown, StringComparison.Ordinal), e);
 }

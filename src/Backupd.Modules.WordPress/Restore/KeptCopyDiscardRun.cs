@@ -19,6 +19,19 @@ internal sealed class KeptCopyDiscardRun(WordPressRestoreConfig config) : Module
 
     public override async Task RunStageAsync(string stage, StageContext context)
     {
+        try
+        {
+            await RunDiscardStageAsync(stage, context);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && _places is { } places && places.Show(ex.Message) is var shown && shown != ex.Message)
+        {
+            // The node's own paths through the held site (/proc/self/fd/…) mean nothing to an admin.
+            throw new IOException(shown, ex);
+        }
+    }
+
+    private async Task RunDiscardStageAsync(string stage, StageContext context)
+    {
         switch (stage)
         {
             case WordPressRestoreModule.StageNames.FetchBundle:
