@@ -68,11 +68,11 @@ internal sealed class BundleTreeWalker(BundleWriter writer, string entryPrefix, 
             }
 
             var held = HeldDirectory.Open(full);
-            if (!parent.MayFollow(name, held.Owner))
+            var target = held.Owner;
+            if (!parent.MayFollow(name, target))
             {
-                var target = held.Owner.Uid;
                 held.Dispose();
-                throw new IOException($"it is a link to a directory of uid {target}, followed only when the link and the directory belong to the owner of {parentPath} (uid {parent.Owner.Uid}), or when only root may write there");
+                throw new IOException($"it is a link to a directory of uid {target.Uid}, followed only when the link and the directory belong to the owner of {parentPath} (uid {parent.Owner.Uid}), or when only root may write there");
             }
 
             return held;
@@ -90,7 +90,7 @@ internal sealed class BundleTreeWalker(BundleWriter writer, string entryPrefix, 
             cancellationToken.ThrowIfCancellationRequested();
             var shown = Path.Join(directory.Shown, name);
             var relative = BundleEntryNames.Join(relativeDirectory, name);
-            var status = StatusOf(directory, name, shown);
+            var status = Open(() => directory.Status(name), shown);
             if (exclude.Excludes(relative, status.Kind == LinuxFileKind.Directory))
             {
                 continue;
@@ -129,18 +129,7 @@ internal sealed class BundleTreeWalker(BundleWriter writer, string entryPrefix, 
         }
     }
 
-    private static LinuxFileStatus StatusOf(HeldDirectory directory, string name, string shown)
-    {
-        try
-        {
-            return directory.Status(name);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BundleSourceException(shown, e);
-        }
-    }
-
+    // What the walk reads of an entry through its held directory, failing as the bundle's source.
     private static T Open<T>(Func<T> open, string shown)
     {
         try

@@ -43,10 +43,9 @@ public sealed class HeldDirectory : IDisposable
     /// <summary>
     /// Opens <paramref name="relative"/> under this directory one name at a time, refusing a link or
     /// a file anywhere on the way; with <paramref name="makeMissing"/>, missing directories are made
-    /// (mode 0755 less the umask) and given to that owner when it is not null.
+    /// (mode 0777 less the umask, as mkdir(1) makes them) and given to <paramref name="owner"/> when it is not null.
     /// </summary>
     /// <exception cref="IOException">A name on the way is a link or not a directory, or is missing and not to be made.</exception>
-    /// <remarks>Directories made get mode 0777 less the umask, as mkdir(1) gives them.</remarks>
     public HeldDirectory OpenBeneath(string relative, bool makeMissing = false, FileOwner? owner = null)
     {
         var shown = Shown;
@@ -137,7 +136,7 @@ public sealed class HeldDirectory : IDisposable
         LinuxFileStatus status;
         try
         {
-            status = LinuxFileStatus.Of(held._handle, string.Empty, shown);
+            status = held.Status(string.Empty);
         }
         catch
         {
@@ -163,7 +162,7 @@ public sealed class HeldDirectory : IDisposable
     {
         try
         {
-            LinuxFileStatus.Of(_handle, name, System.IO.Path.Join(Shown, name));
+            Status(name);
             return true;
         }
         catch (FileNotFoundException)
@@ -177,17 +176,7 @@ public sealed class HeldDirectory : IDisposable
     /// read or set on it without following links, as .NET does for times and as lstat does, is the
     /// link's, so the directory's own owner and time are read and set through the descriptor.)
     /// </summary>
-    public FileOwner Owner
-    {
-        get
-        {
-            var status = LinuxFileStatus.Of(_handle, string.Empty, Shown);
-            return new FileOwner(status.Uid, status.Gid);
-        }
-    }
-
-    /// <summary>The held directory's permission bits.</summary>
-    public UnixFileMode Mode => LinuxFileStatus.Of(_handle, string.Empty, Shown).Mode;
+    public FileOwner Owner => FileOwnership.Of(_handle, Shown);
 
     /// <summary>The held directory's modification time.</summary>
     public DateTime LastWriteTimeUtc
@@ -204,9 +193,9 @@ public sealed class HeldDirectory : IDisposable
     /// </summary>
     public bool MayFollow(string name, FileOwner target)
     {
-        var owner = Owner;
-        return (owner.Uid == 0 && (Mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0)
-            || (Status(name).Uid == owner.Uid && target.Uid == owner.Uid);
+        var here = Status(string.Empty);
+        return (here.Uid == 0 && (here.Mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0)
+            || (Status(name).Uid == here.Uid && target.Uid == here.Uid);
     }
 
     /// <summary>Sets the held directory's mode.</summary>
@@ -220,27 +209,27 @@ public sealed class HeldDirectory : IDisposable
 
     private HeldDirectory OpenChild(string name, string shown, bool makeMissing, FileOwner? owner)
     {
-        if (makeMissing && !Exists(name))
+        var made = makeMissing && !Exists(name);
+        if (made)
         {
             Native.MakeDirectory(_handle, name, (UnixFileMode)0x1FF, shown);
-            var made = new HeldDirectory(Native.Open(_handle, name, OpenFlags.Directory | OpenFlags.NoFollow, shown, following: false), shown);
-            try
-            {
-                if (owner is { } given)
-                {
-                    made.SetOwner(given);
-                }
-            }
-            catch
-            {
-                made.Dispose();
-                throw;
-            }
-
-            return made;
         }
 
-        return new HeldDirectory(Native.Open(_handle, name, OpenFlags.Directory | OpenFlags.NoFollow, shown, following: false), shown);
+        var child = new HeldDirectory(Native.Open(_handle, name, OpenFlags.Directory | OpenFlags.NoFollow, shown, following: false), shown);
+        try
+        {
+            if (made && owner is { } given)
+            {
+                child.SetOwner(given);
+            }
+        }
+        catch
+        {
+            child.Dispose();
+            throw;
+        }
+
+        return child;
     }
 
     [Flags]

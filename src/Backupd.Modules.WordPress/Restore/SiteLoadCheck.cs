@@ -116,8 +116,7 @@ internal static class SiteLoadCheck
     {
         foreach (var name in new[] { "wp-content/plugins", "wp-content/themes", "wp-content/mu-plugins", "wp-content", "wp-config.php" })
         {
-            var path = Path.Join(site.Path, name);
-            if ((Directory.Exists(path) || File.Exists(path) || new FileInfo(path).LinkTarget is not null) && FileOwnership.Of(path) is { Uid: not 0 } owner)
+            if (site.Exists(name) && FileOwnership.Of(Path.Join(site.Path, name)) is { Uid: not 0 } owner)
             {
                 return owner;
             }

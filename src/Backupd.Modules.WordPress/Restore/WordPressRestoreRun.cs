@@ -34,10 +34,8 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
     // back: what is staged and what was moved aside must then stay for the next attempt.
     private bool _swapOpen;
 
-    // Where the site is restored: the site itself, another place, or a test-restore's scratch copy;
-    // the held directory's path once held (for the node's own work), and as the admin knows it.
-    private string TargetRoot => (_scratchHeld ?? _site)?.Path ?? ShownRoot;
-
+    // Where the site is restored, as the admin knows it: the site itself, another place, or a
+    // test-restore's scratch copy. The node's own work there goes through the held directories.
     private string ShownRoot => _scratch ?? config.Path;
 
     public override async Task RunStageAsync(string stage, StageContext context)
@@ -305,7 +303,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         await TreeRemoval.RemoveAsync(Path.Join(site.Path, name), Path.Join(config.Path, name), context.CancellationToken);
         _scratchHeld = site.CreatePrivate(name);
         _scratch = _scratchHeld.Shown;
-        var copied = ScratchCopy.CopyWordPress(site, _scratchHeld.Path, Environment.IsPrivilegedProcess ? LiveContentOwner() : null);
+        var copied = ScratchCopy.CopyWordPress(site, _scratchHeld.Path, Environment.IsPrivilegedProcess ? ContentOwner(site) : null);
         // WordPress's own files stay the node's: PHP, run as the site's owner, reads them but can
         // change nothing in the scratch root, so nothing there can be swapped for a link while the
         // node works in it. Only what the restore gives the owner (wp-content, wp-config.php) is theirs.
@@ -337,13 +335,13 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
     // bundle holds wp-content and the database, not WordPress), and a site there is replaced only when asked.
     private void PlanNewSite()
     {
-        if (!File.Exists(Path.Combine(TargetRoot, "wp-load.php")) || !File.Exists(Path.Combine(TargetRoot, "wp-includes", "version.php")))
+        if (!File.Exists(Path.Combine(ShownRoot, "wp-load.php")) || !File.Exists(Path.Combine(ShownRoot, "wp-includes", "version.php")))
         {
             throw new ModuleFailedException($"{ShownRoot} does not hold WordPress's own files (wp-load.php, wp-includes/): a bundle holds wp-content and the database, not WordPress. "
                 + $"Put WordPress there first (wp core download --path={ShownRoot}), then restore. Nothing was changed.");
         }
 
-        if (File.Exists(Path.Combine(TargetRoot, "wp-config.php")) && !config.Overwrite)
+        if (File.Exists(Path.Combine(ShownRoot, "wp-config.php")) && !config.Overwrite)
         {
             throw new ModuleFailedException($"{ShownRoot} already holds a site (its wp-config.php). Give overwrite: true to replace it, or restore to an empty WordPress. Nothing was changed.");
         }
@@ -737,11 +735,12 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
     private void TakeLock(StageContext context) => _lock = RestoreLock.Take(context, ShownRoot);
 
     // A test-restore's files are given as a restore in place would give them (to the owner of the
-    // live wp-content): the scratch root is the node's.
-    private FileOwner SiteOwner(RestorePlaces places) => config.TestRestore ? LiveContentOwner() : Directory.Exists(places.Content) ? FileOwnership.Of(places.Content) : places.Site.Owner;
+    // live site's wp-content): the scratch root is the node's.
+    private FileOwner SiteOwner(RestorePlaces places) => ContentOwner(config.TestRestore ? HoldSite() : places.Site);
 
-    private FileOwner LiveContentOwner() =>
-        HoldSite() is var site && Directory.Exists(Path.Join(site.Path, "wp-content")) ? FileOwnership.Of(Path.Join(site.Path, "wp-content")) : site.Owner;
+    // The owner of a site's wp-content, or of its root when it has none.
+    private static FileOwner ContentOwner(HeldDirectory site) =>
+        Directory.Exists(Path.Join(site.Path, "wp-content")) ? FileOwnership.Of(Path.Join(site.Path, "wp-content")) : site.Owner;
 
     // The downloaded bundle, read by the two staging stages at once, each with a stream of its own.
     private static FileStream OpenBundle(StageContext context) =>
