@@ -12,7 +12,7 @@ internal static class WordPressConfigFile
     private static readonly string[] Salts =
         ["AUTH_KEY", "SECURE_AUTH_KEY", "LOGGED_IN_KEY", "NONCE_KEY", "AUTH_SALT", "SECURE_AUTH_SALT", "LOGGED_IN_SALT", "NONCE_SALT"];
 
-    public static string Render(string databaseName, string databaseUser, string databasePassword, string databaseHost, string tablePrefix)
+    public static string Render(string databaseName, string databaseUser, string databasePassword, string databaseHost, string tablePrefix, (string Domain, string Path)? network = null)
     {
         var config = new StringBuilder();
         config.Append("""
@@ -58,6 +58,16 @@ internal static class WordPressConfigFile
             define( 'AUTOMATIC_UPDATER_DISABLED', true );
             define( 'WP_HTTP_BLOCK_EXTERNAL', true );
 
+            """);
+        if (network is var (domain, path))
+        {
+            config.Append("define( 'MULTISITE', true );\ndefine( 'SUBDOMAIN_INSTALL', false );\n");
+            Define(config, "DOMAIN_CURRENT_SITE", domain);
+            Define(config, "PATH_CURRENT_SITE", path);
+            config.Append("define( 'SITE_ID_CURRENT_SITE', 1 );\ndefine( 'BLOG_ID_CURRENT_SITE', 1 );\n\n");
+        }
+
+        config.Append("""
             /* That's all, stop editing! Happy publishing. */
 
             /** Absolute path to the WordPress directory. */

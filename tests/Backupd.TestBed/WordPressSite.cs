@@ -85,6 +85,9 @@ public sealed partial class WordPressSite : IAsyncDisposable
     /// <summary>The posts, page and attachments added after installation.</summary>
     public WordPressContent Content { get; private set; } = null!;
 
+    /// <summary>The network's second site, when the site was made a network (<see cref="WordPressSiteOptions.Network"/>); otherwise null.</summary>
+    public WordPressNetworkSite? NetworkSite { get; private set; }
+
     /// <summary>
     /// Copies WordPress into a new directory, creates its database and user on
     /// <paramref name="database"/>, installs it and adds content.
@@ -132,6 +135,11 @@ public sealed partial class WordPressSite : IAsyncDisposable
                 WordPressConfigFile.Render(site.DatabaseName, site.DatabaseUser, site.DatabasePassword, site.DatabaseHost, site.TablePrefix),
                 cancellationToken).ConfigureAwait(false);
             await site.InstallAsync(php, options.Title, theme, cancellationToken).ConfigureAwait(false);
+            if (options.Network)
+            {
+                await site.MakeNetworkAsync(php, cancellationToken).ConfigureAwait(false);
+            }
+
             await site.GiveToWebServerAsync(cancellationToken).ConfigureAwait(false);
             return site;
         }
@@ -231,7 +239,6 @@ public sealed partial class WordPressSite : IAsyncDisposable
             var host = new Uri(SiteUrl).Host;
             var administrator = new { Login = "admin", Password = NewPassword(), Email = $"admin@{host}" };
             var editor = new { Login = "editor", Password = NewPassword(), Email = $"editor@{host}", DisplayName = "Élodie Éditrice" };
-            var result = Path.Combine(work, "result.json");
             var parameters = new
             {
                 Root = RootPath,
@@ -252,23 +259,10 @@ public sealed partial class WordPressSite : IAsyncDisposable
                     new { Source = image, Name = ImageUploadName, Title = "Pixels", MimeType = "image/png" },
                     new { Source = text, Name = NonAsciiUploadName.Normalize(NormalizationForm.FormC), Title = "Übersicht", MimeType = "text/plain" },
                 },
-                Result = result,
+                Result = Path.Combine(work, "result.json"),
             };
-            var parametersPath = Path.Combine(work, "parameters.json");
-            await File.WriteAllTextAsync(parametersPath, JsonSerializer.Serialize(parameters, Json), cancellationToken).ConfigureAwait(false);
-            var script = Path.Combine(work, "install.php");
-            await File.WriteAllTextAsync(script, WordPressInstaller.Script, cancellationToken).ConfigureAwait(false);
-
-            string[] arguments = ["-d", "display_errors=stderr", "-d", "error_reporting=E_ALL", "-d", "memory_limit=512M", script, parametersPath];
-            var run = await ProcessRunner.RunAsync(php, arguments, InstallTimeout, new ProcessOptions { WorkingDirectory = RootPath }, cancellationToken).ConfigureAwait(false);
-            run.EnsureSuccess($"installing WordPress in {RootPath}");
-            if (!File.Exists(result))
-            {
-                // wp_die() ends PHP with exit code 0 and its message on stdout.
-                throw new TestBedException($"Installing WordPress in {RootPath} stopped early.\nstdout:\n{run.StandardOutput}\nstderr:\n{run.StandardError}");
-            }
-
-            var installed = JsonSerializer.Deserialize<InstallResult>(await File.ReadAllTextAsync(result, cancellationToken).ConfigureAwait(false), Json)
+            var result = await RunScriptAsync(php, work, WordPressInstaller.Script, parameters, $"installing WordPress in {RootPath}", cancellationToken).ConfigureAwait(false);
+            var installed = JsonSerializer.Deserialize<InstallResult>(result, Json)
                 ?? throw new TestBedException($"The WordPress installer wrote an empty result for {RootPath}.");
             Administrator = new WordPressUser(installed.AdminId, administrator.Login, administrator.Password, administrator.Email, "administrator");
             Editor = new WordPressUser(installed.EditorId, editor.Login, editor.Password, editor.Email, "editor");
@@ -278,6 +272,53 @@ public sealed partial class WordPressSite : IAsyncDisposable
         {
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    // As the Network Setup screen would: the network's tables, then wp-config.php saying MULTISITE,
+    // then a second site in a subdirectory with a post, an upload and an option of its own.
+    private async Task MakeNetworkAsync(string php, CancellationToken cancellationToken)
+    {
+        var work = Directory.CreateTempSubdirectory("backupd-wordpress-network-").FullName;
+        try
+        {
+            var url = new Uri(SiteUrl);
+            var result = Path.Combine(work, "result.json");
+            await RunScriptAsync(php, work, WordPressNetworkInstaller.Network, new { Root = RootPath, SiteUrl, Administrator.Email, Result = result }, $"making {RootPath} a network", cancellationToken).ConfigureAwait(false);
+            var domain = url.IsDefaultPort ? url.Host : $"{url.Host}:{url.Port}";
+            await File.WriteAllTextAsync(
+                ConfigPath,
+                WordPressConfigFile.Render(DatabaseName, DatabaseUser, DatabasePassword, DatabaseHost, TablePrefix, (domain, url.AbsolutePath.TrimEnd('/') + "/")),
+                cancellationToken).ConfigureAwait(false);
+            File.Delete(result);
+            var second = await RunScriptAsync(
+                php, work, WordPressNetworkInstaller.SecondSite, new { Root = RootPath, SiteUrl, AdminId = Administrator.Id, Slug = "second", Result = result }, $"adding a site to the network in {RootPath}", cancellationToken).ConfigureAwait(false);
+            NetworkSite = JsonSerializer.Deserialize<WordPressNetworkSite>(second, Json) ?? throw new TestBedException($"Adding a site to the network in {RootPath} wrote an empty result.");
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    // Runs one of the test bed's PHP scripts with its parameters as JSON; returns the result file it wrote (named by the parameters' Result).
+    private async Task<string> RunScriptAsync(string php, string work, string code, object parameters, string what, CancellationToken cancellationToken)
+    {
+        var parametersPath = Path.Combine(work, "parameters.json");
+        await File.WriteAllTextAsync(parametersPath, JsonSerializer.Serialize(parameters, Json), cancellationToken).ConfigureAwait(false);
+        var script = Path.Combine(work, "script.php");
+        await File.WriteAllTextAsync(script, code, cancellationToken).ConfigureAwait(false);
+        var result = Path.Combine(work, "result.json");
+
+        string[] arguments = ["-d", "display_errors=stderr", "-d", "error_reporting=E_ALL", "-d", "memory_limit=512M", script, parametersPath];
+        var run = await ProcessRunner.RunAsync(php, arguments, InstallTimeout, new ProcessOptions { WorkingDirectory = RootPath }, cancellationToken).ConfigureAwait(false);
+        run.EnsureSuccess(what);
+        if (!File.Exists(result))
+        {
+            // wp_die() ends PHP with exit code 0 and its message on stdout.
+            throw new TestBedException($"{what} stopped early.\nstdout:\n{run.StandardOutput}\nstderr:\n{run.StandardError}");
+        }
+
+        return await File.ReadAllTextAsync(result, cancellationToken).ConfigureAwait(false);
     }
 
     private static string NewPassword() => RandomNumberGenerator.GetHexString(20, lowercase: true);

@@ -24,4 +24,7 @@ public sealed record WordPressSiteOptions
 
     /// <summary>Where the WordPress files are copied from; Debian's <c>wordpress</c> package puts them here.</summary>
     public string SourcePath { get; init; } = "/usr/share/wordpress";
+
+    /// <summary>Makes the site a network (multisite) of subdirectories with a second site of its own (<see cref="WordPressSite.NetworkSite"/>).</summary>
+    public bool Network { get; init; }
 }

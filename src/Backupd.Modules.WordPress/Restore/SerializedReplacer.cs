@@ -28,19 +28,23 @@ internal sealed class SerializedReplacer
     }
 
     /// <summary>The pairs a site's move from <paramref name="oldUrl"/> to <paramref name="newUrl"/> needs: as written, JSON-escaped, URL-encoded, and without the scheme.</summary>
-    public static SerializedReplacer ForUrls(string oldUrl, string newUrl)
-    {
-        var from = oldUrl.TrimEnd('/');
-        var to = newUrl.TrimEnd('/');
-        return new SerializedReplacer(
-        [
-            (from, to),
-            (from.Replace("/", "\\/", StringComparison.Ordinal), to.Replace("/", "\\/", StringComparison.Ordinal)),
-            (Uri.EscapeDataString(from), Uri.EscapeDataString(to)),
-            // The other scheme's links (http:// on an https:// site) and protocol-relative ones.
-            (WithoutScheme(from), WithoutScheme(to)),
-        ]);
-    }
+    public static SerializedReplacer ForUrls(string oldUrl, string newUrl) => ForUrls([(oldUrl, newUrl)]);
+
+    /// <summary>The pairs for several URLs moving at once (a network's sites), each in every form <see cref="ForUrls(string, string)"/> names.</summary>
+    public static SerializedReplacer ForUrls(IEnumerable<(string From, string To)> urls) =>
+        new(urls.SelectMany(url =>
+        {
+            var from = url.From.TrimEnd('/');
+            var to = url.To.TrimEnd('/');
+            return new[]
+            {
+                (from, to),
+                (from.Replace("/", "\\/", StringComparison.Ordinal), to.Replace("/", "\\/", StringComparison.Ordinal)),
+                (Uri.EscapeDataString(from), Uri.EscapeDataString(to)),
+                // The other scheme's links (http:// on an https:// site) and protocol-relative ones.
+                (WithoutScheme(from), WithoutScheme(to)),
+            };
+        }).Distinct());
 
     /// <summary>The value with every match replaced; null when nothing matched.</summary>
     public string? Replace(string value)

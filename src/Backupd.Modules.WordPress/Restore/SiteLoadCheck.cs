@@ -12,13 +12,23 @@ internal static class SiteLoadCheck
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    // Echoes the two options on lines of their own, after anything the site's code printed.
-    // No cron: the check must not run the site's scheduled work, nor write its cron lock into the restored tables.
-    private const string Script = "define('WP_USE_THEMES', false); define('DISABLE_WP_CRON', true); require getcwd() . '/wp-load.php'; echo \"\\nbackupd-siteurl=\", get_option('siteurl'), \"\\nbackupd-home=\", get_option('home'), \"\\n\";";
+    // Echoes the two options on lines of their own, after anything the site's code printed, and in a
+    // network how many sites it has. The request is for the site's URL (host, path, scheme as
+    // arguments): a network finds the site it serves by the request's host and path, and without
+    // one it redirects and exits. No cron: the check must not run the site's scheduled work, nor
+    // write its cron lock into the restored tables.
+    private const string Script =
+        "if ($argc > 3) { $_SERVER['HTTP_HOST'] = $argv[1]; $_SERVER['SERVER_NAME'] = explode(':', $argv[1])[0]; $_SERVER['REQUEST_URI'] = $argv[2]; $_SERVER['HTTPS'] = $argv[3]; } " +
+        "define('WP_USE_THEMES', false); define('DISABLE_WP_CRON', true); require getcwd() . '/wp-load.php'; " +
+        "echo \"\\nbackupd-siteurl=\", get_option('siteurl'), \"\\nbackupd-home=\", get_option('home'), \"\\n\"; " +
+        "if (is_multisite()) { echo 'backupd-sites=', get_sites(['count' => true]), \"\\n\"; }";
 
-    /// <summary>The site's siteurl and home as WordPress reads them; null with the reason when it was not run.</summary>
+    /// <summary>
+    /// The site's siteurl and home as WordPress reads them, and how many sites its network has (null
+    /// for a single site), PHP told it was asked for <paramref name="url"/>; null with the reason when it was not run.
+    /// </summary>
     /// <exception cref="ModuleFailedException">PHP ran and could not load the site.</exception>
-    public static async Task<(string SiteUrl, string Home)?> RunAsync(HeldDirectory site, Action<string> skipped, CancellationToken cancellationToken)
+    public static async Task<(string SiteUrl, string Home, int? Sites)?> RunAsync(HeldDirectory site, Uri? url, Action<string> skipped, CancellationToken cancellationToken)
     {
         var php = Dump.DumpProgram.FindOnPath(Environment.GetEnvironmentVariable("PATH"), "php");
         if (php is null)
@@ -65,6 +75,14 @@ internal static class SiteLoadCheck
             start.ArgumentList.Add(argument);
         }
 
+        if (url is not null)
+        {
+            foreach (var argument in new[] { "--", NetworkMove.DomainOf(url), NetworkMove.DirectoryPath(url), url.Scheme == Uri.UriSchemeHttps ? "on" : "off" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
         Process process;
         try
         {
@@ -101,7 +119,8 @@ internal static class SiteLoadCheck
             throw new ModuleFailedException($"After the restore, PHP could not load the site (exit {process.ExitCode}): {(stderr.Length > 600 ? stderr[^600..] : stderr)}");
         }
 
-        return (siteUrl, home ?? string.Empty);
+        var sites = lines.FirstOrDefault(line => line.StartsWith("backupd-sites=", StringComparison.Ordinal))?["backupd-sites=".Length..].Trim();
+        return (siteUrl, home ?? string.Empty, int.TryParse(sites, System.Globalization.CultureInfo.InvariantCulture, out var count) ? count : null);
     }
 
     /// <summary>

@@ -6,23 +6,30 @@ namespace Backupd.Modules.WordPress.Restore;
 /// Makes staged tables fit the site they are going to: the rows that carry the table prefix
 /// (the roles option, the users' capability keys) under the new prefix, and the old URL replaced
 /// by the new one in every text column (serialized values kept valid; <c>guid</c> left alone, as
-/// WordPress says a post's guid never changes), then <c>siteurl</c> and <c>home</c> set. It works on
-/// the staging tables only, so a failure leaves the live site as it was.
+/// WordPress says a post's guid never changes), then <c>siteurl</c> and <c>home</c> set. A network
+/// (multisite) moves whole: each site's roles option in its own options table, each site's URL,
+/// domain and path. It works on the staging tables only, so a failure leaves the live site as it was.
 /// </summary>
 internal sealed class SiteRewrite(DatabaseConnectionSettings settings, string stagingPrefix)
 {
     private static readonly string[] TextTypes = ["char", "varchar", "tinytext", "text", "mediumtext", "longtext"];
 
-    /// <summary>Writes the rows that name the prefix anew, from <paramref name="oldPrefix"/> to <paramref name="newPrefix"/>.</summary>
+    /// <summary>
+    /// Writes the rows that name the prefix anew, from <paramref name="oldPrefix"/> to <paramref name="newPrefix"/>, in
+    /// <paramref name="stagedTables"/>; in a <paramref name="network"/> each site has an options table and a roles option of its own.
+    /// </summary>
     /// <returns>How many rows changed.</returns>
-    public Task<int> ChangePrefixAsync(string oldPrefix, string newPrefix, CancellationToken cancellationToken) =>
+    public Task<int> ChangePrefixAsync(string oldPrefix, string newPrefix, WordPressNetwork? network, IReadOnlyList<string> stagedTables, CancellationToken cancellationToken) =>
         RunAsync(async connection =>
         {
             var changed = 0;
-            await using (var roles = new MySqlCommand($"UPDATE {Table("options")} SET option_name = @new WHERE option_name = @old", connection))
+            // The main site's tables have no number; every other site's carry its id (wp_2_options).
+            var sites = (network?.Sites.Select(site => site.Id).Where(id => id > 1) ?? []).Select(id => $"{id}_").Prepend(string.Empty);
+            foreach (var site in sites.Where(site => stagedTables.Contains(stagingPrefix + site + "options")))
             {
-                roles.Parameters.AddWithValue("@new", newPrefix + "user_roles");
-                roles.Parameters.AddWithValue("@old", oldPrefix + "user_roles");
+                await using var roles = new MySqlCommand($"UPDATE {Table(site + "options")} SET option_name = @new WHERE option_name = @old", connection);
+                roles.Parameters.AddWithValue("@new", newPrefix + site + "user_roles");
+                roles.Parameters.AddWithValue("@old", oldPrefix + site + "user_roles");
                 changed += await roles.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -37,11 +44,17 @@ internal sealed class SiteRewrite(DatabaseConnectionSettings settings, string st
             return changed;
         }, cancellationToken);
 
-    /// <summary>Replaces <paramref name="oldUrl"/> by <paramref name="newUrl"/> in every staged table; returns the values changed and the tables it could not change (no primary key).</summary>
-    public Task<(int Values, IReadOnlyList<string> Skipped)> ChangeUrlAsync(IReadOnlyList<string> stagedTables, string oldUrl, string newUrl, IProgress<long>? progress, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Replaces <paramref name="oldUrl"/> by <paramref name="newUrl"/> in every staged table (and, in
+    /// a network, every site's URL by its new one, and the domains and paths of its sites); returns
+    /// the values changed and the tables it could not change (no primary key).
+    /// </summary>
+    public Task<(int Values, IReadOnlyList<string> Skipped)> ChangeUrlAsync(
+        IReadOnlyList<string> stagedTables, string oldUrl, string newUrl, WordPressNetwork? network, IProgress<long>? progress, CancellationToken cancellationToken) =>
         RunAsync<(int, IReadOnlyList<string>)>(async connection =>
         {
-            var replacer = SerializedReplacer.ForUrls(oldUrl, newUrl);
+            var move = new NetworkMove(new Uri(oldUrl), new Uri(newUrl));
+            var replacer = SerializedReplacer.ForUrls(network is null ? [(oldUrl, newUrl)] : move.UrlPairs(network).Prepend((oldUrl, newUrl)));
             // Every form of the old URL holds its host and path as they are: a cheap filter for the rows worth reading.
             var needle = new Uri(oldUrl).Host;
             var (values, done, skipped) = (0, 0L, new List<string>());
@@ -67,11 +80,51 @@ internal sealed class SiteRewrite(DatabaseConnectionSettings settings, string st
                 progress?.Report(++done);
             }
 
-            await using var urls = new MySqlCommand($"UPDATE {Table("options")} SET option_value = @url WHERE option_name IN ('siteurl', 'home')", connection);
-            urls.Parameters.AddWithValue("@url", newUrl.TrimEnd('/'));
-            await urls.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using (var urls = new MySqlCommand($"UPDATE {Table("options")} SET option_value = @url WHERE option_name IN ('siteurl', 'home')", connection))
+            {
+                urls.Parameters.AddWithValue("@url", newUrl.TrimEnd('/'));
+                await urls.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (network is not null)
+            {
+                await MoveNetworkAsync(connection, network, move, cancellationToken).ConfigureAwait(false);
+            }
+
             return (values, skipped);
         }, cancellationToken);
+
+    // WordPress finds a network's sites by domain and path, kept without a scheme: no URL search finds them.
+    private async Task MoveNetworkAsync(MySqlConnection connection, WordPressNetwork network, NetworkMove move, CancellationToken cancellationToken)
+    {
+        foreach (var site in network.Sites.Where(site => move.Moves(site.Domain)))
+        {
+            await using var blog = new MySqlCommand($"UPDATE {Table("blogs")} SET domain = @domain, path = @path WHERE blog_id = @id", connection);
+            blog.Parameters.AddWithValue("@domain", move.Domain(site.Domain));
+            blog.Parameters.AddWithValue("@path", move.Path(site.Path));
+            blog.Parameters.AddWithValue("@id", site.Id);
+            await blog.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var networks = new List<(long Id, string Domain, string Path)>();
+        await using (var select = new MySqlCommand($"SELECT id, domain, path FROM {Table("site")}", connection))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                networks.Add((Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+
+        foreach (var (id, domain, path) in networks.Where(network => move.Moves(network.Domain)))
+        {
+            await using var update = new MySqlCommand($"UPDATE {Table("site")} SET domain = @domain, path = @path WHERE id = @id", connection);
+            update.Parameters.AddWithValue("@domain", move.Domain(domain));
+            update.Parameters.AddWithValue("@path", move.Path(path));
+            update.Parameters.AddWithValue("@id", id);
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     private static async Task<int> ChangeColumnAsync(
         MySqlConnection connection, string table, IReadOnlyList<string> keys, string column, string needle, SerializedReplacer replacer, CancellationToken cancellationToken)

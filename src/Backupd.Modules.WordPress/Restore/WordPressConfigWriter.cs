@@ -6,7 +6,8 @@ namespace Backupd.Modules.WordPress.Restore;
 
 /// <summary>
 /// Writes the wp-config.php of a site restored to a new place: its database, its table prefix,
-/// fresh keys and salts (a copy must not share the original's cookies). The live one of a
+/// fresh keys and salts (a copy must not share the original's cookies), and for a network
+/// (multisite) the constants that make it one, at its new domain and path. The live one of a
 /// restore in place is never written: it holds the live credentials.
 /// </summary>
 internal static class WordPressConfigWriter
@@ -16,8 +17,12 @@ internal static class WordPressConfigWriter
     // Printable ASCII without the quote and backslash, as WordPress's own generator uses.
     private const string SaltCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@#$%^&*()-_ []{}<>~`+=,.;:/?|";
 
-    /// <summary>Writes <paramref name="path"/> anew (0640, given to <paramref name="owner"/> when one is given; failing when anything is at the path).</summary>
-    public static async Task WriteAsync(string path, DatabaseConnectionSettings database, string tablePrefix, string restoredFrom, FileOwner? owner, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes <paramref name="path"/> anew (0640, given to <paramref name="owner"/> when one is given; failing when anything is
+    /// at the path); <paramref name="network"/> is the network the restored tables hold after the rewrite, null for a single site.
+    /// </summary>
+    public static async Task WriteAsync(
+        string path, DatabaseConnectionSettings database, string tablePrefix, WordPressNetwork? network, string restoredFrom, FileOwner? owner, CancellationToken cancellationToken)
     {
         var text = new StringBuilder();
         text.Append("<?php\n");
@@ -35,6 +40,15 @@ internal static class WordPressConfigWriter
 
         text.Append("$table_prefix = '").Append(Escape(tablePrefix)).Append("';\n");
         Define(text, "WP_DEBUG", null);
+        if (network is not null)
+        {
+            // Without these WordPress would load the network's main site alone, as a single site.
+            text.Append("define( 'MULTISITE', true );\n");
+            text.Append("define( 'SUBDOMAIN_INSTALL', ").Append(network.SubdomainInstall ? "true" : "false").Append(" );\n");
+            Define(text, "DOMAIN_CURRENT_SITE", network.Domain);
+            Define(text, "PATH_CURRENT_SITE", network.Path);
+        }
+
         text.Append("if ( ! defined( 'ABSPATH' ) ) {\n\tdefine( 'ABSPATH', __DIR__ . '/' );\n}\n");
         text.Append("require_once ABSPATH . 'wp-settings.php';\n");
 

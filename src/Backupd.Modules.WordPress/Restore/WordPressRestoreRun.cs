@@ -420,18 +420,30 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         var rewrite = new SiteRewrite(Database, Places.StagingPrefix);
         var ct = context.CancellationToken;
         var did = false;
+        var staged = _restoredTables!.Select(table => Places.StagingPrefix + table[TargetPrefix.Length..]).ToList();
+        var network = await WordPressNetwork.ReadAsync(Database, Places.StagingPrefix, ct);
+        if (network is not null)
+        {
+            context.Reporter.Info($"The bundle holds a WordPress network of {network.Sites.Count} sites ({(network.SubdomainInstall ? "subdomains" : "subdirectories")})");
+        }
+
         if (_sourcePrefix is { } source && source != TargetPrefix)
         {
-            var rows = await rewrite.ChangePrefixAsync(source, TargetPrefix, ct);
+            var rows = await rewrite.ChangePrefixAsync(source, TargetPrefix, network, staged, ct);
             context.Reporter.Info($"Table prefix '{source}' → '{TargetPrefix}': {rows} rows that name it (the roles option, the users' capability keys) written anew");
             did = true;
         }
 
         if (config.Url is { } url && _report!.SiteUrl is { } oldUrl && url.TrimEnd('/') != oldUrl.TrimEnd('/'))
         {
-            var staged = _restoredTables!.Select(table => Places.StagingPrefix + table[TargetPrefix.Length..]).ToList();
-            var (values, skipped) = await rewrite.ChangeUrlAsync(staged, oldUrl, url, new SynchronousProgress<long>(done => context.Reporter.Progress(done, staged.Count)), ct);
+            var (values, skipped) = await rewrite.ChangeUrlAsync(staged, oldUrl, url, network, new SynchronousProgress<long>(done => context.Reporter.Progress(done, staged.Count)), ct);
             context.Reporter.Info($"URL {oldUrl} → {url}: {values} values changed (serialized ones kept valid; post guids left alone), siteurl and home set");
+            if (network is not null)
+            {
+                var move = new NetworkMove(new Uri(oldUrl), new Uri(url));
+                context.Reporter.Info("The network's sites moved with it: " + string.Join(", ", network.Sites.Select(site =>
+                    move.Moves(site.Domain) ? $"{site.Domain}{site.Path} → {move.Domain(site.Domain)}{move.Path(site.Path)}" : $"{site.Domain}{site.Path} kept (a domain of its own)")));
+            }
             if (skipped.Count > 0)
             {
                 context.Reporter.Warning($"Tables without a primary key were not searched for the old URL: {string.Join(", ", skipped)}");
@@ -543,8 +555,9 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             Excluded = Excluded,
             Owner = Environment.IsPrivilegedProcess ? SiteOwner(Places) : null,
         };
+        var network = IsNewSite ? await RestoredNetworkAsync(context.CancellationToken) : null;
         Func<string, Task>? writeConfig = IsNewSite
-            ? path => WordPressConfigWriter.WriteAsync(path, Database, TargetPrefix, $"{config.Bundle.Key} (job {config.Bundle.JobId})", Environment.IsPrivilegedProcess ? SiteOwner(Places) : null, CancellationToken.None)
+            ? path => WordPressConfigWriter.WriteAsync(path, Database, TargetPrefix, network, $"{config.Bundle.Key} (job {config.Bundle.JobId})", Environment.IsPrivilegedProcess ? SiteOwner(Places) : null, CancellationToken.None)
             : null;
         // A maintenance file there already is the admin's, left as it is, unless a restore wrote
         // it (one that crashed mid-swap). Decided once: an attempt that resumes the swap knows.
@@ -583,6 +596,12 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             config.RestoresFiles ? (config.Paths is { Count: > 0 } paths ? $"wp-content/{string.Join(", wp-content/", paths)}" : "wp-content") : null,
         }.OfType<string>()));
     }
+
+    // The network (if any) the new site's wp-config.php must describe, as the rewrite left it: in the
+    // staging tables, or in the live ones when an attempt that crashed mid-swap had swapped them.
+    private async Task<WordPressNetwork?> RestoredNetworkAsync(CancellationToken cancellationToken) =>
+        (config.RestoresDatabase ? await WordPressNetwork.ReadAsync(Database, Places.StagingPrefix, cancellationToken) : null)
+        ?? await WordPressNetwork.ReadAsync(Database, TargetPrefix, cancellationToken);
 
     // A restore's own maintenance file (left by one that crashed mid-swap) is a regular file with
     // the mark; anything else there, a link or a FIFO included, is the admin's or the site owner's
@@ -625,10 +644,11 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             throw new ModuleFailedException($"After the swap wp-content holds {files} files{(Excluded is null ? string.Empty : " (besides what the backup excluded)")}; the bundle's manifest lists {_report.Files}.");
         }
 
-        if (await SiteLoadCheck.RunAsync(Places.Site, context.Reporter.Warning, ct) is var (siteUrl, home))
+        var url = config.Url ?? _report!.SiteUrl;
+        if (await SiteLoadCheck.RunAsync(Places.Site, Uri.TryCreate(url, UriKind.Absolute, out var asked) ? asked : null, context.Reporter.Warning, ct) is var (siteUrl, home, sites))
         {
-            context.Reporter.Info($"WordPress loads: siteurl {siteUrl}, home {home}");
-            if (config.RestoresDatabase && (config.Url ?? _report!.SiteUrl) is { } expected && siteUrl.TrimEnd('/') != expected.TrimEnd('/'))
+            context.Reporter.Info($"WordPress loads: siteurl {siteUrl}, home {home}{(sites is { } count ? $", a network of {count} sites" : string.Empty)}");
+            if (config.RestoresDatabase && url is { } expected && siteUrl.TrimEnd('/') != expected.TrimEnd('/'))
             {
                 throw new ModuleFailedException($"The restored site says its siteurl is {siteUrl}, not {expected}.");
             }

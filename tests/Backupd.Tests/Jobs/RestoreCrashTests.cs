@@ -371,5 +371,5 @@ public sealed class RestoreCrashTests(JobsEndToEndFixture fixture) : IAsyncLifet
         await command.ExecuteNonQueryAsync();
     }
 
-    private static List<string> Messages(JsonElement job) => [.. job.GetProperty("log").EnumerateArray().Select(line => line.GetProperty("message").GetString()!)];
+    private static List<string> Messages(JsonElement job) => RestoreJobs.Messages(job);
 }

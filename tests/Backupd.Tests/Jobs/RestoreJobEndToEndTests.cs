@@ -489,14 +489,7 @@ public sealed class RestoreJobEndToEndTests(JobsEndToEndFixture fixture)
         await AssertRefusedAsync(new { jobId = backupId, testRestore = true, target = new { url = "https://copy.example" } }, HttpStatusCode.BadRequest, "a test-restore keeps the bundle's URL");
     }
 
-    private async Task<JsonElement> RestoreAsync(object request)
-    {
-        using var response = await fixture.Api.SendAsync(HttpMethod.Post, "/api/v1/restores", request);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
-        Assert.EndsWith("/api/v1/jobs/" + JsonDocument.Parse(body).RootElement.GetProperty("id").GetString(), response.Headers.Location!.ToString(), StringComparison.Ordinal);
-        return await fixture.WaitForJobAsync(JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!, JobsEndToEndFixture.IsFinished, JobTimeout);
-    }
+    private Task<JsonElement> RestoreAsync(object request) => RestoreJobs.RunAsync(fixture, request, JobTimeout);
 
     private Task AssertRefusedAsync(object request, HttpStatusCode status, string says) => AssertRefusedAsync("/api/v1/restores", status, says, request);
 
@@ -523,13 +516,7 @@ public sealed class RestoreJobEndToEndTests(JobsEndToEndFixture fixture)
     private async Task<List<string>> AllTablesAsync(WordPressSite site) =>
         [.. (await DumpRestore.ChecksumsAsync(fixture.WordPress.Database, site.DatabaseName, CancellationToken.None)).Keys];
 
-    private static async Task ExecuteAsync(WordPressSite site, string sql)
-    {
-        await using var connection = new MySqlConnection(site.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new MySqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    private static Task ExecuteAsync(WordPressSite site, string sql) => RestoreJobs.ExecuteAsync(site, sql);
 
     // PHP code run with the site at root loaded; returns what it printed.
     private static async Task<string> PhpAsync(string root, string code)
@@ -539,5 +526,5 @@ public sealed class RestoreJobEndToEndTests(JobsEndToEndFixture fixture)
         return result.StandardOutput;
     }
 
-    private static List<string> Messages(JsonElement job) => [.. job.GetProperty("log").EnumerateArray().Select(line => line.GetProperty("message").GetString()!)];
+    private static List<string> Messages(JsonElement job) => RestoreJobs.Messages(job);
 }

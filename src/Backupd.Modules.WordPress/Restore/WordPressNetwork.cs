@@ -1,0 +1,100 @@
+using MySqlConnector;
+
+namespace Backupd.Modules.WordPress.Restore;
+
+/// <summary>One site of a WordPress network (multisite), as its <c>blogs</c> table has it.</summary>
+internal sealed record NetworkSite(long Id, string Domain, string Path);
+
+/// <summary>
+/// A WordPress network (multisite) as its tables describe it: whether its sites are subdomains or
+/// subdirectories, the network's own domain and path, and each site's. A restore elsewhere moves
+/// every site with the main one; a single site has no such tables and reads as null.
+/// </summary>
+internal sealed record WordPressNetwork(bool SubdomainInstall, string Domain, string Path, IReadOnlyList<NetworkSite> Sites)
+{
+    /// <summary>The network whose tables start with <paramref name="prefix"/>; null when there is none (a single site).</summary>
+    public static Task<WordPressNetwork?> ReadAsync(DatabaseConnectionSettings settings, string prefix, CancellationToken cancellationToken) =>
+        SiteDatabase.RunAsync(settings, async connection =>
+        {
+            await using (var tables = new MySqlCommand(
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN (@blogs, @site, @sitemeta)", connection))
+            {
+                tables.Parameters.AddWithValue("@blogs", prefix + "blogs");
+                tables.Parameters.AddWithValue("@site", prefix + "site");
+                tables.Parameters.AddWithValue("@sitemeta", prefix + "sitemeta");
+                if (Convert.ToInt64(await tables.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) < 3)
+                {
+                    return null;
+                }
+            }
+
+            var sites = new List<NetworkSite>();
+            await using (var blogs = new MySqlCommand($"SELECT blog_id, domain, path FROM {SiteDatabase.Quote(prefix + "blogs")} ORDER BY blog_id", connection))
+            await using (var reader = await blogs.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    sites.Add(new NetworkSite(Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture), reader.GetString(1), reader.GetString(2)));
+                }
+            }
+
+            var (domain, path) = (string.Empty, "/");
+            await using (var network = new MySqlCommand($"SELECT domain, path FROM {SiteDatabase.Quote(prefix + "site")} ORDER BY id LIMIT 1", connection))
+            await using (var reader = await network.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    (domain, path) = (reader.GetString(0), reader.GetString(1));
+                }
+            }
+
+            // WordPress keeps the choice in the network's meta as "1" or "0" (wp-config.php says it again, and must agree).
+            await using var subdomains = new MySqlCommand($"SELECT meta_value FROM {SiteDatabase.Quote(prefix + "sitemeta")} WHERE meta_key = 'subdomain_install' ORDER BY meta_id LIMIT 1", connection);
+            var subdomain = await subdomains.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+            return new WordPressNetwork(subdomain == "1", domain, path, sites);
+        }, cancellationToken);
+}
+
+/// <summary>
+/// Where a network's sites go when its main site moves from one URL to another: a site on the
+/// main domain (or, in a subdomain network, on a subdomain of it) and under the main path moves
+/// with it; a site on a domain of its own (domain mapping) keeps its domain, as nothing says where
+/// that domain should go.
+/// </summary>
+internal sealed class NetworkMove(Uri from, Uri to)
+{
+    private readonly string _fromPath = DirectoryPath(from);
+    private readonly string _toPath = DirectoryPath(to);
+
+    /// <summary>The domain as wp_blogs and wp_site keep it (a port only when it is not the scheme's).</summary>
+    public static string DomainOf(Uri url) => url.IsDefaultPort ? url.IdnHost : $"{url.IdnHost}:{url.Port}";
+
+    /// <summary>A path as WordPress keeps a site's: starting and ending with a slash.</summary>
+    public static string DirectoryPath(Uri url) => url.AbsolutePath.TrimEnd('/') + "/";
+
+    /// <summary>Where a site's domain goes (a domain of its own stays).</summary>
+    public string Domain(string domain)
+    {
+        var old = DomainOf(from);
+        return !Moves(domain) ? domain
+            : domain.Length == old.Length ? DomainOf(to)
+            : domain[..^old.Length] + DomainOf(to);
+    }
+
+    /// <summary>Where the path of a site that moves (<see cref="Moves"/>) goes.</summary>
+    public string Path(string path) =>
+        path.StartsWith(_fromPath, StringComparison.Ordinal) ? _toPath + path[_fromPath.Length..] : path;
+
+    /// <summary>Whether a site (or the network itself) moves: it does when it is on the main domain or a subdomain of it.</summary>
+    public bool Moves(string domain)
+    {
+        var old = DomainOf(from);
+        return string.Equals(domain, old, StringComparison.OrdinalIgnoreCase) || domain.EndsWith("." + old, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Each moving site's old URL and its new one, for the search and replace of every table.</summary>
+    public IEnumerable<(string From, string To)> UrlPairs(WordPressNetwork network) =>
+        network.Sites.Where(site => Moves(site.Domain)).Select(site => (
+            $"{from.Scheme}://{site.Domain}{site.Path}".TrimEnd('/'),
+            $"{to.Scheme}://{Domain(site.Domain)}{Path(site.Path)}".TrimEnd('/')));
+}
