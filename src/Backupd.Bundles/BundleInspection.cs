@@ -92,48 +92,21 @@ public static class BundleInspection
     }
 
     // Counts what the decompressor takes from the bundle: progress in the bytes a user sees as the bundle's size.
-    internal sealed class CountingReadStream(Stream inner, IProgress<long>? progress) : Stream
+    internal sealed class CountingReadStream(Stream inner, IProgress<long>? progress) : IO.ReadOnlyStream
     {
         private const long ReportEvery = 4 << 20;
         private long _reportedAt;
 
-        public long BytesRead { get; private set; }
+        public long BytesRead => Position;
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => BytesRead;
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+        public override int Read(Span<byte> buffer) => Count(inner.Read(buffer));
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
             Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
         private int Count(int read)
         {
-            BytesRead += read;
+            Advance(read);
             if (BytesRead - _reportedAt >= ReportEvery)
             {
                 _reportedAt = BytesRead;

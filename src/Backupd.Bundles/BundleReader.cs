@@ -144,6 +144,78 @@ public static class BundleReader
         return false;
     }
 
+    /// <summary>
+    /// As <see cref="ReadEntryAsync(Stream, string, Func{Stream, Task}, CancellationToken)"/>, but
+    /// straight to the entry when the bundle's index (<see cref="BundleIndex"/>) lists it, without
+    /// decoding what comes before. The index is not part of what a bundle's check covers, so an
+    /// entry found through it is held against <paramref name="expected"/>, the size and SHA-256 the
+    /// check found: one that differs fails once read. Where the index names something else, or a
+    /// bundle has none, the bundle is read from its start.
+    /// </summary>
+    /// <param name="bundle">The <c>.tar.zst</c>, seekable, positioned at its start; left open.</param>
+    /// <param name="expected">The entry's name, size and SHA-256, as the bundle's check found them.</param>
+    /// <param name="read">Reads the entry's content.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>False when the bundle has no regular file of that name.</returns>
+    /// <exception cref="DamagedBundleException">The bundle is truncated or its bytes changed, or the entry is not the one checked.</exception>
+    public static async Task<bool> ReadEntryAsync(Stream bundle, BundleFileDigest expected, Func<Stream, Task> read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(read);
+        var index = await BundleIndex.ReadAsync(bundle, cancellationToken).ConfigureAwait(false);
+        if (index.TryGetValue(expected.EntryName, out var offset))
+        {
+            var start = bundle.Position;
+            bundle.Position = offset;
+            if (await ReadIndexedEntryAsync(bundle, expected, read, cancellationToken).ConfigureAwait(false))
+            {
+                return true;
+            }
+
+            bundle.Position = start;
+        }
+
+        return await ReadEntryAsync(bundle, expected.EntryName, read, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Reads the entry the index says starts here; false, having read nothing of it, when something else is here.
+    private static async Task<bool> ReadIndexedEntryAsync(Stream bundle, BundleFileDigest expected, Func<Stream, Task> read, CancellationToken cancellationToken)
+    {
+        await using var zstd = OpenZstd(bundle);
+        await using var tar = new TarReader(zstd, leaveOpen: true);
+        TarEntry? entry;
+        try
+        {
+            entry = await NextEntryAsync(tar, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DamagedBundleException)
+        {
+            return false;
+        }
+
+        if (entry is null || !IsRegularFile(entry.EntryType) || entry.Name != expected.EntryName || entry.Length != expected.Size)
+        {
+            return false;
+        }
+
+        await using var content = new IO.Sha256ReadStream(entry.DataStream ?? Stream.Null);
+        return await DamagedBundleException.TranslateAsync(async () =>
+        {
+            await read(content).ConfigureAwait(false);
+            await DrainAsync(content, new byte[BundleWriter.ChunkSize], cancellationToken).ConfigureAwait(false);
+            var sha256 = content.FinishSha256Hex();
+            if (content.BytesRead != expected.Size || !string.Equals(sha256, expected.Sha256Hex, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new DamagedBundleException(
+                    $"its {expected.EntryName}, found through the bundle's index, is not the one its check read.",
+                    new InvalidDataException($"{content.BytesRead} bytes with SHA-256 {sha256} read; {expected.Size} bytes with SHA-256 {expected.Sha256Hex} checked"));
+            }
+
+            return true;
+        }).ConfigureAwait(false);
+    }
+
     internal static bool IsRegularFile(TarEntryType type) => type is TarEntryType.RegularFile or TarEntryType.V7RegularFile;
 
     internal static DecompressionStream OpenZstd(Stream bundle) =>

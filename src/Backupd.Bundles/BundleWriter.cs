@@ -59,6 +59,7 @@ public sealed class BundleWriter : IAsyncDisposable
     private readonly TarWriter _tar;
     private readonly byte[] _chunk = new byte[ChunkSize];
     private readonly List<BundleFileDigest> _files = [];
+    private readonly List<(string Name, long Offset)> _indexed = [];
     private readonly Action<BundleFileDigest> _fileStored;
 
     /// <summary>
@@ -216,6 +217,19 @@ public sealed class BundleWriter : IAsyncDisposable
         }
 
         using var call = BeginCall();
+        // A spooled member (the dump) starts a frame of its own, listed in the bundle's index, so a
+        // restore goes straight to it instead of decoding every file before it.
+        try
+        {
+            await _frames.EndFrameAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _state = State.Broken;
+            throw;
+        }
+
+        _indexed.Add((entryName, _compressed.BytesWritten));
         var status = LinuxFileStatus.Of(spool.Path, followSymlinks: false);
         if (!spool.IsCompressed)
         {
@@ -255,7 +269,7 @@ public sealed class BundleWriter : IAsyncDisposable
         return new BundleSourceException(spool.Path, new IOException($"the spool file changed after it was written: {detail}"));
     }
 
-    /// <summary>Ends the tar and the zstd frame and flushes the output.</summary>
+    /// <summary>Ends the tar and the zstd frame, writes the index of spooled members (<see cref="BundleIndex"/>), and flushes the output.</summary>
     /// <param name="cancellationToken">Cancels the final flush.</param>
     /// <returns>Sizes and SHA-256 of the bundle, and the digest of every file in it.</returns>
     public async Task<BundleResult> CompleteAsync(CancellationToken cancellationToken)
@@ -265,6 +279,11 @@ public sealed class BundleWriter : IAsyncDisposable
         {
             await _tar.DisposeAsync().ConfigureAwait(false);
             await _frames.EndFrameAsync(cancellationToken).ConfigureAwait(false);
+            if (_indexed.Count > 0)
+            {
+                await _compressed.WriteAsync(BundleIndex.Frame(_indexed), cancellationToken).ConfigureAwait(false);
+            }
+
             await _compressed.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         catch

@@ -30,13 +30,19 @@ public static class WordPressBundleCheck
     /// <exception cref="BundleManifestMismatchException">The bundle and its manifest disagree, or there is no manifest.</exception>
     public static async Task<WordPressBundleReport> CheckAsync(string bundlePath, string workDirectory, IProgress<long>? progress, CancellationToken cancellationToken)
     {
+        await using var bundle = new FileStream(bundlePath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+        return await CheckAsync(bundle, workDirectory, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Checks the bundle <paramref name="bundle"/> reads from its start, as <see cref="CheckAsync(string, string, IProgress{long}?, CancellationToken)"/> does a file.</summary>
+    public static async Task<WordPressBundleReport> CheckAsync(Stream bundle, string workDirectory, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
         var manifestPath = Path.Combine(workDirectory, "check-" + WordPressRunState.ManifestEntry);
         var digestsPath = Path.Combine(workDirectory, "check-" + WordPressRunState.DigestsFile);
         try
         {
             await using var digests = BundleDigestFile.Create(digestsPath);
             BundleInspectionResult found;
-            await using (var bundle = new FileStream(bundlePath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan))
             await using (var manifest = new FileStream(manifestPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
             {
                 found = await BundleInspection.InspectAsync(bundle, digests, WordPressRunState.ManifestEntry, manifest, ManifestLimit, progress, cancellationToken).ConfigureAwait(false);
@@ -88,7 +94,7 @@ public static class WordPressBundleCheck
         var listed = Array(files, "entries").GetEnumerator();
         var root = WordPressRunState.ContentEntry + "/";
         var (fileCount, fileBytes) = (0, 0L);
-        long? dumpBytes = null;
+        BundleFileDigest? dump = null;
         foreach (var file in stored)
         {
             if (file.EntryName == WordPressRunState.ManifestEntry)
@@ -99,7 +105,7 @@ public static class WordPressBundleCheck
             if (file.EntryName == dumpEntry)
             {
                 Expect(file, Number(database, "bytes"), String(database, "sha256"));
-                dumpBytes = file.Size;
+                dump = file;
                 continue;
             }
 
@@ -129,7 +135,7 @@ public static class WordPressBundleCheck
             throw new BundleManifestMismatchException($"its manifest lists '{String(listed.Current, "path")}', which it does not hold");
         }
 
-        if (dumpBytes is null && Number(database, "bytes") is not null)
+        if (dump is null && Number(database, "bytes") is not null)
         {
             throw new BundleManifestMismatchException($"its manifest lists the database dump {dumpEntry}, which it does not hold");
         }
@@ -140,9 +146,12 @@ public static class WordPressBundleCheck
         }
 
         var site = manifest.TryGetProperty("site", out var siteElement) && siteElement.ValueKind == JsonValueKind.Object ? siteElement : default;
-        return new WordPressBundleReport(fileCount, fileBytes, dumpBytes, found.Directories, found.Links, found.CompressedBytes,
+        return new WordPressBundleReport(fileCount, fileBytes, dump?.Size, found.Directories, found.Links, found.CompressedBytes,
             site.ValueKind == JsonValueKind.Object ? String(site, "url") : null, site.ValueKind == JsonValueKind.Object ? String(site, "tablePrefix") : null,
-            String(manifest, "jobId"));
+            String(manifest, "jobId"))
+        {
+            Dump = dump,
+        };
     }
 
     private static void Expect(BundleFileDigest file, long? size, string? sha256)
@@ -182,7 +191,11 @@ public static class WordPressBundleCheck
 /// <param name="TablePrefix">Its table prefix.</param>
 /// <param name="JobId">The job that made it.</param>
 public sealed record WordPressBundleReport(
-    int Files, long FileBytes, long? DatabaseBytes, int Directories, int Links, long BundleBytes, string? SiteUrl, string? TablePrefix, string? JobId);
+    int Files, long FileBytes, long? DatabaseBytes, int Directories, int Links, long BundleBytes, string? SiteUrl, string? TablePrefix, string? JobId)
+{
+    /// <summary>The database dump's entry, size and SHA-256 as checked; null when the bundle has none.</summary>
+    public BundleFileDigest? Dump { get; init; }
+}
 
 /// <summary>A bundle and the manifest it carries disagree: a file changed, missing or added after the backup wrote it.</summary>
 public sealed class BundleManifestMismatchException(string reason) : Exception($"The bundle does not match its manifest: {reason}.")

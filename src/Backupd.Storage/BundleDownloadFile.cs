@@ -20,7 +20,8 @@ internal sealed class BundleDownloadFile : IAsyncDisposable
     public BundleDownloadFile(BundleDownload download)
     {
         _download = download;
-        _output = new FileStream(download.LocalPath, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
+        // Readable meanwhile: a restore checks the bundle as it arrives (on Unix, FileShare.None would be an exclusive lock).
+        _output = new FileStream(download.LocalPath, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous);
     }
 
     /// <summary>Bytes written so far; a transfer that broke off asks for the rest from here.</summary>

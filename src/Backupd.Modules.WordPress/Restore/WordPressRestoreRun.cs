@@ -11,6 +11,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
     // Headroom on the site's file system beside the extracted bundle.
     private const long Margin = 64L << 20;
 
+    private readonly BundleStages _bundleStages = new();
     private WordPressBundleReport? _report;
     private DatabaseConnectionSettings? _database;
     private string? _sourcePrefix;
@@ -61,10 +62,10 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         switch (stage)
         {
             case WordPressRestoreModule.StageNames.FetchBundle:
-                await BundleStages.FetchAsync(config.Bundle, context);
+                await _bundleStages.FetchAsync(config.Bundle, context);
                 break;
             case WordPressRestoreModule.StageNames.VerifyBundle:
-                _report = await BundleStages.CheckAsync(config.Bundle, context);
+                _report = await _bundleStages.CheckAsync(config.Bundle, context);
                 break;
             case WordPressRestoreModule.StageNames.Plan:
                 await PlanAsync(context);
@@ -514,9 +515,13 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         DumpTableRenamer? import = null;
         await using (var bundle = OpenBundle(context))
         {
-            await BundleReader.ReadEntryAsync(bundle, WordPressRunState.DumpEntry, async dump => import = await DatabaseImport.RunAsync(
+            Func<Stream, Task> read = async dump => import = await DatabaseImport.RunAsync(
                 dump, Database, SourcePrefix, places.StagingPrefix, context.WorkDirectory,
-                new SynchronousProgress<long>(done => context.Reporter.Progress(done, size)), context.CancellationToken), context.CancellationToken);
+                new SynchronousProgress<long>(done => context.Reporter.Progress(done, size)), context.CancellationToken);
+            // Straight to the dump through the bundle's index, held against what the check read; or, without one, past every file.
+            _ = _report.Dump is { EntryName: WordPressRunState.DumpEntry } checkedDump
+                ? await BundleReader.ReadEntryAsync(bundle, checkedDump, read, context.CancellationToken)
+                : await BundleReader.ReadEntryAsync(bundle, WordPressRunState.DumpEntry, read, context.CancellationToken);
         }
 
         if (import is null)

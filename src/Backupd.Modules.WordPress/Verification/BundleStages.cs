@@ -7,9 +7,12 @@ namespace Backupd.Modules.WordPress.Verification;
 /// <summary>
 /// The two stages every job that reads a stored bundle starts with (verify, restore): download it
 /// and hold it against the master's record, then check every member against its manifest.
-/// Nothing else is read or touched before both pass.
+/// Nothing else is read or touched before both pass. The check starts as the download does and
+/// reads the bundle as it arrives (<see cref="ArrivingBundle"/>), on the other core; the second
+/// stage waits for it, and fails with what it found only once the download has been found to be
+/// the recorded bundle (a changed bundle is reported as changed, not as damaged). One per run.
 /// </summary>
-internal static class BundleStages
+internal sealed class BundleStages
 {
     /// <summary>The downloaded bundle's name in the work dir.</summary>
     public const string DownloadName = "bundle.tar.zst";
@@ -17,12 +20,18 @@ internal static class BundleStages
     // Headroom beside the download for the manifest and the list of digests the check writes.
     private const long Margin = 64L << 20;
 
+    // The check the download started, and where it has got to (for the second stage's progress).
+    private Task<WordPressBundleReport>? _early;
+    private Action? _stopEarly;
+    private readonly CheckProgress _earlyProgress = new();
+
     /// <summary>The downloaded bundle in the job's work dir.</summary>
     public static string DownloadPath(StageContext context) => Path.Combine(context.WorkDirectory, DownloadName);
 
-    /// <summary>Downloads the bundle into the work dir; fails unless its size and SHA-256 are the record's.</summary>
-    public static async Task FetchAsync(BundleSource bundle, StageContext context)
+    /// <summary>Downloads the bundle into the work dir, checking its members as it arrives; fails unless its size and SHA-256 are the record's.</summary>
+    public async Task FetchAsync(BundleSource bundle, StageContext context)
     {
+        _early = null;
         var ct = context.CancellationToken;
         var free = new DriveInfo(context.WorkDirectory).AvailableFreeSpace;
         if (free < bundle.Size + Margin)
@@ -33,28 +42,59 @@ internal static class BundleStages
 
         var storage = await context.OpenStorageAsync(ct);
         using var slot = await context.Resources.AcquireAsync(ResourceKind.Network, ct);
-        var received = await storage.DownloadAsync(new BundleDownload(bundle.Key, DownloadPath(context), bundle.Size)
+        var arriving = new ArrivingBundle(DownloadPath(context));
+        var stop = new CancellationTokenSource();
+        var early = Task.Run(() => CheckArrivingAsync(arriving, context, stop));
+        StoredBundleInfo received;
+        try
         {
-            Progress = new SynchronousProgress<long>(done => context.Reporter.Progress(done, bundle.Size)),
-        }, ct);
+            received = await storage.DownloadAsync(new BundleDownload(bundle.Key, DownloadPath(context), bundle.Size)
+            {
+                Progress = new SynchronousProgress<long>(done =>
+                {
+                    arriving.Arrived(done);
+                    context.Reporter.Progress(done, bundle.Size);
+                }),
+            }, ct);
+        }
+        catch
+        {
+            await AbandonAsync(StopEarly(arriving, stop), early);
+            throw;
+        }
+
         if (received.Size != bundle.Size || !string.Equals(received.Sha256Hex, bundle.Sha256, StringComparison.OrdinalIgnoreCase))
         {
+            await AbandonAsync(StopEarly(arriving, stop), early);
             throw new ModuleFailedException($"The stored bundle {bundle.Key} is not the one backup job {bundle.JobId} stored: it has {received.Size} bytes with SHA-256 {received.Sha256Hex}, "
                 + $"the master recorded {bundle.Size} bytes with SHA-256 {bundle.Sha256}. It was changed or damaged in storage; do not restore from it.");
         }
 
+        arriving.Complete(received.Size);
+        (_early, _stopEarly) = (early, StopEarly(arriving, stop));
         context.Reporter.Info($"Downloaded {bundle.Key} from {storage.Description}: {received.Size} bytes, SHA-256 as recorded when job {bundle.JobId} stored it");
     }
 
-    /// <summary>Checks every member of the downloaded bundle against its manifest.</summary>
-    public static async Task<WordPressBundleReport> CheckAsync(BundleSource bundle, StageContext context)
+    /// <summary>Checks every member of the downloaded bundle against its manifest (the check the download started, or, in a run that resumed after the download, one of its own).</summary>
+    public async Task<WordPressBundleReport> CheckAsync(BundleSource bundle, StageContext context)
     {
-        using var slot = await context.Resources.AcquireAsync(ResourceKind.Io, context.CancellationToken);
         WordPressBundleReport report;
         try
         {
-            report = await WordPressBundleCheck.CheckAsync(DownloadPath(context), context.WorkDirectory,
-                new SynchronousProgress<long>(done => context.Reporter.Progress(done, bundle.Size)), context.CancellationToken);
+            if (_early is { } early)
+            {
+                var progress = new SynchronousProgress<long>(done => context.Reporter.Progress(done, bundle.Size));
+                _earlyProgress.Follow(progress);
+                // A cancelled job stops the check too, at its next read.
+                using var stop = context.CancellationToken.Register(_stopEarly!);
+                report = await early.WaitAsync(context.CancellationToken);
+            }
+            else
+            {
+                using var slot = await context.Resources.AcquireAsync(ResourceKind.Io, context.CancellationToken);
+                report = await WordPressBundleCheck.CheckAsync(DownloadPath(context), context.WorkDirectory,
+                    new SynchronousProgress<long>(done => context.Reporter.Progress(done, bundle.Size)), context.CancellationToken);
+            }
         }
         catch (Exception ex) when (ex is DamagedBundleException or HostileBundleEntryException or BundleManifestMismatchException)
         {
@@ -70,5 +110,62 @@ internal static class BundleStages
         context.Reporter.Info($"Every member matches the manifest: {report.Files} files ({FreeSpaceCheck.Format(report.FileBytes)}), "
             + $"{report.Directories} directories, {report.Links} links{database}; site {report.SiteUrl ?? "(no URL recorded)"}");
         return report;
+    }
+
+    // The check that runs beside the download: it waits for an I/O slot like any check. Not on the
+    // stage's token: it outlives the download's stage; it stops when told (the stream then throws).
+    private async Task<WordPressBundleReport> CheckArrivingAsync(ArrivingBundle arriving, StageContext context, CancellationTokenSource stop)
+    {
+        using (stop)
+        await using (arriving)
+        {
+            using var slot = await context.Resources.AcquireAsync(ResourceKind.Io, stop.Token);
+            return await WordPressBundleCheck.CheckAsync(arriving, context.WorkDirectory, _earlyProgress, stop.Token);
+        }
+    }
+
+    private static Action StopEarly(ArrivingBundle arriving, CancellationTokenSource stop) => () =>
+    {
+        arriving.Abandon();
+        try
+        {
+            stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The check has ended already.
+        }
+    };
+
+    private static async Task AbandonAsync(Action stop, Task early)
+    {
+        stop();
+        try
+        {
+            await early;
+        }
+        catch (Exception)
+        {
+            // The download failed or was refused: what the check found of a bundle no one will use does not matter.
+        }
+    }
+
+    // Where the early check has got to, told on to the second stage once it starts waiting for it.
+    private sealed class CheckProgress : IProgress<long>
+    {
+        private IProgress<long>? _target;
+        private long _done;
+
+        public void Follow(IProgress<long> target)
+        {
+            Volatile.Write(ref _target, target);
+            target.Report(Volatile.Read(ref _done));
+        }
+
+        public void Report(long value)
+        {
+            Volatile.Write(ref _done, value);
+            Volatile.Read(ref _target)?.Report(value);
+        }
     }
 }

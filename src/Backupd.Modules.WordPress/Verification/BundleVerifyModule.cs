@@ -37,10 +37,12 @@ public sealed class BundleVerifyModule : BackupModule<BundleVerifyConfig>
 
     private sealed class Run(BundleSource bundle) : ModuleRun
     {
+        private readonly BundleStages _stages = new();
+
         public override Task RunStageAsync(string stage, StageContext context) => stage switch
         {
-            StageNames.FetchBundle => BundleStages.FetchAsync(bundle, context),
-            StageNames.CheckMembers => BundleStages.CheckAsync(bundle, context),
+            StageNames.FetchBundle => _stages.FetchAsync(bundle, context),
+            StageNames.CheckMembers => _stages.CheckAsync(bundle, context),
             _ => throw new ArgumentException($"The verify module has no stage '{stage}'.", nameof(stage)),
         };
     }

@@ -8,7 +8,8 @@ namespace Backupd.Tests.Bundles;
 
 /// <summary>
 /// A member compressed ahead into a <see cref="BundleSpool"/> and spliced into a bundle between
-/// the bundle's own zstd frames, read back by the real zstd and tar and by <see cref="BundleReader"/>.
+/// the bundle's own zstd frames, read back by the real zstd and tar and by <see cref="BundleReader"/>,
+/// which the bundle's index takes straight to it.
 /// </summary>
 public sealed class BundleSpoolTests : IDisposable
 {
@@ -88,6 +89,88 @@ public sealed class BundleSpoolTests : IDisposable
             await Assert.ThrowsAsync<DamagedBundleException>(() => BundleFiles.ListAsync(truncated));
             var byHand = await Assert.ThrowsAsync<TestBedException>(() => SystemTar.ExtractAsync(truncated, _temp.Combine($"unpacked-{cut}")));
             Assert.Contains("tar: Unexpected EOF in archive", byHand.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task The_index_at_the_end_leads_a_reader_straight_to_the_spooled_member_past_everything_before_it()
+    {
+        var dump = DumpLikeContent(BundleWriter.ChunkSize + 4321);
+        var expected = new BundleFileDigest("database.sql", dump.Length, Convert.ToHexStringLower(SHA256.HashData(dump)));
+        var bundle = _temp.Combine("job.tar.zst");
+        await using var spool = await SpoolAsync(_temp.Combine("database.sql.zst"), dump);
+        await WriteBundleAsync(bundle, spool);
+        var whole = await File.ReadAllBytesAsync(bundle);
+
+        var offset = await IndexedOffsetAsync(bundle);
+
+        Assert.EndsWith(Convert.ToHexString(BundleIndex.Frame([("database.sql", offset)])), Convert.ToHexString(whole), StringComparison.Ordinal);
+        // zstd and tar pass over the index: the bundle is still a plain .tar.zst.
+        await SystemTar.ExtractAsync(bundle, _temp.Combine("unpacked"));
+        Assert.Equal(dump, await File.ReadAllBytesAsync(_temp.Combine("unpacked", "database.sql")));
+
+        // The frames before the member damaged: a read from the start fails there, the indexed
+        // read never decodes them and gets the member whole.
+        whole[20] ^= 0xFF;
+        var damaged = _temp.Combine("damaged-before.tar.zst");
+        await File.WriteAllBytesAsync(damaged, whole);
+        await using (var file = File.OpenRead(damaged))
+        {
+            await Assert.ThrowsAsync<DamagedBundleException>(() => BundleReader.ReadEntryAsync(file, "database.sql", content => content.CopyToAsync(Stream.Null), CancellationToken.None));
+        }
+
+        using var read = new MemoryStream();
+        await using (var file = File.OpenRead(damaged))
+        {
+            Assert.True(await BundleReader.ReadEntryAsync(file, expected, content => content.CopyToAsync(read), CancellationToken.None));
+        }
+
+        Assert.Equal(dump, read.ToArray());
+    }
+
+    [Fact]
+    public async Task A_member_found_through_the_index_that_is_not_the_one_checked_fails_once_read()
+    {
+        var dump = DumpLikeContent(70_000);
+        var bundle = _temp.Combine("job.tar.zst");
+        await using var spool = await SpoolAsync(_temp.Combine("database.sql.zst"), dump);
+        await WriteBundleAsync(bundle, spool);
+        var other = (byte[])dump.Clone();
+        other[^1] ^= 1;
+
+        await using var file = File.OpenRead(bundle);
+        var refused = await Assert.ThrowsAsync<DamagedBundleException>(() => BundleReader.ReadEntryAsync(
+            file, new BundleFileDigest("database.sql", dump.Length, Convert.ToHexStringLower(SHA256.HashData(other))), content => content.CopyToAsync(Stream.Null), CancellationToken.None));
+        Assert.Contains("found through the bundle's index, is not the one its check read", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bundle_whose_index_names_another_entry_or_has_none_is_read_from_its_start()
+    {
+        var dump = DumpLikeContent(70_000);
+        var expected = new BundleFileDigest("database.sql", dump.Length, Convert.ToHexStringLower(SHA256.HashData(dump)));
+        var bundle = _temp.Combine("job.tar.zst");
+        await using var spool = await SpoolAsync(_temp.Combine("database.sql.zst"), dump);
+        await WriteBundleAsync(bundle, spool);
+        var whole = await File.ReadAllBytesAsync(bundle);
+        var offset = await IndexedOffsetAsync(bundle);
+
+        var index = BundleIndex.Frame([("database.sql", offset)]);
+        var body = whole[..^index.Length];
+        // Pointing at the bundle's first entry (before.txt), into the middle of a frame, and no index at all.
+        foreach (var (name, bytes) in new[]
+        {
+            ("elsewhere", body.Concat(BundleIndex.Frame([("database.sql", 0)])).ToArray()),
+            ("mid-frame", body.Concat(BundleIndex.Frame([("database.sql", offset + 7)])).ToArray()),
+            ("none", body),
+        })
+        {
+            var path = _temp.Combine($"{name}.tar.zst");
+            await File.WriteAllBytesAsync(path, bytes);
+            using var read = new MemoryStream();
+            await using var file = File.OpenRead(path);
+            Assert.True(await BundleReader.ReadEntryAsync(file, expected, content => content.CopyToAsync(read), CancellationToken.None), name);
+            Assert.Equal(dump, read.ToArray());
         }
     }
 
@@ -219,6 +302,13 @@ public sealed class BundleSpoolTests : IDisposable
         await writer.AddSpooledFileAsync(spool, "database.sql", CancellationToken.None);
         await writer.AddBytesAsync("manifest.json", "{}"u8.ToArray(), CancellationToken.None);
         await writer.CompleteAsync(CancellationToken.None);
+    }
+
+    // Where the bundle's index says its dump starts.
+    private static async Task<long> IndexedOffsetAsync(string bundle)
+    {
+        await using var file = File.OpenRead(bundle);
+        return Assert.Single(await BundleIndex.ReadAsync(file, CancellationToken.None), entry => entry.Key == "database.sql").Value;
     }
 
     /// <summary>SQL-like text: compressible, but not so regular that zstd makes nothing of it.</summary>

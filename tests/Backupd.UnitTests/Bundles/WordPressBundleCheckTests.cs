@@ -35,6 +35,8 @@ public sealed class WordPressBundleCheckTests : IDisposable
         Assert.Equal(3, report.Files);
         Assert.Equal(SiteFiles.Sum(f => Encoding.UTF8.GetByteCount(f.Content)), report.FileBytes);
         Assert.Equal(Encoding.UTF8.GetByteCount(Dump), report.DatabaseBytes);
+        // What a restore holds the dump it reads through the bundle's index against.
+        Assert.Equal(new BundleFileDigest("database.sql", Encoding.UTF8.GetByteCount(Dump), Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Dump)))), report.Dump);
         Assert.Equal(1, report.Links);
         Assert.Equal("https://shop.example", report.SiteUrl);
         Assert.Equal("wp_", report.TablePrefix);

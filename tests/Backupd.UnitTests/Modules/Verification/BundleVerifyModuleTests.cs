@@ -16,9 +16,9 @@ namespace Backupd.Tests.Modules.Verification;
 
 /// <summary>
 /// A verify job's stages, run as a node runs them against a local folder: a whole bundle passes;
-/// one that changed in storage is refused before its members are read; one stored as recorded
-/// but not matching its own manifest, or holding an entry no restore may write, is refused by the
-/// member check.
+/// one that changed in storage is refused as changed (not as damaged, though its members are read
+/// as it arrives); one stored as recorded but not matching its own manifest, or holding an entry
+/// no restore may write, is refused by the member check.
 /// </summary>
 public sealed class BundleVerifyModuleTests : IDisposable
 {
@@ -49,7 +49,7 @@ public sealed class BundleVerifyModuleTests : IDisposable
     }
 
     [Fact]
-    public async Task A_bundle_changed_in_storage_since_the_backup_is_refused_before_its_members_are_read()
+    public async Task A_bundle_changed_in_storage_since_the_backup_is_refused_as_changed_whatever_its_members_say()
     {
         var source = await StoreAsync(WordPressBundleCheckTests.Entries(WordPressBundleCheckTests.Manifest()));
         var path = Path.Combine(_store, Key);
