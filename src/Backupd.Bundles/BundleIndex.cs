@@ -72,8 +72,7 @@ public static class BundleIndex
     {
         ArgumentNullException.ThrowIfNull(bundle);
         var empty = new Dictionary<string, long>(StringComparer.Ordinal);
-        var length = bundle.Length;
-        if (!bundle.CanSeek || length < HeaderLength + TrailerLength)
+        if (!bundle.CanSeek || bundle.Length is var length && length < HeaderLength + TrailerLength)
         {
             return empty;
         }

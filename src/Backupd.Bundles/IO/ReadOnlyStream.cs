@@ -29,6 +29,12 @@ public abstract class ReadOnlyStream : Stream
 
     public sealed override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
+    // Abstract again: Stream's own versions of these two call the array ones above, which call
+    // these, so a stream that forgot one would call itself until the stack ran out.
+    public abstract override int Read(Span<byte> buffer);
+
+    public abstract override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default);
+
     public sealed override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public sealed override void SetLength(long value) => throw new NotSupportedException();
     public sealed override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();

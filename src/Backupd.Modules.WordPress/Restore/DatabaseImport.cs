@@ -16,9 +16,11 @@ internal static class DatabaseImport
     {
         var program = DumpProgram.FindClient(Environment.GetEnvironmentVariable("PATH"));
         await using var optionFile = await ClientOptionFile.CreateAsync(workDirectory, settings.Password, cancellationToken).ConfigureAwait(false);
+        var sandbox = await ClientSandbox.OptionAsync(program, optionFile.DirectoryPath, cancellationToken).ConfigureAwait(false);
         string[] arguments =
         [
             .. DumpArguments.ClientConnection(optionFile.Path, settings),
+            sandbox,
             "--batch",
             "--max-allowed-packet=1G",
             // No STRICT_* and no NO_ZERO_DATE: rows of old sites carry 0000-00-00 dates.

@@ -25,7 +25,8 @@ internal sealed class SiteRewrite(DatabaseConnectionSettings settings, string st
             var changed = 0;
             // The main site's tables have no number; every other site's carry its id (wp_2_options).
             var sites = (network?.Sites.Select(site => site.Id).Where(id => id > 1) ?? []).Select(id => $"{id}_").Prepend(string.Empty);
-            foreach (var site in sites.Where(site => stagedTables.Contains(stagingPrefix + site + "options")))
+            var staged = stagedTables.ToHashSet(StringComparer.Ordinal);
+            foreach (var site in sites.Where(site => staged.Contains(stagingPrefix + site + "options")))
             {
                 await using var roles = new MySqlCommand($"UPDATE {Table(site + "options")} SET option_name = @new WHERE option_name = @old", connection);
                 roles.Parameters.AddWithValue("@new", newPrefix + site + "user_roles");
@@ -53,7 +54,7 @@ internal sealed class SiteRewrite(DatabaseConnectionSettings settings, string st
         IReadOnlyList<string> stagedTables, string oldUrl, string newUrl, WordPressNetwork? network, IProgress<long>? progress, CancellationToken cancellationToken) =>
         RunAsync<(int, IReadOnlyList<string>)>(async connection =>
         {
-            var move = new NetworkMove(new Uri(oldUrl), new Uri(newUrl));
+            var move = new NetworkMove(new Uri(oldUrl), new Uri(newUrl), network?.SubdomainInstall ?? false);
             var replacer = SerializedReplacer.ForUrls(network is null ? [(oldUrl, newUrl)] : move.UrlPairs(network).Prepend((oldUrl, newUrl)));
             // Every form of the old URL holds its host and path as they are: a cheap filter for the rows worth reading.
             var needle = new Uri(oldUrl).Host;

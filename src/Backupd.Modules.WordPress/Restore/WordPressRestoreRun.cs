@@ -118,6 +118,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
 
     public override async ValueTask DisposeAsync()
     {
+        await _bundleStages.DisposeAsync();
         if (_lock is not null)
         {
             await _lock.DisposeAsync();
@@ -441,7 +442,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             context.Reporter.Info($"URL {oldUrl} → {url}: {values} values changed (serialized ones kept valid; post guids left alone), siteurl and home set");
             if (network is not null)
             {
-                var move = new NetworkMove(new Uri(oldUrl), new Uri(url));
+                var move = new NetworkMove(new Uri(oldUrl), new Uri(url), network.SubdomainInstall);
                 context.Reporter.Info("The network's sites moved with it: " + string.Join(", ", network.Sites.Select(site =>
                     move.Moves(site.Domain) ? $"{site.Domain}{site.Path} → {move.Domain(site.Domain)}{move.Path(site.Path)}" : $"{site.Domain}{site.Path} kept (a domain of its own)")));
             }
@@ -602,11 +603,25 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         }.OfType<string>()));
     }
 
-    // The network (if any) the new site's wp-config.php must describe, as the rewrite left it: in the
-    // staging tables, or in the live ones when an attempt that crashed mid-swap had swapped them.
-    private async Task<WordPressNetwork?> RestoredNetworkAsync(CancellationToken cancellationToken) =>
-        (config.RestoresDatabase ? await WordPressNetwork.ReadAsync(Database, Places.StagingPrefix, cancellationToken) : null)
-        ?? await WordPressNetwork.ReadAsync(Database, TargetPrefix, cancellationToken);
+    // The network (if any) the new site's wp-config.php must describe. Restoring the database, it is
+    // one only when the restored tables make one, as the rewrite left them: in the staging tables, or
+    // in the live ones when an attempt that crashed mid-swap had swapped them (never the tables a
+    // single-site bundle replaces). Restoring files alone, it is what the database holds.
+    private async Task<WordPressNetwork?> RestoredNetworkAsync(CancellationToken cancellationToken)
+    {
+        if (!config.RestoresDatabase)
+        {
+            return await WordPressNetwork.ReadAsync(Database, TargetPrefix, cancellationToken);
+        }
+
+        if (!new[] { "blogs", "site", "sitemeta" }.All(table => _restoredTables!.Contains(TargetPrefix + table)))
+        {
+            return null;
+        }
+
+        return await WordPressNetwork.ReadAsync(Database, Places.StagingPrefix, cancellationToken)
+            ?? await WordPressNetwork.ReadAsync(Database, TargetPrefix, cancellationToken);
+    }
 
     // A restore's own maintenance file (left by one that crashed mid-swap) is a regular file with
     // the mark; anything else there, a link or a FIFO included, is the admin's or the site owner's

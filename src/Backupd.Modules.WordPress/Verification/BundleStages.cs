@@ -12,7 +12,7 @@ namespace Backupd.Modules.WordPress.Verification;
 /// stage waits for it, and fails with what it found only once the download has been found to be
 /// the recorded bundle (a changed bundle is reported as changed, not as damaged). One per run.
 /// </summary>
-internal sealed class BundleStages
+internal sealed class BundleStages : IAsyncDisposable
 {
     /// <summary>The downloaded bundle's name in the work dir.</summary>
     public const string DownloadName = "bundle.tar.zst";
@@ -75,26 +75,17 @@ internal sealed class BundleStages
         context.Reporter.Info($"Downloaded {bundle.Key} from {storage.Description}: {received.Size} bytes, SHA-256 as recorded when job {bundle.JobId} stored it");
     }
 
-    /// <summary>Checks every member of the downloaded bundle against its manifest (the check the download started, or, in a run that resumed after the download, one of its own).</summary>
+    /// <summary>Checks every member of the downloaded bundle against its manifest: waits for the check the download started.</summary>
     public async Task<WordPressBundleReport> CheckAsync(BundleSource bundle, StageContext context)
     {
+        var early = _early ?? throw new InvalidOperationException("The member check runs after the download, in the same run.");
         WordPressBundleReport report;
         try
         {
-            if (_early is { } early)
-            {
-                var progress = new SynchronousProgress<long>(done => context.Reporter.Progress(done, bundle.Size));
-                _earlyProgress.Follow(progress);
-                // A cancelled job stops the check too, at its next read.
-                using var stop = context.CancellationToken.Register(_stopEarly!);
-                report = await early.WaitAsync(context.CancellationToken);
-            }
-            else
-            {
-                using var slot = await context.Resources.AcquireAsync(ResourceKind.Io, context.CancellationToken);
-                report = await WordPressBundleCheck.CheckAsync(DownloadPath(context), context.WorkDirectory,
-                    new SynchronousProgress<long>(done => context.Reporter.Progress(done, bundle.Size)), context.CancellationToken);
-            }
+            _earlyProgress.Follow(new SynchronousProgress<long>(done => context.Reporter.Progress(done, bundle.Size)));
+            // A cancelled job stops the check too, at its next read; the check is then awaited, never left running.
+            using var stop = context.CancellationToken.Register(_stopEarly!);
+            report = await early;
         }
         catch (Exception ex) when (ex is DamagedBundleException or HostileBundleEntryException or BundleManifestMismatchException)
         {
@@ -110,6 +101,15 @@ internal sealed class BundleStages
         context.Reporter.Info($"Every member matches the manifest: {report.Files} files ({FreeSpaceCheck.Format(report.FileBytes)}), "
             + $"{report.Directories} directories, {report.Links} links{database}; site {report.SiteUrl ?? "(no URL recorded)"}");
         return report;
+    }
+
+    /// <summary>Stops the check the download started, if nothing waited for it (a job cancelled between the two stages), and waits for it to end.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_early is { IsCompleted: false } early)
+        {
+            await AbandonAsync(_stopEarly!, early);
+        }
     }
 
     // The check that runs beside the download: it waits for an I/O slot like any check. Not on the

@@ -45,5 +45,11 @@ public sealed class BundleVerifyModule : BackupModule<BundleVerifyConfig>
             StageNames.CheckMembers => _stages.CheckAsync(bundle, context),
             _ => throw new ArgumentException($"The verify module has no stage '{stage}'.", nameof(stage)),
         };
+
+        public override async ValueTask DisposeAsync()
+        {
+            await _stages.DisposeAsync();
+            await base.DisposeAsync();
+        }
     }
 }

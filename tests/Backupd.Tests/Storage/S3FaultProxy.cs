@@ -180,7 +180,10 @@ internal sealed class S3FaultProxy : IAsyncDisposable
 
     private async Task ForwardAsync(NetworkStream stream, ProxiedRequest request, byte[] head, ArraySegment<byte> early, bool corrupt)
     {
-        if (request.IsUploadPart)
+        // A part stops counting as in flight as its answer arrives, before the client sees it: the
+        // client's next part may start the moment it does, and must not be counted beside this one.
+        var counted = request.IsUploadPart;
+        if (counted)
         {
             var inFlight = Interlocked.Increment(ref _partsInFlight);
             InterlockedMax(ref _maxPartsInFlight, inFlight);
@@ -205,16 +208,46 @@ internal sealed class S3FaultProxy : IAsyncDisposable
             // s3rver closes after its answer (Connection: close), which ends the exchange; the
             // body and any 100 Continue flow through the two copies meanwhile.
             var requestBody = CopyBodyAsync(stream, upstreamStream, early, corrupt, _stopping.Token);
-            await upstreamStream.CopyToAsync(stream, _stopping.Token);
+            var answer = new byte[64 * 1024];
+            int read;
+            while ((read = await upstreamStream.ReadAsync(answer, _stopping.Token)) > 0)
+            {
+                if (counted && HasFinalStatus(answer.AsSpan(0, read)))
+                {
+                    counted = false;
+                    Interlocked.Decrement(ref _partsInFlight);
+                }
+
+                await stream.WriteAsync(answer.AsMemory(0, read), _stopping.Token);
+            }
+
             _ = requestBody.ContinueWith(copy => copy.Exception, TaskScheduler.Default);
         }
         finally
         {
-            if (request.IsUploadPart)
+            if (counted)
             {
                 Interlocked.Decrement(ref _partsInFlight);
             }
         }
+    }
+
+    // A status line that is not an interim one (100 Continue): the answer to the request.
+    private static bool HasFinalStatus(ReadOnlySpan<byte> bytes)
+    {
+        var status = "HTTP/1.1 "u8;
+        for (var at = bytes.IndexOf(status); at >= 0 && at + status.Length < bytes.Length; at = NextAt(bytes, at, status))
+        {
+            if (bytes[at + status.Length] != (byte)'1')
+            {
+                return true;
+            }
+        }
+
+        return false;
+
+        static int NextAt(ReadOnlySpan<byte> bytes, int at, ReadOnlySpan<byte> status) =>
+            bytes[(at + 1)..].IndexOf(status) is var next and >= 0 ? at + 1 + next : -1;
     }
 
     private static async Task CopyBodyAsync(NetworkStream client, NetworkStream upstream, ArraySegment<byte> early, bool corrupt, CancellationToken cancellationToken)
