@@ -146,12 +146,9 @@ public static class WordPressBundleCheck
         }
 
         var site = manifest.TryGetProperty("site", out var siteElement) && siteElement.ValueKind == JsonValueKind.Object ? siteElement : default;
-        return new WordPressBundleReport(fileCount, fileBytes, dump?.Size, found.Directories, found.Links, found.CompressedBytes,
+        return new WordPressBundleReport(fileCount, fileBytes, dump, found.Directories, found.Links, found.CompressedBytes,
             site.ValueKind == JsonValueKind.Object ? String(site, "url") : null, site.ValueKind == JsonValueKind.Object ? String(site, "tablePrefix") : null,
-            String(manifest, "jobId"))
-        {
-            Dump = dump,
-        };
+            String(manifest, "jobId"));
     }
 
     private static void Expect(BundleFileDigest file, long? size, string? sha256)
@@ -183,7 +180,7 @@ public static class WordPressBundleCheck
 /// <summary>What a checked WordPress bundle holds.</summary>
 /// <param name="Files">wp-content files, each as its manifest lists it.</param>
 /// <param name="FileBytes">Their size together.</param>
-/// <param name="DatabaseBytes">The database dump's size, or null when the bundle has none.</param>
+/// <param name="Dump">The database dump's entry, size and SHA-256 as checked; null when the bundle has none.</param>
 /// <param name="Directories">Directories.</param>
 /// <param name="Links">Symbolic links.</param>
 /// <param name="BundleBytes">The bundle's own size.</param>
@@ -191,10 +188,10 @@ public static class WordPressBundleCheck
 /// <param name="TablePrefix">Its table prefix.</param>
 /// <param name="JobId">The job that made it.</param>
 public sealed record WordPressBundleReport(
-    int Files, long FileBytes, long? DatabaseBytes, int Directories, int Links, long BundleBytes, string? SiteUrl, string? TablePrefix, string? JobId)
+    int Files, long FileBytes, BundleFileDigest? Dump, int Directories, int Links, long BundleBytes, string? SiteUrl, string? TablePrefix, string? JobId)
 {
-    /// <summary>The database dump's entry, size and SHA-256 as checked; null when the bundle has none.</summary>
-    public BundleFileDigest? Dump { get; init; }
+    /// <summary>The database dump's size, or null when the bundle has none.</summary>
+    public long? DatabaseBytes => Dump?.Size;
 }
 
 /// <summary>A bundle and the manifest it carries disagree: a file changed, missing or added after the backup wrote it.</summary>

@@ -259,7 +259,6 @@ public sealed partial class WordPressSite : IAsyncDisposable
                     new { Source = image, Name = ImageUploadName, Title = "Pixels", MimeType = "image/png" },
                     new { Source = text, Name = NonAsciiUploadName.Normalize(NormalizationForm.FormC), Title = "Übersicht", MimeType = "text/plain" },
                 },
-                Result = Path.Combine(work, "result.json"),
             };
             var result = await RunScriptAsync(php, work, WordPressInstaller.Script, parameters, $"installing WordPress in {RootPath}", cancellationToken).ConfigureAwait(false);
             var installed = JsonSerializer.Deserialize<InstallResult>(result, Json)
@@ -282,16 +281,14 @@ public sealed partial class WordPressSite : IAsyncDisposable
         try
         {
             var url = new Uri(SiteUrl);
-            var result = Path.Combine(work, "result.json");
-            await RunScriptAsync(php, work, WordPressNetworkInstaller.Network, new { Root = RootPath, SiteUrl, Administrator.Email, Result = result }, $"making {RootPath} a network", cancellationToken).ConfigureAwait(false);
+            await RunScriptAsync(php, work, WordPressNetworkInstaller.Network, new { Root = RootPath, SiteUrl, Administrator.Email }, $"making {RootPath} a network", cancellationToken).ConfigureAwait(false);
             var domain = url.IsDefaultPort ? url.Host : $"{url.Host}:{url.Port}";
             await File.WriteAllTextAsync(
                 ConfigPath,
                 WordPressConfigFile.Render(DatabaseName, DatabaseUser, DatabasePassword, DatabaseHost, TablePrefix, (domain, url.AbsolutePath.TrimEnd('/') + "/")),
                 cancellationToken).ConfigureAwait(false);
-            File.Delete(result);
             var second = await RunScriptAsync(
-                php, work, WordPressNetworkInstaller.SecondSite, new { Root = RootPath, SiteUrl, AdminId = Administrator.Id, Slug = "second", Result = result }, $"adding a site to the network in {RootPath}", cancellationToken).ConfigureAwait(false);
+                php, work, WordPressNetworkInstaller.SecondSite, new { Root = RootPath, SiteUrl, AdminId = Administrator.Id, Slug = "second" }, $"adding a site to the network in {RootPath}", cancellationToken).ConfigureAwait(false);
             NetworkSite = JsonSerializer.Deserialize<WordPressNetworkSite>(second, Json) ?? throw new TestBedException($"Adding a site to the network in {RootPath} wrote an empty result.");
         }
         finally
@@ -300,14 +297,18 @@ public sealed partial class WordPressSite : IAsyncDisposable
         }
     }
 
-    // Runs one of the test bed's PHP scripts with its parameters as JSON; returns the result file it wrote (named by the parameters' Result).
+    // Runs one of the test bed's PHP scripts with its parameters as JSON, plus "result": the file it
+    // writes what it made to, whose text this returns (a script that stops early writes none).
     private async Task<string> RunScriptAsync(string php, string work, string code, object parameters, string what, CancellationToken cancellationToken)
     {
+        var result = Path.Combine(work, "result.json");
+        File.Delete(result);
+        var json = JsonSerializer.SerializeToNode(parameters, Json)!.AsObject();
+        json["result"] = result;
         var parametersPath = Path.Combine(work, "parameters.json");
-        await File.WriteAllTextAsync(parametersPath, JsonSerializer.Serialize(parameters, Json), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(parametersPath, json.ToJsonString(Json), cancellationToken).ConfigureAwait(false);
         var script = Path.Combine(work, "script.php");
         await File.WriteAllTextAsync(script, code, cancellationToken).ConfigureAwait(false);
-        var result = Path.Combine(work, "result.json");
 
         string[] arguments = ["-d", "display_errors=stderr", "-d", "error_reporting=E_ALL", "-d", "memory_limit=512M", script, parametersPath];
         var run = await ProcessRunner.RunAsync(php, arguments, InstallTimeout, new ProcessOptions { WorkingDirectory = RootPath }, cancellationToken).ConfigureAwait(false);

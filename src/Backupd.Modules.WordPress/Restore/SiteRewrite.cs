@@ -54,8 +54,8 @@ internal sealed class SiteRewrite(DatabaseConnectionSettings settings, string st
         IReadOnlyList<string> stagedTables, string oldUrl, string newUrl, WordPressNetwork? network, IProgress<long>? progress, CancellationToken cancellationToken) =>
         RunAsync<(int, IReadOnlyList<string>)>(async connection =>
         {
-            var move = new NetworkMove(new Uri(oldUrl), new Uri(newUrl), network?.SubdomainInstall ?? false);
-            var replacer = SerializedReplacer.ForUrls(network is null ? [(oldUrl, newUrl)] : move.UrlPairs(network).Prepend((oldUrl, newUrl)));
+            var move = network?.Move(oldUrl, newUrl);
+            var replacer = SerializedReplacer.ForUrls(move is null ? [(oldUrl, newUrl)] : move.UrlPairs().Prepend((oldUrl, newUrl)));
             // Every form of the old URL holds its host and path as they are: a cheap filter for the rows worth reading.
             var needle = new Uri(oldUrl).Host;
             var (values, done, skipped) = (0, 0L, new List<string>());
@@ -87,26 +87,19 @@ internal sealed class SiteRewrite(DatabaseConnectionSettings settings, string st
                 await urls.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            if (network is not null)
+            if (move is not null)
             {
-                await MoveNetworkAsync(connection, network, move, cancellationToken).ConfigureAwait(false);
+                await MoveNetworkAsync(connection, move, cancellationToken).ConfigureAwait(false);
             }
 
             return (values, skipped);
         }, cancellationToken);
 
-    // WordPress finds a network's sites by domain and path, kept without a scheme: no URL search finds them.
-    private async Task MoveNetworkAsync(MySqlConnection connection, WordPressNetwork network, NetworkMove move, CancellationToken cancellationToken)
+    // WordPress finds a network's sites, and the network itself, by domain and path, kept without a
+    // scheme: no URL search finds them.
+    private async Task MoveNetworkAsync(MySqlConnection connection, NetworkMove move, CancellationToken cancellationToken)
     {
-        foreach (var site in network.Sites.Where(site => move.Moves(site.Domain)))
-        {
-            await using var blog = new MySqlCommand($"UPDATE {Table("blogs")} SET domain = @domain, path = @path WHERE blog_id = @id", connection);
-            blog.Parameters.AddWithValue("@domain", move.Domain(site.Domain));
-            blog.Parameters.AddWithValue("@path", move.Path(site.Path));
-            blog.Parameters.AddWithValue("@id", site.Id);
-            await blog.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        await MoveRowsAsync(connection, "blogs", "blog_id", move.Network.Sites.Select(site => (site.Id, site.Domain, site.Path)), move, cancellationToken).ConfigureAwait(false);
         var networks = new List<(long Id, string Domain, string Path)>();
         await using (var select = new MySqlCommand($"SELECT id, domain, path FROM {Table("site")}", connection))
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -117,9 +110,15 @@ internal sealed class SiteRewrite(DatabaseConnectionSettings settings, string st
             }
         }
 
-        foreach (var (id, domain, path) in networks.Where(network => move.Moves(network.Domain)))
+        await MoveRowsAsync(connection, "site", "id", networks, move, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task MoveRowsAsync(
+        MySqlConnection connection, string table, string idColumn, IEnumerable<(long Id, string Domain, string Path)> rows, NetworkMove move, CancellationToken cancellationToken)
+    {
+        foreach (var (id, domain, path) in rows.Where(row => move.Moves(row.Domain)))
         {
-            await using var update = new MySqlCommand($"UPDATE {Table("site")} SET domain = @domain, path = @path WHERE id = @id", connection);
+            await using var update = new MySqlCommand($"UPDATE {Table(table)} SET domain = @domain, path = @path WHERE {Quote(idColumn)} = @id", connection);
             update.Parameters.AddWithValue("@domain", move.Domain(domain));
             update.Parameters.AddWithValue("@path", move.Path(path));
             update.Parameters.AddWithValue("@id", id);

@@ -12,17 +12,25 @@ internal sealed record NetworkSite(long Id, string Domain, string Path);
 /// </summary>
 internal sealed record WordPressNetwork(bool SubdomainInstall, string Domain, string Path, IReadOnlyList<NetworkSite> Sites)
 {
+    /// <summary>The tables, after the prefix, that make a set of tables a network's.</summary>
+    public static readonly IReadOnlyList<string> Tables = ["blogs", "site", "sitemeta"];
+
+    /// <summary>Where this network's sites go when its main site moves from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    public NetworkMove Move(string from, string to) => new(this, new Uri(from), new Uri(to));
+
     /// <summary>The network whose tables start with <paramref name="prefix"/>; null when there is none (a single site).</summary>
     public static Task<WordPressNetwork?> ReadAsync(DatabaseConnectionSettings settings, string prefix, CancellationToken cancellationToken) =>
         SiteDatabase.RunAsync(settings, async connection =>
         {
             await using (var tables = new MySqlCommand(
-                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN (@blogs, @site, @sitemeta)", connection))
+                $"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ({string.Join(", ", Tables.Select((_, i) => $"@t{i}"))})", connection))
             {
-                tables.Parameters.AddWithValue("@blogs", prefix + "blogs");
-                tables.Parameters.AddWithValue("@site", prefix + "site");
-                tables.Parameters.AddWithValue("@sitemeta", prefix + "sitemeta");
-                if (Convert.ToInt64(await tables.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) < 3)
+                for (var i = 0; i < Tables.Count; i++)
+                {
+                    tables.Parameters.AddWithValue($"@t{i}", prefix + Tables[i]);
+                }
+
+                if (Convert.ToInt64(await tables.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) < Tables.Count)
                 {
                     return null;
                 }
@@ -58,14 +66,18 @@ internal sealed record WordPressNetwork(bool SubdomainInstall, string Domain, st
 /// <summary>
 /// Where a network's sites go when its main site moves from one URL to another: a site on the
 /// main domain (or, in a subdomain network, on a subdomain of it) and under the main path moves
-/// with it; a site on a domain of its own (domain mapping) keeps its domain, as nothing says where
-/// that domain should go. <c>subdomains</c> says whether the network's sites are subdomains of the
-/// main one: in a network of subdirectories a subdomain is a mapped domain of its own.
+/// with it; a site on a domain of its own (domain mapping; in a network of subdirectories, a
+/// subdomain too) keeps its domain, as nothing says where that domain should go.
 /// </summary>
-internal sealed class NetworkMove(Uri from, Uri to, bool subdomains)
+internal sealed class NetworkMove(WordPressNetwork network, Uri from, Uri to)
 {
+    private readonly string _fromDomain = DomainOf(from);
+    private readonly string _toDomain = DomainOf(to);
     private readonly string _fromPath = DirectoryPath(from);
     private readonly string _toPath = DirectoryPath(to);
+
+    /// <summary>The network whose sites move.</summary>
+    public WordPressNetwork Network => network;
 
     /// <summary>The domain as wp_blogs and wp_site keep it (a port only when it is not the scheme's).</summary>
     public static string DomainOf(Uri url) => url.IsDefaultPort ? url.IdnHost : $"{url.IdnHost}:{url.Port}";
@@ -73,36 +85,31 @@ internal sealed class NetworkMove(Uri from, Uri to, bool subdomains)
     /// <summary>A path as WordPress keeps a site's: starting and ending with a slash.</summary>
     public static string DirectoryPath(Uri url) => url.AbsolutePath.TrimEnd('/') + "/";
 
-    private bool UnderMainUrl(NetworkSite site) =>
-        string.Equals(site.Domain, DomainOf(from), StringComparison.OrdinalIgnoreCase) && site.Path.StartsWith(_fromPath, StringComparison.Ordinal);
-
     /// <summary>Where a site's domain goes (a domain of its own stays).</summary>
-    public string Domain(string domain)
-    {
-        var old = DomainOf(from);
-        return !Moves(domain) ? domain
-            : domain.Length == old.Length ? DomainOf(to)
-            : domain[..^old.Length] + DomainOf(to);
-    }
+    public string Domain(string domain) =>
+        !Moves(domain) ? domain
+        : domain.Length == _fromDomain.Length ? _toDomain
+        : domain[..^_fromDomain.Length] + _toDomain;
 
     /// <summary>Where the path of a site that moves (<see cref="Moves"/>) goes.</summary>
     public string Path(string path) =>
         path.StartsWith(_fromPath, StringComparison.Ordinal) ? _toPath + path[_fromPath.Length..] : path;
 
-    /// <summary>Whether a site (or the network itself) moves: it does when it is on the main domain or a subdomain of it.</summary>
-    public bool Moves(string domain)
-    {
-        var old = DomainOf(from);
-        return string.Equals(domain, old, StringComparison.OrdinalIgnoreCase) || (subdomains && domain.EndsWith("." + old, StringComparison.OrdinalIgnoreCase));
-    }
+    /// <summary>Whether a site (or the network itself) moves: it does when it is on the main domain or, in a subdomain network, a subdomain of it.</summary>
+    public bool Moves(string domain) =>
+        string.Equals(domain, _fromDomain, StringComparison.OrdinalIgnoreCase)
+        || (network.SubdomainInstall && domain.EndsWith("." + _fromDomain, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// Each moving site's old URL and its new one, for the search and replace of every table, but
     /// for the sites under the main URL, which its own pair covers (a network of a thousand
     /// subdirectories would otherwise ask for four thousand pairs at every byte).
     /// </summary>
-    public IEnumerable<(string From, string To)> UrlPairs(WordPressNetwork network) =>
+    public IEnumerable<(string From, string To)> UrlPairs() =>
         network.Sites.Where(site => Moves(site.Domain) && !UnderMainUrl(site)).Select(site => (
             $"{from.Scheme}://{site.Domain}{site.Path}".TrimEnd('/'),
             $"{to.Scheme}://{Domain(site.Domain)}{Path(site.Path)}".TrimEnd('/')));
+
+    private bool UnderMainUrl(NetworkSite site) =>
+        string.Equals(site.Domain, _fromDomain, StringComparison.OrdinalIgnoreCase) && site.Path.StartsWith(_fromPath, StringComparison.Ordinal);
 }

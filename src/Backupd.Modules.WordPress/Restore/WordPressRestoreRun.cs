@@ -442,7 +442,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             context.Reporter.Info($"URL {oldUrl} → {url}: {values} values changed (serialized ones kept valid; post guids left alone), siteurl and home set");
             if (network is not null)
             {
-                var move = new NetworkMove(new Uri(oldUrl), new Uri(url), network.SubdomainInstall);
+                var move = network.Move(oldUrl, url);
                 context.Reporter.Info("The network's sites moved with it: " + string.Join(", ", network.Sites.Select(site =>
                     move.Moves(site.Domain) ? $"{site.Domain}{site.Path} → {move.Domain(site.Domain)}{move.Path(site.Path)}" : $"{site.Domain}{site.Path} kept (a domain of its own)")));
             }
@@ -614,7 +614,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
             return await WordPressNetwork.ReadAsync(Database, TargetPrefix, cancellationToken);
         }
 
-        if (!new[] { "blogs", "site", "sitemeta" }.All(table => _restoredTables!.Contains(TargetPrefix + table)))
+        if (!WordPressNetwork.Tables.All(table => _restoredTables!.Contains(TargetPrefix + table)))
         {
             return null;
         }

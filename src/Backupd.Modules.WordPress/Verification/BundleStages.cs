@@ -45,6 +45,7 @@ internal sealed class BundleStages : IAsyncDisposable
         var arriving = new ArrivingBundle(DownloadPath(context));
         var stop = new CancellationTokenSource();
         var early = Task.Run(() => CheckArrivingAsync(arriving, context, stop));
+        var stopEarly = StopEarly(arriving, stop);
         StoredBundleInfo received;
         try
         {
@@ -59,19 +60,19 @@ internal sealed class BundleStages : IAsyncDisposable
         }
         catch
         {
-            await AbandonAsync(StopEarly(arriving, stop), early);
+            await AbandonAsync(stopEarly, early);
             throw;
         }
 
         if (received.Size != bundle.Size || !string.Equals(received.Sha256Hex, bundle.Sha256, StringComparison.OrdinalIgnoreCase))
         {
-            await AbandonAsync(StopEarly(arriving, stop), early);
+            await AbandonAsync(stopEarly, early);
             throw new ModuleFailedException($"The stored bundle {bundle.Key} is not the one backup job {bundle.JobId} stored: it has {received.Size} bytes with SHA-256 {received.Sha256Hex}, "
                 + $"the master recorded {bundle.Size} bytes with SHA-256 {bundle.Sha256}. It was changed or damaged in storage; do not restore from it.");
         }
 
         arriving.Complete(received.Size);
-        (_early, _stopEarly) = (early, StopEarly(arriving, stop));
+        (_early, _stopEarly) = (early, stopEarly);
         context.Reporter.Info($"Downloaded {bundle.Key} from {storage.Description}: {received.Size} bytes, SHA-256 as recorded when job {bundle.JobId} stored it");
     }
 

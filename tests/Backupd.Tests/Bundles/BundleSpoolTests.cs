@@ -95,11 +95,7 @@ public sealed class BundleSpoolTests : IDisposable
     [Fact]
     public async Task The_index_at_the_end_leads_a_reader_straight_to_the_spooled_member_past_everything_before_it()
     {
-        var dump = DumpLikeContent(BundleWriter.ChunkSize + 4321);
-        var expected = new BundleFileDigest("database.sql", dump.Length, Convert.ToHexStringLower(SHA256.HashData(dump)));
-        var bundle = _temp.Combine("job.tar.zst");
-        await using var spool = await SpoolAsync(_temp.Combine("database.sql.zst"), dump);
-        await WriteBundleAsync(bundle, spool);
+        var (bundle, dump, expected) = await WriteIndexedBundleAsync(BundleWriter.ChunkSize + 4321);
         var whole = await File.ReadAllBytesAsync(bundle);
 
         var offset = await IndexedOffsetAsync(bundle);
@@ -119,22 +115,13 @@ public sealed class BundleSpoolTests : IDisposable
             await Assert.ThrowsAsync<DamagedBundleException>(() => BundleReader.ReadEntryAsync(file, "database.sql", content => content.CopyToAsync(Stream.Null), CancellationToken.None));
         }
 
-        using var read = new MemoryStream();
-        await using (var file = File.OpenRead(damaged))
-        {
-            Assert.True(await BundleReader.ReadEntryAsync(file, expected, content => content.CopyToAsync(read), CancellationToken.None));
-        }
-
-        Assert.Equal(dump, read.ToArray());
+        Assert.Equal(dump, await ReadThroughIndexAsync(damaged, expected));
     }
 
     [Fact]
     public async Task A_member_found_through_the_index_that_is_not_the_one_checked_fails_once_read()
     {
-        var dump = DumpLikeContent(70_000);
-        var bundle = _temp.Combine("job.tar.zst");
-        await using var spool = await SpoolAsync(_temp.Combine("database.sql.zst"), dump);
-        await WriteBundleAsync(bundle, spool);
+        var (bundle, dump, _) = await WriteIndexedBundleAsync(70_000);
         var other = (byte[])dump.Clone();
         other[^1] ^= 1;
 
@@ -147,11 +134,7 @@ public sealed class BundleSpoolTests : IDisposable
     [Fact]
     public async Task A_bundle_whose_index_names_another_entry_or_has_none_is_read_from_its_start()
     {
-        var dump = DumpLikeContent(70_000);
-        var expected = new BundleFileDigest("database.sql", dump.Length, Convert.ToHexStringLower(SHA256.HashData(dump)));
-        var bundle = _temp.Combine("job.tar.zst");
-        await using var spool = await SpoolAsync(_temp.Combine("database.sql.zst"), dump);
-        await WriteBundleAsync(bundle, spool);
+        var (bundle, dump, expected) = await WriteIndexedBundleAsync(70_000);
         var whole = await File.ReadAllBytesAsync(bundle);
         var offset = await IndexedOffsetAsync(bundle);
 
@@ -167,10 +150,7 @@ public sealed class BundleSpoolTests : IDisposable
         {
             var path = _temp.Combine($"{name}.tar.zst");
             await File.WriteAllBytesAsync(path, bytes);
-            using var read = new MemoryStream();
-            await using var file = File.OpenRead(path);
-            Assert.True(await BundleReader.ReadEntryAsync(file, expected, content => content.CopyToAsync(read), CancellationToken.None), name);
-            Assert.Equal(dump, read.ToArray());
+            Assert.Equal(dump, await ReadThroughIndexAsync(path, expected));
         }
     }
 
@@ -302,6 +282,25 @@ public sealed class BundleSpoolTests : IDisposable
         await writer.AddSpooledFileAsync(spool, "database.sql", CancellationToken.None);
         await writer.AddBytesAsync("manifest.json", "{}"u8.ToArray(), CancellationToken.None);
         await writer.CompleteAsync(CancellationToken.None);
+    }
+
+    // A bundle with a spooled dump of that length, as WriteBundleAsync makes it, and the dump's digest as a check would find it.
+    private async Task<(string Bundle, byte[] Dump, BundleFileDigest Expected)> WriteIndexedBundleAsync(int dumpLength)
+    {
+        var dump = DumpLikeContent(dumpLength);
+        var bundle = _temp.Combine("job.tar.zst");
+        await using var spool = await SpoolAsync(_temp.Combine("database.sql.zst"), dump);
+        await WriteBundleAsync(bundle, spool);
+        return (bundle, dump, new BundleFileDigest("database.sql", dump.Length, Convert.ToHexStringLower(SHA256.HashData(dump))));
+    }
+
+    // The dump as the digest-checked read (through the index, when there is one) gives it; it must be there.
+    private static async Task<byte[]> ReadThroughIndexAsync(string bundle, BundleFileDigest expected)
+    {
+        using var read = new MemoryStream();
+        await using var file = File.OpenRead(bundle);
+        Assert.True(await BundleReader.ReadEntryAsync(file, expected, content => content.CopyToAsync(read), CancellationToken.None), bundle);
+        return read.ToArray();
     }
 
     // Where the bundle's index says its dump starts.

@@ -236,18 +236,15 @@ internal sealed class S3FaultProxy : IAsyncDisposable
     private static bool HasFinalStatus(ReadOnlySpan<byte> bytes)
     {
         var status = "HTTP/1.1 "u8;
-        for (var at = bytes.IndexOf(status); at >= 0 && at + status.Length < bytes.Length; at = NextAt(bytes, at, status))
+        for (var rest = bytes; rest.IndexOf(status) is var at and >= 0; rest = rest[(at + 1)..])
         {
-            if (bytes[at + status.Length] != (byte)'1')
+            if (at + status.Length < rest.Length && rest[at + status.Length] != (byte)'1')
             {
                 return true;
             }
         }
 
         return false;
-
-        static int NextAt(ReadOnlySpan<byte> bytes, int at, ReadOnlySpan<byte> status) =>
-            bytes[(at + 1)..].IndexOf(status) is var next and >= 0 ? at + 1 + next : -1;
     }
 
     private static async Task CopyBodyAsync(NetworkStream client, NetworkStream upstream, ArraySegment<byte> early, bool corrupt, CancellationToken cancellationToken)

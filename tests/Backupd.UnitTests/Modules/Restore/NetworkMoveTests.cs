@@ -9,7 +9,11 @@ namespace Backupd.Tests.Modules.Restore;
 /// </summary>
 public sealed class NetworkMoveTests
 {
-    private static readonly NetworkMove Move = new(new Uri("http://old.test"), new Uri("https://copy.example:8443/net/"), subdomains: true);
+    // A subdomain network: its main site, a subdomain site and one on a mapped domain.
+    private static readonly WordPressNetwork Subdomains =
+        new(true, "old.test", "/", [new(1, "old.test", "/"), new(2, "shop.old.test", "/"), new(3, "mapped-shop.example", "/")]);
+
+    private static readonly NetworkMove Move = Subdomains.Move("http://old.test", "https://copy.example:8443/net/");
 
     [Theory]
     [InlineData("old.test", "copy.example:8443")]
@@ -26,12 +30,12 @@ public sealed class NetworkMoveTests
     [Fact]
     public void A_move_to_another_path_on_the_same_domain_moves_every_site_under_it()
     {
-        var move = new NetworkMove(new Uri("https://old.test/"), new Uri("https://old.test/staging"), subdomains: false);
         var network = new WordPressNetwork(false, "old.test", "/", [new(1, "old.test", "/"), new(2, "old.test", "/second/")]);
+        var move = network.Move("https://old.test/", "https://old.test/staging");
         Assert.True(move.Moves("old.test"));
         Assert.Equal("/staging/second/", move.Path("/second/"));
         // The main URL's pair covers both sites' URLs.
-        Assert.Empty(move.UrlPairs(network));
+        Assert.Empty(move.UrlPairs());
         Assert.Equal("https://old.test/staging/second/x", SerializedReplacer.ForUrls("https://old.test/", "https://old.test/staging").Replace("https://old.test/second/x"));
     }
 
@@ -43,7 +47,7 @@ public sealed class NetworkMoveTests
     [Fact]
     public void In_a_network_of_subdirectories_a_subdomain_is_a_domain_of_its_own_and_stays()
     {
-        var move = new NetworkMove(new Uri("https://old.test/"), new Uri("https://new.test/"), subdomains: false);
+        var move = Subdirectories().Move("https://old.test/", "https://new.test/");
         Assert.False(move.Moves("shop.old.test"));
         Assert.Equal("shop.old.test", move.Domain("shop.old.test"));
         Assert.True(move.Moves("old.test"));
@@ -52,7 +56,7 @@ public sealed class NetworkMoveTests
     [Fact]
     public void A_path_outside_the_main_one_stays()
     {
-        var move = new NetworkMove(new Uri("https://old.test/blog/"), new Uri("https://new.test/"), subdomains: false);
+        var move = Subdirectories().Move("https://old.test/blog/", "https://new.test/");
         Assert.Equal("/other/", move.Path("/other/"));
         Assert.Equal("/second/", move.Path("/blog/second/"));
     }
@@ -60,17 +64,15 @@ public sealed class NetworkMoveTests
     [Fact]
     public void The_urls_searched_for_beside_the_main_one_are_each_moving_subdomain_sites_old_and_new_one()
     {
-        var network = new WordPressNetwork(true, "old.test", "/", [new(1, "old.test", "/"), new(2, "shop.old.test", "/"), new(3, "mapped-shop.example", "/")]);
         Assert.Equal(
             [("http://shop.old.test", "https://shop.copy.example:8443/net")],
-            Move.UrlPairs(network));
+            Move.UrlPairs());
     }
 
     [Fact]
     public void A_subdomain_sites_url_in_a_value_moves_with_its_own_subdomain()
     {
-        var network = new WordPressNetwork(true, "old.test", "/", [new(1, "old.test", "/"), new(2, "shop.old.test", "/")]);
-        var replacer = SerializedReplacer.ForUrls(Move.UrlPairs(network).Prepend(("http://old.test", "https://copy.example:8443/net/")));
+        var replacer = SerializedReplacer.ForUrls(Move.UrlPairs().Prepend(("http://old.test", "https://copy.example:8443/net/")));
         Assert.Equal(
             """a:2:{s:4:"main";s:31:"https://copy.example:8443/net/a";s:4:"shop";s:36:"https://shop.copy.example:8443/net/b";}""",
             replacer.Replace("""a:2:{s:4:"main";s:17:"http://old.test/a";s:4:"shop";s:22:"http://shop.old.test/b";}"""));
@@ -84,4 +86,6 @@ public sealed class NetworkMoveTests
         Assert.Equal(domain, NetworkMove.DomainOf(new Uri(url)));
         Assert.Equal(path, NetworkMove.DirectoryPath(new Uri(url)));
     }
+
+    private static WordPressNetwork Subdirectories() => new(false, "old.test", "/", [new(1, "old.test", "/")]);
 }
