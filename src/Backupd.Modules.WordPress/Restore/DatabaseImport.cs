@@ -1,17 +1,19 @@
 using Backupd.Modules.WordPress.Dump;
+using Backupd.Modules.WordPress.Restore.DumpImport;
 
 namespace Backupd.Modules.WordPress.Restore;
 
 /// <summary>
 /// Imports a bundle's dump through the mysql client into tables under a staging prefix, beside
-/// the live ones: the password in a private option file, a relaxed SQL mode so old zero dates
-/// load, key checks off while rows stream in. The live site is not touched.
+/// the live ones: only the statements mysqldump writes (<see cref="DumpStatementFilter"/>), the
+/// client in its sandbox, the password in a private option file, a relaxed SQL mode so old zero
+/// dates load, key checks off while rows stream in. The live site is not touched.
 /// </summary>
 internal static class DatabaseImport
 {
     /// <summary>Streams <paramref name="dump"/> into the database; returns what it renamed and left out.</summary>
     /// <exception cref="ModuleFailedException">The client failed; the message has its error, without the password.</exception>
-    public static async Task<DumpTableRenamer> RunAsync(
+    public static async Task<DumpStatementFilter> RunAsync(
         Stream dump, DatabaseConnectionSettings settings, string livePrefix, string stagingPrefix, string workDirectory, IProgress<long> progress, CancellationToken cancellationToken)
     {
         var program = DumpProgram.FindClient(Environment.GetEnvironmentVariable("PATH"));
@@ -27,7 +29,7 @@ internal static class DatabaseImport
             "--init-command=SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO', foreign_key_checks = 0, unique_checks = 0",
             $"--database={settings.Database}",
         ];
-        var renamer = new DumpTableRenamer(livePrefix, stagingPrefix);
+        var filter = new DumpStatementFilter(livePrefix, stagingPrefix);
         await using var process = DumpProcess.Start(program, arguments, optionFile.DirectoryPath, takesInput: true);
         using var kill = cancellationToken.Register(process.Kill);
         var output = process.StandardOutput.CopyToAsync(Stream.Null, cancellationToken);
@@ -37,16 +39,26 @@ internal static class DatabaseImport
         {
             await using (process.StandardInput)
             {
-                await renamer.CopyAsync(dump, client, progress, cancellationToken).ConfigureAwait(false);
-                await client.FlushAsync(cancellationToken).ConfigureAwait(false);
-                copied = true;
+                try
+                {
+                    await filter.CopyAsync(dump, client, progress, cancellationToken).ConfigureAwait(false);
+                    await client.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    copied = true;
+                }
+                catch (Exception failure) when (!(failure is IOException && client.Refused))
+                {
+                    // At the end of its input the client runs the statement it holds, and what it
+                    // holds here is the start of one the dump was refused or cut off in: it is
+                    // stopped before its input closes.
+                    process.Kill();
+                    throw;
+                }
             }
         }
         catch (IOException) when (!cancellationToken.IsCancellationRequested && (client.Refused || copied))
         {
             // The client stopped reading (it failed on a statement): its exit code and error say why.
-            // A failure to read the dump (a damaged bundle) is not this, and goes on up: the
-            // client must never be left to take a dump cut short as a whole one.
+            // A failure to read the dump (a damaged bundle) is not this, and goes on up.
         }
 
         await output.ConfigureAwait(false);
@@ -58,7 +70,7 @@ internal static class DatabaseImport
                 + $"{DatabaseFailureMessages.Scrub(standardError.Trim(), settings.Password)} The live tables were not touched.");
         }
 
-        return renamer;
+        return filter;
     }
 
     // The client's standard input, which says whether a write to it failed.

@@ -1,5 +1,6 @@
 using Backupd.Bundles;
 using Backupd.Modules.Resources;
+using Backupd.Modules.WordPress.Restore.DumpImport;
 using Backupd.Modules.WordPress.Stages;
 using Backupd.Modules.WordPress.Verification;
 
@@ -513,7 +514,7 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         }
 
         var size = _report!.DatabaseBytes ?? 0;
-        DumpTableRenamer? import = null;
+        DumpStatementFilter? import = null;
         await using (var bundle = OpenBundle(context))
         {
             Func<Stream, Task> read = async dump => import = await DatabaseImport.RunAsync(
@@ -538,6 +539,12 @@ internal sealed class WordPressRestoreRun(WordPressRestoreConfig config) : Modul
         if (import.Skipped.Count > 0)
         {
             context.Reporter.Warning($"Left out {import.Skipped.Count} tables of the dump without the site's prefix: {string.Join(", ", import.Skipped)}");
+        }
+
+        if (import.RenamedForeignKeys.Count > 0)
+        {
+            // A foreign key's name is unique in its database, and the live tables hold these until the swap.
+            context.Reporter.Warning($"Renamed {import.RenamedForeignKeys.Count} foreign keys to names InnoDB keeps with their tables: {string.Join(", ", import.RenamedForeignKeys)}");
         }
 
         // By the names they will have at the target.

@@ -1,5 +1,6 @@
 using System.Text;
 using Backupd.Modules;
+using Backupd.Modules.WordPress.Dump;
 using Backupd.Modules.WordPress.Restore;
 using Backupd.TestBed;
 using Backupd.Tests.TestBed;
@@ -7,9 +8,11 @@ using Backupd.Tests.TestBed;
 namespace Backupd.Tests.Modules.WordPress;
 
 /// <summary>
-/// A dump from a bundle a broken-into node made, imported through the real mysql client: the
-/// client's own commands in it (a shell command, a file read) are refused and the import fails,
-/// instead of being run as the restoring node's user.
+/// A dump from a bundle a broken-into node made, imported through the real mysql client into a
+/// real server: SQL of its own making (on a line of its own, after a row's ';', inside a
+/// conditional comment) and the client's own commands are refused before they reach the client,
+/// and the live tables are as they were; and, should anything get past that, the client runs in
+/// its sandbox, where a shell command is refused too.
 /// </summary>
 [Collection(WordPressCollection.Name)]
 public sealed class DatabaseImportHostileTests(WordPressFixture wordPress) : IDisposable
@@ -18,6 +21,29 @@ public sealed class DatabaseImportHostileTests(WordPressFixture wordPress) : IDi
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("backupd-import-hostile-");
 
     public void Dispose() => _work.Delete(recursive: true);
+
+    [Theory]
+    [InlineData("DROP TABLE `wp_users`;")]
+    [InlineData("INSERT INTO `wp_notes` VALUES (1); DROP TABLE `wp_users`;")]
+    [InlineData("INSERT INTO `wp_notes` VALUES (1),(2);UPDATE `wp_users` SET `user_pass` = 'stolen';")]
+    [InlineData("/*!40101 SET NAMES utf8mb4; DELETE FROM `wp_users` */;")]
+    [InlineData("INSERT INTO `wp_notes` VALUES (1);GRANT ALL ON *.* TO CURRENT_USER;")]
+    [InlineData("INSERT INTO `wp_notes` VALUES ((SELECT COUNT(*) FROM `wp_users`));")]
+    public async Task SQL_of_the_dumps_own_making_is_refused_and_the_live_tables_are_untouched(string attack)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        var ct = timeout.Token;
+        await using var database = await ScratchDatabase.CreateAsync(wordPress.Database, ct);
+        await database.ExecuteAsUserAsync("CREATE TABLE `wp_users` (`ID` int, `user_pass` varchar(64)); INSERT INTO `wp_users` VALUES (1, 'hash')", ct);
+        var dump = $"DROP TABLE IF EXISTS `wp_notes`;\nCREATE TABLE `wp_notes` (`id` int);\n{attack}\nINSERT INTO `wp_notes` VALUES (3);\n";
+
+        var refused = await Assert.ThrowsAsync<ModuleFailedException>(() => ImportAsync(database, dump, ct));
+
+        Assert.StartsWith("The database dump was refused at byte ", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(["1 hash"], await database.QueryAsUserAsync("SELECT CONCAT(`ID`, ' ', `user_pass`) FROM `wp_users`", ct));
+        // Nothing but the staging copy was made.
+        Assert.All(await database.QueryAsUserAsync("SHOW TABLES", ct), table => Assert.True(table is "wp_users" or "stg_notes", table));
+    }
 
     [Theory]
     [InlineData("\\! touch {marker}")]
@@ -30,12 +56,43 @@ public sealed class DatabaseImportHostileTests(WordPressFixture wordPress) : IDi
         await using var database = await ScratchDatabase.CreateAsync(wordPress.Database, ct);
         var marker = Path.Combine(_work.FullName, "ran");
         var dump = $"CREATE TABLE `wp_notes` (id INT);\n{line.Replace("{marker}", marker, StringComparison.Ordinal)}\nINSERT INTO `wp_notes` VALUES (2);\n";
-        await using var input = new MemoryStream(Encoding.UTF8.GetBytes(dump));
 
-        var refused = await Assert.ThrowsAsync<ModuleFailedException>(() => DatabaseImport.RunAsync(
-            input, database.Settings, "wp_", "stg_", _work.FullName, new Progress<long>(), ct));
+        var refused = await Assert.ThrowsAsync<ModuleFailedException>(() => ImportAsync(database, dump, ct));
 
         Assert.False(File.Exists(marker), "the dump's shell command ran");
-        Assert.Contains("sandbox", refused.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith("The database dump was refused at byte ", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Behind_the_filter_the_client_runs_in_its_sandbox_and_refuses_a_shell_command()
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        var ct = timeout.Token;
+        await using var database = await ScratchDatabase.CreateAsync(wordPress.Database, ct);
+        var marker = Path.Combine(_work.FullName, "ran");
+        var program = DumpProgram.FindClient(Environment.GetEnvironmentVariable("PATH"));
+        await using var optionFile = await ClientOptionFile.CreateAsync(_work.FullName, database.Password, ct);
+        var sandbox = await ClientSandbox.OptionAsync(program, optionFile.DirectoryPath, ct);
+
+        await using var client = DumpProcess.Start(
+            program, [.. DumpArguments.ClientConnection(optionFile.Path, database.Settings), sandbox, "--batch", $"--database={database.Name}"], optionFile.DirectoryPath, takesInput: true);
+        await using (client.StandardInput)
+        {
+            await client.StandardInput.WriteAsync(Encoding.UTF8.GetBytes($"SELECT 1;\n\\! touch {marker}\nSELECT 2;\n"), ct);
+        }
+
+        var output = client.StandardOutput.CopyToAsync(Stream.Null, ct);
+        var (exitCode, standardError) = await client.WaitForExitAsync(ct);
+        await output;
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("sandbox", standardError, StringComparison.OrdinalIgnoreCase);
+        Assert.False(File.Exists(marker), "the shell command ran");
+    }
+
+    private Task ImportAsync(ScratchDatabase database, string dump, CancellationToken ct)
+    {
+        var input = new MemoryStream(Encoding.UTF8.GetBytes(dump));
+        return DatabaseImport.RunAsync(input, database.Settings, "wp_", "stg_", _work.FullName, new Progress<long>(), ct);
     }
 }

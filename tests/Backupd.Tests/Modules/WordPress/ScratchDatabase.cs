@@ -64,6 +64,22 @@ internal sealed class ScratchDatabase : IAsyncDisposable
         await ExecuteAsync(connection, sql, cancellationToken);
     }
 
+    /// <summary>The first column of what a query as this database's own user returns, as text.</summary>
+    public async Task<List<string>> QueryAsUserAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = new MySqlConnection(_server.ConnectionStringFor(Name, User, Password));
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new MySqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return rows;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_server.IsRunning)

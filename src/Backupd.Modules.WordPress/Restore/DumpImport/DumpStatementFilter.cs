@@ -1,0 +1,238 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Backupd.Modules.WordPress.Restore.DumpImport;
+
+/// <summary>
+/// Streams a bundle's mysqldump file to the mysql client, statement by statement, letting through
+/// only what mysqldump writes: its session settings, and DROP TABLE IF EXISTS, CREATE TABLE, LOCK
+/// TABLES, ALTER TABLE … KEYS and INSERT rows of literal values, each on one table of the site
+/// (named with its prefix), renamed to a staging prefix so the import builds a second copy beside
+/// the live tables. Statements about other tables are left out whole. Anything else (a statement
+/// of another kind, a qualified table, a query, a variable, a client command) stops the copy
+/// before a byte of it is written, with an error naming what and where.
+/// </summary>
+/// <remarks>
+/// A bundle comes from a node, which may have been broken into, and the import runs as the
+/// target's database user: a dump's SQL is not trusted. Written here because no library parses
+/// mysqldump output as a stream; the grammar is mysqldump's own, small and fixed. Triggers, views
+/// and routines carry SQL in their bodies and are refused (WordPress creates none).
+/// </remarks>
+internal sealed partial class DumpStatementFilter(string livePrefix, string stagingPrefix)
+{
+    /// <summary>The longest statement other than rows: a CREATE TABLE of hundreds of columns is far shorter.</summary>
+    internal const int StatementLimit = 1 << 20;
+
+    private const int ExcerptLength = 60;
+    private readonly byte[] _live = Encoding.UTF8.GetBytes(livePrefix);
+    private readonly byte[] _staging = Encoding.UTF8.GetBytes(stagingPrefix);
+    private readonly List<string> _tables = [];
+    private readonly SortedSet<string> _skipped = new(StringComparer.Ordinal);
+    private readonly List<string> _renamedForeignKeys = [];
+    private DumpRows? _rows;
+    private bool _rowsKept;
+    private string _rowsTable = "";
+
+    /// <summary>The site's tables the dump creates, by their live names.</summary>
+    public IReadOnlyList<string> Tables => _tables;
+
+    /// <summary>Tables in the dump without the site's prefix, left out.</summary>
+    public IReadOnlyCollection<string> Skipped => _skipped;
+
+    /// <summary>Foreign keys that get a name of InnoDB's kind (<see cref="ForeignKeyNames"/>): "old name of table (now &lt;table&gt;_ibfk_N)".</summary>
+    public IReadOnlyList<string> RenamedForeignKeys => _renamedForeignKeys;
+
+    /// <summary>Copies <paramref name="input"/> to <paramref name="output"/>, renamed; <paramref name="progress"/> gets the bytes read.</summary>
+    /// <exception cref="ModuleFailedException">
+    /// The dump holds something mysqldump does not write, or ends inside a statement. What went to
+    /// <paramref name="output"/> before is whole statements and a valid start of one; the caller
+    /// must stop the client before it reads an end of input, at which it would run that start.
+    /// </exception>
+    public async Task CopyAsync(Stream input, Stream output, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var window = new DumpWindow(input, StatementLimit);
+        var written = new ArrayBufferWriter<byte>(StatementLimit);
+        while (await window.FillAsync(cancellationToken).ConfigureAwait(false))
+        {
+            progress?.Report(window.Read);
+            Filter(window, written);
+            await output.WriteAsync(written.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            written.ResetWrittenCount();
+        }
+    }
+
+    // Reads on as far as the window allows, writing what passes to written.
+    private void Filter(DumpWindow window, ArrayBufferWriter<byte> written)
+    {
+        while (true)
+        {
+            var text = window.Text;
+            if (_rows is not null)
+            {
+                var length = Refusing(window, default, () => _rows.Read(window.Text, window.Final));
+                if (_rowsKept)
+                {
+                    written.Write(text[..length]);
+                }
+
+                window.Advance(length);
+                if (!_rows.Done)
+                {
+                    return;
+                }
+
+                _rows = null;
+                continue;
+            }
+
+            if (text.IsEmpty || !window.Ready)
+            {
+                return;
+            }
+
+            var trivia = Refusing(window, window.Text, () => new DumpStatementParser(window.Text, window.Final).Trivia());
+            if (trivia > 0)
+            {
+                written.Write(text[..trivia]);
+                window.Advance(trivia);
+                continue;
+            }
+
+            var statement = Refusing(window, window.Text, () => new DumpStatementParser(window.Text, window.Final).Statement());
+            Write(text[..statement.Length], statement, written);
+            window.Advance(statement.Length);
+        }
+    }
+
+    private void Write(ReadOnlySpan<byte> text, DumpStatement statement, ArrayBufferWriter<byte> written)
+    {
+        if (statement.Table == default)
+        {
+            written.Write(text);
+            return;
+        }
+
+        var table = Unquote(text.Slice(statement.Table.Start, statement.Table.Length));
+        var kept = table.AsSpan().StartsWith(_live);
+        if (statement.Kind == DumpStatementKind.Insert)
+        {
+            _rows = new DumpRows();
+            _rowsKept = kept;
+            _rowsTable = Encoding.UTF8.GetString(table);
+        }
+
+        if (!kept)
+        {
+            _skipped.Add(Encoding.UTF8.GetString(table));
+            return;
+        }
+
+        if (statement.Kind == DumpStatementKind.CreateTable)
+        {
+            _tables.Add(Encoding.UTF8.GetString(table));
+        }
+
+        // The table's name, and those its foreign keys name, each under the staging prefix; and
+        // the foreign keys' own names, which are the database's and would clash with the live table's.
+        List<(DumpToken Token, byte[] Text)> edits = [(statement.Table, Quote(Renamed(table)))];
+        foreach (var name in statement.References)
+        {
+            edits.Add((name, Quote(Renamed(Unquote(text.Slice(name.Start, name.Length))))));
+        }
+
+        List<byte[]> keyNames = [];
+        foreach (var name in statement.ForeignKeys)
+        {
+            keyNames.Add(Unquote(text.Slice(name.Start, name.Length)));
+        }
+
+        var keys = new ForeignKeyNames(table, Renamed(table), keyNames);
+        for (var i = 0; i < keyNames.Count; i++)
+        {
+            edits.Add((statement.ForeignKeys[i], Quote(keys.Staged(i))));
+        }
+
+        _renamedForeignKeys.AddRange(keys.Renamed);
+        var from = 0;
+        foreach (var (token, replacement) in edits.OrderBy(edit => edit.Token.Start))
+        {
+            written.Write(text[from..token.Start]);
+            written.Write(replacement);
+            from = token.End;
+        }
+
+        written.Write(text[from..]);
+    }
+
+    private byte[] Renamed(byte[] table) => table.AsSpan().StartsWith(_live) ? [.. _staging, .. table.AsSpan(_live.Length)] : table;
+
+    private static byte[] Unquote(ReadOnlySpan<byte> identifier) =>
+        Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(identifier[1..^1]).Replace("``", "`", StringComparison.Ordinal));
+
+    private static byte[] Quote(byte[] name) => Encoding.UTF8.GetBytes("`" + Encoding.UTF8.GetString(name).Replace("`", "``", StringComparison.Ordinal) + "`");
+
+    // Runs a read of the window, turning what it refuses into the message the restore fails with;
+    // statement is where the statement read starts, or empty while rows are read.
+    private T Refusing<T>(DumpWindow window, ReadOnlySpan<byte> statement, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (DumpSyntaxException refused)
+        {
+            throw Refusal(window.Offset + refused.Position, refused, statement);
+        }
+    }
+
+    private ModuleFailedException Refusal(long at, DumpSyntaxException refused, ReadOnlySpan<byte> statement)
+    {
+        var head = Excerpt(statement);
+        if (TriggerViewOrRoutine().IsMatch(head))
+        {
+            return new ModuleFailedException("The database dump holds triggers, views or routines, which name tables inside their bodies; this restore does not rename those. "
+                + "Nothing of them was run and the live tables were not touched. Restore the dump by hand (docs/jobs.md, \"The bundle\").");
+        }
+
+        var where = statement.IsEmpty ? $"in the rows of `{_rowsTable}`" : $"in \"{head}\"";
+        return new ModuleFailedException(
+            string.Create(CultureInfo.InvariantCulture, $"The database dump was refused at byte {at:N0} ({where}): {refused.Reason}. ")
+            + "mysqldump never writes this, so the bundle's dump was changed or made by something else; nothing from there on was run and the live tables were not touched. "
+            + "Restore the dump by hand only if you trust where it came from (docs/jobs.md, \"The bundle\").");
+    }
+
+    // The start of the statement, printable ASCII only, for the message.
+    private static string Excerpt(ReadOnlySpan<byte> statement)
+    {
+        var text = new StringBuilder(ExcerptLength);
+        var space = false;
+        foreach (var b in statement[..Math.Min(statement.Length, ExcerptLength * 2)])
+        {
+            if (b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+            {
+                space = text.Length > 0;
+                continue;
+            }
+
+            if (space)
+            {
+                text.Append(' ');
+                space = false;
+            }
+
+            text.Append(b is >= 0x21 and < 0x7F ? (char)b : '?');
+            if (text.Length >= ExcerptLength)
+            {
+                text.Append('…');
+                break;
+            }
+        }
+
+        return text.ToString();
+    }
+
+    [GeneratedRegex(@"^(/\*!5000[13] |DELIMITER |CREATE (ALGORITHM|DEFINER|TRIGGER|VIEW|PROCEDURE|FUNCTION|EVENT)\b)")]
+    private static partial Regex TriggerViewOrRoutine();
+}

@@ -1,0 +1,459 @@
+using System.Text;
+
+namespace Backupd.Modules.WordPress.Restore.DumpImport;
+
+/// <summary>The statements a mysqldump file is made of.</summary>
+internal enum DumpStatementKind
+{
+    /// <summary>A lone <c>;</c>.</summary>
+    Empty,
+
+    /// <summary><c>SET</c> of the session settings mysqldump saves, changes and puts back.</summary>
+    Settings,
+
+    /// <summary><c>UNLOCK TABLES</c>.</summary>
+    UnlockTables,
+
+    /// <summary><c>DROP TABLE IF EXISTS `t`</c>.</summary>
+    DropTable,
+
+    /// <summary><c>CREATE TABLE `t` (…) options</c>.</summary>
+    CreateTable,
+
+    /// <summary><c>LOCK TABLES `t` WRITE</c>.</summary>
+    LockTable,
+
+    /// <summary><c>ALTER TABLE `t` DISABLE KEYS</c> or <c>ENABLE KEYS</c>.</summary>
+    AlterKeys,
+
+    /// <summary><c>INSERT INTO `t` VALUES</c>, its rows read on by <see cref="DumpRows"/>.</summary>
+    Insert,
+}
+
+/// <summary>
+/// One statement of a dump: how long it is (for an INSERT, up to its rows), the table it is about,
+/// the tables its foreign keys name, and the names of those foreign keys.
+/// </summary>
+internal sealed record DumpStatement(DumpStatementKind Kind, int Length, DumpToken Table, IReadOnlyList<DumpToken> References, IReadOnlyList<DumpToken> ForeignKeys)
+{
+    public DumpStatement(DumpStatementKind kind, int length, DumpToken table)
+        : this(kind, length, table, [], [])
+    {
+    }
+}
+
+/// <summary>
+/// Reads one statement from the start of a dump's text and accepts it only if it is one mysqldump
+/// writes, on a single table named without its database. A CREATE TABLE may hold any column
+/// definition, but no query (<c>SELECT</c>, <c>LIKE</c>), no file (<c>LOAD_FILE</c>,
+/// <c>DATA DIRECTORY</c>), no other server or table (<c>CONNECTION</c>, <c>UNION</c>), no
+/// partitions, and only a storage engine that keeps its rows in the server's own files.
+/// </summary>
+internal ref struct DumpStatementParser
+{
+    private static readonly string[] Engines = ["InnoDB", "MyISAM", "Aria", "MEMORY", "HEAP", "ARCHIVE", "CSV", "BLACKHOLE"];
+    private static readonly string[] RefusedInTable = ["SELECT", "LOAD_FILE", "SLEEP", "BENCHMARK", "UNION", "CONNECTION", "DIRECTORY", "PARTITION", "TABLE", "VALUES"];
+
+    private readonly ReadOnlySpan<byte> _text;
+    private DumpLexer _lexer;
+
+    /// <param name="text">From the start of a statement, or of what may come between statements.</param>
+    /// <param name="final">Whether <paramref name="text"/> runs to the end of the dump.</param>
+    public DumpStatementParser(ReadOnlySpan<byte> text, bool final)
+    {
+        _text = text;
+        _lexer = new DumpLexer(text, final);
+    }
+
+    /// <summary>How many bytes at the start are comments, line breaks and the sandbox line.</summary>
+    public int Trivia()
+    {
+        while (true)
+        {
+            var mark = _lexer.Mark;
+            if (_lexer.Next().Kind is not (DumpTokenKind.Space or DumpTokenKind.LineComment or DumpTokenKind.SandboxLine))
+            {
+                _lexer.Reset(mark);
+                return mark.Position;
+            }
+        }
+    }
+
+    /// <summary>The statement at the start of the text.</summary>
+    /// <exception cref="DumpSyntaxException">It is not one mysqldump writes, or is cut off.</exception>
+    public DumpStatement Statement()
+    {
+        var first = Next();
+        if (first.Kind == DumpTokenKind.Semicolon)
+        {
+            return new DumpStatement(DumpStatementKind.Empty, first.End, default);
+        }
+
+        if (first.Kind != DumpTokenKind.Word)
+        {
+            throw Refuse(first, "a statement of a kind mysqldump never writes");
+        }
+
+        if (Is(first, "SET"))
+        {
+            do
+            {
+                Setting();
+            }
+            while (NextIfPunctuation(','));
+
+            return End(DumpStatementKind.Settings, default);
+        }
+
+        if (Is(first, "UNLOCK"))
+        {
+            ExpectWord("TABLES");
+            return End(DumpStatementKind.UnlockTables, default);
+        }
+
+        if (Is(first, "DROP"))
+        {
+            ExpectWord("TABLE");
+            ExpectWord("IF");
+            ExpectWord("EXISTS");
+            return End(DumpStatementKind.DropTable, TableName());
+        }
+
+        if (Is(first, "LOCK"))
+        {
+            ExpectWord("TABLES");
+            var table = TableName();
+            ExpectWord("WRITE");
+            return End(DumpStatementKind.LockTable, table);
+        }
+
+        if (Is(first, "ALTER"))
+        {
+            ExpectWord("TABLE");
+            var table = TableName();
+            var keys = Next();
+            if (!Is(keys, "DISABLE") && !Is(keys, "ENABLE"))
+            {
+                throw Refuse(keys, "an ALTER TABLE other than DISABLE KEYS or ENABLE KEYS");
+            }
+
+            ExpectWord("KEYS");
+            return End(DumpStatementKind.AlterKeys, table);
+        }
+
+        if (Is(first, "INSERT") || Is(first, "REPLACE"))
+        {
+            return Insert(first);
+        }
+
+        if (Is(first, "CREATE"))
+        {
+            ExpectWord("TABLE");
+            return CreateTable(TableName());
+        }
+
+        throw Refuse(first, "a statement of a kind mysqldump never writes");
+    }
+
+    private DumpStatement Insert(DumpToken first)
+    {
+        var into = Next();
+        if (Is(first, "INSERT") && Is(into, "IGNORE"))
+        {
+            into = Next();
+        }
+
+        if (!Is(into, "INTO"))
+        {
+            throw Refuse(into, "an INSERT without INTO");
+        }
+
+        var table = TableName();
+        var values = Next();
+        if (IsPunctuation(values, '('))
+        {
+            // Column names (mysqldump --complete-insert).
+            do
+            {
+                Expect(DumpTokenKind.Identifier, "a column name");
+            }
+            while (NextIfPunctuation(','));
+
+            ExpectPunctuation(')');
+            values = Next();
+        }
+
+        if (!Is(values, "VALUES"))
+        {
+            throw Refuse(values, "an INSERT of anything but rows of values");
+        }
+
+        if (_lexer.InConditional)
+        {
+            throw Refuse(values, "rows inside a conditional comment");
+        }
+
+        return new DumpStatement(DumpStatementKind.Insert, values.End, table);
+    }
+
+    private DumpStatement CreateTable(DumpToken table)
+    {
+        var open = Next();
+        if (!IsPunctuation(open, '('))
+        {
+            throw Refuse(open, "a CREATE TABLE without its columns");
+        }
+
+        List<DumpToken> references = [];
+        List<DumpToken> foreignKeys = [];
+        var depth = 1;
+        var token = Next();
+        if (Is(token, "LIKE"))
+        {
+            throw Refuse(token, "CREATE TABLE … LIKE");
+        }
+
+        // The columns, keys and constraints, to the parenthesis that closes them.
+        while (depth > 0)
+        {
+            switch (token.Kind)
+            {
+                case DumpTokenKind.Punctuation when IsPunctuation(token, '('):
+                    depth++;
+                    break;
+                case DumpTokenKind.Punctuation when IsPunctuation(token, ')'):
+                    depth--;
+                    break;
+                case DumpTokenKind.Word when Is(token, "REFERENCES"):
+                    references.Add(TableName());
+                    break;
+                case DumpTokenKind.Word when Is(token, "CONSTRAINT"):
+                    var mark = _lexer.Mark;
+                    var name = Next();
+                    if (name.Kind == DumpTokenKind.Identifier && Is(Next(), "FOREIGN"))
+                    {
+                        foreignKeys.Add(name);
+                    }
+
+                    _lexer.Reset(mark);
+                    break;
+                case DumpTokenKind.Word:
+                    RefuseIfIn(token, RefusedInTable);
+                    break;
+                case DumpTokenKind.Identifier or DumpTokenKind.Number or DumpTokenKind.String or DumpTokenKind.Punctuation:
+                    break;
+                default:
+                    throw Refuse(token, "this inside a CREATE TABLE");
+            }
+
+            if (depth > 0)
+            {
+                token = Next();
+            }
+        }
+
+        // The table's options: ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=… COMMENT='…'.
+        while (true)
+        {
+            token = Next();
+            switch (token.Kind)
+            {
+                case DumpTokenKind.Semicolon:
+                    return new DumpStatement(DumpStatementKind.CreateTable, token.End, table, references, foreignKeys);
+                case DumpTokenKind.Word when Is(token, "ENGINE"):
+                    var engine = Next();
+                    if (IsPunctuation(engine, '='))
+                    {
+                        engine = Next();
+                    }
+
+                    if (!IsAny(engine, Engines))
+                    {
+                        throw Refuse(engine, "a storage engine that keeps rows outside the server's own files, or reads other tables");
+                    }
+
+                    break;
+                case DumpTokenKind.Word:
+                    RefuseIfIn(token, RefusedInTable);
+                    break;
+                case DumpTokenKind.Number or DumpTokenKind.String or DumpTokenKind.Identifier:
+                case DumpTokenKind.Punctuation when IsPunctuation(token, '=') || IsPunctuation(token, ','):
+                    break;
+                default:
+                    throw Refuse(token, "this in a CREATE TABLE's options");
+            }
+        }
+    }
+
+    // One "@saved = @@setting", "setting = value", "setting = @saved" or "NAMES charset [COLLATE collation]".
+    private void Setting()
+    {
+        var target = Next();
+        if (target.Kind == DumpTokenKind.Variable && !Text(target).StartsWith("@@", StringComparison.Ordinal))
+        {
+            ExpectPunctuation('=');
+            var value = Next();
+            var source = Text(value);
+            if (value.Kind != DumpTokenKind.Variable || !source.StartsWith("@@", StringComparison.Ordinal) || !DumpSettings.Saves(Text(target)[1..], source[2..]))
+            {
+                throw Refuse(target, "a user variable set to something other than the setting mysqldump saves in it");
+            }
+
+            return;
+        }
+
+        if (target.Kind != DumpTokenKind.Word)
+        {
+            throw Refuse(target, "a SET of a global or server setting");
+        }
+
+        if (Is(target, "NAMES"))
+        {
+            var characterSet = Next();
+            if (characterSet.Kind is not (DumpTokenKind.Word or DumpTokenKind.String) || !DumpSettings.IsCharacterSet(Unquoted(characterSet)))
+            {
+                throw Refuse(characterSet, "a character set other than utf8mb4, utf8, latin1, ascii or binary");
+            }
+
+            var mark = _lexer.Mark;
+            var collate = Next();
+            if (!Is(collate, "COLLATE"))
+            {
+                _lexer.Reset(mark);
+                return;
+            }
+
+            var collation = Next();
+            if (collation.Kind is not (DumpTokenKind.Word or DumpTokenKind.String) || !DumpSettings.IsCollation(Unquoted(collation)))
+            {
+                throw Refuse(collation, "a collation of a character set other than utf8mb4, utf8, latin1, ascii or binary");
+            }
+
+            return;
+        }
+
+        var setting = Text(target);
+        ExpectPunctuation('=');
+        var given = Next();
+        var accepted = given.Kind == DumpTokenKind.Variable
+            ? !Text(given).StartsWith("@@", StringComparison.Ordinal) && DumpSettings.Saves(Text(given)[1..], setting)
+            : DumpSettings.Accepts(setting, given.Kind, Unquoted(given));
+        if (!accepted)
+        {
+            throw Refuse(target, $"SET {setting} to a value mysqldump does not give it");
+        }
+    }
+
+    // A table's name, in backticks and without a database before it.
+    private DumpToken TableName()
+    {
+        var name = Expect(DumpTokenKind.Identifier, "a table name in backticks");
+        var mark = _lexer.Mark;
+        if (IsPunctuation(Next(), '.'))
+        {
+            throw Refuse(name, "a table of another database");
+        }
+
+        _lexer.Reset(mark);
+        return name;
+    }
+
+    private DumpStatement End(DumpStatementKind kind, DumpToken table)
+    {
+        var end = Expect(DumpTokenKind.Semicolon, "the end of the statement");
+        return new DumpStatement(kind, end.End, table);
+    }
+
+    // The next token that means something: spaces, and the markers of a conditional comment
+    // (whose content this reads as a server that runs it would), are passed over.
+    private DumpToken Next()
+    {
+        while (true)
+        {
+            var token = _lexer.Next();
+            switch (token.Kind)
+            {
+                case DumpTokenKind.Space or DumpTokenKind.ConditionalOpen or DumpTokenKind.ConditionalClose:
+                    continue;
+                case DumpTokenKind.End:
+                    throw new DumpSyntaxException(token.Start, "a statement the dump ends inside");
+                case DumpTokenKind.LineComment or DumpTokenKind.SandboxLine:
+                    throw Refuse(token, "a comment inside a statement");
+                default:
+                    return token;
+            }
+        }
+    }
+
+    private DumpToken Expect(DumpTokenKind kind, string what)
+    {
+        var token = Next();
+        return token.Kind == kind ? token : throw Refuse(token, $"{what} expected");
+    }
+
+    private void ExpectWord(string word)
+    {
+        var token = Next();
+        if (!Is(token, word))
+        {
+            throw Refuse(token, $"{word} expected");
+        }
+    }
+
+    private void ExpectPunctuation(char punctuation)
+    {
+        var token = Next();
+        if (!IsPunctuation(token, punctuation))
+        {
+            throw Refuse(token, $"'{punctuation}' expected");
+        }
+    }
+
+    private bool NextIfPunctuation(char punctuation)
+    {
+        var mark = _lexer.Mark;
+        if (IsPunctuation(Next(), punctuation))
+        {
+            return true;
+        }
+
+        _lexer.Reset(mark);
+        return false;
+    }
+
+    private readonly void RefuseIfIn(DumpToken word, string[] refused)
+    {
+        if (IsAny(word, refused))
+        {
+            throw Refuse(word, $"{Text(word)} in a CREATE TABLE");
+        }
+    }
+
+    private readonly bool IsAny(DumpToken token, string[] words)
+    {
+        foreach (var word in words)
+        {
+            if (Is(token, word))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private readonly bool Is(DumpToken token, string word) =>
+        token.Kind == DumpTokenKind.Word && Ascii.EqualsIgnoreCase(_text.Slice(token.Start, token.Length), word);
+
+    private readonly bool IsPunctuation(DumpToken token, char punctuation) =>
+        token.Kind == DumpTokenKind.Punctuation && _text[token.Start] == punctuation;
+
+    private readonly string Text(DumpToken token) => Encoding.ASCII.GetString(_text.Slice(token.Start, token.Length));
+
+    // A word as it is, a string without its quotes (mysqldump quotes no character in these).
+    private readonly string Unquoted(DumpToken token) => token.Kind == DumpTokenKind.String
+        ? Encoding.Latin1.GetString(_text.Slice(token.Start + 1, token.Length - 2))
+        : Encoding.Latin1.GetString(_text.Slice(token.Start, token.Length));
+
+    private static DumpSyntaxException Refuse(DumpToken token, string what) => new(token.Start, what);
+}

@@ -1,0 +1,235 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Backupd.Modules;
+using Backupd.Modules.WordPress.Restore.DumpImport;
+
+namespace Backupd.Tests.Modules.Restore;
+
+/// <summary>
+/// A dump streamed to the import: what mysqldump writes passes, the site's tables under a staging
+/// prefix and rows untouched byte for byte; other tables' statements are left out whole; and
+/// anything mysqldump does not write (a statement of another kind, SQL after a row's ';', a
+/// query, a setting, a client command) is refused before a byte of it is written.
+/// </summary>
+public sealed partial class DumpStatementFilterTests
+{
+    private const string Table = "CREATE TABLE `wp_posts` (\n  `id` bigint(20) NOT NULL\n) ENGINE=InnoDB;\n";
+
+    [Fact]
+    public async Task A_real_mariadb_dump_passes_renamed_with_other_tables_left_out()
+    {
+        var dump = Dump("mariadb-10.11.sql");
+
+        var (output, filter) = await FilterAsync(dump);
+
+        Assert.Equal(["wp_log", "wp_options"], filter.Tables);
+        Assert.Equal(["other_app"], filter.Skipped);
+        var expected = OtherAppStatement().Replace(Renamed(dump), "").Replace("CONSTRAINT `fk` FOREIGN KEY", "CONSTRAINT `brs1_log_ibfk_1001` FOREIGN KEY", StringComparison.Ordinal);
+        Assert.Equal(expected, output);
+        Assert.Equal(["fk of wp_log (now <table>_ibfk_1001)"], filter.RenamedForeignKeys);
+        Assert.Contains("REFERENCES `brs1_options` (`option_id`)", output, StringComparison.Ordinal);
+        Assert.Contains("(1,'a','x\\'y\\\"z\\\\','yes','2024-01-02 03:04:05',0.00000000015,0x00FF27,0x05,'{\\\"a\\\":1}')", output, StringComparison.Ordinal);
+        Assert.StartsWith("/*M!999999\\- enable the sandbox mode */ \n", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_mysql_8_dump_passes_renamed()
+    {
+        var dump = Dump("mysql-8.0.sql");
+
+        var (output, filter) = await FilterAsync(dump);
+
+        Assert.Equal(["wp_usermeta"], filter.Tables);
+        Assert.Equal(Renamed(dump), output);
+    }
+
+    [Fact]
+    public async Task A_row_far_longer_than_what_is_read_ahead_passes_byte_for_byte_and_other_tables_rows_are_left_out()
+    {
+        var value = string.Concat(Enumerable.Repeat("é€😀x\\'", 300_000));
+        var dump = $"INSERT INTO `wp_posts` VALUES (1,'{value}');\nINSERT INTO `other` VALUES ('{value}');\nINSERT INTO `wp_posts` VALUES (2,'short');\n";
+
+        var (output, filter) = await FilterAsync(dump);
+
+        Assert.Equal($"INSERT INTO `brs1_posts` VALUES (1,'{value}');\n\nINSERT INTO `brs1_posts` VALUES (2,'short');\n", output);
+        Assert.Equal(["other"], filter.Skipped);
+    }
+
+    [Fact]
+    public async Task Statements_read_in_tiny_pieces_across_many_windows_come_out_whole()
+    {
+        // Over four times what is read ahead, in statements of every kind, arriving a few bytes at a time.
+        var dump = new StringBuilder();
+        for (var i = 0; dump.Length < 4 * DumpStatementFilter.StatementLimit + 12345; i++)
+        {
+            dump.Append($"DROP TABLE IF EXISTS `wp_t{i}`;\n/*!40101 SET @saved_cs_client     = @@character_set_client */;\n")
+                .Append($"CREATE TABLE `wp_t{i}` (\n  `id` int NOT NULL,\n  `v` text COMMENT 'a ; b',\n  KEY `k` (`id`)\n) ENGINE=InnoDB;\n")
+                .Append($"LOCK TABLES `wp_t{i}` WRITE;\n-- a comment; with 'quotes\nINSERT INTO `wp_t{i}` VALUES ({i},'{new string('v', i % 700)};'),(-{i}.5e-3,NULL);\nUNLOCK TABLES;\n");
+        }
+
+        var (output, filter) = await FilterAsync(dump.ToString(), new TrickleStream(Encoding.UTF8.GetBytes(dump.ToString())));
+
+        Assert.Equal(Renamed(dump.ToString()), output);
+        Assert.Equal(filter.Tables.Count, Regex.Count(dump.ToString(), "CREATE TABLE"));
+    }
+
+    [Fact]
+    public async Task Foreign_keys_get_names_innodb_renames_with_their_table()
+    {
+        const string Dump = """
+            CREATE TABLE `wp_child` (
+              `a` int, `b` int, `c` int, `d` int,
+              CONSTRAINT `wp_child_ibfk_1` FOREIGN KEY (`a`) REFERENCES `wp_parent` (`id`),
+              CONSTRAINT `fk_b` FOREIGN KEY (`b`) REFERENCES `wp_parent` (`id`),
+              CONSTRAINT `wp_child_ibfk_2000` FOREIGN KEY (`c`) REFERENCES `other_parent` (`id`),
+              CONSTRAINT `wp_child_chk` CHECK (`d` > 0)
+            ) ENGINE=InnoDB;
+
+            """;
+
+        var (output, filter) = await FilterAsync(Dump);
+
+        Assert.Contains("CONSTRAINT `brs1_child_ibfk_1` FOREIGN KEY (`a`) REFERENCES `brs1_parent` (`id`)", output, StringComparison.Ordinal);
+        Assert.Contains("CONSTRAINT `brs1_child_ibfk_2001` FOREIGN KEY (`b`) REFERENCES `brs1_parent` (`id`)", output, StringComparison.Ordinal);
+        Assert.Contains("CONSTRAINT `brs1_child_ibfk_2000` FOREIGN KEY (`c`) REFERENCES `other_parent` (`id`)", output, StringComparison.Ordinal);
+        Assert.Contains("CONSTRAINT `wp_child_chk` CHECK", output, StringComparison.Ordinal);
+        Assert.Equal(["fk_b of wp_child (now <table>_ibfk_2001)"], filter.RenamedForeignKeys);
+    }
+
+    [Theory]
+    [InlineData("DROP TABLE `wp_users`;")]
+    [InlineData("INSERT INTO `wp_posts` VALUES (1); DROP TABLE wp_users;")]
+    [InlineData("INSERT INTO `wp_posts` VALUES (1),((SELECT user_pass FROM wp_users LIMIT 1));")]
+    [InlineData("INSERT INTO `wp_posts` VALUES (1) ON DUPLICATE KEY UPDATE id = 2;")]
+    [InlineData("INSERT INTO `wp_posts` VALUES (@x);")]
+    [InlineData("INSERT INTO `wp_posts` VALUES (CHAR(65));")]
+    [InlineData("INSERT INTO `wp_posts` VALUES (0x41 + 1);")]
+    [InlineData("INSERT INTO `wp_posts` VALUES (1a);")]
+    [InlineData("INSERT INTO `wp_posts` VALUES (\"a\");")]
+    [InlineData("INSERT INTO `wp_posts` VALUES (1) /*!50000 ,(2) */;")]
+    [InlineData("INSERT INTO `wp_posts` VALUES (1)-- \n; DROP TABLE wp_users;")]
+    [InlineData("INSERT INTO `wp_posts` VALUES (1)--\u0001 'x'); DROP TABLE wp_users; -- ';")]
+    [InlineData("INSERT INTO `wp_posts` SELECT * FROM `wp_users`;")]
+    [InlineData("INSERT INTO `otherdb`.`wp_posts` VALUES (1);")]
+    [InlineData("/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE; DROP TABLE wp_users */;")]
+    [InlineData("/*!40000 DROP DATABASE wp */;")]
+    [InlineData("/*!99999 SET NAMES '*/' */;")]
+    [InlineData("/* a comment */ DROP TABLE IF EXISTS `wp_users`;")]
+    [InlineData("# a comment\nDROP TABLE IF EXISTS `wp_users`;")]
+    [InlineData("GRANT ALL ON *.* TO 'x'@'%';")]
+    [InlineData("SET PASSWORD = PASSWORD('x');")]
+    [InlineData("SET SQL_MODE='NO_BACKSLASH_ESCAPES';")]
+    [InlineData("SET @OLD_SQL_MODE='ANSI_QUOTES';")]
+    [InlineData("SET SQL_MODE=@OLD_TIME_ZONE;")]
+    [InlineData("SET NAMES gbk;")]
+    [InlineData("SET character_set_client = sjis;")]
+    [InlineData("SET @@GLOBAL.general_log = 1;")]
+    [InlineData("SET @@SESSION.SQL_LOG_BIN= 0;")]
+    [InlineData("SET GLOBAL general_log = 1;")]
+    [InlineData("CREATE TABLE `wp_x` (`a` int) ENGINE=FEDERATED CONNECTION='mysql://u@127.0.0.1/db/t';")]
+    [InlineData("CREATE TABLE `wp_x` (`a` int) ENGINE=MERGE UNION=(`wp_users`);")]
+    [InlineData("CREATE TABLE `wp_x` (`a` int) ENGINE=InnoDB DATA DIRECTORY='/tmp';")]
+    [InlineData("CREATE TABLE `wp_x` (`a` int) SELECT user_pass AS a FROM wp_users;")]
+    [InlineData("CREATE TABLE `wp_x` (`a` text DEFAULT (LOAD_FILE('/etc/passwd')));")]
+    [InlineData("CREATE TABLE `wp_x` (`a` int) PARTITION BY HASH(`a`) (PARTITION p0 DATA DIRECTORY = '/tmp');")]
+    [InlineData("CREATE TABLE `otherdb`.`wp_x` (`a` int);")]
+    [InlineData("CREATE TABLE `wp_x` LIKE `wp_users`;")]
+    [InlineData("CREATE TABLE `wp_x` (LIKE `wp_users`);")]
+    [InlineData("CREATE USER 'x'@'%';")]
+    [InlineData("ALTER TABLE `wp_users` RENAME TO `x`;")]
+    [InlineData("DROP TABLE IF EXISTS `wp_users`, `x`;")]
+    [InlineData("LOCK TABLES `wp_posts` WRITE, `wp_users` WRITE;")]
+    [InlineData("UPDATE `wp_users` SET user_pass = 'x';")]
+    [InlineData("DELETE FROM `wp_users`;")]
+    [InlineData("RENAME TABLE `wp_users` TO `x`;")]
+    [InlineData("TRUNCATE `wp_users`;")]
+    [InlineData("LOAD DATA INFILE '/etc/passwd' INTO TABLE `wp_posts`;")]
+    [InlineData("SELECT * FROM `wp_users` INTO OUTFILE '/tmp/x';")]
+    [InlineData("DO SLEEP(100);")]
+    [InlineData("CALL p();")]
+    [InlineData("\\! touch /tmp/x")]
+    [InlineData("source /etc/passwd")]
+    [InlineData("INSERT INTO `wp_posts` VALUES (1),(2)")]
+    [InlineData("INSERT INTO `wp_posts` VALUES (1,'cut off")]
+    [InlineData("DROP TABLE IF EXISTS `wp_posts`")]
+    public async Task What_mysqldump_does_not_write_is_refused_with_where_it_is(string statement)
+    {
+        var error = await Assert.ThrowsAsync<ModuleFailedException>(() => FilterAsync(Table + statement + "\n"));
+
+        Assert.Matches(@"^The database dump was refused at byte [0-9,]+ \(in ", error.Message);
+        Assert.Contains("the live tables were not touched", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_message_names_the_statement_and_the_byte_it_starts_at()
+    {
+        var error = await Assert.ThrowsAsync<ModuleFailedException>(() => FilterAsync(Table + "DELETE FROM `wp_users`;\n"));
+
+        Assert.StartsWith($"The database dump was refused at byte {Table.Length} (in \"DELETE FROM `wp_users`;\"): a statement of a kind mysqldump never writes.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Nothing_of_a_refused_statement_is_written_while_everything_before_it_is()
+    {
+        // Enough rows before it that earlier windows have already gone to the client.
+        var rows = string.Join(",", Enumerable.Range(1, 400_000).Select(i => $"({i},'row')"));
+        var before = $"{Table}INSERT INTO `wp_posts` VALUES {rows};\n";
+        using var input = new MemoryStream(Encoding.UTF8.GetBytes(before + "INSERT INTO `wp_posts` VALUES (1); DROP TABLE wp_users;\n"));
+        using var output = new MemoryStream();
+
+        await Assert.ThrowsAsync<ModuleFailedException>(() => new DumpStatementFilter("wp_", "brs1_").CopyAsync(input, output, progress: null, CancellationToken.None));
+
+        var written = Encoding.UTF8.GetString(output.ToArray());
+        Assert.True(written.Length > DumpStatementFilter.StatementLimit, "nothing was written before the refusal");
+        Assert.StartsWith(written, Renamed(before), StringComparison.Ordinal);
+        Assert.DoesNotContain("DROP", written, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`localhost`*/ /*!50003 TRIGGER t BEFORE INSERT ON `wp_posts` FOR EACH ROW SET NEW.x = 1 */;;")]
+    [InlineData("/*!50001 CREATE ALGORITHM=UNDEFINED */")]
+    [InlineData("/*!50003 SET sql_mode              = 'STRICT_TRANS_TABLES' */ ;")]
+    [InlineData("DELIMITER ;;")]
+    public async Task A_dump_with_triggers_views_or_routines_is_refused_as_such(string line)
+    {
+        var error = await Assert.ThrowsAsync<ModuleFailedException>(() => FilterAsync($"DROP TABLE IF EXISTS `wp_posts`;\n{line}\n"));
+
+        Assert.Contains("triggers, views or routines", error.Message, StringComparison.Ordinal);
+    }
+
+    private static string Dump(string name)
+    {
+        using var stream = typeof(DumpStatementFilterTests).Assembly.GetManifestResourceStream($"Dumps.{name}")
+            ?? throw new InvalidOperationException($"No embedded dump {name}.");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
+    // The site's tables under the staging prefix where statements name tables; comments are passed on as they are.
+    private static string Renamed(string dump) => string.Concat(dump.Split('\n').Select((line, index) =>
+        (index > 0 ? "\n" : "") + (line.StartsWith("--", StringComparison.Ordinal) ? line : TableName().Replace(line, "`brs1_"))));
+
+    private static async Task<(string Output, DumpStatementFilter Filter)> FilterAsync(string dump, Stream? input = null)
+    {
+        var filter = new DumpStatementFilter("wp_", "brs1_");
+        using var source = input ?? new MemoryStream(Encoding.UTF8.GetBytes(dump));
+        using var output = new MemoryStream();
+        await filter.CopyAsync(source, output, progress: null, CancellationToken.None);
+        return (Encoding.UTF8.GetString(output.ToArray()), filter);
+    }
+
+    [GeneratedRegex("(?<=(TABLE|TABLES|EXISTS|INTO|REFERENCES) )`wp_")]
+    private static partial Regex TableName();
+
+    [GeneratedRegex(@"(DROP TABLE IF EXISTS `other_app`;|CREATE TABLE `other_app` \([^;]*;|LOCK TABLES `other_app` WRITE;|/\*!40000 ALTER TABLE `other_app` (DIS|EN)ABLE KEYS \*/;|INSERT INTO `other_app` VALUES[^;]*;)")]
+    private static partial Regex OtherAppStatement();
+
+    // Hands out a few bytes per read, so every token and statement falls across reads.
+    private sealed class TrickleStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        private int _reads;
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, 1 + (_reads++ % 4093))], cancellationToken);
+    }
+}
