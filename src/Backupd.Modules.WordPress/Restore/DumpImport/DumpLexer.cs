@@ -65,7 +65,7 @@ internal ref struct DumpLexer
     internal static ReadOnlySpan<byte> SandboxLine => "/*M!999999\\- enable the sandbox mode */"u8;
 
     private static readonly SearchValues<byte> Spaces = SearchValues.Create(" \t\r\n"u8);
-    private static readonly SearchValues<byte> StringStops = SearchValues.Create("'\\"u8);
+    private static readonly SearchValues<byte> StringStops = SearchValues.Create("'\\\0"u8);
     private static readonly SearchValues<byte> WordBytes = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$"u8);
     private static readonly SearchValues<byte> VariableBytes = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$."u8);
     private static readonly SearchValues<byte> Digits = SearchValues.Create("0123456789"u8);
@@ -210,8 +210,9 @@ internal ref struct DumpLexer
             throw new DumpSyntaxException(start, "a conditional comment cut off");
         }
 
-        // mysqldump always names the version, and a space follows it.
-        if (digits is not (5 or 6) || rest[marker + digits] is not ((byte)' ' or (byte)'\n'))
+        // mysqldump always names the version, in the digits each server reads (MySQL takes a
+        // sixth digit after /*! as the comment's first character), and a space follows it.
+        if (digits != (marker == 3 ? 5 : 6) || rest[marker + digits] is not ((byte)' ' or (byte)'\n'))
         {
             throw new DumpSyntaxException(start, "a conditional comment without a version");
         }
@@ -238,7 +239,7 @@ internal ref struct DumpLexer
         var index = start + 1;
         while (true)
         {
-            var stop = escapes ? _text[index..].IndexOfAny(StringStops) : _text[index..].IndexOf(quote);
+            var stop = escapes ? _text[index..].IndexOfAny(StringStops) : _text[index..].IndexOfAny(quote, (byte)0);
             if (stop < 0)
             {
                 CutOff(start);
@@ -246,7 +247,18 @@ internal ref struct DumpLexer
             }
 
             index += stop;
+            if (_text[index] == 0)
+            {
+                // mysqldump writes \0; a client reading a NUL as the end of its line would split the statement elsewhere.
+                throw new DumpSyntaxException(index, "a NUL byte");
+            }
+
             var follows = ByteAt(index + 1);
+            if (follows == 0)
+            {
+                throw new DumpSyntaxException(index + 1, "a NUL byte");
+            }
+
             if (follows == -1 && !_final)
             {
                 // Whether an escape's byte or a second quote follows is in text not read yet.
@@ -297,7 +309,8 @@ internal ref struct DumpLexer
     private readonly DumpToken Number(int start)
     {
         int end;
-        if (_text[start] == '0' && ByteAt(start + 1) is 'x' or 'X')
+        // Only a lower-case x: servers read 0X41 as a name.
+        if (_text[start] == '0' && ByteAt(start + 1) == 'x')
         {
             end = start + 2 + RunLength(start + 2, HexDigits);
             if (end == start + 2)

@@ -11,7 +11,7 @@ namespace Backupd.Modules.WordPress.Restore.DumpImport;
 /// </summary>
 internal sealed class DumpRows
 {
-    private static readonly SearchValues<byte> StringStops = SearchValues.Create("'\\"u8);
+    private static readonly SearchValues<byte> StringStops = SearchValues.Create("'\\\0"u8);
     private static readonly SearchValues<byte> WordBytes = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$"u8);
     private static readonly SearchValues<byte> HexDigits = SearchValues.Create("0123456789abcdefABCDEF"u8);
 
@@ -68,11 +68,17 @@ internal sealed class DumpRows
                     }
 
                     i += stop;
+                    if (text[i] == 0)
+                    {
+                        // mysqldump writes \0; a client reading a NUL as the end of its line would split the rows elsewhere.
+                        throw Refuse(i, "a NUL byte");
+                    }
+
                     _state = text[i] == '\\' ? State.Escape : State.Quote;
                     i++;
                     break;
                 case State.Escape:
-                    _state = State.String;
+                    _state = c == 0 ? throw Refuse(i, "a NUL byte") : State.String;
                     i++;
                     break;
                 case State.Quote:
@@ -115,7 +121,8 @@ internal sealed class DumpRows
                     break;
                 case State.Zero:
                     // 0, 0.5 or 0x1F.
-                    i = c is (byte)'x' or (byte)'X' ? Go(State.HexFirst, i + 1) : Go(State.Integer, i);
+                    // Only a lower-case x: servers read 0X41 as a name.
+                    i = c == 'x' ? Go(State.HexFirst, i + 1) : Go(State.Integer, i);
                     break;
                 case State.Integer or State.Fraction or State.Exponent:
                     i = Digits(c, i);
@@ -127,7 +134,7 @@ internal sealed class DumpRows
                     i = Digit(c) ? Go(State.Exponent, i + 1) : throw Refuse(i, "an empty exponent");
                     break;
                 case State.HexMark:
-                    i = c is (byte)'x' or (byte)'X' ? Go(State.HexFirst, i + 1) : throw Refuse(i, "a _binary without its value");
+                    i = c == 'x' ? Go(State.HexFirst, i + 1) : throw Refuse(i, "a _binary without its value");
                     break;
                 case State.HexFirst:
                     i = HexDigits.Contains(c) ? Go(State.Hex, i + 1) : throw Refuse(i, "'0x' without digits");

@@ -20,10 +20,17 @@ namespace Backupd.Modules.WordPress.Restore.DumpImport;
 /// mysqldump output as a stream; the grammar is mysqldump's own, small and fixed. Triggers, views
 /// and routines carry SQL in their bodies and are refused (WordPress creates none).
 /// </remarks>
-internal sealed partial class DumpStatementFilter(string livePrefix, string stagingPrefix)
+internal sealed partial class DumpStatementFilter(string livePrefix, string stagingPrefix, long lineLimit = DumpStatementFilter.LineLimit)
 {
     /// <summary>The longest statement other than rows: a CREATE TABLE of hundreds of columns is far shorter.</summary>
     internal const int StatementLimit = 1 << 20;
+
+    /// <summary>
+    /// The longest line: the mysql client cuts a line past 1 GiB into pieces and drops a backslash
+    /// at the end of one, so the rest of a string would be read as SQL. mysqldump writes one row
+    /// (MariaDB) or one INSERT of about 1 MiB (MySQL) to a line.
+    /// </summary>
+    internal const long LineLimit = 256L << 20;
 
     private const int ExcerptLength = 60;
     private readonly byte[] _live = Encoding.UTF8.GetBytes(livePrefix);
@@ -31,6 +38,7 @@ internal sealed partial class DumpStatementFilter(string livePrefix, string stag
     private readonly List<string> _tables = [];
     private readonly SortedSet<string> _skipped = new(StringComparer.Ordinal);
     private readonly List<string> _renamedForeignKeys = [];
+    private long _lineLength;
     private DumpRows? _rows;
     private bool _rowsKept;
     private string _rowsTable = "";
@@ -61,6 +69,12 @@ internal sealed partial class DumpStatementFilter(string livePrefix, string stag
             await output.WriteAsync(written.WrittenMemory, cancellationToken).ConfigureAwait(false);
             written.ResetWrittenCount();
         }
+
+        if (_rows is not null)
+        {
+            // The last read filled the window without reaching the end, and the next found nothing more.
+            throw Refusal(window.Offset, new DumpSyntaxException(0, "rows the dump ends inside"), default);
+        }
     }
 
     // Reads on as far as the window allows, writing what passes to written.
@@ -77,7 +91,7 @@ internal sealed partial class DumpStatementFilter(string livePrefix, string stag
                     written.Write(text[..length]);
                 }
 
-                window.Advance(length);
+                Advance(window, text[..length]);
                 if (!_rows.Done)
                 {
                     return;
@@ -96,18 +110,35 @@ internal sealed partial class DumpStatementFilter(string livePrefix, string stag
             if (trivia > 0)
             {
                 written.Write(text[..trivia]);
-                window.Advance(trivia);
+                Advance(window, text[..trivia]);
                 continue;
             }
 
             var statement = Refusing(window, window.Text, () => new DumpStatementParser(window.Text, window.Final).Statement());
-            Write(text[..statement.Length], statement, written);
-            window.Advance(statement.Length);
+            Write(text[..statement.Length], statement, window.Offset, written);
+            Advance(window, text[..statement.Length]);
         }
     }
 
-    private void Write(ReadOnlySpan<byte> text, DumpStatement statement, ArrayBufferWriter<byte> written)
+    private void Advance(DumpWindow window, ReadOnlySpan<byte> passed)
     {
+        var newline = passed.LastIndexOf((byte)'\n');
+        _lineLength = newline < 0 ? _lineLength + passed.Length : passed.Length - newline - 1;
+        if (_lineLength > lineLimit)
+        {
+            throw Refusal(window.Offset + passed.Length, new DumpSyntaxException(passed.Length, $"a line longer than {lineLimit:N0} bytes"), default);
+        }
+
+        window.Advance(passed.Length);
+    }
+
+    private void Write(ReadOnlySpan<byte> text, DumpStatement statement, long at, ArrayBufferWriter<byte> written)
+    {
+        if (statement.Kind == DumpStatementKind.Omitted)
+        {
+            return;
+        }
+
         if (statement.Table == default)
         {
             written.Write(text);
@@ -115,7 +146,7 @@ internal sealed partial class DumpStatementFilter(string livePrefix, string stag
         }
 
         var table = Unquote(text.Slice(statement.Table.Start, statement.Table.Length));
-        var kept = table.AsSpan().StartsWith(_live);
+        var kept = IsSites(table);
         if (statement.Kind == DumpStatementKind.Insert)
         {
             _rows = new DumpRows();
@@ -139,7 +170,14 @@ internal sealed partial class DumpStatementFilter(string livePrefix, string stag
         List<(DumpToken Token, byte[] Text)> edits = [(statement.Table, Quote(Renamed(table)))];
         foreach (var name in statement.References)
         {
-            edits.Add((name, Quote(Renamed(Unquote(text.Slice(name.Start, name.Length))))));
+            var referenced = Unquote(text.Slice(name.Start, name.Length));
+            if (!IsSites(referenced))
+            {
+                // It would hold rows of a table the restore does not own (RESTRICT: never deleted).
+                throw Refusal(at + name.Start, new DumpSyntaxException(name.Start, "a foreign key to a table without the site's prefix"), text);
+            }
+
+            edits.Add((name, Quote(Renamed(referenced))));
         }
 
         List<byte[]> keyNames = [];
@@ -166,7 +204,11 @@ internal sealed partial class DumpStatementFilter(string livePrefix, string stag
         written.Write(text[from..]);
     }
 
-    private byte[] Renamed(byte[] table) => table.AsSpan().StartsWith(_live) ? [.. _staging, .. table.AsSpan(_live.Length)] : table;
+    // Whether a table is the site's. Without regard to case: with lower_case_table_names set, the
+    // server reads WP_users as wp_users, and a name so close to the site's is the site's anyway.
+    private bool IsSites(byte[] table) => table.Length >= _live.Length && Ascii.EqualsIgnoreCase(table.AsSpan(0, _live.Length), _live);
+
+    private byte[] Renamed(byte[] table) => [.. _staging, .. table.AsSpan(_live.Length)];
 
     private static byte[] Unquote(ReadOnlySpan<byte> identifier) =>
         Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(identifier[1..^1]).Replace("``", "`", StringComparison.Ordinal));
@@ -199,8 +241,8 @@ internal sealed partial class DumpStatementFilter(string livePrefix, string stag
         var where = statement.IsEmpty ? $"in the rows of `{_rowsTable}`" : $"in \"{head}\"";
         return new ModuleFailedException(
             string.Create(CultureInfo.InvariantCulture, $"The database dump was refused at byte {at:N0} ({where}): {refused.Reason}. ")
-            + "mysqldump never writes this, so the bundle's dump was changed or made by something else; nothing from there on was run and the live tables were not touched. "
-            + "Restore the dump by hand only if you trust where it came from (docs/jobs.md, \"The bundle\").");
+            + "A restore runs only the statements mysqldump writes, on the site's own tables; nothing from there on was run and the live tables were not touched. "
+            + "If the bundle's dump is one you trust, restore it by hand (docs/jobs.md, \"The bundle\").");
     }
 
     // The start of the statement, printable ASCII only, for the message.

@@ -8,6 +8,13 @@ internal enum DumpStatementKind
     /// <summary>A lone <c>;</c>.</summary>
     Empty,
 
+    /// <summary>
+    /// What MySQL's mysqldump writes for a server with GTIDs (the binary log off for the session,
+    /// GTID_PURGED): it takes privileges a site's user lacks and means nothing to a restore, so
+    /// it is left out, never sent.
+    /// </summary>
+    Omitted,
+
     /// <summary><c>SET</c> of the session settings mysqldump saves, changes and puts back.</summary>
     Settings,
 
@@ -48,6 +55,10 @@ internal sealed record DumpStatement(DumpStatementKind Kind, int Length, DumpTok
 /// definition, but no query (<c>SELECT</c>, <c>LIKE</c>), no file (<c>LOAD_FILE</c>,
 /// <c>DATA DIRECTORY</c>), no other server or table (<c>CONNECTION</c>, <c>UNION</c>), no
 /// partitions, and only a storage engine that keeps its rows in the server's own files.
+/// A conditional comment (<c>/*!40101 … */</c>, which a server older than its version, or of
+/// the other kind, skips) is accepted only where mysqldump writes one: around a whole SET or
+/// ALTER TABLE … KEYS, and around a column's INVISIBLE, NOT ENFORCED or SRID; anywhere else the
+/// statement a server runs could differ from the one read here.
 /// </summary>
 internal ref struct DumpStatementParser
 {
@@ -89,6 +100,18 @@ internal ref struct DumpStatementParser
             return new DumpStatement(DumpStatementKind.Empty, first.End, default);
         }
 
+        // Around a whole statement, only of the kinds mysqldump wraps: a server that skips the
+        // comment skips the statement.
+        var wrapped = first.Kind == DumpTokenKind.ConditionalOpen;
+        if (wrapped)
+        {
+            first = Next();
+            if (!Is(first, "SET") && !Is(first, "ALTER"))
+            {
+                throw Refuse(first, "a conditional comment around a statement other than SET or ALTER TABLE … KEYS");
+            }
+        }
+
         if (first.Kind != DumpTokenKind.Word)
         {
             throw Refuse(first, "a statement of a kind mysqldump never writes");
@@ -96,19 +119,24 @@ internal ref struct DumpStatementParser
 
         if (Is(first, "SET"))
         {
+            if (!wrapped && Omitted() is { } omitted)
+            {
+                return omitted;
+            }
+
             do
             {
                 Setting();
             }
             while (NextIfPunctuation(','));
 
-            return End(DumpStatementKind.Settings, default);
+            return End(DumpStatementKind.Settings, default, wrapped);
         }
 
         if (Is(first, "UNLOCK"))
         {
             ExpectWord("TABLES");
-            return End(DumpStatementKind.UnlockTables, default);
+            return End(DumpStatementKind.UnlockTables, default, wrapped);
         }
 
         if (Is(first, "DROP"))
@@ -116,7 +144,7 @@ internal ref struct DumpStatementParser
             ExpectWord("TABLE");
             ExpectWord("IF");
             ExpectWord("EXISTS");
-            return End(DumpStatementKind.DropTable, TableName());
+            return End(DumpStatementKind.DropTable, TableName(), wrapped);
         }
 
         if (Is(first, "LOCK"))
@@ -124,7 +152,7 @@ internal ref struct DumpStatementParser
             ExpectWord("TABLES");
             var table = TableName();
             ExpectWord("WRITE");
-            return End(DumpStatementKind.LockTable, table);
+            return End(DumpStatementKind.LockTable, table, wrapped);
         }
 
         if (Is(first, "ALTER"))
@@ -138,7 +166,7 @@ internal ref struct DumpStatementParser
             }
 
             ExpectWord("KEYS");
-            return End(DumpStatementKind.AlterKeys, table);
+            return End(DumpStatementKind.AlterKeys, table, wrapped);
         }
 
         if (Is(first, "INSERT") || Is(first, "REPLACE"))
@@ -153,6 +181,30 @@ internal ref struct DumpStatementParser
         }
 
         throw Refuse(first, "a statement of a kind mysqldump never writes");
+    }
+
+    // SET @MYSQLDUMP_TEMP_LOG_BIN = @@SESSION.SQL_LOG_BIN, SET @@SESSION.SQL_LOG_BIN = 0 (and back),
+    // SET @@GLOBAL.GTID_PURGED = /*!80000 '+'*/ '…': left out whole, so what they hold does not matter.
+    private DumpStatement? Omitted()
+    {
+        var mark = _lexer.Mark;
+        var target = Next();
+        var name = target.Kind == DumpTokenKind.Variable ? Text(target) : "";
+        if (!name.Equals("@MYSQLDUMP_TEMP_LOG_BIN", StringComparison.OrdinalIgnoreCase)
+            && !name.Equals("@@SESSION.SQL_LOG_BIN", StringComparison.OrdinalIgnoreCase)
+            && !name.Equals("@@GLOBAL.GTID_PURGED", StringComparison.OrdinalIgnoreCase))
+        {
+            _lexer.Reset(mark);
+            return null;
+        }
+
+        var token = Next();
+        while (token.Kind != DumpTokenKind.Semicolon)
+        {
+            token = Next();
+        }
+
+        return new DumpStatement(DumpStatementKind.Omitted, token.End, default);
     }
 
     private DumpStatement Insert(DumpToken first)
@@ -186,11 +238,6 @@ internal ref struct DumpStatementParser
         if (!Is(values, "VALUES"))
         {
             throw Refuse(values, "an INSERT of anything but rows of values");
-        }
-
-        if (_lexer.InConditional)
-        {
-            throw Refuse(values, "rows inside a conditional comment");
         }
 
         return new DumpStatement(DumpStatementKind.Insert, values.End, table);
@@ -240,6 +287,9 @@ internal ref struct DumpStatementParser
                 case DumpTokenKind.Word:
                     RefuseIfIn(token, RefusedInTable);
                     break;
+                case DumpTokenKind.ConditionalOpen:
+                    ColumnAttribute(token);
+                    break;
                 case DumpTokenKind.Identifier or DumpTokenKind.Number or DumpTokenKind.String or DumpTokenKind.Punctuation:
                     break;
                 default:
@@ -283,6 +333,27 @@ internal ref struct DumpStatementParser
                     throw Refuse(token, "this in a CREATE TABLE's options");
             }
         }
+    }
+
+    // MySQL's /*!80023 INVISIBLE */, /*!80016 NOT ENFORCED */, /*!80003 SRID 4326 */: words that
+    // change nothing a server that skips them would read differently.
+    private void ColumnAttribute(DumpToken open)
+    {
+        var word = Next();
+        if (Is(word, "NOT"))
+        {
+            ExpectWord("ENFORCED");
+        }
+        else if (Is(word, "SRID"))
+        {
+            Expect(DumpTokenKind.Number, "a number");
+        }
+        else if (!Is(word, "INVISIBLE"))
+        {
+            throw Refuse(open, "a conditional comment inside a CREATE TABLE other than INVISIBLE, NOT ENFORCED or SRID");
+        }
+
+        Expect(DumpTokenKind.ConditionalClose, "the end of the conditional comment");
     }
 
     // One "@saved = @@setting", "setting = value", "setting = @saved" or "NAMES charset [COLLATE collation]".
@@ -358,14 +429,18 @@ internal ref struct DumpStatementParser
         return name;
     }
 
-    private DumpStatement End(DumpStatementKind kind, DumpToken table)
+    private DumpStatement End(DumpStatementKind kind, DumpToken table, bool wrapped)
     {
+        if (wrapped)
+        {
+            Expect(DumpTokenKind.ConditionalClose, "the end of the conditional comment");
+        }
+
         var end = Expect(DumpTokenKind.Semicolon, "the end of the statement");
         return new DumpStatement(kind, end.End, table);
     }
 
-    // The next token that means something: spaces, and the markers of a conditional comment
-    // (whose content this reads as a server that runs it would), are passed over.
+    // The next token that means something: spaces are passed over.
     private DumpToken Next()
     {
         while (true)
@@ -373,7 +448,7 @@ internal ref struct DumpStatementParser
             var token = _lexer.Next();
             switch (token.Kind)
             {
-                case DumpTokenKind.Space or DumpTokenKind.ConditionalOpen or DumpTokenKind.ConditionalClose:
+                case DumpTokenKind.Space:
                     continue;
                 case DumpTokenKind.End:
                     throw new DumpSyntaxException(token.Start, "a statement the dump ends inside");
