@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 
 namespace Backupd.Modules.WordPress.Restore.DumpImport;
 
@@ -116,7 +117,7 @@ internal ref struct DumpLexer
             (byte)';' when InConditional => throw new DumpSyntaxException(start, "a ';' inside a conditional comment"),
             (byte)';' => new DumpToken(DumpTokenKind.Semicolon, start, 1),
             >= (byte)'0' and <= (byte)'9' => Number(start),
-            var c when WordBytes.Contains(c) => new DumpToken(DumpTokenKind.Word, start, RunLength(start, WordBytes)),
+            var c when WordBytes.Contains(c) => Word(start),
             var c when PunctuationBytes.Contains(c) => new DumpToken(DumpTokenKind.Punctuation, start, 1),
             (byte)'"' => throw new DumpSyntaxException(start, "a double-quoted string or name"),
             (byte)'#' => throw new DumpSyntaxException(start, "a '#' comment"),
@@ -291,6 +292,17 @@ internal ref struct DumpLexer
 
             return token;
         }
+    }
+
+    private readonly DumpToken Word(int start)
+    {
+        var token = new DumpToken(DumpTokenKind.Word, start, RunLength(start, WordBytes));
+
+        // The client reads a line starting with it as its command, whatever statement it is in, and
+        // joins the next line on; mysqldump puts every name in backticks, so none is bare.
+        return Ascii.EqualsIgnoreCase(_text.Slice(start, token.Length), "delimiter"u8)
+            ? throw new DumpSyntaxException(start, "the word DELIMITER outside quotes (a mysql client command)")
+            : token;
     }
 
     private readonly DumpToken Variable(int start)

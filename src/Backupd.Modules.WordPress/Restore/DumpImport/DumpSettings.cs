@@ -24,6 +24,7 @@ internal static partial class DumpSettings
         ["OLD_SQL_MODE"] = "sql_mode",
         ["OLD_SQL_NOTES"] = "sql_notes",
         ["OLD_NOTE_VERBOSITY"] = "note_verbosity",
+        ["OLD_AUTOCOMMIT"] = "autocommit",
         ["saved_cs_client"] = "character_set_client",
         ["saved_cs_results"] = "character_set_results",
         ["saved_col_connection"] = "collation_connection",
@@ -44,7 +45,7 @@ internal static partial class DumpSettings
         "collation_connection" => kind is DumpTokenKind.Word or DumpTokenKind.String && IsCollation(value),
         "time_zone" => kind == DumpTokenKind.String && TimeZoneOffset().IsMatch(value),
         "sql_mode" => kind == DumpTokenKind.String && string.Equals(value, "NO_AUTO_VALUE_ON_ZERO", StringComparison.OrdinalIgnoreCase),
-        "unique_checks" or "foreign_key_checks" or "sql_notes" or "note_verbosity" => kind == DumpTokenKind.Number && value is "0" or "1",
+        "unique_checks" or "foreign_key_checks" or "sql_notes" or "note_verbosity" or "autocommit" => kind == DumpTokenKind.Number && value is "0" or "1",
         _ => false,
     };
 
@@ -55,9 +56,9 @@ internal static partial class DumpSettings
     public static bool IsCollation(string collation) =>
         CollationName().IsMatch(collation) && IsCharacterSet(collation[..collation.IndexOf('_', StringComparison.Ordinal)]);
 
-    [GeneratedRegex(@"^[+-][0-9]{2}:[0-9]{2}$")]
+    [GeneratedRegex(@"\A[+-][0-9]{2}:[0-9]{2}\z")]
     private static partial Regex TimeZoneOffset();
 
-    [GeneratedRegex(@"^[a-z0-9]+_[a-z0-9_]+$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\A[a-z0-9]+_[a-z0-9_]+\z", RegexOptions.IgnoreCase)]
     private static partial Regex CollationName();
 }

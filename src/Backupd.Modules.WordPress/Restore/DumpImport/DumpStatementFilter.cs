@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using System.Text.Unicode;
 
 namespace Backupd.Modules.WordPress.Restore.DumpImport;
 
@@ -88,10 +89,10 @@ internal sealed partial class DumpStatementFilter(string livePrefix, string stag
                 var length = Refusing(window, default, () => _rows.Read(window.Text, window.Final));
                 if (_rowsKept)
                 {
-                    written.Write(text[..length]);
+                    Emit(written, text[..length], window.Offset);
                 }
 
-                Advance(window, text[..length]);
+                window.Advance(length);
                 if (!_rows.Done)
                 {
                     return;
@@ -109,27 +110,29 @@ internal sealed partial class DumpStatementFilter(string livePrefix, string stag
             var trivia = Refusing(window, window.Text, () => new DumpStatementParser(window.Text, window.Final).Trivia());
             if (trivia > 0)
             {
-                written.Write(text[..trivia]);
-                Advance(window, text[..trivia]);
+                Emit(written, text[..trivia], window.Offset);
+                window.Advance(trivia);
                 continue;
             }
 
             var statement = Refusing(window, window.Text, () => new DumpStatementParser(window.Text, window.Final).Statement());
             Write(text[..statement.Length], statement, window.Offset, written);
-            Advance(window, text[..statement.Length]);
+            window.Advance(statement.Length);
         }
     }
 
-    private void Advance(DumpWindow window, ReadOnlySpan<byte> passed)
+    // Writes what passed, counting the line it is on as the client will see it (statements left
+    // out join the lines around them).
+    private void Emit(ArrayBufferWriter<byte> written, ReadOnlySpan<byte> passed, long at)
     {
         var newline = passed.LastIndexOf((byte)'\n');
         _lineLength = newline < 0 ? _lineLength + passed.Length : passed.Length - newline - 1;
         if (_lineLength > lineLimit)
         {
-            throw Refusal(window.Offset + passed.Length, new DumpSyntaxException(passed.Length, $"a line longer than {lineLimit:N0} bytes"), default);
+            throw Refusal(at, new DumpSyntaxException(0, $"a line longer than {lineLimit:N0} bytes"), default);
         }
 
-        window.Advance(passed.Length);
+        written.Write(passed);
     }
 
     private void Write(ReadOnlySpan<byte> text, DumpStatement statement, long at, ArrayBufferWriter<byte> written)
@@ -141,11 +144,11 @@ internal sealed partial class DumpStatementFilter(string livePrefix, string stag
 
         if (statement.Table == default)
         {
-            written.Write(text);
+            Emit(written, text, at);
             return;
         }
 
-        var table = Unquote(text.Slice(statement.Table.Start, statement.Table.Length));
+        var table = Name(text, statement.Table, at);
         var kept = IsSites(table);
         if (statement.Kind == DumpStatementKind.Insert)
         {
@@ -166,11 +169,13 @@ internal sealed partial class DumpStatementFilter(string livePrefix, string stag
         }
 
         // The table's name, and those its foreign keys name, each under the staging prefix; and
-        // the foreign keys' own names, which are the database's and would clash with the live table's.
-        List<(DumpToken Token, byte[] Text)> edits = [(statement.Table, Quote(Renamed(table)))];
+        // the names of its foreign keys (and MySQL's checks), which are the database's and would
+        // clash with the live table's.
+        var staged = Renamed(table);
+        List<(DumpToken Token, byte[] Text)> edits = [(statement.Table, Quote(staged))];
         foreach (var name in statement.References)
         {
-            var referenced = Unquote(text.Slice(name.Start, name.Length));
+            var referenced = Name(text, name, at);
             if (!IsSites(referenced))
             {
                 // It would hold rows of a table the restore does not own (RESTRICT: never deleted).
@@ -183,25 +188,51 @@ internal sealed partial class DumpStatementFilter(string livePrefix, string stag
         List<byte[]> keyNames = [];
         foreach (var name in statement.ForeignKeys)
         {
-            keyNames.Add(Unquote(text.Slice(name.Start, name.Length)));
+            keyNames.Add(Name(text, name, at));
         }
 
-        var keys = new ForeignKeyNames(table, Renamed(table), keyNames);
+        var keys = new ForeignKeyNames(table, staged, keyNames);
         for (var i = 0; i < keyNames.Count; i++)
         {
             edits.Add((statement.ForeignKeys[i], Quote(keys.Staged(i))));
         }
 
         _renamedForeignKeys.AddRange(keys.Renamed);
+        foreach (var name in statement.Checks)
+        {
+            // MySQL names a check <table>_chk_<n>, unique in the database, and renames it with its table.
+            var check = Name(text, name, at);
+            byte[] own = [.. table, .. "_chk_"u8];
+            if (check.AsSpan().StartsWith(own))
+            {
+                edits.Add((name, Quote([.. staged, .. check.AsSpan(table.Length)])));
+            }
+        }
+
         var from = 0;
+        var output = new ArrayBufferWriter<byte>(text.Length + 256);
         foreach (var (token, replacement) in edits.OrderBy(edit => edit.Token.Start))
         {
-            written.Write(text[from..token.Start]);
-            written.Write(replacement);
+            output.Write(text[from..token.Start]);
+            output.Write(replacement);
             from = token.End;
         }
 
-        written.Write(text[from..]);
+        output.Write(text[from..]);
+        Emit(written, output.WrittenSpan, at);
+    }
+
+    // A name in backticks, as the server reads it; one no site would have (control characters, bytes
+    // that are not UTF-8) is refused rather than carried into the job's log.
+    private byte[] Name(ReadOnlySpan<byte> text, DumpToken token, long at)
+    {
+        var quoted = text.Slice(token.Start, token.Length)[1..^1];
+        if (!Utf8.IsValid(quoted) || quoted.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0 || quoted.IndexOf((byte)0x7F) >= 0)
+        {
+            throw Refusal(at + token.Start, new DumpSyntaxException(token.Start, "a name with control characters or bytes that are not UTF-8"), text);
+        }
+
+        return Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(quoted).Replace("``", "`", StringComparison.Ordinal));
     }
 
     // Whether a table is the site's. Without regard to case: with lower_case_table_names set, the
@@ -209,9 +240,6 @@ internal sealed partial class DumpStatementFilter(string livePrefix, string stag
     private bool IsSites(byte[] table) => table.Length >= _live.Length && Ascii.EqualsIgnoreCase(table.AsSpan(0, _live.Length), _live);
 
     private byte[] Renamed(byte[] table) => [.. _staging, .. table.AsSpan(_live.Length)];
-
-    private static byte[] Unquote(ReadOnlySpan<byte> identifier) =>
-        Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(identifier[1..^1]).Replace("``", "`", StringComparison.Ordinal));
 
     private static byte[] Quote(byte[] name) => Encoding.UTF8.GetBytes("`" + Encoding.UTF8.GetString(name).Replace("`", "``", StringComparison.Ordinal) + "`");
 

@@ -21,6 +21,9 @@ internal enum DumpStatementKind
     /// <summary><c>UNLOCK TABLES</c>.</summary>
     UnlockTables,
 
+    /// <summary><c>COMMIT</c>, after a table's rows when the dump turns autocommit off (MariaDB 11.8 and later do).</summary>
+    Commit,
+
     /// <summary><c>DROP TABLE IF EXISTS `t`</c>.</summary>
     DropTable,
 
@@ -39,12 +42,13 @@ internal enum DumpStatementKind
 
 /// <summary>
 /// One statement of a dump: how long it is (for an INSERT, up to its rows), the table it is about,
-/// the tables its foreign keys name, and the names of those foreign keys.
+/// the tables its foreign keys name, and the names of its foreign keys and check constraints.
 /// </summary>
-internal sealed record DumpStatement(DumpStatementKind Kind, int Length, DumpToken Table, IReadOnlyList<DumpToken> References, IReadOnlyList<DumpToken> ForeignKeys)
+internal sealed record DumpStatement(
+    DumpStatementKind Kind, int Length, DumpToken Table, IReadOnlyList<DumpToken> References, IReadOnlyList<DumpToken> ForeignKeys, IReadOnlyList<DumpToken> Checks)
 {
     public DumpStatement(DumpStatementKind kind, int length, DumpToken table)
-        : this(kind, length, table, [], [])
+        : this(kind, length, table, [], [], [])
     {
     }
 }
@@ -63,7 +67,12 @@ internal sealed record DumpStatement(DumpStatementKind Kind, int Length, DumpTok
 internal ref struct DumpStatementParser
 {
     private static readonly string[] Engines = ["InnoDB", "MyISAM", "Aria", "MEMORY", "HEAP", "ARCHIVE", "CSV", "BLACKHOLE"];
-    private static readonly string[] RefusedInTable = ["SELECT", "LOAD_FILE", "SLEEP", "BENCHMARK", "UNION", "CONNECTION", "DIRECTORY", "PARTITION", "TABLE", "VALUES"];
+    private static readonly string[] RefusedInTable =
+    [
+        "SELECT", "LOAD_FILE", "SLEEP", "BENCHMARK", "UNION", "CONNECTION", "DIRECTORY", "PARTITION", "TABLE", "VALUES",
+        // Sequences: a default could advance one the restore does not own.
+        "NEXTVAL", "LASTVAL", "SETVAL", "NEXT", "PREVIOUS",
+    ];
 
     private readonly ReadOnlySpan<byte> _text;
     private DumpLexer _lexer;
@@ -131,6 +140,11 @@ internal ref struct DumpStatementParser
             while (NextIfPunctuation(','));
 
             return End(DumpStatementKind.Settings, default, wrapped);
+        }
+
+        if (Is(first, "COMMIT"))
+        {
+            return End(DumpStatementKind.Commit, default, wrapped);
         }
 
         if (Is(first, "UNLOCK"))
@@ -253,6 +267,7 @@ internal ref struct DumpStatementParser
 
         List<DumpToken> references = [];
         List<DumpToken> foreignKeys = [];
+        List<DumpToken> checks = [];
         var depth = 1;
         var token = Next();
         if (Is(token, "LIKE"))
@@ -275,15 +290,27 @@ internal ref struct DumpStatementParser
                     references.Add(TableName());
                     break;
                 case DumpTokenKind.Word when Is(token, "CONSTRAINT"):
-                    var mark = _lexer.Mark;
-                    var name = Next();
-                    if (name.Kind == DumpTokenKind.Identifier && Is(Next(), "FOREIGN"))
+                    // mysqldump names every constraint, in backticks; what it is follows at once.
+                    var name = Expect(DumpTokenKind.Identifier, "a constraint's name in backticks");
+                    var named = _lexer.Mark;
+                    var kind = Next();
+                    if (Is(kind, "FOREIGN"))
                     {
                         foreignKeys.Add(name);
                     }
+                    else if (Is(kind, "CHECK"))
+                    {
+                        checks.Add(name);
+                    }
+                    else if (!Is(kind, "PRIMARY") && !Is(kind, "UNIQUE"))
+                    {
+                        throw Refuse(kind, "FOREIGN, CHECK, PRIMARY or UNIQUE expected");
+                    }
 
-                    _lexer.Reset(mark);
+                    _lexer.Reset(named);
                     break;
+                case DumpTokenKind.Punctuation when IsPunctuation(token, '.'):
+                    throw Refuse(token, "a name qualified by another inside a CREATE TABLE");
                 case DumpTokenKind.Word:
                     RefuseIfIn(token, RefusedInTable);
                     break;
@@ -309,7 +336,7 @@ internal ref struct DumpStatementParser
             switch (token.Kind)
             {
                 case DumpTokenKind.Semicolon:
-                    return new DumpStatement(DumpStatementKind.CreateTable, token.End, table, references, foreignKeys);
+                    return new DumpStatement(DumpStatementKind.CreateTable, token.End, table, references, foreignKeys, checks);
                 case DumpTokenKind.Word when Is(token, "ENGINE"):
                     var engine = Next();
                     if (IsPunctuation(engine, '='))
@@ -354,6 +381,16 @@ internal ref struct DumpStatementParser
         }
 
         Expect(DumpTokenKind.ConditionalClose, "the end of the conditional comment");
+
+        // At the end of its column or constraint, where a server that skips it reads the same definition.
+        var mark = _lexer.Mark;
+        var follows = Next();
+        if (!IsPunctuation(follows, ',') && !IsPunctuation(follows, ')'))
+        {
+            throw Refuse(open, "a conditional comment inside a CREATE TABLE other than at the end of a column or constraint");
+        }
+
+        _lexer.Reset(mark);
     }
 
     // One "@saved = @@setting", "setting = value", "setting = @saved" or "NAMES charset [COLLATE collation]".
@@ -373,7 +410,9 @@ internal ref struct DumpStatementParser
             return;
         }
 
-        if (target.Kind != DumpTokenKind.Word)
+        // MariaDB 11.8's mysqldump writes SET @OLD_AUTOCOMMIT=@@AUTOCOMMIT, @@AUTOCOMMIT=0.
+        var sessionAutocommit = target.Kind == DumpTokenKind.Variable && Text(target).Equals("@@AUTOCOMMIT", StringComparison.OrdinalIgnoreCase);
+        if (target.Kind != DumpTokenKind.Word && !sessionAutocommit)
         {
             throw Refuse(target, "a SET of a global or server setting");
         }
@@ -403,7 +442,7 @@ internal ref struct DumpStatementParser
             return;
         }
 
-        var setting = Text(target);
+        var setting = sessionAutocommit ? "autocommit" : Text(target);
         ExpectPunctuation('=');
         var given = Next();
         var accepted = given.Kind == DumpTokenKind.Variable

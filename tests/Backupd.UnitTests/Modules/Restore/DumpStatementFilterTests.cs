@@ -40,8 +40,34 @@ public sealed partial class DumpStatementFilterTests
         var (output, filter) = await FilterAsync(dump);
 
         Assert.Equal(["wp_usermeta"], filter.Tables);
-        Assert.Equal(GtidStatement().Replace(Renamed(dump), ""), output);
+        // MySQL's check constraint names are unique in the database too, and follow their table.
+        Assert.Equal(GtidStatement().Replace(Renamed(dump), "").Replace("CONSTRAINT `wp_usermeta_chk_1`", "CONSTRAINT `brs1_usermeta_chk_1`", StringComparison.Ordinal), output);
         Assert.DoesNotContain("SET @@", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/*M!100616 SET @OLD_NOTE_VERBOSITY=@@NOTE_VERBOSITY, NOTE_VERBOSITY=0 */;")]
+    [InlineData("/*M!100616 SET NOTE_VERBOSITY=@OLD_NOTE_VERBOSITY */;")]
+    [InlineData("/*!50503 SET character_set_client = utf8mb4 */;")]
+    [InlineData("/*!50003 SET @saved_cs_client      = @@character_set_client */ ;")]
+    [InlineData("/*!40101 SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci */;")]
+    [InlineData("INSERT INTO `wp_posts` VALUES (1,_binary 0x00,_binary '',b'1',x'0A',-0.5,1e10,1E-5,0,NULL,'','it''s');")]
+    [InlineData("INSERT INTO `wp_posts` VALUES\n(1,'a'),\n(2,'b');")]
+    [InlineData("REPLACE INTO `wp_posts` VALUES (1);")]
+    [InlineData("INSERT IGNORE INTO `wp_posts` (`id`, `v`) VALUES (1,'a');")]
+    [InlineData("CREATE TABLE `wp_geo` (\n  `p` point NOT NULL /*!80003 SRID 4326 */,\n  SPATIAL KEY `p` (`p`)\n) ENGINE=InnoDB;")]
+    [InlineData("CREATE TABLE `wp_v` (`a` int, `b` int GENERATED ALWAYS AS ((`a` * 2)) STORED) ENGINE=MyISAM ROW_FORMAT=DYNAMIC COMMENT='x;y';")]
+    [InlineData("CREATE TABLE `wp_h` (`a` int) ENGINE=InnoDB WITH SYSTEM VERSIONING;")]
+    [InlineData("SET @OLD_AUTOCOMMIT=@@AUTOCOMMIT, @@AUTOCOMMIT=0;")]
+    [InlineData("COMMIT;")]
+    [InlineData("SET AUTOCOMMIT=@OLD_AUTOCOMMIT;")]
+    [InlineData("set autocommit=0;")]
+    [InlineData("commit;")]
+    public async Task Statements_mysqldump_writes_pass_renamed(string statement)
+    {
+        var (output, _) = await FilterAsync(statement + "\n");
+
+        Assert.Equal(Renamed(statement + "\n"), output);
     }
 
     [Fact]
@@ -126,6 +152,15 @@ public sealed partial class DumpStatementFilterTests
     [InlineData("/*!40101 SET NAMES utf8mb4 */ /*!40101 SET NAMES utf8mb4 */;")]
     [InlineData("INSERT INTO `wp_posts` VALUES (0X41);")]
     [InlineData("CREATE TABLE `wp_x` (`a` int, FOREIGN KEY (`a`) REFERENCES `users` (`id`));")]
+    [InlineData("CREATE TABLE `wp_x` (\ndelimiter int /\n* 'x*/ ); DROP TABLE `wp_users`; -- ' );")]
+    [InlineData("CREATE TABLE `wp_x` (`a` int, CONSTRAINT /*!80023 INVISIBLE */ `wp_x_ibfk_1` FOREIGN KEY (`a`) REFERENCES `wp_b` (`id`));")]
+    [InlineData("CREATE TABLE `wp_x` (`a` int, CONSTRAINT fk FOREIGN KEY (`a`) REFERENCES `wp_b` (`id`));")]
+    [InlineData("CREATE TABLE `wp_x` (`a` int, FOREIGN KEY (`a`) REFERENCES `wp_db` /*!80023 INVISIBLE */ . `t` (`id`));")]
+    [InlineData("CREATE TABLE `wp_x` (`n` bigint DEFAULT nextval(`otherdb`.`seq`));")]
+    [InlineData("CREATE TABLE `wp_x` (`n` bigint DEFAULT nextval(`seq`));")]
+    [InlineData("CREATE TABLE `wp_x\u0001` (`a` int);")]
+    [InlineData("SET @@GLOBAL.AUTOCOMMIT=0;")]
+    [InlineData("SET @OLD_AUTOCOMMIT=0;")]
     [InlineData("INSERT INTO `wp_posts` VALUES ('a\0'); DROP TABLE wp_users; -- ');")]
     [InlineData("INSERT INTO `wp_posts` VALUES ('a\\\0');")]
     [InlineData("CREATE TABLE `wp_x` (`a` text COMMENT 'a\0');")]
@@ -214,6 +249,18 @@ public sealed partial class DumpStatementFilterTests
     {
         var filter = new DumpStatementFilter("wp_", "brs1_", lineLimit: 1000);
         using var input = new MemoryStream(Encoding.UTF8.GetBytes($"{Table}INSERT INTO `wp_posts` VALUES ('{new string('a', 500)}');INSERT INTO `wp_posts` VALUES ('{new string('a', 500)}');\n"));
+
+        var error = await Assert.ThrowsAsync<ModuleFailedException>(() => filter.CopyAsync(input, Stream.Null, progress: null, CancellationToken.None));
+
+        Assert.Contains("a line longer than 1,000 bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_line_is_counted_as_the_client_sees_it_with_statements_left_out_joining_the_lines_around_them()
+    {
+        var filter = new DumpStatementFilter("wp_", "brs1_", lineLimit: 1000);
+        var value = new string('a', 600);
+        using var input = new MemoryStream(Encoding.UTF8.GetBytes($"{Table}INSERT INTO `wp_posts` VALUES ('{value}');DROP TABLE IF EXISTS\n`other`;INSERT INTO `wp_posts` VALUES ('{value}');\n"));
 
         var error = await Assert.ThrowsAsync<ModuleFailedException>(() => filter.CopyAsync(input, Stream.Null, progress: null, CancellationToken.None));
 
