@@ -66,7 +66,8 @@ internal ref struct DumpLexer
     internal static ReadOnlySpan<byte> SandboxLine => "/*M!999999\\- enable the sandbox mode */"u8;
 
     private static readonly SearchValues<byte> Spaces = SearchValues.Create(" \t\r\n"u8);
-    private static readonly SearchValues<byte> StringStops = SearchValues.Create("'\\\0"u8);
+    private static readonly SearchValues<byte> StringStops = SearchValues.Create("'\\\0\n\r"u8);
+    private static readonly SearchValues<byte> NameStops = SearchValues.Create("`\0\n\r"u8);
     private static readonly SearchValues<byte> WordBytes = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$"u8);
     private static readonly SearchValues<byte> VariableBytes = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$."u8);
     private static readonly SearchValues<byte> Digits = SearchValues.Create("0123456789"u8);
@@ -86,6 +87,14 @@ internal ref struct DumpLexer
 
     /// <summary>Where the next token starts.</summary>
     public int Position { get; private set; }
+
+    /// <summary>
+    /// Whether a quoted string or name may hold a line break. The client drops the line break
+    /// after a line that starts with "delimiter", inside quotes or not, and joins the next line on,
+    /// so a quoted line break let a dump have the server read other SQL than was checked;
+    /// mysqldump writes \n and \r instead. Only for statements that are never sent.
+    /// </summary>
+    public bool LineBreaksInQuotes { get; set; }
 
     /// <summary>Whether the text so far opened a conditional comment it has not closed.</summary>
     public bool InConditional { get; private set; }
@@ -240,7 +249,7 @@ internal ref struct DumpLexer
         var index = start + 1;
         while (true)
         {
-            var stop = escapes ? _text[index..].IndexOfAny(StringStops) : _text[index..].IndexOfAny(quote, (byte)0);
+            var stop = _text[index..].IndexOfAny(escapes ? StringStops : NameStops);
             if (stop < 0)
             {
                 CutOff(start);
@@ -248,18 +257,14 @@ internal ref struct DumpLexer
             }
 
             index += stop;
-            if (_text[index] == 0)
+            RefuseInQuotes(index);
+            if (_text[index] is (byte)'\n' or (byte)'\r')
             {
-                // mysqldump writes \0; a client reading a NUL as the end of its line would split the statement elsewhere.
-                throw new DumpSyntaxException(index, "a NUL byte");
+                index++;
+                continue;
             }
 
             var follows = ByteAt(index + 1);
-            if (follows == 0)
-            {
-                throw new DumpSyntaxException(index + 1, "a NUL byte");
-            }
-
             if (follows == -1 && !_final)
             {
                 // Whether an escape's byte or a second quote follows is in text not read yet.
@@ -273,6 +278,7 @@ internal ref struct DumpLexer
                     throw new DumpSyntaxException(start, "a quoted string or name the dump ends inside");
                 }
 
+                RefuseInQuotes(index + 1);
                 index += 2;
                 continue;
             }
@@ -294,13 +300,26 @@ internal ref struct DumpLexer
         }
     }
 
+    // A NUL (a client reading it as the end of its line would split the statement elsewhere), or a
+    // line break (see LineBreaksInQuotes), inside quotes: mysqldump writes \0, \n and \r.
+    private readonly void RefuseInQuotes(int index)
+    {
+        switch (_text[index])
+        {
+            case 0:
+                throw new DumpSyntaxException(index, "a NUL byte");
+            case (byte)'\n' or (byte)'\r' when !LineBreaksInQuotes:
+                throw new DumpSyntaxException(index, "a line break inside quotes (mysqldump writes \\n)");
+        }
+    }
+
     private readonly DumpToken Word(int start)
     {
         var token = new DumpToken(DumpTokenKind.Word, start, RunLength(start, WordBytes));
 
         // The client reads a line starting with it as its command, whatever statement it is in, and
         // joins the next line on; mysqldump puts every name in backticks, so none is bare.
-        return Ascii.EqualsIgnoreCase(_text.Slice(start, token.Length), "delimiter"u8)
+        return token.Length >= 9 && Ascii.EqualsIgnoreCase(_text.Slice(start, 9), "delimiter"u8)
             ? throw new DumpSyntaxException(start, "the word DELIMITER outside quotes (a mysql client command)")
             : token;
     }

@@ -11,7 +11,7 @@ namespace Backupd.Modules.WordPress.Restore.DumpImport;
 /// </summary>
 internal sealed class DumpRows
 {
-    private static readonly SearchValues<byte> StringStops = SearchValues.Create("'\\\0"u8);
+    private static readonly SearchValues<byte> StringStops = SearchValues.Create("'\\\0\n\r"u8);
     private static readonly SearchValues<byte> WordBytes = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$"u8);
     private static readonly SearchValues<byte> HexDigits = SearchValues.Create("0123456789abcdefABCDEF"u8);
 
@@ -68,17 +68,14 @@ internal sealed class DumpRows
                     }
 
                     i += stop;
-                    if (text[i] == 0)
-                    {
-                        // mysqldump writes \0; a client reading a NUL as the end of its line would split the rows elsewhere.
-                        throw Refuse(i, "a NUL byte");
-                    }
+                    RefuseInString(text[i], i);
 
                     _state = text[i] == '\\' ? State.Escape : State.Quote;
                     i++;
                     break;
                 case State.Escape:
-                    _state = c == 0 ? throw Refuse(i, "a NUL byte") : State.String;
+                    RefuseInString(c, i);
+                    _state = State.String;
                     i++;
                     break;
                 case State.Quote:
@@ -165,6 +162,20 @@ internal sealed class DumpRows
         }
 
         return text.Length;
+    }
+
+    // A NUL (a client reading it as the end of its line would split the rows elsewhere) or a line
+    // break (the client joins the next line on after one that starts with "delimiter", inside a
+    // string or not): mysqldump writes \0, \n and \r.
+    private static void RefuseInString(byte c, int i)
+    {
+        switch (c)
+        {
+            case 0:
+                throw Refuse(i, "a NUL byte");
+            case (byte)'\n' or (byte)'\r':
+                throw Refuse(i, "a line break inside a string (mysqldump writes \\n)");
+        }
     }
 
     private static bool Space(byte c) => c is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';

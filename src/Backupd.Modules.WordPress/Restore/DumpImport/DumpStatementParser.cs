@@ -212,6 +212,8 @@ internal ref struct DumpStatementParser
             return null;
         }
 
+        // GTID_PURGED lists its sets over several lines.
+        _lexer.LineBreaksInQuotes = true;
         var token = Next();
         while (token.Kind != DumpTokenKind.Semicolon)
         {

@@ -10,7 +10,7 @@ namespace Backupd.Tests.Modules.WordPress;
 /// <summary>
 /// A dump from a bundle a broken-into node made, imported through the real mysql client into a
 /// real server: SQL of its own making (on a line of its own, after a row's ';', inside a
-/// conditional comment, around one the server skips) and the client's own commands are refused before they reach the client,
+/// conditional comment, around one the server skips, behind a line the client joins to the next) and the client's own commands are refused before they reach the client,
 /// and the live tables are as they were; and, should anything get past that, the client runs in
 /// its sandbox, where a shell command is refused too.
 /// </summary>
@@ -30,6 +30,7 @@ public sealed class DatabaseImportHostileTests(WordPressFixture wordPress) : IDi
     [InlineData("INSERT INTO `wp_notes` VALUES (1);GRANT ALL ON *.* TO CURRENT_USER;")]
     [InlineData("INSERT INTO `wp_notes` VALUES ((SELECT COUNT(*) FROM `wp_users`));")]
     [InlineData("REPLACE INTO /*!99999 `wp_notes` ( */ `wp_users` /*!99999 ) */ VALUES (1, 'stolen');")]
+    [InlineData("CREATE TABLE `wp_more` (`a` int COMMENT 'p\ndelimiter' -\n- 'q\n); DROP TABLE `wp_users`; SELECT 1 #') ENGINE=InnoDB;")]
     public async Task SQL_of_the_dumps_own_making_is_refused_and_the_live_tables_are_untouched(string attack)
     {
         using var timeout = new CancellationTokenSource(Timeout);
