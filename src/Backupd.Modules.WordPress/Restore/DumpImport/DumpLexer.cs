@@ -76,13 +76,16 @@ internal ref struct DumpLexer
 
     private readonly ReadOnlySpan<byte> _text;
     private readonly bool _final;
+    private readonly bool _atDumpStart;
 
     /// <param name="text">From the start of a statement (or of what comes between statements).</param>
     /// <param name="final">Whether <paramref name="text"/> runs to the end of the dump.</param>
-    public DumpLexer(ReadOnlySpan<byte> text, bool final)
+    /// <param name="atDumpStart">Whether <paramref name="text"/> starts where the dump does.</param>
+    public DumpLexer(ReadOnlySpan<byte> text, bool final, bool atDumpStart = false)
     {
         _text = text;
         _final = final;
+        _atDumpStart = atDumpStart;
     }
 
     /// <summary>Where the next token starts.</summary>
@@ -194,6 +197,15 @@ internal ref struct DumpLexer
         var rest = _text[start..];
         if (rest.StartsWith(SandboxLine))
         {
+            // Where mysqldump writes it, alone on the first line: a client that knows it may pass
+            // over its whole line, which must then hold nothing else.
+            var after = rest[SandboxLine.Length..];
+            var end = after.IndexOfAnyExcept(" \t\r"u8);
+            if (start != 0 || !_atDumpStart || (end >= 0 ? after[end] != '\n' : !_final))
+            {
+                throw new DumpSyntaxException(start, "the sandbox line anywhere but alone on the dump's first line");
+            }
+
             return new DumpToken(DumpTokenKind.SandboxLine, start, SandboxLine.Length);
         }
 

@@ -107,7 +107,7 @@ internal sealed partial class DumpStatementFilter(string livePrefix, string stag
                 return;
             }
 
-            var trivia = Refusing(window, window.Text, () => new DumpStatementParser(window.Text, window.Final).Trivia());
+            var trivia = Refusing(window, window.Text, () => new DumpStatementParser(window.Text, window.Final, atDumpStart: window.Offset == 0).Trivia());
             if (trivia > 0)
             {
                 Emit(written, text[..trivia], window.Offset);

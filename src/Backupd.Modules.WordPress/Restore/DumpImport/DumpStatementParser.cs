@@ -79,10 +79,11 @@ internal ref struct DumpStatementParser
 
     /// <param name="text">From the start of a statement, or of what may come between statements.</param>
     /// <param name="final">Whether <paramref name="text"/> runs to the end of the dump.</param>
-    public DumpStatementParser(ReadOnlySpan<byte> text, bool final)
+    /// <param name="atDumpStart">Whether <paramref name="text"/> starts where the dump does.</param>
+    public DumpStatementParser(ReadOnlySpan<byte> text, bool final, bool atDumpStart = false)
     {
         _text = text;
-        _lexer = new DumpLexer(text, final);
+        _lexer = new DumpLexer(text, final, atDumpStart);
     }
 
     /// <summary>How many bytes at the start are comments, line breaks and the sandbox line.</summary>

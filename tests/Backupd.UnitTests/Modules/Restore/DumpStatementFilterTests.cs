@@ -154,6 +154,8 @@ public sealed partial class DumpStatementFilterTests
     [InlineData("CREATE TABLE `wp_x` (`a` int, FOREIGN KEY (`a`) REFERENCES `users` (`id`));")]
     [InlineData("CREATE TABLE `wp_x` (\ndelimiter int /\n* 'x*/ ); DROP TABLE `wp_users`; -- ' );")]
     [InlineData("CREATE TABLE `wp_x` (\n  delimiterx int\n);")]
+    [InlineData("/*M!999999\\- enable the sandbox mode */ DELETE FROM `wp_users`;")]
+    [InlineData("/*M!999999\\- enable the sandbox mode */\n")]
     [InlineData("CREATE TABLE `wp_x` (`a` int COMMENT 'p\ndelimiter' -\n- 'q\n); DROP TABLE `wp_users`; SELECT 1 #') ENGINE=InnoDB;")]
     [InlineData("CREATE TABLE `wp_x` (`a` int COMMENT 'x\ndelimiter' SEL\nECT 1);")]
     [InlineData("CREATE TABLE `wp_x` (`a\nb` int);")]
@@ -271,6 +273,15 @@ public sealed partial class DumpStatementFilterTests
         var error = await Assert.ThrowsAsync<ModuleFailedException>(() => filter.CopyAsync(input, Stream.Null, progress: null, CancellationToken.None));
 
         Assert.Contains("a line longer than 1,000 bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_sandbox_line_passes_only_alone_on_the_first_line()
+    {
+        var (output, _) = await FilterAsync("/*M!999999\\- enable the sandbox mode */ \r\nSET NAMES utf8mb4;\n");
+
+        Assert.Equal("/*M!999999\\- enable the sandbox mode */ \r\nSET NAMES utf8mb4;\n", output);
+        await Assert.ThrowsAsync<ModuleFailedException>(() => FilterAsync("/*M!999999\\- enable the sandbox mode */ SET NAMES utf8mb4;\n"));
     }
 
     [Fact]
