@@ -19,16 +19,7 @@ internal static class DatabaseImport
         var program = DumpProgram.FindClient(Environment.GetEnvironmentVariable("PATH"));
         await using var optionFile = await ClientOptionFile.CreateAsync(workDirectory, settings.Password, cancellationToken).ConfigureAwait(false);
         var sandbox = await ClientSandbox.OptionAsync(program, optionFile.DirectoryPath, cancellationToken).ConfigureAwait(false);
-        string[] arguments =
-        [
-            .. DumpArguments.ClientConnection(optionFile.Path, settings),
-            sandbox,
-            "--batch",
-            "--max-allowed-packet=1G",
-            // No STRICT_* and no NO_ZERO_DATE: rows of old sites carry 0000-00-00 dates.
-            "--init-command=SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO', foreign_key_checks = 0, unique_checks = 0",
-            $"--database={settings.Database}",
-        ];
+        var arguments = ClientArguments(optionFile.Path, settings, sandbox);
         var filter = new DumpStatementFilter(livePrefix, stagingPrefix);
         await using var process = DumpProcess.Start(program, arguments, optionFile.DirectoryPath, takesInput: true);
         using var kill = cancellationToken.Register(process.Kill);
@@ -72,6 +63,26 @@ internal static class DatabaseImport
 
         return filter;
     }
+
+    /// <summary>How the mysql client is run for an import, <paramref name="sandbox"/> being <see cref="ClientSandbox"/>'s option.</summary>
+    internal static IReadOnlyList<string> ClientArguments(string optionFilePath, DatabaseConnectionSettings settings, string sandbox) =>
+    [
+        .. DumpArguments.ClientConnection(optionFilePath, settings),
+        sandbox,
+        // How the client splits its input, pinned here over anything the node's own option
+        // files say (named-commands would have it obey "go" or "clear" on any line of a
+        // statement; another delimiter, comments kept or binary mode would split it elsewhere
+        // than the filter did).
+        "--skip-named-commands",
+        "--delimiter=;",
+        "--skip-comments",
+        "--skip-binary-mode",
+        "--batch",
+        "--max-allowed-packet=1G",
+        // No STRICT_* and no NO_ZERO_DATE: rows of old sites carry 0000-00-00 dates.
+        "--init-command=SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO', foreign_key_checks = 0, unique_checks = 0",
+        $"--database={settings.Database}",
+    ];
 
     // The client's standard input, which says whether a write to it failed.
     private sealed class ClientInput(Stream stdin) : Backupd.Bundles.IO.WriteOnlyStream

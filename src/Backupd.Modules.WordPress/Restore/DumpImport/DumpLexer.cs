@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Frozen;
 using System.Text;
 
 namespace Backupd.Modules.WordPress.Restore.DumpImport;
@@ -72,6 +73,12 @@ internal ref struct DumpLexer
     private static readonly SearchValues<byte> VariableBytes = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$."u8);
     private static readonly SearchValues<byte> Digits = SearchValues.Create("0123456789"u8);
     private static readonly SearchValues<byte> HexDigits = SearchValues.Create("0123456789abcdefABCDEF"u8);
+    private static readonly FrozenSet<string> ClientCommands = new[]
+    {
+        "clear", "connect", "delimiter", "edit", "ego", "exit", "go", "help", "nopager", "notee", "nowarning", "pager", "print",
+        "prompt", "quit", "rehash", "source", "status", "system", "tee", "use", "charset", "warnings", "resetconnection", "sandbox",
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
     private static readonly SearchValues<byte> PunctuationBytes = SearchValues.Create("(),=.+-*/<>!%&|^~"u8);
 
     private readonly ReadOnlySpan<byte> _text;
@@ -138,6 +145,14 @@ internal ref struct DumpLexer
         };
         Position = token.End;
         return token;
+    }
+
+    // Whether only spaces and tabs stand between the last line break and start (the start of the
+    // text is a statement's, which the statement's grammar decides about).
+    private readonly bool AtLineStart(int start)
+    {
+        var before = _text[..start].LastIndexOfAnyExcept(" \t"u8);
+        return before >= 0 && _text[before] == '\n';
     }
 
     private readonly int ByteAt(int index) => index < _text.Length ? _text[index] : -1;
@@ -328,6 +343,12 @@ internal ref struct DumpLexer
     private readonly DumpToken Word(int start)
     {
         var token = new DumpToken(DumpTokenKind.Word, start, RunLength(start, WordBytes));
+        if (AtLineStart(start) && ClientCommands.Contains(Encoding.ASCII.GetString(_text.Slice(start, token.Length))))
+        {
+            // With named-commands (pinned off, but a node's option files could say otherwise) the
+            // client obeys these at the start of any line; mysqldump starts none with them.
+            throw new DumpSyntaxException(start, "a mysql client command's name at the start of a line");
+        }
 
         // The client reads a line starting with it as its command, whatever statement it is in, and
         // joins the next line on; mysqldump puts every name in backticks, so none is bare.

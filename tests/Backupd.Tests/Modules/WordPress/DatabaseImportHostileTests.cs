@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Backupd.Modules;
 using Backupd.Modules.WordPress.Dump;
@@ -72,24 +73,64 @@ public sealed class DatabaseImportHostileTests(WordPressFixture wordPress) : IDi
         var ct = timeout.Token;
         await using var database = await ScratchDatabase.CreateAsync(wordPress.Database, ct);
         var marker = Path.Combine(_work.FullName, "ran");
-        var program = DumpProgram.FindClient(Environment.GetEnvironmentVariable("PATH"));
-        await using var optionFile = await ClientOptionFile.CreateAsync(_work.FullName, database.Password, ct);
-        var sandbox = await ClientSandbox.OptionAsync(program, optionFile.DirectoryPath, ct);
 
-        await using var client = DumpProcess.Start(
-            program, [.. DumpArguments.ClientConnection(optionFile.Path, database.Settings), sandbox, "--batch", $"--database={database.Name}"], optionFile.DirectoryPath, takesInput: true);
-        await using (client.StandardInput)
-        {
-            await client.StandardInput.WriteAsync(Encoding.UTF8.GetBytes($"SELECT 1;\n\\! touch {marker}\nSELECT 2;\n"), ct);
-        }
-
-        var output = client.StandardOutput.CopyToAsync(Stream.Null, ct);
-        var (exitCode, standardError) = await client.WaitForExitAsync(ct);
-        await output;
+        var (exitCode, standardError) = await RunClientAsync(database, $"SELECT 1;\n\\! touch {marker}\nSELECT 2;\n", mysqlHome: null, ct);
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains("sandbox", standardError, StringComparison.OrdinalIgnoreCase);
         Assert.False(File.Exists(marker), "the shell command ran");
+    }
+
+    [Fact]
+    public async Task Behind_the_filter_the_node_option_files_cannot_turn_on_commands_that_split_statements_elsewhere()
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        var ct = timeout.Token;
+        await using var database = await ScratchDatabase.CreateAsync(wordPress.Database, ct);
+        await database.ExecuteAsUserAsync("CREATE TABLE `wp_users` (`ID` int, `user_pass` varchar(64)); INSERT INTO `wp_users` VALUES (1, 'hash')", ct);
+        // A node's own my.cnf with named-commands: "clear" and "go" obeyed on any line of a statement.
+        var mysqlHome = Directory.CreateDirectory(Path.Combine(_work.FullName, "mysql-home")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(mysqlHome, "my.cnf"), "[mysql]\nnamed-commands\n", ct);
+        const string Statement = "CREATE TABLE `stg_x` (\nclear\nUPDATE `wp_users` SET `user_pass` = 'stolen' WHERE `ID` = 1\ngo\nclear\n`a` int) ENGINE=InnoDB;\n";
+
+        var (exitCode, _) = await RunClientAsync(database, Statement, mysqlHome, ct);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Equal(["1 hash"], await database.QueryAsUserAsync("SELECT CONCAT(`ID`, ' ', `user_pass`) FROM `wp_users`", ct));
+    }
+
+    // The mysql client as an import runs it, fed input straight, past the filter.
+    private async Task<(int ExitCode, string StandardError)> RunClientAsync(ScratchDatabase database, string input, string? mysqlHome, CancellationToken ct)
+    {
+        var program = DumpProgram.FindClient(Environment.GetEnvironmentVariable("PATH"));
+        await using var optionFile = await ClientOptionFile.CreateAsync(_work.FullName, database.Password, ct);
+        var sandbox = await ClientSandbox.OptionAsync(program, optionFile.DirectoryPath, ct);
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = optionFile.DirectoryPath,
+        };
+        foreach (var argument in DatabaseImport.ClientArguments(optionFile.Path, database.Settings, sandbox))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["HOME"] = optionFile.DirectoryPath;
+        if (mysqlHome is not null)
+        {
+            start.Environment["MYSQL_HOME"] = mysqlHome;
+        }
+
+        using var client = Process.Start(start)!;
+        await client.StandardInput.WriteAsync(input);
+        client.StandardInput.Close();
+        var output = client.StandardOutput.ReadToEndAsync(ct);
+        var standardError = await client.StandardError.ReadToEndAsync(ct);
+        await client.WaitForExitAsync(ct);
+        await output;
+        return (client.ExitCode, standardError);
     }
 
     private Task ImportAsync(ScratchDatabase database, string dump, CancellationToken ct)

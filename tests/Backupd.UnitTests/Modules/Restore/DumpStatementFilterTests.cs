@@ -154,6 +154,8 @@ public sealed partial class DumpStatementFilterTests
     [InlineData("CREATE TABLE `wp_x` (`a` int, FOREIGN KEY (`a`) REFERENCES `users` (`id`));")]
     [InlineData("CREATE TABLE `wp_x` (\ndelimiter int /\n* 'x*/ ); DROP TABLE `wp_users`; -- ' );")]
     [InlineData("CREATE TABLE `wp_x` (\n  delimiterx int\n);")]
+    [InlineData("CREATE TABLE `wp_x` (\nclear\nUPDATE `wp_users` SET `user_pass` = 'x'\ngo\nclear\n`a` int) ENGINE=InnoDB;")]
+    [InlineData("CREATE TABLE `wp_x` (\n  `a` int\n  ) ENGINE=InnoDB DEFAULT\n  CHARSET=utf8mb4;")]
     [InlineData("/*M!999999\\- enable the sandbox mode */ DELETE FROM `wp_users`;")]
     [InlineData("/*M!999999\\- enable the sandbox mode */\n")]
     [InlineData("CREATE TABLE `wp_x` (`a` int COMMENT 'p\ndelimiter' -\n- 'q\n); DROP TABLE `wp_users`; SELECT 1 #') ENGINE=InnoDB;")]
