@@ -77,6 +77,7 @@ internal ref struct DumpLexer
     {
         "clear", "connect", "delimiter", "edit", "ego", "exit", "go", "help", "nopager", "notee", "nowarning", "pager", "print",
         "prompt", "quit", "rehash", "source", "status", "system", "tee", "use", "charset", "warnings", "resetconnection", "sandbox",
+        "query_attributes", "ssl_session_data_print",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     private static readonly SearchValues<byte> PunctuationBytes = SearchValues.Create("(),=.+-*/<>!%&|^~"u8);

@@ -72,7 +72,18 @@ internal ref struct DumpStatementParser
         "SELECT", "LOAD_FILE", "SLEEP", "BENCHMARK", "UNION", "CONNECTION", "DIRECTORY", "PARTITION", "TABLE", "VALUES",
         // Sequences: a default could advance one the restore does not own.
         "NEXTVAL", "LASTVAL", "SETVAL", "NEXT", "PREVIOUS",
+        // Who and where the import runs: a default would write it into the site's content.
+        "USER", "CURRENT_USER", "SESSION_USER", "SYSTEM_USER", "CURRENT_ROLE", "DATABASE", "SCHEMA", "VERSION", "CONNECTION_ID",
     ];
+
+    private static readonly string[] TableOptions =
+    [
+        "ENGINE", "AUTO_INCREMENT", "CHARSET", "COLLATE", "COMMENT", "ROW_FORMAT", "STATS_PERSISTENT", "STATS_AUTO_RECALC",
+        "STATS_SAMPLE_PAGES", "KEY_BLOCK_SIZE", "PAGE_CHECKSUM", "TRANSACTIONAL", "MAX_ROWS", "MIN_ROWS", "AVG_ROW_LENGTH",
+        "PACK_KEYS", "CHECKSUM", "DELAY_KEY_WRITE", "PAGE_COMPRESSED", "PAGE_COMPRESSION_LEVEL", "COMPRESSION",
+    ];
+
+    private static readonly string[] KeyWords = ["KEY", "INDEX", "UNIQUE", "FULLTEXT", "SPATIAL"];
 
     private readonly ReadOnlySpan<byte> _text;
     private DumpLexer _lexer;
@@ -272,6 +283,11 @@ internal ref struct DumpStatementParser
         List<DumpToken> foreignKeys = [];
         List<DumpToken> checks = [];
         var depth = 1;
+        var previous = open;
+
+        // Whether a key's columns come next, and the depth of the parentheses holding them.
+        var keyNamed = false;
+        var keyColumns = 0;
         var token = Next();
         if (Is(token, "LIKE"))
         {
@@ -285,8 +301,10 @@ internal ref struct DumpStatementParser
             {
                 case DumpTokenKind.Punctuation when IsPunctuation(token, '('):
                     depth++;
+                    keyColumns = keyNamed ? depth : keyColumns;
                     break;
                 case DumpTokenKind.Punctuation when IsPunctuation(token, ')'):
+                    keyColumns = depth == keyColumns ? 0 : keyColumns;
                     depth--;
                     break;
                 case DumpTokenKind.Word when Is(token, "REFERENCES"):
@@ -320,49 +338,91 @@ internal ref struct DumpStatementParser
                 case DumpTokenKind.ConditionalOpen:
                     ColumnAttribute(token);
                     break;
-                case DumpTokenKind.Identifier or DumpTokenKind.Number or DumpTokenKind.String or DumpTokenKind.Punctuation:
+                case DumpTokenKind.Identifier:
+                    QuotedNameBeforeParenthesis(token, previous, depth == keyColumns);
+                    break;
+                case DumpTokenKind.Number or DumpTokenKind.String or DumpTokenKind.Punctuation:
                     break;
                 default:
                     throw Refuse(token, "this inside a CREATE TABLE");
             }
 
+            // A key word, then perhaps the key's name, then its columns; anything else in between
+            // (a column's PRIMARY KEY, then a comma) is not a key's columns.
+            keyNamed = IsAny(token, KeyWords) || (keyNamed && token.Kind == DumpTokenKind.Identifier);
             if (depth > 0)
             {
+                previous = token;
                 token = Next();
             }
         }
 
-        // The table's options: ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=… COMMENT='…'.
+        // The table's options: ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=… COMMENT='…', each one
+        // mysqldump writes (no TABLESPACE, which on MySQL puts rows in another's file).
         while (true)
         {
             token = Next();
-            switch (token.Kind)
+            if (token.Kind == DumpTokenKind.Semicolon)
             {
-                case DumpTokenKind.Semicolon:
-                    return new DumpStatement(DumpStatementKind.CreateTable, token.End, table, references, foreignKeys, checks);
-                case DumpTokenKind.Word when Is(token, "ENGINE"):
-                    var engine = Next();
-                    if (IsPunctuation(engine, '='))
-                    {
-                        engine = Next();
-                    }
+                return new DumpStatement(DumpStatementKind.CreateTable, token.End, table, references, foreignKeys, checks);
+            }
 
-                    if (!IsAny(engine, Engines))
-                    {
-                        throw Refuse(engine, "a storage engine that keeps rows outside the server's own files, or reads other tables");
-                    }
+            if (IsPunctuation(token, ','))
+            {
+                continue;
+            }
 
-                    break;
-                case DumpTokenKind.Word:
-                    RefuseIfIn(token, RefusedInTable);
-                    break;
-                case DumpTokenKind.Number or DumpTokenKind.String or DumpTokenKind.Identifier:
-                case DumpTokenKind.Punctuation when IsPunctuation(token, '=') || IsPunctuation(token, ','):
-                    break;
-                default:
-                    throw Refuse(token, "this in a CREATE TABLE's options");
+            if (Is(token, "WITH"))
+            {
+                ExpectWord("SYSTEM");
+                ExpectWord("VERSIONING");
+                continue;
+            }
+
+            if (Is(token, "DEFAULT"))
+            {
+                token = Next();
+            }
+
+            if (Is(token, "CHARACTER"))
+            {
+                ExpectWord("SET");
+            }
+            else if (!IsAny(token, TableOptions))
+            {
+                throw Refuse(token, "a table option mysqldump does not write");
+            }
+
+            var value = Next();
+            if (IsPunctuation(value, '='))
+            {
+                value = Next();
+            }
+
+            if (Is(token, "ENGINE") ? !IsAny(value, Engines) : value.Kind is not (DumpTokenKind.Word or DumpTokenKind.Number or DumpTokenKind.String))
+            {
+                throw Refuse(value, Is(token, "ENGINE")
+                    ? "a storage engine that keeps rows outside the server's own files, or reads other tables"
+                    : "a table option's value other than a word, number or string");
             }
         }
+    }
+
+    // A name in backticks before '(' is a key's (KEY `k` (…)) or, among a key's columns, a column's
+    // with a prefix length (`meta_key`(191)); anything else is a function called by a quoted name,
+    // which the server calls as it would unquoted, past the words refused here.
+    private void QuotedNameBeforeParenthesis(DumpToken name, DumpToken previous, bool amongKeyColumns)
+    {
+        var mark = _lexer.Mark;
+        if (IsPunctuation(Next(), '(') && !IsAny(previous, KeyWords))
+        {
+            if (!amongKeyColumns || Next().Kind != DumpTokenKind.Number || !IsPunctuation(Next(), ')'))
+            {
+                throw Refuse(name, "a function called by a quoted name inside a CREATE TABLE");
+            }
+        }
+
+        _lexer.Reset(mark);
     }
 
     // MySQL's /*!80023 INVISIBLE */, /*!80016 NOT ENFORCED */, /*!80003 SRID 4326 */: words that
