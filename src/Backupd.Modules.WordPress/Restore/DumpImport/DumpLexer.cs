@@ -67,12 +67,12 @@ internal ref struct DumpLexer
     internal static ReadOnlySpan<byte> SandboxLine => "/*M!999999\\- enable the sandbox mode */"u8;
 
     private static readonly SearchValues<byte> Spaces = SearchValues.Create(" \t\r\n"u8);
-    private static readonly SearchValues<byte> StringStops = SearchValues.Create("'\\\0\n\r"u8);
+    internal static readonly SearchValues<byte> StringStops = SearchValues.Create("'\\\0\n\r"u8);
     private static readonly SearchValues<byte> NameStops = SearchValues.Create("`\0\n\r"u8);
-    private static readonly SearchValues<byte> WordBytes = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$"u8);
+    internal static readonly SearchValues<byte> WordBytes = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$"u8);
     private static readonly SearchValues<byte> VariableBytes = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$."u8);
     private static readonly SearchValues<byte> Digits = SearchValues.Create("0123456789"u8);
-    private static readonly SearchValues<byte> HexDigits = SearchValues.Create("0123456789abcdefABCDEF"u8);
+    internal static readonly SearchValues<byte> HexDigits = SearchValues.Create("0123456789abcdefABCDEF"u8);
     private static readonly FrozenSet<string> ClientCommands = new[]
     {
         "clear", "connect", "delimiter", "edit", "ego", "exit", "go", "help", "nopager", "notee", "nowarning", "pager", "print",
@@ -175,7 +175,7 @@ internal ref struct DumpLexer
     {
         if (!_final)
         {
-            throw new DumpSyntaxException(start, "a statement longer than the import reads ahead", cutOff: true);
+            throw new DumpSyntaxException(start, "a statement longer than the import reads ahead");
         }
     }
 
@@ -330,13 +330,16 @@ internal ref struct DumpLexer
 
     // A NUL (a client reading it as the end of its line would split the statement elsewhere), or a
     // line break (see LineBreaksInQuotes), inside quotes: mysqldump writes \0, \n and \r.
-    private readonly void RefuseInQuotes(int index)
+    private readonly void RefuseInQuotes(int index) => RefuseInQuotes(_text[index], index, LineBreaksInQuotes);
+
+    /// <summary>Refuses a byte inside a quoted string or name that mysqldump would have escaped.</summary>
+    internal static void RefuseInQuotes(byte b, int index, bool lineBreaks)
     {
-        switch (_text[index])
+        switch (b)
         {
             case 0:
                 throw new DumpSyntaxException(index, "a NUL byte");
-            case (byte)'\n' or (byte)'\r' when !LineBreaksInQuotes:
+            case (byte)'\n' or (byte)'\r' when !lineBreaks:
                 throw new DumpSyntaxException(index, "a line break inside quotes (mysqldump writes \\n)");
         }
     }

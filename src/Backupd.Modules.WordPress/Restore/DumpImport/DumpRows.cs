@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Backupd.Modules.WordPress.Restore.DumpImport;
 
 /// <summary>
@@ -11,10 +9,6 @@ namespace Backupd.Modules.WordPress.Restore.DumpImport;
 /// </summary>
 internal sealed class DumpRows
 {
-    private static readonly SearchValues<byte> StringStops = SearchValues.Create("'\\\0\n\r"u8);
-    private static readonly SearchValues<byte> WordBytes = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$"u8);
-    private static readonly SearchValues<byte> HexDigits = SearchValues.Create("0123456789abcdefABCDEF"u8);
-
     private readonly byte[] _word = new byte[8];
     private int _wordLength;
     private State _state = State.BeforeRow;
@@ -60,7 +54,7 @@ internal sealed class DumpRows
             {
                 case State.String:
                     // The bulk of a dump: straight to the next quote or backslash.
-                    var stop = text[i..].IndexOfAny(StringStops);
+                    var stop = text[i..].IndexOfAny(DumpLexer.StringStops);
                     if (stop < 0)
                     {
                         i = text.Length;
@@ -68,13 +62,13 @@ internal sealed class DumpRows
                     }
 
                     i += stop;
-                    RefuseInString(text[i], i);
+                    DumpLexer.RefuseInQuotes(text[i], i, lineBreaks: false);
 
                     _state = text[i] == '\\' ? State.Escape : State.Quote;
                     i++;
                     break;
                 case State.Escape:
-                    RefuseInString(c, i);
+                    DumpLexer.RefuseInQuotes(c, i, lineBreaks: false);
                     _state = State.String;
                     i++;
                     break;
@@ -102,7 +96,7 @@ internal sealed class DumpRows
                     i = Space(c) ? i + 1 : c == '\'' ? Go(State.String, i + 1) : c == '0' ? Go(State.HexMark, i + 1) : throw Refuse(i, "a _binary without its value");
                     break;
                 case State.Word:
-                    if (WordBytes.Contains(c) && _wordLength < _word.Length)
+                    if (DumpLexer.WordBytes.Contains(c) && _wordLength < _word.Length)
                     {
                         _word[_wordLength++] = c;
                         i++;
@@ -134,10 +128,10 @@ internal sealed class DumpRows
                     i = c == 'x' ? Go(State.HexFirst, i + 1) : throw Refuse(i, "a _binary without its value");
                     break;
                 case State.HexFirst:
-                    i = HexDigits.Contains(c) ? Go(State.Hex, i + 1) : throw Refuse(i, "'0x' without digits");
+                    i = DumpLexer.HexDigits.Contains(c) ? Go(State.Hex, i + 1) : throw Refuse(i, "'0x' without digits");
                     break;
                 case State.Hex:
-                    i = HexDigits.Contains(c) ? i + 1 : EndNumber(c, i);
+                    i = DumpLexer.HexDigits.Contains(c) ? i + 1 : EndNumber(c, i);
                     break;
                 case State.AfterValue:
                     i = Space(c) ? i + 1 : c == ',' ? Go(State.BeforeValue, i + 1) : c == ')' ? Go(State.AfterRow, i + 1) : throw Refuse(i, "',' or ')' expected after a value");
@@ -162,20 +156,6 @@ internal sealed class DumpRows
         }
 
         return text.Length;
-    }
-
-    // A NUL (a client reading it as the end of its line would split the rows elsewhere) or a line
-    // break (the client joins the next line on after one that starts with "delimiter", inside a
-    // string or not): mysqldump writes \0, \n and \r.
-    private static void RefuseInString(byte c, int i)
-    {
-        switch (c)
-        {
-            case 0:
-                throw Refuse(i, "a NUL byte");
-            case (byte)'\n' or (byte)'\r':
-                throw Refuse(i, "a line break inside a string (mysqldump writes \\n)");
-        }
     }
 
     private static bool Space(byte c) => c is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
@@ -207,7 +187,7 @@ internal sealed class DumpRows
                 return Go(State.Zero, i + 1);
             case >= (byte)'1' and <= (byte)'9':
                 return Go(State.Integer, i + 1);
-            case var _ when WordBytes.Contains(c):
+            case var _ when DumpLexer.WordBytes.Contains(c):
                 _wordLength = 0;
                 return Go(State.Word, i);
             default:
@@ -237,7 +217,7 @@ internal sealed class DumpRows
 
     private int EndNumber(byte c, int i)
     {
-        if (WordBytes.Contains(c))
+        if (DumpLexer.WordBytes.Contains(c))
         {
             throw Refuse(i, "a name starting with a digit");
         }
@@ -249,12 +229,12 @@ internal sealed class DumpRows
     private int EndWord(byte c, int i)
     {
         var word = _word.AsSpan(0, _wordLength);
-        if (System.Text.Ascii.EqualsIgnoreCase(word, "NULL"u8) && !WordBytes.Contains(c))
+        if (System.Text.Ascii.EqualsIgnoreCase(word, "NULL"u8) && !DumpLexer.WordBytes.Contains(c))
         {
             return Go(State.AfterValue, i);
         }
 
-        if (System.Text.Ascii.EqualsIgnoreCase(word, "_binary"u8) && !WordBytes.Contains(c))
+        if (System.Text.Ascii.EqualsIgnoreCase(word, "_binary"u8) && !DumpLexer.WordBytes.Contains(c))
         {
             return Go(State.AfterIntroducer, i);
         }

@@ -210,16 +210,14 @@ internal sealed partial class DumpStatementFilter(string livePrefix, string stag
         }
 
         var from = 0;
-        var output = new ArrayBufferWriter<byte>(text.Length + 256);
         foreach (var (token, replacement) in edits.OrderBy(edit => edit.Token.Start))
         {
-            output.Write(text[from..token.Start]);
-            output.Write(replacement);
+            Emit(written, text[from..token.Start], at);
+            Emit(written, replacement, at);
             from = token.End;
         }
 
-        output.Write(text[from..]);
-        Emit(written, output.WrittenSpan, at);
+        Emit(written, text[from..], at);
     }
 
     // A name in backticks, as the server reads it; one no site would have (control characters, bytes

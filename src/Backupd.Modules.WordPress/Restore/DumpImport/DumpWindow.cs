@@ -1,7 +1,7 @@
 namespace Backupd.Modules.WordPress.Restore.DumpImport;
 
 /// <summary>
-/// The part of a dump in memory: at least <see cref="Lookahead"/> bytes ahead of where the
+/// The part of a dump in memory: at least a lookahead's worth of bytes ahead of where the
 /// reading is (or the rest of the dump), so a whole statement other than rows can be read in one
 /// piece; rows run through it in pieces.
 /// </summary>
@@ -10,9 +10,6 @@ internal sealed class DumpWindow(Stream input, int lookahead)
     private readonly byte[] _buffer = new byte[lookahead * 2];
     private int _start;
     private int _end;
-
-    /// <summary>How far ahead a statement may be read in one piece.</summary>
-    public int Lookahead => lookahead;
 
     /// <summary>Whether the window holds the end of the dump.</summary>
     public bool Final { get; private set; }
