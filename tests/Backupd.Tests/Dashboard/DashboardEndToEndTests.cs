@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Backupd.TestBed;
 using Backupd.Tests.Jobs;
 using Backupd.Tests.Processes;
@@ -347,12 +348,29 @@ public sealed class DashboardEndToEndTests(JobsEndToEndFixture fixture) : IAsync
         // Nothing proves its backups restore until test-restore is turned on.
         await Expect(page.Locator("#schedules")).ToContainTextAsync("not tested (turn on test-restore)");
 
+        // A row's buttons live through the page's re-reads. A schedule made elsewhere while the page is
+        // open re-reads the list; the button the admin is about to press must still be the element on
+        // the page: when a re-read replaced the rows, a click sent in that moment named a handler the
+        // server had dropped, and was lost without a word (the page sat there, no job started).
+        var runNow = await page.GetByRole(AriaRole.Button, new() { Name = "Run site nightly now" }).ElementHandleAsync();
+        using var weekly = await fixture.Api.SendAsync(HttpMethod.Post, "/api/v1/schedules", new
+        {
+            name = "site weekly", cron = "0 4 * * 0", enabled = false, nodeId = fixture.NodeId, module = "wordpress",
+            config = new { path = site.RootPath }, providerId = fixture.ProviderId,
+        });
+        Assert.Equal(HttpStatusCode.Created, weekly.StatusCode);
+        await Expect(page.Locator("#schedules")).ToContainTextAsync("site weekly");
+        Assert.True(await runNow.EvaluateAsync<bool>("button => button.isConnected"), "a re-read of the list replaced the row the admin was about to click");
+
         // Run now starts the WordPress backup and opens its page, which follows it to the end.
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run site nightly now" }).ClickAsync();
+        await runNow.ClickAsync();
         // Creating the first job of a fresh master compiles its code paths first: allow it a while.
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/jobs/[0-9a-f]{32}$"), new() { Timeout = 90_000 });
         await Expect(page.Locator("[data-state=completed]")).ToBeVisibleAsync(new() { Timeout = 90_000 });
         await Expect(page.Locator("#job-result")).ToContainTextAsync("SHA-256");
+        var weeklyId = (await weekly.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString();
+        using var removed = await fixture.Api.SendAsync(HttpMethod.Delete, $"/api/v1/schedules/{weeklyId}");
+        Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
         await page.GoBackAsync();
         await InteractiveAsync(page);
         await Expect(page.Locator("#schedules tr", new() { HasText = "site nightly" })).ToContainTextAsync("Completed");

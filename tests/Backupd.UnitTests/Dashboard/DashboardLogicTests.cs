@@ -82,5 +82,27 @@ public sealed class DashboardLogicTests
         Assert.Equal("never", Display.Relative(null, Start));
     }
 
+    [Fact]
+    public void A_live_table_keeps_each_listed_row_as_one_object_across_reads_so_its_buttons_are_patched_not_replaced()
+    {
+        var rows = new KeptRows<(string Id, string State), string>(item => item.Id);
+        rows.Update([("a", "idle"), ("b", "idle")]);
+        var (a, b) = (rows.Rows[0], rows.Rows[1]);
+
+        rows.Update([("c", "new"), ("b", "running"), ("a", "idle")]);
+        Assert.Equal(["c", "b", "a"], rows.Rows.Select(row => row.Item.Id));
+        Assert.Same(b, rows.Rows[1]);
+        Assert.Equal("running", b.Item.State);
+        Assert.Same(a, rows.Rows[2]);
+
+        // A row gone from one read is not brought back by the next: it comes back as a new row.
+        rows.Update([("c", "new")]);
+        rows.Update([("a", "idle"), ("c", "new"), ("c", "again")]);
+        Assert.NotSame(a, rows.Rows[0]);
+        // Two items with one key would be two siblings with one @key, which Blazor refuses to render.
+        Assert.NotSame(rows.Rows[1], rows.Rows[2]);
+        Assert.Equal(3, rows.Count);
+    }
+
     private static JobStageInfo Upload(long done, long total) => new("upload_remote", StageStatus.Running, Start, BytesDone: done, BytesTotal: total);
 }
