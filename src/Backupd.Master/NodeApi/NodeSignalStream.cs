@@ -1,8 +1,4 @@
 using System.Security.Claims;
-using System.Threading.Channels;
-using Backupd.Contracts.Jobs;
-using Backupd.Contracts.NodeApi;
-using Backupd.Grains.Jobs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
@@ -10,7 +6,8 @@ namespace Backupd.Master.NodeApi;
 
 /// <summary>
 /// <c>GET /node/v1/signals</c>: the node's queue pushes "work available" and "cancel" through an
-/// observer made here, in the master, and this writes them to the node as server-sent events.
+/// observer made here, in the master (a <see cref="NodeSignalSubscription"/>), and this writes them
+/// to the node as server-sent events.
 /// The observer is the master's own object, so no caller can hand the queue a reference to
 /// anything else.
 /// </summary>
@@ -28,13 +25,11 @@ internal static class NodeSignalStream
         var (session, apiKey) = NodeApiEndpoints.Caller(context, grains);
         using var stream = streams.Open(context.User.FindFirstValue(ClaimTypes.NameIdentifier)!, out var replaced);
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, replaced);
-        var signals = Channel.CreateBounded<(string Event, string Data)>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest });
-        var observer = new Observer(signals.Writer);
-        var reference = grains.CreateObjectReference<INodeJobObserver>(observer);
+        using var subscription = new NodeSignalSubscription(grains);
         try
         {
             // Refused here (a wrong key, a disabled node) it is still an ordinary 403, before any event is sent.
-            await session.SubscribeJobsAsync(apiKey, reference);
+            await session.SubscribeJobsAsync(apiKey, subscription.Reference);
             context.Response.Headers.ContentType = "text/event-stream";
             context.Response.Headers.CacheControl = "no-cache";
             await WriteAsync(context, ": connected\n\n");
@@ -46,7 +41,7 @@ internal static class NodeSignalStream
                 wait.CancelAfter(KeepAliveInterval);
                 try
                 {
-                    var (name, data) = await signals.Reader.ReadAsync(wait.Token);
+                    var (name, data) = await subscription.Signals.ReadAsync(wait.Token);
                     await WriteAsync(context, $"event: {name}\ndata: {data}\n\n");
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -56,7 +51,7 @@ internal static class NodeSignalStream
 
                 if (time.GetUtcNow() >= resubscribeAt)
                 {
-                    await session.SubscribeJobsAsync(apiKey, reference);
+                    await session.SubscribeJobsAsync(apiKey, subscription.Reference);
                     resubscribeAt = time.GetUtcNow() + ResubscribeInterval;
                 }
             }
@@ -69,30 +64,11 @@ internal static class NodeSignalStream
         {
             // Refused at a renewal of the subscription: the stream just ends; the node's next call hears why.
         }
-        finally
-        {
-            grains.DeleteObjectReference<INodeJobObserver>(reference);
-        }
     }
 
     private static async Task WriteAsync(HttpContext context, string text)
     {
         await context.Response.WriteAsync(text, context.RequestAborted);
         await context.Response.Body.FlushAsync(context.RequestAborted);
-    }
-
-    private sealed class Observer(ChannelWriter<(string Event, string Data)> signals) : INodeJobObserver
-    {
-        public Task JobsAvailable()
-        {
-            signals.TryWrite((NodeSignals.Work, string.Empty));
-            return Task.CompletedTask;
-        }
-
-        public Task CancelRequested(string jobId)
-        {
-            signals.TryWrite((NodeSignals.Cancel, jobId));
-            return Task.CompletedTask;
-        }
     }
 }

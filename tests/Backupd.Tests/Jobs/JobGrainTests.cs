@@ -1,8 +1,11 @@
 using Backupd.Contracts.Jobs;
+using Backupd.Contracts.NodeApi;
 using Backupd.Grains.Jobs;
+using Backupd.Master.NodeApi;
 using Backupd.Modules.Storage;
 using Backupd.Tests.Master;
 using Backupd.Tests.Processes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Backupd.Tests.Jobs;
 
@@ -285,6 +288,27 @@ public sealed class JobGrainTests(FakeClockSiloFixture silo)
 
         Assert.NotNull(assignment);
         GC.KeepAlive(signals);
+    }
+
+    [Fact]
+    public async Task The_masters_subscription_for_a_nodes_signal_stream_still_hears_the_queue_after_a_garbage_collection()
+    {
+        // Orleans holds the object behind a reference only weakly: when the master's stream let go
+        // of its observer, the first collection took it and the node heard nothing more (every job
+        // waited for its 5 s poll). Made in the silo, as the node API's stream makes it.
+        var node = NewNodeId();
+        using var subscription = new NodeSignalSubscription(silo.SiloServices.GetRequiredService<IGrainFactory>());
+        await Grains.GetGrain<INodeJobQueueGrain>(node).SubscribeAsync(subscription.Reference);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        var id = await CreateAsync(node);
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        Assert.Equal((NodeSignals.Work, ""), await subscription.Signals.ReadAsync(wait.Token));
+        Assert.NotNull(await Job(id).StartAsync(node));
+        await Job(id).CancelAsync();
+        Assert.Equal((NodeSignals.Cancel, id), await subscription.Signals.ReadAsync(wait.Token));
     }
 
     private sealed class RecordingObserver : INodeJobObserver
