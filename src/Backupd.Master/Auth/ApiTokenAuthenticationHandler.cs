@@ -28,7 +28,10 @@ public sealed class ApiTokenAuthenticationHandler(
         var presented = header[BearerPrefix.Length..].Trim();
         if (!ApiTokenFormat.TryParse(presented, out var id, out var secret))
         {
-            return AuthenticateResult.Fail("The bearer token is not a backupd API token.");
+            // Not ours (a node's key on the node API, which its own scheme checks): this scheme runs on
+            // every request, and a failure here was a line in the log on every node heartbeat. Where
+            // an admin route needs a token, no result is refused the same way a failure is.
+            return AuthenticateResult.NoResult();
         }
 
         var userName = await grains.GetGrain<IApiTokenGrain>(id).VerifyAsync(secret);

@@ -55,6 +55,10 @@ public sealed class NodeRegistrationFlowTests
         await node.Process.WaitForOutputAsync($"The master refused node {nodeId}: .*Node {nodeId} is disabled or deleted", TimeSpan.FromSeconds(30));
         Assert.Equal("disabled", (await api.GetJsonAsync($"/api/v1/nodes/{nodeId}")).GetProperty("status").GetString());
 
+        // A node's every request (a heartbeat every few seconds) passed through the admin token's
+        // scheme too, and left a "was not authenticated" line in the master's log each time.
+        Assert.DoesNotContain("was not authenticated", master.Output, StringComparison.Ordinal);
+
         var identity = JsonDocument.Parse(await File.ReadAllTextAsync(node.IdentityFile)).RootElement;
         var apiKey = identity.GetProperty("apiKey").GetString()!;
         Assert.DoesNotContain(apiKey, master.Output);
