@@ -13,13 +13,20 @@ namespace Backupd.Modules.WordPress.Verification;
 /// Written here because .NET has no stream that follows a growing file; System.IO.Pipelines would
 /// need every byte handed to it a second time, and the file is there already.
 /// </remarks>
-internal sealed class ArrivingBundle(string path) : Backupd.Bundles.IO.ReadOnlyStream
+/// <param name="path">The file the download writes.</param>
+/// <param name="beforeReadingWhole">
+/// Awaited once, with the bytes left to read and the read's token, before the first read that
+/// finds the download complete with bytes still to read: from there the reader goes at the disk's
+/// pace, no longer the download's.
+/// </param>
+internal sealed class ArrivingBundle(string path, Func<long, CancellationToken, ValueTask>? beforeReadingWhole = null) : Backupd.Bundles.IO.ReadOnlyStream
 {
     private readonly Lock _gate = new();
     private SafeFileHandle? _file;
     private long _arrived;
     private bool _complete;
     private bool _abandoned;
+    private bool _readingWhole;
     private TaskCompletionSource _more = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The download has written <paramref name="bytes"/> bytes so far.</summary>
@@ -35,7 +42,13 @@ internal sealed class ArrivingBundle(string path) : Backupd.Bundles.IO.ReadOnlyS
     {
         while (true)
         {
-            var take = Available(buffer.Length, out var waitFor);
+            var take = Available(buffer.Length, out var waitFor, out var left);
+            if (left > 0)
+            {
+                // A synchronous reader blocks its thread here, as it does waiting for the download.
+                beforeReadingWhole!(left, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            }
+
             if (waitFor is null)
             {
                 return ReadFile(buffer[..take]);
@@ -49,7 +62,12 @@ internal sealed class ArrivingBundle(string path) : Backupd.Bundles.IO.ReadOnlyS
     {
         while (true)
         {
-            var take = Available(buffer.Length, out var waitFor);
+            var take = Available(buffer.Length, out var waitFor, out var left);
+            if (left > 0)
+            {
+                await beforeReadingWhole!(left, cancellationToken).ConfigureAwait(false);
+            }
+
             if (waitFor is null)
             {
                 return ReadFile(buffer.Span[..take]);
@@ -70,8 +88,9 @@ internal sealed class ArrivingBundle(string path) : Backupd.Bundles.IO.ReadOnlyS
     }
 
     // How many bytes a read may take now, with no task to wait for; none and a task when it must
-    // wait; none and no task at the end.
-    private int Available(int wanted, out Task? waitFor)
+    // wait; none and no task at the end. wholeLeft: when this read is the first to find the
+    // download complete with bytes left, how many (beforeReadingWhole is awaited first); else 0.
+    private int Available(int wanted, out Task? waitFor, out long wholeLeft)
     {
         lock (_gate)
         {
@@ -82,6 +101,9 @@ internal sealed class ArrivingBundle(string path) : Backupd.Bundles.IO.ReadOnlyS
 
             var ready = _arrived - Position;
             waitFor = ready > 0 || _complete ? null : _more.Task;
+            var nowWhole = beforeReadingWhole is not null && _complete && ready > 0 && !_readingWhole;
+            _readingWhole |= nowWhole;
+            wholeLeft = nowWhole ? ready : 0;
             return (int)Math.Min(wanted, ready);
         }
     }

@@ -41,10 +41,11 @@ internal sealed class BundleStages : IAsyncDisposable
         }
 
         var storage = await context.OpenStorageAsync(ct);
-        using var slot = await context.Resources.AcquireAsync(ResourceKind.Network, ct);
-        var arriving = new ArrivingBundle(DownloadPath(context));
+        using var network = await context.Resources.AcquireAsync(ResourceKind.Network, ct);
         var stop = new CancellationTokenSource();
-        var early = Task.Run(() => CheckArrivingAsync(arriving, context, stop));
+        var checkSlot = new CheckSlot(context.Resources, bundle.Size, stop.Token);
+        var arriving = new ArrivingBundle(DownloadPath(context), checkSlot.TakeAsync);
+        var early = Task.Run(() => CheckArrivingAsync(arriving, checkSlot, context, stop));
         var stopEarly = StopEarly(arriving, stop);
         StoredBundleInfo received;
         try
@@ -113,16 +114,41 @@ internal sealed class BundleStages : IAsyncDisposable
         }
     }
 
-    // The check that runs beside the download: it waits for an I/O slot like any check. Not on the
-    // stage's token: it outlives the download's stage; it stops when told (the stream then throws).
-    private async Task<WordPressBundleReport> CheckArrivingAsync(ArrivingBundle arriving, StageContext context, CancellationTokenSource stop)
+    // The check that runs beside the download. Not on the stage's token: it outlives the
+    // download's stage; it stops when told (the stream then throws).
+    private async Task<WordPressBundleReport> CheckArrivingAsync(ArrivingBundle arriving, CheckSlot slot, StageContext context, CancellationTokenSource stop)
     {
         using (stop)
+        using (slot)
         await using (arriving)
         {
-            using var slot = await context.Resources.AcquireAsync(ResourceKind.Io, stop.Token);
             return await WordPressBundleCheck.CheckAsync(arriving, context.WorkDirectory, _earlyProgress, stop.Token);
         }
+    }
+
+    // The check's I/O slot, taken when the download is whole and much of the bundle is left to
+    // read, as any check takes one. While it follows the download it reads at the network's pace
+    // and holds none: it used to hold one from the start, so two slow downloads (verify and restore
+    // jobs from S3) kept every backup's I/O stages waiting for as long as they lasted. A short tail
+    // (the download reports its progress now and then, so the check is always a little behind) is
+    // read without one: queueing behind backups' stages to read it would hold the job up for nothing.
+    private sealed class CheckSlot(ResourceManager resources, long bundleSize, CancellationToken stop) : IDisposable
+    {
+        private const long ShortTail = 64L << 20;
+        private ResourceLease? _lease;
+
+        public async ValueTask TakeAsync(long left, CancellationToken cancellationToken)
+        {
+            if (left <= Math.Min(ShortTail, bundleSize / 4))
+            {
+                return;
+            }
+
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(stop, cancellationToken);
+            _lease ??= await resources.AcquireAsync(ResourceKind.Io, either.Token);
+        }
+
+        public void Dispose() => _lease?.Dispose();
     }
 
     private static Action StopEarly(ArrivingBundle arriving, CancellationTokenSource stop) => () =>

@@ -67,6 +67,43 @@ public sealed class ArrivingBundleTests : IDisposable
     }
 
     [Fact]
+    public async Task What_is_awaited_before_reading_the_whole_runs_once_and_only_for_bytes_left_when_the_download_completes()
+    {
+        var path = _temp.Combine("bundle.tar.zst");
+        await File.WriteAllBytesAsync(path, [1, 2, 3, 4, 5, 6]);
+        var behind = new List<long>();
+        await using var arriving = new ArrivingBundle(path, (left, _) =>
+        {
+            behind.Add(left);
+            return ValueTask.CompletedTask;
+        });
+        var buffer = new byte[2];
+        arriving.Arrived(2);
+        Assert.Equal(2, arriving.Read(buffer, 0, buffer.Length));
+        Assert.Empty(behind);
+
+        arriving.Complete(6);
+        Assert.Equal(2, arriving.Read(buffer, 0, buffer.Length));
+        Assert.Equal([4L], behind);
+        Assert.Equal(2, await arriving.ReadAsync(buffer));
+        Assert.Equal(0, await arriving.ReadAsync(buffer));
+        Assert.Equal([4L], behind);
+
+        // A reader that kept up with the download has nothing left to read at its disk's pace.
+        var caughtUp = 0;
+        await using var following = new ArrivingBundle(path, (_, _) =>
+        {
+            caughtUp++;
+            return ValueTask.CompletedTask;
+        });
+        following.Arrived(6);
+        Assert.Equal(6, await following.ReadAsync(new byte[6]));
+        following.Complete(6);
+        Assert.Equal(0, await following.ReadAsync(buffer));
+        Assert.Equal(0, caughtUp);
+    }
+
+    [Fact]
     public async Task A_reader_waiting_for_a_download_that_is_abandoned_stops()
     {
         var path = _temp.Combine("bundle.tar.zst");

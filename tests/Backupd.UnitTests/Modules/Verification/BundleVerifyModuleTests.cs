@@ -105,6 +105,63 @@ public sealed class BundleVerifyModuleTests : IDisposable
     }
 
     [Fact]
+    public async Task While_the_bundle_downloads_the_check_follows_it_holding_no_io_slot_and_takes_one_for_what_is_left_once_it_is_whole()
+    {
+        var source = await StoreAsync(WordPressBundleCheckTests.Entries(WordPressBundleCheckTests.Manifest()));
+        var storage = new HalfwayStorage(new LocalFolderStorage(_store, ""));
+        using var resources = new ResourceManager(ResourceLimits.Default with { MaxIo = 1 });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var run = RunAsync(source, storage, resources);
+        try
+        {
+            await storage.Halfway.Task.WaitAsync(timeout.Token);
+            // The check has started on what arrived (its files are in the work dir) and holds no slot:
+            // a backup's I/O stage gets the node's only one at once, however slow the download.
+            await UntilAsync(() => Directory.EnumerateFiles(_work, "check-*").Any(), timeout.Token);
+            Assert.Equal(0, resources.Usage(ResourceKind.Io).InUse);
+            var backupsSlot = await resources.AcquireAsync(ResourceKind.Io, timeout.Token);
+
+            // Half the bundle lands at once, unannounced: the check reads it at the disk's pace, so it waits for a slot first.
+            storage.Resume();
+            await UntilAsync(() => resources.Usage(ResourceKind.Io).Waiting == 1, timeout.Token);
+            Assert.False(run.IsCompleted);
+            backupsSlot.Dispose();
+
+            var (outcomes, error, _) = await run;
+            Assert.Null(error);
+            Assert.Equal([StageOutcome.Completed, StageOutcome.Completed], outcomes);
+            Assert.Equal(0, resources.Usage(ResourceKind.Io).InUse);
+        }
+        finally
+        {
+            storage.Resume();
+            await Record.ExceptionAsync(() => run);
+        }
+    }
+
+    [Fact]
+    public async Task A_verify_cancelled_while_its_check_waits_for_an_io_slot_leaves_no_slot_taken_or_waited_for()
+    {
+        var source = await StoreAsync(WordPressBundleCheckTests.Entries(WordPressBundleCheckTests.Manifest()));
+        var storage = new HalfwayStorage(new LocalFolderStorage(_store, ""));
+        using var resources = new ResourceManager(ResourceLimits.Default with { MaxIo = 1 });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        using var cancel = new CancellationTokenSource();
+        var run = RunAsync(source, storage, resources, cancel.Token);
+        using var backupsSlot = await resources.AcquireAsync(ResourceKind.Io, timeout.Token);
+        storage.Resume();
+        await UntilAsync(() => resources.Usage(ResourceKind.Io).Waiting == 1, timeout.Token);
+
+        await cancel.CancelAsync();
+        var (outcomes, _, _) = await run;
+
+        Assert.Contains(StageOutcome.Cancelled, outcomes);
+        Assert.Equal(new ResourceUsage(1, 1, 0, 1), resources.Usage(ResourceKind.Io));
+        backupsSlot.Dispose();
+        Assert.Equal(0, resources.Usage(ResourceKind.Io).InUse);
+    }
+
+    [Fact]
     public void Only_the_master_makes_verify_jobs_and_a_config_with_a_key_outside_the_provider_is_refused()
     {
         var module = new BundleVerifyModule();
@@ -134,12 +191,15 @@ public sealed class BundleVerifyModuleTests : IDisposable
         return new BundleSource("0193a1b2c3d4", Key, stream.Length, Convert.ToHexStringLower(await SHA256.HashDataAsync(stream)));
     }
 
-    private async Task<(StageOutcome[] Outcomes, string? Error, IReadOnlyList<string> Log)> RunAsync(BundleSource source)
+    private async Task<(StageOutcome[] Outcomes, string? Error, IReadOnlyList<string> Log)> RunAsync(
+        BundleSource source, IBundleStorage? storage = null, ResourceManager? resources = null, CancellationToken cancel = default)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        timeout.CancelAfter(TimeSpan.FromMinutes(1));
         var module = new BundleVerifyModule();
-        using var resources = new ResourceManager(ResourceLimits.Default);
-        var storage = new LocalFolderStorage(_store, "");
+        using var ownResources = new ResourceManager(ResourceLimits.Default);
+        resources ??= ownResources;
+        storage ??= new LocalFolderStorage(_store, "");
         var reporter = new LogReporter();
         await using var run = module.CreateRun(JsonSerializer.SerializeToElement(new BundleVerifyConfig(source), JsonSerializerOptions.Web));
         var observer = new RecordingStageObserver();
@@ -158,6 +218,50 @@ public sealed class BundleVerifyModuleTests : IDisposable
             CancellationToken = ct,
         }, observer, earlierError: null, resumeAt: 0, timeout.Token);
         return (observer.Outcomes(), error, reporter.Lines);
+    }
+
+    private static async Task UntilAsync(Func<bool> condition, CancellationToken cancellationToken)
+    {
+        while (!condition())
+        {
+            await Task.Delay(10, cancellationToken);
+        }
+    }
+
+    // A download that writes the first half of the bundle, says so, waits to be resumed, then
+    // writes the rest without a word (as a download may: the end is announced by its return).
+    private sealed class HalfwayStorage(LocalFolderStorage inner) : IBundleStorage
+    {
+        private readonly TaskCompletionSource _resume = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Halfway { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string Description => inner.Description;
+
+        public void Resume() => _resume.TrySetResult();
+
+        public async Task<StoredBundleInfo> DownloadAsync(BundleDownload download, CancellationToken cancellationToken)
+        {
+            var whole = Path.Combine(Path.GetDirectoryName(download.LocalPath)!, "whole.tmp");
+            var info = await inner.DownloadAsync(download with { LocalPath = whole, Progress = null }, cancellationToken);
+            var bytes = await File.ReadAllBytesAsync(whole, cancellationToken);
+            File.Delete(whole);
+            await using (var file = new FileStream(download.LocalPath, FileMode.Create, FileAccess.Write, FileShare.Read))
+            {
+                await file.WriteAsync(bytes.AsMemory(0, bytes.Length / 2), cancellationToken);
+                await file.FlushAsync(cancellationToken);
+                download.Progress?.Report(bytes.Length / 2);
+                Halfway.TrySetResult();
+                await _resume.Task.WaitAsync(cancellationToken);
+                await file.WriteAsync(bytes.AsMemory(bytes.Length / 2), cancellationToken);
+            }
+
+            return info;
+        }
+
+        public Task<StoredBundleInfo> UploadAsync(BundleUpload upload, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task DeleteAsync(string fullKey, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     private sealed class LogReporter : IStageReporter
