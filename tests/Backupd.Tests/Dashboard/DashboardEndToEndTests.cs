@@ -249,6 +249,24 @@ public sealed class DashboardEndToEndTests(JobsEndToEndFixture fixture) : IAsync
         await GoAsync(page, "/jobs");
         await Expect(page.Locator("#jobs")).ToContainTextAsync(id);
         await Expect(page.Locator("#jobs")).ToContainTextAsync(cancelled);
+
+        // The list re-reads at every job's change (each second while one runs). The row of a job
+        // whose state changes stays the same element through the re-read, so a click on it opens
+        // the job instead of landing on a row just replaced (and being lost without a word).
+        var another = await fixture.CreateJobAsync(new { path = site.RootPath });
+        var anotherRow = page.Locator("#jobs tbody tr", new() { HasText = another });
+        await Expect(anotherRow.Locator("[data-state=running]")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        var rowElement = await anotherRow.ElementHandleAsync();
+        using (await fixture.Api.SendAsync(HttpMethod.Post, $"/api/v1/jobs/{another}/cancel"))
+        {
+            await Expect(anotherRow.Locator("[data-state=cancelled], [data-state=completed]")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        }
+
+        Assert.True(await rowElement.EvaluateAsync<bool>("row => row.isConnected"), "a re-read of the jobs list replaced the row of the job that changed");
+        await anotherRow.Locator("td").Nth(2).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/jobs/{another}$"));
+        await GoAsync(page, "/jobs");
+        await Expect(page.Locator("#jobs")).ToContainTextAsync(cancelled);
         await DashboardBrowser.ScreenshotAsync(page, "jobs-1366");
         await page.SetViewportSizeAsync(DashboardBrowser.Phone.Width, DashboardBrowser.Phone.Height);
         await DashboardBrowser.ScreenshotAsync(page, "jobs-390");

@@ -9,7 +9,9 @@ namespace Backupd.Dashboard.Components.Shared;
 /// replace every row, its buttons with it: a click the browser sent just before a read landed
 /// reached the server naming a handler that was gone, and Blazor dropped it without a word. A row
 /// kept across reads is patched in place instead, and Blazor hands a click sent to a replaced
-/// handler to the one that replaced it.
+/// handler to the one that replaced it. MudTable renders each row in a region of its own, so keys
+/// are matched row by row in order: a read that puts a new row above others (a new job at the top)
+/// still replaces the rows below it; the reads of a live page are mostly changes to rows in place.
 /// </remarks>
 public sealed class KeptRows<TItem, TKey>(Func<TItem, TKey> keyOf) where TKey : notnull
 {
