@@ -13,7 +13,7 @@ public sealed partial class NodeJobQueueGrain(IJobIndex index, ILogger<NodeJobQu
     // Enough candidates that a few rows behind their job's state do not end a take early.
     private const int Candidates = 16;
 
-    // In memory only: the node renews it with every heartbeat, and polling covers the gap after a restart.
+    // In memory only: the node's signal stream renews it every minute, and polling covers the gap after a restart.
     private INodeJobObserver? _observer;
 
     private string NodeId => this.GetPrimaryKeyString();

@@ -41,7 +41,7 @@ internal static class NodeSignalStream
                 wait.CancelAfter(KeepAliveInterval);
                 try
                 {
-                    var (name, data) = await subscription.Signals.ReadAsync(wait.Token);
+                    var (name, data) = await subscription.ReadAsync(wait.Token);
                     await WriteAsync(context, $"event: {name}\ndata: {data}\n\n");
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)

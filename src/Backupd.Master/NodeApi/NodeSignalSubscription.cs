@@ -32,18 +32,40 @@ internal sealed class NodeSignalSubscription : IDisposable
     /// <summary>What the node's queue grain is given to call.</summary>
     public INodeJobObserver Reference { get; }
 
-    /// <summary>The signals heard, oldest first; the oldest are dropped when 64 wait unread.</summary>
-    public ChannelReader<(string Event, string Data)> Signals => _signals.Reader;
+    /// <summary>
+    /// The next signal heard, oldest first. "Work available" waits at most once: more of it before
+    /// the node is told add nothing, and a burst of new jobs must not push a cancel out of the 64
+    /// kept (the oldest are dropped when that many wait unread).
+    /// </summary>
+    public async ValueTask<(string Event, string Data)> ReadAsync(CancellationToken cancellationToken)
+    {
+        var signal = await _signals.Reader.ReadAsync(cancellationToken);
+        if (signal.Event == NodeSignals.Work)
+        {
+            // Before the node hears it: a job queued from now on is signalled again.
+            _observer.WorkTold();
+        }
+
+        return signal;
+    }
 
     public void Dispose() => _grains.DeleteObjectReference<INodeJobObserver>(Reference);
 
     private sealed class Observer(ChannelWriter<(string Event, string Data)> signals) : INodeJobObserver
     {
+        private int _workWaiting;
+
         public Task JobsAvailable()
         {
-            signals.TryWrite((NodeSignals.Work, string.Empty));
+            if (Interlocked.Exchange(ref _workWaiting, 1) == 0)
+            {
+                signals.TryWrite((NodeSignals.Work, string.Empty));
+            }
+
             return Task.CompletedTask;
         }
+
+        public void WorkTold() => Volatile.Write(ref _workWaiting, 0);
 
         public Task CancelRequested(string jobId)
         {

@@ -305,10 +305,33 @@ public sealed class JobGrainTests(FakeClockSiloFixture silo)
 
         var id = await CreateAsync(node);
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        Assert.Equal((NodeSignals.Work, ""), await subscription.Signals.ReadAsync(wait.Token));
+        Assert.Equal((NodeSignals.Work, ""), await subscription.ReadAsync(wait.Token));
         Assert.NotNull(await Job(id).StartAsync(node));
         await Job(id).CancelAsync();
-        Assert.Equal((NodeSignals.Cancel, id), await subscription.Signals.ReadAsync(wait.Token));
+        Assert.Equal((NodeSignals.Cancel, id), await subscription.ReadAsync(wait.Token));
+    }
+
+    [Fact]
+    public async Task A_burst_of_new_jobs_for_a_node_is_one_work_signal_and_pushes_no_cancel_out_of_its_stream()
+    {
+        var node = NewNodeId();
+        using var subscription = new NodeSignalSubscription(silo.SiloServices.GetRequiredService<IGrainFactory>());
+        await Grains.GetGrain<INodeJobQueueGrain>(node).SubscribeAsync(subscription.Reference);
+        var running = await CreateAsync(node);
+        Assert.NotNull(await Job(running).StartAsync(node));
+        await Job(running).CancelAsync();
+        // More new jobs than the stream keeps signals for, before it reads one (a node whose connection is slow).
+        for (var i = 0; i < 80; i++)
+        {
+            await CreateAsync(node);
+        }
+
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        Assert.Equal((NodeSignals.Work, ""), await subscription.ReadAsync(wait.Token));
+        Assert.Equal((NodeSignals.Cancel, running), await subscription.ReadAsync(wait.Token));
+        // Told once, work is signalled again for the next job.
+        await CreateAsync(node);
+        Assert.Equal((NodeSignals.Work, ""), await subscription.ReadAsync(wait.Token));
     }
 
     private sealed class RecordingObserver : INodeJobObserver
