@@ -107,11 +107,9 @@ public sealed class BundleVerifyModuleTests : IDisposable
     [Fact]
     public async Task While_the_bundle_downloads_the_check_follows_it_holding_no_io_slot_and_takes_one_for_what_is_left_once_it_is_whole()
     {
-        var source = await StoreAsync(WordPressBundleCheckTests.Entries(WordPressBundleCheckTests.Manifest()));
-        var storage = new HalfwayStorage(new LocalFolderStorage(_store, ""));
         using var resources = new ResourceManager(ResourceLimits.Default with { MaxIo = 1 });
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        var run = RunAsync(source, storage, resources);
+        var (storage, run) = await StartHalfwayAsync(resources);
         try
         {
             await storage.Halfway.Task.WaitAsync(timeout.Token);
@@ -142,12 +140,10 @@ public sealed class BundleVerifyModuleTests : IDisposable
     [Fact]
     public async Task A_verify_cancelled_while_its_check_waits_for_an_io_slot_leaves_no_slot_taken_or_waited_for()
     {
-        var source = await StoreAsync(WordPressBundleCheckTests.Entries(WordPressBundleCheckTests.Manifest()));
-        var storage = new HalfwayStorage(new LocalFolderStorage(_store, ""));
         using var resources = new ResourceManager(ResourceLimits.Default with { MaxIo = 1 });
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         using var cancel = new CancellationTokenSource();
-        var run = RunAsync(source, storage, resources, cancel.Token);
+        var (storage, run) = await StartHalfwayAsync(resources, cancel.Token);
         using var backupsSlot = await resources.AcquireAsync(ResourceKind.Io, timeout.Token);
         storage.Resume();
         await UntilAsync(() => resources.Usage(ResourceKind.Io).Waiting == 1, timeout.Token);
@@ -189,6 +185,15 @@ public sealed class BundleVerifyModuleTests : IDisposable
         await CraftedBundle.WriteAsync(path, [.. entries]);
         await using var stream = File.OpenRead(path);
         return new BundleSource("0193a1b2c3d4", Key, stream.Length, Convert.ToHexStringLower(await SHA256.HashDataAsync(stream)));
+    }
+
+    // A verify of a whole bundle whose download stops halfway until resumed.
+    private async Task<(HalfwayStorage Storage, Task<(StageOutcome[] Outcomes, string? Error, IReadOnlyList<string> Log)> Run)> StartHalfwayAsync(
+        ResourceManager resources, CancellationToken cancel = default)
+    {
+        var source = await StoreAsync(WordPressBundleCheckTests.Entries(WordPressBundleCheckTests.Manifest()));
+        var storage = new HalfwayStorage(new LocalFolderStorage(_store, ""));
+        return (storage, RunAsync(source, storage, resources, cancel));
     }
 
     private async Task<(StageOutcome[] Outcomes, string? Error, IReadOnlyList<string> Log)> RunAsync(
